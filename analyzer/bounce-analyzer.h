@@ -1,0 +1,197 @@
+/* bounce-analyzer.h - the one public header of libbounce-analyzer.
+ *
+ * Flow: a ba_reader yields messages with their origin, ba_analyze_message()
+ * turns one message into a ba_report (what it is, who failed, why), using a
+ * ba_context that holds the loaded rule set.  A ba_ruleset is immutable once
+ * loaded and may be shared by several threads; a ba_context is per thread.
+ */
+#ifndef BOUNCE_ANALYZER_H
+#define BOUNCE_ANALYZER_H
+
+#include <glib.h>
+#include <gmime/gmime.h>
+
+G_BEGIN_DECLS
+
+#define BA_VERSION "0.1.0"
+
+typedef enum {
+    BA_KIND_OTHER = 0,  /* not a bounce */
+    BA_KIND_DSN,        /* RFC 3464 delivery status notification */
+    BA_KIND_BOUNCE,     /* an MTA's notice without a DSN part */
+    BA_KIND_AUTOREPLY,  /* RFC 3834 automatic reply, e.g. out of office */
+    BA_KIND_FEEDBACK,   /* RFC 5965 abuse feedback report */
+} ba_kind;
+
+const char *ba_kind_name (ba_kind kind);
+
+typedef struct {
+    char *name;
+    char *value;
+} ba_capture;
+
+/* The original (bounced) message, as far as the bounce carries it. */
+typedef struct {
+    char *message_id;
+    char *from;
+    char *to;
+    char *subject;
+    char *date;                 /* ISO 8601 */
+} ba_original;
+
+/* Everything known about one failed (or reported) recipient. */
+typedef struct {
+    /* facts, from the bounce */
+    char *recipient;            /* final recipient */
+    char *original_recipient;
+    char *action;               /* failed, delayed, delivered, ... */
+    char *reported_status;      /* as written in the bounce, if any */
+    char *status;               /* best RFC 3463 code: reported, or derived from text */
+    int smtp_code;              /* 0 = none */
+    char *remote_mta;
+    char *diagnostic;           /* unfolded, decoded, whitespace collapsed */
+    char *last_attempt;         /* ISO 8601 */
+    char *feedback_type;        /* ARF only */
+
+    /* verdict, from the rules */
+    const char *reason;         /* vocabulary word (static storage) */
+    char *rule;                 /* id of the deciding rule, NULL when none */
+    GPtrArray *captures;        /* of ba_capture*: named groups of the rule */
+    gboolean hard;
+    char *dnsbl;                /* blacklist zone cited, lower case */
+    char *listed;               /* IP or domain the list was asked about */
+    const char *fault;          /* sending-system, sender, recipient, receiving-system, unknown */
+    char *advice;               /* one or two sentences for a helpdesk */
+} ba_recipient;
+
+typedef struct {
+    char *source;               /* path as given, "-" for standard input */
+    gint64 offset;              /* mbox byte offset of the From_ line, or -1 */
+    ba_kind kind;
+    char *format;               /* which format recognised it: "dsn", "exim", ... */
+    char *reporting_mta;
+    char *date;                 /* of the bounce, ISO 8601 */
+    char *from;                 /* of the bounce */
+    char *subject;              /* of the bounce */
+    ba_original original;
+    GPtrArray *recipients;      /* of ba_recipient* */
+} ba_report;
+
+void ba_report_free (ba_report *report);
+
+/* ---- rule sets ---------------------------------------------------------- */
+
+typedef struct ba_ruleset ba_ruleset;
+
+/* One problem found while loading rules, as "file:line: message". */
+typedef struct {
+    char *file;
+    int line;
+    char *message;
+} ba_rule_error;
+
+/* The compiled-in default rules directory. */
+const char *ba_default_rules_dir (void);
+
+/* Load every rule file of @rules_dir (NULL: the default set), then the
+ * @site_files (NULL-terminated, may be NULL), which win over the defaults.
+ * Problems are appended to @errors (of ba_rule_error*, may be NULL); the
+ * set is returned even with errors, holding what did load.  Returns NULL
+ * only when @rules_dir cannot be read at all. */
+ba_ruleset *ba_ruleset_load (const char *rules_dir, const char *const *site_files,
+                             GPtrArray *errors);
+void ba_ruleset_free (ba_ruleset *set);
+void ba_rule_error_free (ba_rule_error *e);
+
+/* Read-only view of one loaded rule, for `rules list`. */
+typedef struct {
+    const char *id;
+    const char *file;
+    int line;
+    const char *reason;
+    const char *description;
+    int priority;
+    gboolean site;
+    guint n_patterns;
+} ba_rule_info;
+
+guint ba_ruleset_n_rules (const ba_ruleset *set);
+void ba_ruleset_rule_info (const ba_ruleset *set, guint i, ba_rule_info *info);
+guint ba_ruleset_n_formats (const ba_ruleset *set);
+const char *ba_ruleset_format_id (const ba_ruleset *set, guint i);
+const char *ba_ruleset_format_description (const ba_ruleset *set, guint i);
+
+/* Is @word one of the reason vocabulary? */
+gboolean ba_reason_is_valid (const char *word);
+
+/* ---- analysis ----------------------------------------------------------- */
+
+typedef struct ba_context ba_context;
+
+/* A context borrows @set; the set must outlive it.  One context per thread. */
+ba_context *ba_context_new (const ba_ruleset *set);
+void ba_context_free (ba_context *ctx);
+
+/* Analyse one parsed message.  Never NULL: a message that is not a bounce
+ * gives kind BA_KIND_OTHER and no recipients. */
+ba_report *ba_analyze_message (ba_context *ctx, GMimeMessage *message,
+                               const char *source, gint64 offset);
+
+/* One rule considered for a recipient, for `explain`. */
+typedef struct {
+    const char *rule;
+    const char *reason;
+    int priority;
+    gboolean matched;
+    char *span;                 /* the text the winning pattern matched */
+    const char *why;            /* why it was rejected or won */
+} ba_trace_step;
+
+/* Classify a bare error text with optional status and reply code; fills
+ * the verdict fields of @rcpt.  When @trace is not NULL, every rule that
+ * matched is appended to it (of ba_trace_step*). */
+void ba_classify (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date,
+                  GPtrArray *trace);
+void ba_trace_step_free (ba_trace_step *step);
+
+/* ---- reading ------------------------------------------------------------ */
+
+typedef struct ba_reader ba_reader;
+
+typedef struct {
+    GMimeMessage *message;      /* owned by the reader; valid until the next call */
+    const char *source;
+    gint64 offset;              /* -1 unless from an mbox */
+    gint64 size;                /* bytes of this message, when known, else -1 */
+} ba_input;
+
+typedef enum {
+    BA_READ_MESSAGE,            /* @input holds a message */
+    BA_READ_ERROR,              /* @error says what could not be read; go on */
+    BA_READ_END,
+} ba_read_status;
+
+/* Open @path: a message file, a directory (recursive), a Maildir, an mbox,
+ * or "-" for standard input.  Opening itself never fails; problems come
+ * out of ba_reader_next() as BA_READ_ERROR. */
+ba_reader *ba_reader_open (const char *path);
+ba_read_status ba_reader_next (ba_reader *reader, ba_input *input, GError **error);
+void ba_reader_free (ba_reader *reader);
+
+/* ---- text helpers ------------------------------------------------------- */
+
+/* Whitespace runs collapsed to one space, ends trimmed (as diagnostics are). */
+char *ba_collapse_text (const char *s);
+/* The first SMTP reply code in @text, or 0. */
+int ba_reply_code_of (const char *text);
+/* The first RFC 3463 status code in @text into @out; FALSE when none. */
+gboolean ba_status_of (const char *text, char out[16]);
+
+/* ---- library set-up ----------------------------------------------------- */
+
+/* Call once before any other function (initialises GMime). */
+void ba_init (void);
+
+G_END_DECLS
+
+#endif

@@ -1,0 +1,209 @@
+/* classify.c - decide the reason of one recipient from its diagnostic
+ * text and codes, with the rules of the set (see README, "Rules"). */
+#include "classify.h"
+#include "util.h"
+
+#include <string.h>
+
+void
+ba_trace_step_free (ba_trace_step *step)
+{
+    if (!step)
+        return;
+    g_free (step->span);
+    g_free (step);
+}
+
+static gboolean
+glob_any (char **globs, const char *value)
+{
+    if (!globs)
+        return TRUE;
+    if (!value)
+        return FALSE;
+    for (int i = 0; globs[i]; i++)
+        if (g_pattern_match_simple (globs[i], value))
+            return TRUE;
+    return FALSE;
+}
+
+static gboolean
+conditions_hold (const ba_rule *r, const char *status, const char *code)
+{
+    return glob_any (r->status_globs, status) && glob_any (r->code_globs, code);
+}
+
+const char *
+ba_recipient_capture (const ba_recipient *rcpt, const char *name)
+{
+    if (!rcpt->captures)
+        return NULL;
+    for (guint i = 0; i < rcpt->captures->len; i++) {
+        const ba_capture *c = g_ptr_array_index (rcpt->captures, i);
+        if (!strcmp (c->name, name))
+            return c->value;
+    }
+    return NULL;
+}
+
+/* The first pattern of @r that matches, or -1. */
+static int
+rule_matches (ba_context *ctx, const ba_rule *r, const char *text, gsize len, const char *lower)
+{
+    for (guint i = 0; i < r->patterns->len; i++) {
+        const ba_pattern *p = g_ptr_array_index (r->patterns, i);
+        if (p->literal && !strstr (lower, p->literal))
+            continue;
+        if (ba_match (ctx, p, text, len, 0))
+            return (int) i;
+    }
+    return -1;
+}
+
+static int
+status_class (const ba_recipient *rcpt)
+{
+    if (rcpt->status)
+        return rcpt->status[0] - '0';
+    if (rcpt->smtp_code)
+        return rcpt->smtp_code / 100;
+    if (rcpt->action && !g_ascii_strcasecmp (rcpt->action, "delayed"))
+        return 4;
+    if (rcpt->action && !g_ascii_strcasecmp (rcpt->action, "failed"))
+        return 5;
+    return 0;
+}
+
+static gboolean
+is_generic_status (const char *s)
+{
+    return !s || g_str_has_suffix (s, ".0.0");
+}
+
+/* When the bounce gave no status or only a generic one, derive the
+ * reason's typical code, in the class the bounce implies. */
+static void
+derive_status (ba_recipient *rcpt, const ba_reason_info *info)
+{
+    int cls;
+    char *derived;
+
+    if (!info || !info->status || !ba_status_valid (info->status) || !is_generic_status (rcpt->status))
+        return;
+    cls = status_class (rcpt);
+    if (cls != 4 && cls != 5)
+        cls = info->status[0] - '0';
+    derived = g_strdup_printf ("%d%s", cls, info->status + 1);
+    g_free (rcpt->status);
+    rcpt->status = derived;
+}
+
+static gboolean
+hard_for (const ba_reason_info *info, const ba_recipient *rcpt)
+{
+    if (!info)
+        return FALSE;
+    switch (info->hard) {
+    case BA_HARD_TRUE:
+        return TRUE;
+    case BA_HARD_PERMANENT:
+        return status_class (rcpt) == 5;
+    default:
+        return FALSE;
+    }
+}
+
+static const char *fixed_reason (const ba_recipient *rcpt)
+{
+    const char *a = rcpt->action;
+    if (rcpt->feedback_type)
+        return "feedback";
+    if (a && (!g_ascii_strcasecmp (a, "delivered") || !g_ascii_strcasecmp (a, "relayed")
+              || !g_ascii_strcasecmp (a, "expanded")))
+        return "delivered";
+    if (a && !g_ascii_strcasecmp (a, "vacation"))
+        return "vacation";
+    return NULL;
+}
+
+void
+ba_classify (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date, GPtrArray *trace)
+{
+    const ba_ruleset *set = ctx->set;
+    const char *text = rcpt->diagnostic ? rcpt->diagnostic : "";
+    gsize len = strlen (text);
+    char *lower = g_ascii_strdown (text, len);
+    char code[8] = "";
+    const ba_rule *winner = NULL;
+    int winner_pattern = -1;
+    const ba_reason_info *info;
+
+    g_free (rcpt->rule);
+    rcpt->rule = NULL;
+    if (rcpt->captures)
+        g_ptr_array_set_size (rcpt->captures, 0);
+    else
+        rcpt->captures = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_capture_free);
+    if (rcpt->smtp_code)
+        g_snprintf (code, sizeof code, "%d", rcpt->smtp_code);
+
+    rcpt->reason = fixed_reason (rcpt);
+    if (!rcpt->reason) {
+        for (guint i = 0; i < set->rules->len; i++) {
+            const ba_rule *r = g_ptr_array_index (set->rules, i);
+            int pi;
+
+            if (!conditions_hold (r, rcpt->status, code[0] ? code : NULL))
+                continue;
+            if (r->patterns->len == 0)
+                pi = *text || rcpt->status || code[0] ? 0 : -1;
+            else
+                pi = rule_matches (ctx, r, text, len, lower);
+            if (pi < 0)
+                continue;
+            if (trace) {
+                ba_trace_step *st = g_new0 (ba_trace_step, 1);
+                st->rule = r->id;
+                st->reason = r->reason;
+                st->priority = r->priority;
+                st->matched = TRUE;
+                if (r->patterns->len) {
+                    gsize s, e;
+                    ba_match_span (ctx, &s, &e);
+                    st->span = g_strndup (text + s, e - s);
+                } else {
+                    st->span = g_strdup_printf ("status %s, reply code %s",
+                                                rcpt->status ? rcpt->status : "none",
+                                                code[0] ? code : "none");
+                }
+                st->why = winner ? (r->site == winner->site ? "lower priority or later in load order than the winner"
+                                                            : "a default rule; a site rule won")
+                                 : (r->site ? "first matching site rule: site rules win over defaults"
+                                            : "highest priority of the matching rules");
+                g_ptr_array_add (trace, st);
+            }
+            if (!winner) {
+                winner = r;
+                winner_pattern = pi;
+                if (r->patterns->len)
+                    ba_match_captures (ctx, g_ptr_array_index (r->patterns, pi), text, rcpt->captures);
+                if (!trace)
+                    break;
+            }
+        }
+        if (winner) {
+            rcpt->reason = winner->reason;
+            rcpt->rule = g_strdup (winner->id);
+        } else {
+            rcpt->reason = "undefined";
+        }
+    }
+    (void) winner_pattern;
+    g_free (lower);
+
+    info = ba_ruleset_reason (set, rcpt->reason);
+    derive_status (rcpt, info);
+    rcpt->hard = winner && winner->hard >= 0 ? winner->hard : hard_for (info, rcpt);
+    rcpt->fault = winner && winner->fault ? winner->fault : (info ? info->fault : "unknown");
+    ba_apply_knowledge (ctx, rcpt, bounce_date, NULL);
+}

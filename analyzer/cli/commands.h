@@ -1,0 +1,35 @@
+/* commands.h - one function per subcommand (one file each), and the
+ * option handling they share. */
+#ifndef BA_COMMANDS_H
+#define BA_COMMANDS_H
+
+#include "bounce-analyzer.h"
+
+#define EXIT_USAGE 2
+#define EXIT_INPUT 1
+
+typedef struct {
+    char *rules_dir;
+    char **site_rules;
+} rule_options;
+
+/* Add --rules and --site-rules to @group. */
+void rule_options_add (GOptionContext *ctx, rule_options *ro);
+
+/* Load the rule set the options name; prints problems to stderr.  NULL
+ * (after printing why) when the rules cannot be used. */
+ba_ruleset *rule_options_load (const rule_options *ro, const char *command);
+void rule_options_clear (rule_options *ro);
+
+/* Parse @argv with @ctx; on error print one line and a usage hint. */
+gboolean parse_options (GOptionContext *ctx, const char *command, int *argc, char ***argv);
+
+/* Print a line to stderr with the program name, control chars removed. */
+void warn (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
+
+int cmd_analyze (int argc, char **argv);
+int cmd_rules (int argc, char **argv);
+int cmd_classify (int argc, char **argv);
+int cmd_explain (int argc, char **argv);
+
+#endif

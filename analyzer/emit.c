@@ -1,0 +1,185 @@
+/* emit.c - see emit.h */
+#include "emit.h"
+
+#include <string.h>
+
+void
+ba_emit_recipient (sprinter *sp, const ba_report *rep, const ba_recipient *r)
+{
+    sp->begin_map (sp);
+    sp->map_key (sp, "source");
+    sp->string (sp, rep->source);
+    sp->map_key (sp, "offset");
+    if (rep->offset >= 0)
+        sp->integer (sp, rep->offset);
+    else
+        sp->null (sp);
+    sp->map_key (sp, "kind");
+    sp->string (sp, ba_kind_name (rep->kind));
+    sp->map_key (sp, "recipient");
+    sp->string (sp, r->recipient);
+    sp->map_key (sp, "action");
+    sp->string (sp, r->action);
+    sp->map_key (sp, "status");
+    sp->string (sp, r->status);
+    sp->map_key (sp, "reported_status");
+    sp->string (sp, r->reported_status);
+    sp->map_key (sp, "smtp_code");
+    if (r->smtp_code)
+        sp->integer (sp, r->smtp_code);
+    else
+        sp->null (sp);
+    sp->map_key (sp, "remote_mta");
+    sp->string (sp, r->remote_mta);
+    sp->map_key (sp, "reporting_mta");
+    sp->string (sp, rep->reporting_mta);
+    sp->map_key (sp, "date");
+    sp->string (sp, r->last_attempt ? r->last_attempt : rep->date);
+    sp->map_key (sp, "reason");
+    sp->string (sp, r->reason);
+    sp->map_key (sp, "hard_bounce");
+    sp->boolean (sp, r->hard);
+    sp->map_key (sp, "rule");
+    sp->string (sp, r->rule);
+    sp->map_key (sp, "captures");
+    sp->begin_map (sp);
+    for (guint i = 0; r->captures && i < r->captures->len; i++) {
+        const ba_capture *c = g_ptr_array_index (r->captures, i);
+        sp->map_key (sp, c->name);
+        sp->string (sp, c->value);
+    }
+    sp->end (sp);
+    sp->map_key (sp, "diagnostic");
+    sp->string (sp, r->diagnostic);
+    sp->map_key (sp, "feedback_type");
+    sp->string (sp, r->feedback_type);
+    sp->map_key (sp, "dnsbl");
+    sp->string (sp, r->dnsbl);
+    sp->map_key (sp, "listed");
+    sp->string (sp, r->listed);
+    sp->map_key (sp, "fault");
+    sp->string (sp, r->fault);
+    sp->map_key (sp, "advice");
+    sp->string (sp, r->advice);
+    sp->map_key (sp, "original");
+    sp->begin_map (sp);
+    sp->map_key (sp, "message_id");
+    sp->string (sp, rep->original.message_id);
+    sp->map_key (sp, "from");
+    sp->string (sp, rep->original.from);
+    sp->map_key (sp, "to");
+    sp->string (sp, rep->original.to);
+    sp->map_key (sp, "subject");
+    sp->string (sp, rep->original.subject);
+    sp->map_key (sp, "date");
+    sp->string (sp, rep->original.date);
+    sp->end (sp);
+    sp->end (sp);
+}
+
+char *
+ba_safe_text (const char *s)
+{
+    GString *out;
+    char *valid;
+
+    if (!s)
+        return g_strdup ("");
+    valid = g_utf8_make_valid (s, -1);
+    out = g_string_sized_new (strlen (valid));
+    for (const char *p = valid; *p; p = g_utf8_next_char (p)) {
+        gunichar c = g_utf8_get_char (p);
+        /* C0 (ESC included), DEL and C1 controls could move the cursor or
+         * rewrite the screen; bidi overrides could reorder what is read. */
+        if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)
+            || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069))
+            g_string_append_c (out, c == '\t' || c == '\n' ? ' ' : '?');
+        else
+            g_string_append_len (out, p, g_utf8_next_char (p) - p);
+    }
+    g_free (valid);
+    return g_string_free (out, FALSE);
+}
+
+static void
+line (FILE *out, const char *label, const char *value)
+{
+    char *safe;
+    if (!value || !*value)
+        return;
+    safe = ba_safe_text (value);
+    fprintf (out, "  %-12s %s\n", label, safe);
+    g_free (safe);
+}
+
+static const char *
+fault_words (const char *fault)
+{
+    if (!fault)
+        return "unknown";
+    if (!strcmp (fault, "sending-system"))
+        return "our sending system";
+    if (!strcmp (fault, "sender"))
+        return "the sender";
+    if (!strcmp (fault, "recipient"))
+        return "the recipient's mailbox";
+    if (!strcmp (fault, "receiving-system"))
+        return "the receiving system";
+    return "unknown";
+}
+
+void
+ba_emit_text (FILE *out, const ba_report *rep)
+{
+    char *src = ba_safe_text (rep->source);
+    if (rep->offset >= 0)
+        fprintf (out, "%s @%" G_GINT64_FORMAT ": %s", src, rep->offset, ba_kind_name (rep->kind));
+    else
+        fprintf (out, "%s: %s", src, ba_kind_name (rep->kind));
+    if (rep->format)
+        fprintf (out, " (%s)", rep->format);
+    fputc ('\n', out);
+    g_free (src);
+
+    for (guint i = 0; i < rep->recipients->len; i++) {
+        const ba_recipient *r = g_ptr_array_index (rep->recipients, i);
+        char *who = ba_safe_text (r->recipient);
+        char verdict[256];
+        char *captures = NULL;
+
+        fprintf (out, "  %s\n", who);
+        g_free (who);
+        g_snprintf (verdict, sizeof verdict, "%s, %s%s%s", r->reason,
+                    r->hard ? "hard bounce (retrying will not help)" : "soft",
+                    r->status ? ", status " : "", r->status ? r->status : "");
+        line (out, "fault:", fault_words (r->fault));
+        line (out, "advice:", r->advice);
+        line (out, "verdict:", verdict);
+        line (out, "server said:", r->diagnostic);
+        line (out, "remote MTA:", r->remote_mta);
+        if (r->dnsbl) {
+            char *b = g_strdup_printf ("%s%s%s", r->dnsbl, r->listed ? ", listed: " : "",
+                                       r->listed ? r->listed : "");
+            line (out, "blacklist:", b);
+            g_free (b);
+        }
+        if (r->captures && r->captures->len) {
+            GString *c = g_string_new (NULL);
+            for (guint j = 0; j < r->captures->len; j++) {
+                const ba_capture *cap = g_ptr_array_index (r->captures, j);
+                g_string_append_printf (c, "%s%s=%s", j ? ", " : "", cap->name, cap->value);
+            }
+            captures = g_string_free (c, FALSE);
+        }
+        line (out, "rule:", r->rule ? r->rule : "(none matched; decided by status code)");
+        line (out, "captured:", captures);
+        g_free (captures);
+        line (out, "date:", r->last_attempt ? r->last_attempt : rep->date);
+    }
+    if (rep->original.subject || rep->original.date || rep->original.message_id) {
+        line (out, "original:", rep->original.subject);
+        line (out, "sent:", rep->original.date);
+        line (out, "from:", rep->original.from);
+        line (out, "message-id:", rep->original.message_id);
+    }
+}

@@ -1,0 +1,19 @@
+/* emit.h - the emit stage: a report as structured values (through a
+ * sprinter) or as text for a person. */
+#ifndef BA_EMIT_H
+#define BA_EMIT_H
+
+#include "bounce-analyzer.h"
+#include "sprinter.h"
+
+/* One recipient's diagnosis as the ndjson/json object of the README. */
+void ba_emit_recipient (sprinter *sp, const ba_report *rep, const ba_recipient *r);
+
+/* A report as text for a helpdesk. */
+void ba_emit_text (FILE *out, const ba_report *rep);
+
+/* @s with terminal control characters (C0, DEL, C1, escape sequences)
+ * replaced, safe to print on a terminal; NULL gives "". */
+char *ba_safe_text (const char *s);
+
+#endif

@@ -1,0 +1,258 @@
+/* knowledge.c - what the blacklist knowledge of rules/blacklists.conf and
+ * the advice templates of rules/advice.conf add to a verdict: which list
+ * was cited, whether it was alive when the bounce was written, whose
+ * fault the rejection therefore is, and what a helpdesk should say. */
+#include "classify.h"
+#include "util.h"
+
+#include <string.h>
+
+static char *
+normalize_zone (const char *z)
+{
+    char *s = g_ascii_strdown (z, -1);
+    gsize n;
+    g_strstrip (s);
+    n = strlen (s);
+    while (n > 0 && (s[n - 1] == '.' || s[n - 1] == ';' || s[n - 1] == ',' || s[n - 1] == ')'))
+        s[--n] = '\0';
+    return s;
+}
+
+/* The knowledge entry whose zone is @zone or a parent of it
+ * ("127.0.0.2.zen.spamhaus.org" style queries name the zone as suffix). */
+static const ba_blacklist *
+find_by_zone (const ba_ruleset *set, const char *zone)
+{
+    gsize zl = strlen (zone);
+    for (guint i = 0; i < set->blacklists->len; i++) {
+        const ba_blacklist *b = g_ptr_array_index (set->blacklists, i);
+        for (int j = 0; b->zones[j]; j++) {
+            gsize bl = strlen (b->zones[j]);
+            if (zl == bl ? !strcmp (zone, b->zones[j])
+                         : zl > bl && zone[zl - bl - 1] == '.' && !strcmp (zone + zl - bl, b->zones[j]))
+                return b;
+        }
+    }
+    return NULL;
+}
+
+static const ba_blacklist *
+find_by_url (ba_context *ctx, const char *text)
+{
+    const ba_ruleset *set = ctx->set;
+    gsize len = strlen (text);
+    for (guint i = 0; i < set->blacklists->len; i++) {
+        const ba_blacklist *b = g_ptr_array_index (set->blacklists, i);
+        for (guint j = 0; j < b->urls->len; j++)
+            if (ba_match (ctx, g_ptr_array_index (b->urls, j), text, len, 0))
+                return b;
+    }
+    return NULL;
+}
+
+static gboolean
+looks_like_zone (const char *z)
+{
+    const char *dot = strchr (z, '.');
+    return dot && dot != z && strlen (z) >= 4 && strlen (z) < 254;
+}
+
+typedef enum { LIFE_ALIVE, LIFE_DEAD } life;
+
+/* Was @b dead (shut down, or answering "listed" for everything) at @when? */
+static life
+life_at (const ba_blacklist *b, GDateTime *when)
+{
+    GDateTime *since = NULL;
+
+    if (b->lists_everything_since)
+        since = b->lists_everything_since;
+    if (b->shut_down && (!since || g_date_time_compare (b->shut_down, since) < 0))
+        since = b->shut_down;
+    if (!since)
+        return b->state == BA_LIST_ACTIVE ? LIFE_ALIVE : LIFE_DEAD;
+    if (!when)
+        return b->state == BA_LIST_ACTIVE ? LIFE_ALIVE : LIFE_DEAD;
+    return g_date_time_compare (when, since) >= 0 ? LIFE_DEAD : LIFE_ALIVE;
+}
+
+static char *
+human_date (const char *iso)
+{
+    GDateTime *dt = ba_parse_iso_date (iso);
+    char *s;
+    if (!dt)
+        return g_strdup (iso);
+    s = g_date_time_format (dt, "%-d %B %Y");
+    g_date_time_unref (dt);
+    return s;
+}
+
+/* "shut down on 18 December 2006 and has answered 'listed' for every
+ * address since 25 March 2008" */
+static char *
+describe_life (const ba_blacklist *b)
+{
+    GString *s = g_string_new (NULL);
+    if (b->shut_down_text) {
+        char *d = human_date (b->shut_down_text);
+        g_string_append_printf (s, "shut down on %s", d);
+        g_free (d);
+    } else if (b->state != BA_LIST_ACTIVE) {
+        g_string_append (s, "has shut down");
+    }
+    if (b->lists_everything_text) {
+        char *d = human_date (b->lists_everything_text);
+        g_string_append_printf (s, "%shas answered 'listed' for every address since %s",
+                                s->len ? " and " : "", d);
+        g_free (d);
+    } else if (b->state == BA_LIST_LISTS_EVERYTHING) {
+        g_string_append_printf (s, "%sanswers 'listed' for every address", s->len ? " and " : "");
+    }
+    if (!s->len)
+        g_string_append (s, "is in service");
+    return g_string_free (s, FALSE);
+}
+
+typedef struct {
+    const char *name;
+    const char *value;
+} var;
+
+/* Replace {name} in @tpl with the value of @vars; an unknown or empty
+ * name leaves the text of its fallback "{name|fallback}". */
+static char *
+render (const char *tpl, const var *vars, int nvars)
+{
+    GString *out = g_string_new (NULL);
+    for (const char *p = tpl; *p; p++) {
+        const char *close;
+        if (*p != '{' || !(close = strchr (p, '}'))) {
+            g_string_append_c (out, *p);
+            continue;
+        }
+        char *inner = g_strndup (p + 1, close - p - 1);
+        char *bar = strchr (inner, '|');
+        const char *fallback = "";
+        const char *val = NULL;
+        if (bar) {
+            *bar = '\0';
+            fallback = bar + 1;
+        }
+        for (int i = 0; i < nvars; i++)
+            if (!strcmp (vars[i].name, inner))
+                val = vars[i].value;
+        g_string_append (out, val && *val ? val : fallback);
+        g_free (inner);
+        p = close;
+    }
+    return g_string_free (out, FALSE);
+}
+
+static const char *
+lookup_advice (const ba_ruleset *set, const char *key)
+{
+    return g_hash_table_lookup (set->advice, key);
+}
+
+void
+ba_apply_knowledge (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date,
+                    const char *reporting_mta)
+{
+    const ba_ruleset *set = ctx->set;
+    const ba_blacklist *list = NULL;
+    const char *cap;
+    const char *tpl = NULL;
+    char *tpl_key = NULL;
+    GDateTime *when = NULL;
+    char *life_text = NULL, *domain = NULL, *quote = NULL;
+    const ba_reason_info *info;
+    life alive = LIFE_ALIVE;
+
+    g_clear_pointer (&rcpt->dnsbl, g_free);
+    g_clear_pointer (&rcpt->listed, g_free);
+    g_clear_pointer (&rcpt->advice, g_free);
+
+    cap = ba_recipient_capture (rcpt, "dnsbl");
+    if (cap) {
+        char *zone = normalize_zone (cap);
+        list = find_by_zone (set, zone);
+        if (list && list->zones[0] && strcmp (zone, list->zones[0]) && strlen (zone) > strlen (list->zones[0])
+            && !strchr (list->zones[0], '*'))
+            /* a query name such as 2.0.0.127.zen.spamhaus.org: report the zone */
+            rcpt->dnsbl = g_strdup (list->zones[0]);
+        else if (looks_like_zone (zone))
+            rcpt->dnsbl = g_strdup (zone);
+        g_free (zone);
+    }
+    if (!list && rcpt->diagnostic && rcpt->reason && (!strcmp (rcpt->reason, "blocked")
+                                                      || !strcmp (rcpt->reason, "badreputation")
+                                                      || !strcmp (rcpt->reason, "rejected")
+                                                      || !strcmp (rcpt->reason, "spamdetected")
+                                                      || !strcmp (rcpt->reason, "policyviolation"))) {
+        list = find_by_url (ctx, rcpt->diagnostic);
+        if (list && !rcpt->dnsbl && list->zones[0])
+            rcpt->dnsbl = g_strdup (list->zones[0]);
+    }
+    if ((cap = ba_recipient_capture (rcpt, "ip")) || (cap = ba_recipient_capture (rcpt, "listed"))
+        || (cap = ba_recipient_capture (rcpt, "domain")))
+        rcpt->listed = g_ascii_strdown (cap, -1);
+
+    if (bounce_date)
+        when = ba_parse_iso_date (bounce_date);
+    if (list) {
+        alive = life_at (list, when);
+        life_text = describe_life (list);
+        if (alive == LIFE_DEAD) {
+            rcpt->fault = "receiving-system";
+            tpl_key = g_strdup ("blocked.dead-list");
+        } else {
+            rcpt->fault = "sending-system";
+            tpl_key = g_strdup_printf ("%s.live-list", rcpt->reason);
+        }
+    }
+    if (when)
+        g_date_time_unref (when);
+
+    if (tpl_key)
+        tpl = lookup_advice (set, tpl_key);
+    if (!tpl && rcpt->dnsbl)
+        tpl = lookup_advice (set, "blocked.live-list");
+    if (!tpl && rcpt->rule)
+        tpl = lookup_advice (set, rcpt->rule);
+    if (!tpl && rcpt->reason)
+        tpl = lookup_advice (set, rcpt->reason);
+    if (!tpl)
+        tpl = lookup_advice (set, "default");
+    g_free (tpl_key);
+    if (!tpl)
+        return;
+
+    info = ba_ruleset_reason (set, rcpt->reason);
+    domain = ba_address_domain (rcpt->recipient);
+    quote = rcpt->diagnostic ? ba_strndup_utf8 (rcpt->diagnostic, 300) : NULL;
+    {
+        var vars[] = {
+            { "recipient", rcpt->recipient },
+            { "recipient_domain", domain },
+            { "remote_mta", rcpt->remote_mta },
+            { "reporting_mta", reporting_mta },
+            { "dnsbl", rcpt->dnsbl },
+            { "list_name", list ? list->name : NULL },
+            { "list_operator", list ? list->operator_ : NULL },
+            { "life", life_text },
+            { "listed", rcpt->listed },
+            { "status", rcpt->status },
+            { "reason", rcpt->reason },
+            { "summary", info ? info->summary : NULL },
+            { "diagnostic", quote },
+        };
+        char *text = render (tpl, vars, G_N_ELEMENTS (vars));
+        rcpt->advice = ba_collapse_ws (text);
+        g_free (text);
+    }
+    g_free (life_text);
+    g_free (domain);
+    g_free (quote);
+}

@@ -1,0 +1,358 @@
+/* reader.c - the read stage: turn a path (message file, directory tree,
+ * Maildir, mbox, or "-") into a stream of parsed messages, each with its
+ * origin.  Files are opened read-only and never written.  An mbox is read
+ * by GMime's parser in mbox mode, one message at a time, so memory does
+ * not grow with the mailbox. */
+#include "bounce-analyzer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- a filter for mailboxes written with bare CR line ends -------------- */
+
+/* Old Mac mail stores use CR alone.  Such a file has no LF at all, so
+ * mapping every CR to LF is exact and keeps byte offsets. */
+typedef struct { GMimeFilter parent; } BaFilterCr;
+typedef struct { GMimeFilterClass parent_class; } BaFilterCrClass;
+GType ba_filter_cr_get_type (void);
+G_DEFINE_TYPE (BaFilterCr, ba_filter_cr, GMIME_TYPE_FILTER)
+
+static GMimeFilter *
+cr_copy (GMimeFilter *f)
+{
+    (void) f;
+    return g_object_new (ba_filter_cr_get_type (), NULL);
+}
+
+static void
+cr_filter (GMimeFilter *f, char *in, size_t len, size_t prespace,
+           char **out, size_t *outlen, size_t *outprespace)
+{
+    (void) prespace;
+    g_mime_filter_set_size (f, len, FALSE);
+    for (size_t i = 0; i < len; i++)
+        f->outbuf[i] = in[i] == '\r' ? '\n' : in[i];
+    *out = f->outbuf;
+    *outlen = len;
+    *outprespace = f->outpre;
+}
+
+static void
+cr_reset (GMimeFilter *f)
+{
+    (void) f;
+}
+
+static void
+ba_filter_cr_class_init (BaFilterCrClass *klass)
+{
+    GMimeFilterClass *fc = GMIME_FILTER_CLASS (klass);
+    fc->copy = cr_copy;
+    fc->filter = cr_filter;
+    fc->complete = cr_filter;
+    fc->reset = cr_reset;
+}
+
+static void
+ba_filter_cr_init (BaFilterCr *self)
+{
+    (void) self;
+}
+
+/* ---- the reader --------------------------------------------------------- */
+
+struct ba_reader {
+    char *path;
+    GPtrArray *todo;            /* stack of paths still to visit */
+    gboolean started;
+    int stdin_fd;               /* temp copy of standard input, or -1 */
+
+    /* the file being read */
+    char *source;
+    GMimeStream *stream;
+    GMimeParser *parser;
+    gboolean mbox;
+    gboolean done_file;
+    GMimeMessage *message;      /* handed out, freed on the next call */
+};
+
+ba_reader *
+ba_reader_open (const char *path)
+{
+    ba_reader *r = g_new0 (ba_reader, 1);
+    r->path = g_strdup (path);
+    r->todo = g_ptr_array_new_with_free_func (g_free);
+    r->stdin_fd = -1;
+    return r;
+}
+
+static void
+close_file (ba_reader *r)
+{
+    g_clear_object (&r->parser);
+    g_clear_object (&r->stream);
+    g_clear_pointer (&r->source, g_free);
+    r->mbox = FALSE;
+    r->done_file = FALSE;
+}
+
+void
+ba_reader_free (ba_reader *r)
+{
+    if (!r)
+        return;
+    g_clear_object (&r->message);
+    close_file (r);
+    if (r->stdin_fd >= 0)
+        close (r->stdin_fd);
+    g_ptr_array_unref (r->todo);
+    g_free (r->path);
+    g_free (r);
+}
+
+static gint
+compare_names (gconstpointer a, gconstpointer b)
+{
+    return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+static gboolean
+is_dir (const char *path)
+{
+    struct stat st;
+    return stat (path, &st) == 0 && S_ISDIR (st.st_mode);
+}
+
+static gboolean
+is_maildir (const char *path)
+{
+    char *cur = g_build_filename (path, "cur", NULL);
+    char *new = g_build_filename (path, "new", NULL);
+    gboolean yes = is_dir (cur) && is_dir (new);
+    g_free (cur);
+    g_free (new);
+    return yes;
+}
+
+/* Push a directory's entries so that they come out in name order.  In a
+ * Maildir only cur/, new/ and Maildir++ subfolders hold mail. */
+static gboolean
+push_directory (ba_reader *r, const char *dir, GError **error)
+{
+    GDir *d = g_dir_open (dir, 0, error);
+    GPtrArray *names;
+    const char *name;
+    gboolean maildir;
+
+    if (!d)
+        return FALSE;
+    maildir = is_maildir (dir);
+    names = g_ptr_array_new_with_free_func (g_free);
+    while ((name = g_dir_read_name (d))) {
+        char *full = g_build_filename (dir, name, NULL);
+        gboolean sub = is_dir (full);
+        gboolean keep;
+        if (maildir)
+            keep = sub && (!strcmp (name, "cur") || !strcmp (name, "new")
+                           || (name[0] == '.' && is_maildir (full)));
+        else
+            keep = name[0] != '.' || (sub && is_maildir (full));
+        if (keep)
+            g_ptr_array_add (names, g_strdup (name));
+        g_free (full);
+    }
+    g_dir_close (d);
+    g_ptr_array_sort (names, compare_names);
+    for (guint i = names->len; i > 0; i--)
+        g_ptr_array_add (r->todo, g_build_filename (dir, g_ptr_array_index (names, i - 1), NULL));
+    g_ptr_array_unref (names);
+    return TRUE;
+}
+
+/* Standard input is copied to an unlinked temporary file: reading it
+ * then works like a file (seekable, with offsets) at no memory cost. */
+static int
+spool_stdin (GError **error)
+{
+    char *tmpl = NULL;
+    int fd = g_file_open_tmp ("bounce-analyzer-stdin-XXXXXX", &tmpl, error);
+    char buf[65536];
+    ssize_t n;
+
+    if (fd < 0)
+        return -1;
+    unlink (tmpl);
+    g_free (tmpl);
+    while ((n = read (0, buf, sizeof buf)) != 0) {
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
+                         "reading standard input: %s", g_strerror (errno));
+            close (fd);
+            return -1;
+        }
+        for (ssize_t off = 0; off < n;) {
+            ssize_t w = write (fd, buf + off, n - off);
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w < 0) {
+                g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
+                             "spooling standard input: %s", g_strerror (errno));
+                close (fd);
+                return -1;
+            }
+            off += w;
+        }
+    }
+    lseek (fd, 0, SEEK_SET);
+    return fd;
+}
+
+/* Open one file: sniff whether it is an mbox and whether it uses bare CR. */
+static gboolean
+open_file (ba_reader *r, const char *source, int fd, GError **error)
+{
+    char head[4096];
+    ssize_t n;
+    gboolean has_lf, has_cr;
+    GMimeStream *fs;
+
+    n = pread (fd, head, sizeof head, 0);
+    if (n < 0) {
+        g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
+                     "%s", g_strerror (errno));
+        close (fd);
+        return FALSE;
+    }
+    if (n == 0) {
+        close (fd);
+        r->source = g_strdup (source);
+        r->done_file = TRUE;    /* empty: nothing to read, nothing wrong */
+        return TRUE;
+    }
+    has_lf = memchr (head, '\n', n) != NULL;
+    has_cr = memchr (head, '\r', n) != NULL;
+
+    fs = g_mime_stream_fs_new (fd);
+    g_mime_stream_fs_set_owner (GMIME_STREAM_FS (fs), TRUE);
+    if (has_cr && !has_lf) {
+        GMimeStream *filtered = g_mime_stream_filter_new (fs);
+        GMimeFilter *f = g_object_new (ba_filter_cr_get_type (), NULL);
+        g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), f);
+        g_object_unref (f);
+        g_object_unref (fs);
+        fs = filtered;
+    }
+    r->stream = fs;
+    r->source = g_strdup (source);
+    r->mbox = n >= 5 && memcmp (head, "From ", 5) == 0;
+    r->parser = g_mime_parser_new_with_stream (fs);
+    g_mime_parser_set_format (r->parser, r->mbox ? GMIME_FORMAT_MBOX : GMIME_FORMAT_MESSAGE);
+    return TRUE;
+}
+
+static gboolean
+open_path (ba_reader *r, const char *path, GError **error)
+{
+    int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
+                     "%s", g_strerror (errno));
+        return FALSE;
+    }
+    return open_file (r, path, fd, error);
+}
+
+ba_read_status
+ba_reader_next (ba_reader *r, ba_input *input, GError **error)
+{
+    g_clear_object (&r->message);
+    memset (input, 0, sizeof *input);
+    input->offset = -1;
+    input->size = -1;
+
+    for (;;) {
+        if (r->parser && !r->done_file) {
+            gint64 before = g_mime_stream_tell (r->stream);
+            GMimeMessage *m;
+            gint64 offset, after;
+
+            if (g_mime_parser_eos (r->parser)) {
+                close_file (r);
+                continue;
+            }
+            m = g_mime_parser_construct_message (r->parser, NULL);
+            offset = r->mbox ? g_mime_parser_get_mbox_marker_offset (r->parser) : -1;
+            after = g_mime_parser_tell (r->parser);
+            if (!r->mbox)
+                r->done_file = TRUE;
+            input->source = r->source;
+            input->offset = offset;
+            if (!m) {
+                gboolean stuck = after <= before || g_mime_parser_eos (r->parser);
+                g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                             r->mbox ? "not a valid mbox message" : "not a valid message");
+                if (stuck || !r->mbox)
+                    r->done_file = TRUE;
+                return BA_READ_ERROR;
+            }
+            r->message = m;
+            input->message = m;
+            input->size = after > before ? after - before : -1;
+            return BA_READ_MESSAGE;
+        }
+        if (r->source) {
+            close_file (r);
+            continue;
+        }
+
+        if (!r->started) {
+            r->started = TRUE;
+            if (!strcmp (r->path, "-")) {
+                r->stdin_fd = spool_stdin (error);
+                if (r->stdin_fd < 0) {
+                    input->source = "-";
+                    return BA_READ_ERROR;
+                }
+                if (!open_file (r, "-", dup (r->stdin_fd), error)) {
+                    input->source = "-";
+                    return BA_READ_ERROR;
+                }
+                continue;
+            }
+            g_ptr_array_add (r->todo, g_strdup (r->path));
+        }
+        if (r->todo->len == 0)
+            return BA_READ_END;
+
+        {
+            char *path = g_ptr_array_steal_index (r->todo, r->todo->len - 1);
+            gboolean ok;
+            if (is_dir (path))
+                ok = push_directory (r, path, error);
+            else
+                ok = open_path (r, path, error);
+            if (!ok) {
+                /* keep the path alive for the caller until the next call */
+                r->source = path;
+                input->source = r->source;
+                return BA_READ_ERROR;
+            }
+            g_free (path);
+        }
+    }
+}
+
+void
+ba_init (void)
+{
+    static gsize once = 0;
+    if (g_once_init_enter (&once)) {
+        g_mime_init ();
+        g_once_init_leave (&once, 1);
+    }
+}

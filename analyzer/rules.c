@@ -1,0 +1,913 @@
+/* rules.c - load and compile the rule set of rules/ (see README, "Rules"). */
+#include "rules.h"
+#include "ini.h"
+
+#include <string.h>
+
+static const char *const vocabulary[] = {
+    "authfailure", "badreputation", "blocked", "contenterror", "delivered",
+    "exceedlimit", "expired", "failedstarttls", "feedback", "filtered",
+    "hasmoved", "hostunknown", "mailboxfull", "mailererror", "mesgtoobig",
+    "networkerror", "norelaying", "notaccept", "notcompliantrfc", "onhold",
+    "policyviolation", "rejected", "requireptr", "securityerror",
+    "spamdetected", "speeding", "suspend", "syntaxerror", "systemerror",
+    "systemfull", "toomanyconn", "undefined", "userunknown", "vacation",
+    "virusdetected", NULL
+};
+
+static const char *const faults[] = {
+    "sending-system", "sender", "recipient", "receiving-system", "unknown", NULL
+};
+
+/* Vocabulary words live in static storage, so a reason is a pointer
+ * that can be compared and kept without copying. */
+static const char *
+intern_word (const char *const *words, const char *word)
+{
+    for (int i = 0; word && words[i]; i++)
+        if (strcmp (words[i], word) == 0)
+            return words[i];
+    return NULL;
+}
+
+gboolean
+ba_reason_is_valid (const char *word)
+{
+    return intern_word (vocabulary, word) != NULL;
+}
+
+const char *
+ba_intern_reason (const char *word)
+{
+    return intern_word (vocabulary, word);
+}
+
+const char *
+ba_intern_fault (const char *word)
+{
+    return intern_word (faults, word);
+}
+
+/* ---- patterns ----------------------------------------------------------- */
+
+void
+ba_pattern_free (ba_pattern *p)
+{
+    if (!p)
+        return;
+    g_free (p->source);
+    pcre2_code_free (p->code);
+    g_free (p->literal);
+    g_free (p);
+}
+
+ba_pattern *
+ba_pattern_compile (const char *source, char **message)
+{
+    int errcode;
+    PCRE2_SIZE erroff;
+    pcre2_code *code;
+    ba_pattern *p;
+
+    code = pcre2_compile ((PCRE2_SPTR) source, PCRE2_ZERO_TERMINATED,
+                          PCRE2_CASELESS | PCRE2_MULTILINE | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
+                          &errcode, &erroff, NULL);
+    if (!code) {
+        PCRE2_UCHAR buf[256];
+        pcre2_get_error_message (errcode, buf, sizeof buf);
+        *message = g_strdup_printf ("bad pattern at offset %zu: %s", (size_t) erroff, (char *) buf);
+        return NULL;
+    }
+    /* JIT is an optimisation; a pattern it cannot handle still matches. */
+    pcre2_jit_compile (code, PCRE2_JIT_COMPLETE);
+    p = g_new0 (ba_pattern, 1);
+    p->source = g_strdup (source);
+    p->code = code;
+    p->literal = ba_pattern_required_literal (source);
+    return p;
+}
+
+/* A conservative scan of the regex for a run of plain characters outside
+ * any group, alternation or quantifier: every match must contain it, so a
+ * rule whose literal is absent from the text can be skipped without
+ * running PCRE2.  When unsure, return NULL (no prefilter). */
+char *
+ba_pattern_required_literal (const char *regex)
+{
+    GString *run = g_string_new (NULL), *best = g_string_new (NULL);
+    int depth = 0;
+    gboolean in_class = FALSE;
+
+    if (g_str_has_prefix (regex, "(?") && strchr ("xiJmsnU", regex[2]) && strchr (regex, ')')
+        && memchr (regex, 'x', strchr (regex, ')') - regex))
+        goto none;
+
+    for (const char *s = regex; *s; s++) {
+        char c = *s, lit = 0;
+
+        if (in_class) {
+            if (c == '\\' && s[1])
+                s++;
+            else if (c == ']')
+                in_class = FALSE;
+            continue;
+        }
+        switch (c) {
+        case '\\':
+            if (!s[1])
+                goto none;
+            s++;
+            if (*s == 'Q' || *s == 'E')
+                goto none;
+            if (strchr (".-:/@<>()[]{}|*+?^$\\'\"=,;!#%&~ _", *s))
+                lit = *s;
+            break;
+        case '[':
+            in_class = TRUE;
+            if (s[1] == ']')
+                s++;
+            break;
+        case '(':
+            depth++;
+            break;
+        case ')':
+            depth--;
+            break;
+        case '|':
+            if (depth == 0)
+                goto none;      /* top-level alternation: no single literal */
+            break;
+        case '.': case '^': case '$': case '*': case '+': case '?': case '{': case '}':
+            break;
+        default:
+            lit = c;
+        }
+        if (lit && depth == 0) {
+            /* A quantifier that allows zero repeats makes this char optional. */
+            char q = s[1];
+            if (q == '?' || q == '*' || q == '{') {
+                if (run->len > best->len)
+                    g_string_assign (best, run->str);
+                g_string_truncate (run, 0);
+                continue;
+            }
+            g_string_append_c (run, g_ascii_tolower (lit));
+            if (q == '+') {
+                if (run->len > best->len)
+                    g_string_assign (best, run->str);
+                g_string_truncate (run, 0);
+            }
+        } else {
+            if (run->len > best->len)
+                g_string_assign (best, run->str);
+            g_string_truncate (run, 0);
+        }
+    }
+    if (run->len > best->len)
+        g_string_assign (best, run->str);
+    g_string_free (run, TRUE);
+    /* Non-ASCII bytes fold differently under caseless UTF matching. */
+    for (gsize i = 0; i < best->len; i++)
+        if ((guchar) best->str[i] >= 0x80)
+            goto none_best;
+    if (best->len >= 3)
+        return g_string_free (best, FALSE);
+none_best:
+    g_string_free (best, TRUE);
+    return NULL;
+none:
+    g_string_free (run, TRUE);
+    g_string_free (best, TRUE);
+    return NULL;
+}
+
+/* ---- loading ------------------------------------------------------------ */
+
+typedef struct {
+    ba_ruleset *set;
+    GPtrArray *errors;
+    gboolean site;
+    guint order;
+    GChecksum *checksum;
+} loader;
+
+static void
+report (void *data, const char *file, int line, const char *message)
+{
+    loader *ld = data;
+    ba_rule_error *e;
+
+    if (!ld->errors)
+        return;
+    e = g_new0 (ba_rule_error, 1);
+    e->file = g_strdup (file);
+    e->line = line;
+    e->message = g_strdup (message);
+    g_ptr_array_add (ld->errors, e);
+}
+
+static void G_GNUC_PRINTF (4, 5)
+reportf (loader *ld, const char *file, int line, const char *fmt, ...)
+{
+    va_list ap;
+    char *msg;
+
+    va_start (ap, fmt);
+    msg = g_strdup_vprintf (fmt, ap);
+    va_end (ap);
+    report (ld, file, line, msg);
+    g_free (msg);
+}
+
+void
+ba_rule_error_free (ba_rule_error *e)
+{
+    if (!e)
+        return;
+    g_free (e->file);
+    g_free (e->message);
+    g_free (e);
+}
+
+static ba_pattern *
+compile_entry (loader *ld, const char *file, const ba_ini_entry *e)
+{
+    char *msg = NULL;
+    ba_pattern *p = ba_pattern_compile (e->value, &msg);
+    uint32_t n = 0;
+
+    if (!p) {
+        reportf (ld, file, e->line, "%s: %s", e->key, msg);
+        g_free (msg);
+        return NULL;
+    }
+    pcre2_pattern_info (p->code, PCRE2_INFO_CAPTURECOUNT, &n);
+    if (n + 1 > ld->set->max_captures)
+        ld->set->max_captures = n + 1;
+    return p;
+}
+
+static gboolean
+parse_bool (const char *s, gboolean *out)
+{
+    if (!g_ascii_strcasecmp (s, "true") || !g_ascii_strcasecmp (s, "yes") || !strcmp (s, "1"))
+        *out = TRUE;
+    else if (!g_ascii_strcasecmp (s, "false") || !g_ascii_strcasecmp (s, "no") || !strcmp (s, "0"))
+        *out = FALSE;
+    else
+        return FALSE;
+    return TRUE;
+}
+
+static void
+rule_free (gpointer p)
+{
+    ba_rule *r = p;
+    g_free (r->id);
+    g_free (r->file);
+    g_free (r->description);
+    g_ptr_array_unref (r->patterns);
+    g_strfreev (r->status_globs);
+    g_strfreev (r->code_globs);
+    g_free (r);
+}
+
+static char **
+split_globs (const char *value)
+{
+    char **v = g_strsplit_set (value, " \t,", -1);
+    char **out = g_new0 (char *, g_strv_length (v) + 1);
+    int n = 0;
+    for (int i = 0; v[i]; i++)
+        if (*v[i])
+            out[n++] = g_strdup (v[i]);
+    g_strfreev (v);
+    return out;
+}
+
+static int
+find_rule (const ba_ruleset *set, const char *id)
+{
+    for (guint i = 0; i < set->rules->len; i++)
+        if (strcmp (((ba_rule *) g_ptr_array_index (set->rules, i))->id, id) == 0)
+            return (int) i;
+    return -1;
+}
+
+static void
+load_rules (loader *ld, const ba_ini *ini)
+{
+    for (guint g = 0; g < ini->groups->len; g++) {
+        const ba_ini_group *grp = g_ptr_array_index (ini->groups, g);
+        ba_rule *r = g_new0 (ba_rule, 1);
+        gboolean ok = TRUE, disabled = FALSE;
+        int existing;
+
+        r->id = g_strdup (grp->name);
+        r->file = g_strdup (ini->file);
+        r->line = grp->line;
+        r->priority = 50;
+        r->hard = -1;
+        r->site = ld->site;
+        r->order = ld->order++;
+        r->patterns = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_pattern_free);
+
+        for (guint i = 0; i < grp->entries->len; i++) {
+            const ba_ini_entry *e = g_ptr_array_index (grp->entries, i);
+            if (g_str_has_prefix (e->key, "pattern")) {
+                ba_pattern *p = compile_entry (ld, ini->file, e);
+                if (p)
+                    g_ptr_array_add (r->patterns, p);
+                else
+                    ok = FALSE;
+            } else if (!strcmp (e->key, "reason")) {
+                r->reason = ba_intern_reason (e->value);
+                if (!r->reason) {
+                    reportf (ld, ini->file, e->line, "unknown reason '%s'", e->value);
+                    ok = FALSE;
+                }
+            } else if (!strcmp (e->key, "description")) {
+                g_free (r->description);
+                r->description = g_strdup (e->value);
+            } else if (!strcmp (e->key, "priority")) {
+                char *endp;
+                gint64 v = g_ascii_strtoll (e->value, &endp, 10);
+                if (*e->value == '\0' || *endp || v < -1000 || v > 1000) {
+                    reportf (ld, ini->file, e->line, "priority must be a whole number from -1000 to 1000");
+                    ok = FALSE;
+                } else {
+                    r->priority = (int) v;
+                }
+            } else if (!strcmp (e->key, "status")) {
+                g_strfreev (r->status_globs);
+                r->status_globs = split_globs (e->value);
+            } else if (!strcmp (e->key, "smtp-code")) {
+                g_strfreev (r->code_globs);
+                r->code_globs = split_globs (e->value);
+            } else if (!strcmp (e->key, "hard")) {
+                gboolean b;
+                if (!parse_bool (e->value, &b)) {
+                    reportf (ld, ini->file, e->line, "hard must be true or false");
+                    ok = FALSE;
+                } else {
+                    r->hard = b;
+                }
+            } else if (!strcmp (e->key, "fault")) {
+                r->fault = ba_intern_fault (e->value);
+                if (!r->fault) {
+                    reportf (ld, ini->file, e->line, "unknown fault '%s' (sending-system, sender, recipient, receiving-system, unknown)", e->value);
+                    ok = FALSE;
+                }
+            } else if (!strcmp (e->key, "disabled")) {
+                if (!parse_bool (e->value, &disabled)) {
+                    reportf (ld, ini->file, e->line, "disabled must be true or false");
+                    ok = FALSE;
+                }
+            } else {
+                reportf (ld, ini->file, e->line, "unknown key '%s'", e->key);
+            }
+        }
+
+        existing = find_rule (ld->set, r->id);
+        if (existing >= 0 && !ld->site) {
+            reportf (ld, ini->file, grp->line, "duplicate rule id '%s'", r->id);
+            ok = FALSE;
+        } else if (existing >= 0) {
+            /* A site rule with a default rule's id replaces (or disables) it. */
+            g_ptr_array_remove_index (ld->set->rules, existing);
+        }
+        if (disabled) {
+            rule_free (r);
+            continue;
+        }
+        if (ok && !r->reason) {
+            reportf (ld, ini->file, grp->line, "rule '%s' has no reason", r->id);
+            ok = FALSE;
+        }
+        if (ok && r->patterns->len == 0 && !r->status_globs && !r->code_globs) {
+            reportf (ld, ini->file, grp->line, "rule '%s' has no pattern, status or smtp-code", r->id);
+            ok = FALSE;
+        }
+        if (ok && !r->description)
+            reportf (ld, ini->file, grp->line, "rule '%s' has no description", r->id);
+        if (ok)
+            g_ptr_array_add (ld->set->rules, r);
+        else
+            rule_free (r);
+    }
+}
+
+static void
+reason_free (gpointer p)
+{
+    ba_reason_info *r = p;
+    g_free (r->description);
+    g_free (r->summary);
+    g_free (r->status);
+    g_free (r);
+}
+
+static void
+load_reasons (loader *ld, const ba_ini *ini)
+{
+    for (guint g = 0; g < ini->groups->len; g++) {
+        const ba_ini_group *grp = g_ptr_array_index (ini->groups, g);
+        const char *name = ba_intern_reason (grp->name);
+        ba_reason_info *info;
+
+        if (!name) {
+            reportf (ld, ini->file, grp->line, "'%s' is not a reason of the vocabulary", grp->name);
+            continue;
+        }
+        info = g_new0 (ba_reason_info, 1);
+        info->name = name;
+        info->fault = "unknown";
+        for (guint i = 0; i < grp->entries->len; i++) {
+            const ba_ini_entry *e = g_ptr_array_index (grp->entries, i);
+            if (!strcmp (e->key, "description")) {
+                g_free (info->description);
+                info->description = g_strdup (e->value);
+            } else if (!strcmp (e->key, "summary")) {
+                g_free (info->summary);
+                info->summary = g_strdup (e->value);
+            } else if (!strcmp (e->key, "status")) {
+                g_free (info->status);
+                info->status = g_strdup (e->value);
+            } else if (!strcmp (e->key, "hard")) {
+                gboolean b;
+                if (!strcmp (e->value, "permanent"))
+                    info->hard = BA_HARD_PERMANENT;
+                else if (parse_bool (e->value, &b))
+                    info->hard = b ? BA_HARD_TRUE : BA_HARD_FALSE;
+                else
+                    reportf (ld, ini->file, e->line, "hard must be true, false or permanent");
+            } else if (!strcmp (e->key, "fault")) {
+                const char *f = ba_intern_fault (e->value);
+                if (f)
+                    info->fault = f;
+                else
+                    reportf (ld, ini->file, e->line, "unknown fault '%s'", e->value);
+            } else {
+                reportf (ld, ini->file, e->line, "unknown key '%s'", e->key);
+            }
+        }
+        g_hash_table_replace (ld->set->reasons, (gpointer) name, info);
+    }
+}
+
+static void
+format_free (gpointer p)
+{
+    ba_format *f = p;
+    g_free (f->id);
+    g_free (f->description);
+    g_free (f->file);
+    g_ptr_array_unref (f->detect);
+    g_ptr_array_unref (f->detect_subject);
+    g_ptr_array_unref (f->detect_from);
+    g_ptr_array_unref (f->detect_header);
+    g_ptr_array_unref (f->recipient);
+    g_ptr_array_unref (f->detail);
+    ba_pattern_free (f->begin);
+    ba_pattern_free (f->end);
+    ba_pattern_free (f->cont);
+    ba_pattern_free (f->original);
+    ba_pattern_free (f->remote_mta);
+    ba_pattern_free (f->reporting_mta);
+    g_free (f->action);
+    g_free (f);
+}
+
+static GPtrArray *
+pattern_array (void)
+{
+    return g_ptr_array_new_with_free_func ((GDestroyNotify) ba_pattern_free);
+}
+
+static gboolean
+has_group (const ba_pattern *p, const char *name)
+{
+    int rc = pcre2_substring_nametable_scan (p->code, (PCRE2_SPTR) name, NULL, NULL);
+    return rc >= 0 || rc == PCRE2_ERROR_NOUNIQUESUBSTRING;
+}
+
+static void
+load_formats (loader *ld, const ba_ini *ini)
+{
+    for (guint g = 0; g < ini->groups->len; g++) {
+        const ba_ini_group *grp = g_ptr_array_index (ini->groups, g);
+        ba_format *f = g_new0 (ba_format, 1);
+
+        f->id = g_strdup (grp->name);
+        f->file = g_strdup (ini->file);
+        f->line = grp->line;
+        f->detect = pattern_array ();
+        f->detect_subject = pattern_array ();
+        f->detect_from = pattern_array ();
+        f->detect_header = pattern_array ();
+        f->recipient = pattern_array ();
+        f->detail = pattern_array ();
+        f->action = g_strdup ("failed");
+
+        for (guint i = 0; i < grp->entries->len; i++) {
+            const ba_ini_entry *e = g_ptr_array_index (grp->entries, i);
+            const char *k = e->key;
+            ba_pattern **single = NULL;
+            GPtrArray *multi = NULL;
+
+            if (!strcmp (k, "description")) {
+                g_free (f->description);
+                f->description = g_strdup (e->value);
+                continue;
+            }
+            if (!strcmp (k, "kind")) {
+                if (!strcmp (e->value, "autoreply"))
+                    f->autoreply = TRUE;
+                else if (strcmp (e->value, "bounce"))
+                    reportf (ld, ini->file, e->line, "kind must be bounce or autoreply");
+                continue;
+            }
+            if (!strcmp (k, "action")) {
+                g_free (f->action);
+                f->action = g_strdup (e->value);
+                continue;
+            }
+            if (!strcmp (k, "detect")) multi = f->detect;
+            else if (!strcmp (k, "detect-subject")) multi = f->detect_subject;
+            else if (!strcmp (k, "detect-from")) multi = f->detect_from;
+            else if (!strcmp (k, "detect-header")) multi = f->detect_header;
+            else if (!strcmp (k, "recipient")) multi = f->recipient;
+            else if (!strcmp (k, "detail")) multi = f->detail;
+            else if (!strcmp (k, "begin")) single = &f->begin;
+            else if (!strcmp (k, "end")) single = &f->end;
+            else if (!strcmp (k, "continue")) single = &f->cont;
+            else if (!strcmp (k, "original")) single = &f->original;
+            else if (!strcmp (k, "remote-mta")) single = &f->remote_mta;
+            else if (!strcmp (k, "reporting-mta")) single = &f->reporting_mta;
+            else {
+                reportf (ld, ini->file, e->line, "unknown key '%s'", k);
+                continue;
+            }
+            ba_pattern *p = compile_entry (ld, ini->file, e);
+            if (!p)
+                continue;
+            if (multi == f->recipient && !has_group (p, "recipient")) {
+                reportf (ld, ini->file, e->line, "a recipient pattern needs a (?<recipient>...) group");
+                ba_pattern_free (p);
+                continue;
+            }
+            if (single == &f->remote_mta && !has_group (p, "remote_mta")) {
+                reportf (ld, ini->file, e->line, "remote-mta needs a (?<remote_mta>...) group");
+                ba_pattern_free (p);
+                continue;
+            }
+            if (single == &f->reporting_mta && !has_group (p, "reporting_mta")) {
+                reportf (ld, ini->file, e->line, "reporting-mta needs a (?<reporting_mta>...) group");
+                ba_pattern_free (p);
+                continue;
+            }
+            if (multi) {
+                g_ptr_array_add (multi, p);
+            } else {
+                ba_pattern_free (*single);
+                *single = p;
+            }
+        }
+        if (f->detect->len == 0 && f->detect_subject->len == 0 && f->detect_from->len == 0
+            && f->detect_header->len == 0) {
+            reportf (ld, ini->file, grp->line, "format '%s' has no detect, detect-subject, detect-from or detect-header", f->id);
+            format_free (f);
+        } else if (f->recipient->len == 0 && !f->autoreply) {
+            reportf (ld, ini->file, grp->line, "format '%s' has no recipient pattern", f->id);
+            format_free (f);
+        } else {
+            g_ptr_array_add (ld->set->formats, f);
+        }
+    }
+}
+
+static void
+blacklist_free (gpointer p)
+{
+    ba_blacklist *b = p;
+    g_free (b->id);
+    g_free (b->name);
+    g_free (b->operator_);
+    g_free (b->lists);
+    g_strfreev (b->zones);
+    g_ptr_array_unref (b->urls);
+    if (b->shut_down)
+        g_date_time_unref (b->shut_down);
+    if (b->lists_everything_since)
+        g_date_time_unref (b->lists_everything_since);
+    g_free (b->shut_down_text);
+    g_free (b->lists_everything_text);
+    g_free (b);
+}
+
+/* "2006-12-18", "2008-03-25T12:00-04:00" or with seconds; a date alone
+ * means its start in UTC. */
+GDateTime *
+ba_parse_iso_date (const char *s)
+{
+    GTimeZone *utc;
+    GDateTime *dt;
+    int y, m, d;
+    char tail;
+
+    if (!s)
+        return NULL;
+    if (strlen (s) == 10 && sscanf (s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3) {
+        utc = g_time_zone_new_utc ();
+        dt = g_date_time_new (utc, y, m, d, 0, 0, 0);
+        g_time_zone_unref (utc);
+        return dt;
+    }
+    utc = g_time_zone_new_utc ();
+    dt = g_date_time_new_from_iso8601 (s, utc);
+    if (!dt && strlen (s) >= 16) {
+        /* GLib wants seconds: insert ":00" after HH:MM. */
+        char *with = g_strdup_printf ("%.16s:00%s", s, s + 16);
+        dt = g_date_time_new_from_iso8601 (with, utc);
+        g_free (with);
+    }
+    g_time_zone_unref (utc);
+    return dt;
+}
+
+static void
+load_blacklists (loader *ld, const ba_ini *ini)
+{
+    for (guint g = 0; g < ini->groups->len; g++) {
+        const ba_ini_group *grp = g_ptr_array_index (ini->groups, g);
+        ba_blacklist *b = g_new0 (ba_blacklist, 1);
+        GPtrArray *zones = g_ptr_array_new ();
+
+        b->id = g_strdup (grp->name);
+        b->urls = pattern_array ();
+        for (guint i = 0; i < grp->entries->len; i++) {
+            const ba_ini_entry *e = g_ptr_array_index (grp->entries, i);
+            const char *k = e->key;
+            if (!strcmp (k, "name")) {
+                g_free (b->name);
+                b->name = g_strdup (e->value);
+            } else if (!strcmp (k, "operator")) {
+                g_free (b->operator_);
+                b->operator_ = g_strdup (e->value);
+            } else if (!strcmp (k, "lists")) {
+                g_free (b->lists);
+                b->lists = g_strdup (e->value);
+            } else if (!strcmp (k, "zone")) {
+                char **v = g_strsplit_set (e->value, " \t,", -1);
+                for (int j = 0; v[j]; j++)
+                    if (*v[j])
+                        g_ptr_array_add (zones, g_ascii_strdown (v[j], -1));
+                g_strfreev (v);
+            } else if (!strcmp (k, "url")) {
+                ba_pattern *p = compile_entry (ld, ini->file, e);
+                if (p)
+                    g_ptr_array_add (b->urls, p);
+            } else if (!strcmp (k, "state")) {
+                if (!strcmp (e->value, "active"))
+                    b->state = BA_LIST_ACTIVE;
+                else if (!strcmp (e->value, "shut-down"))
+                    b->state = BA_LIST_SHUT_DOWN;
+                else if (!strcmp (e->value, "lists-everything"))
+                    b->state = BA_LIST_LISTS_EVERYTHING;
+                else
+                    reportf (ld, ini->file, e->line, "state must be active, shut-down or lists-everything");
+            } else if (!strcmp (k, "shut-down") || !strcmp (k, "lists-everything-since")) {
+                GDateTime *dt = ba_parse_iso_date (e->value);
+                gboolean shut = !strcmp (k, "shut-down");
+                if (!dt) {
+                    reportf (ld, ini->file, e->line, "%s: '%s' is not an ISO 8601 date", k, e->value);
+                } else if (shut) {
+                    if (b->shut_down)
+                        g_date_time_unref (b->shut_down);
+                    b->shut_down = dt;
+                    g_free (b->shut_down_text);
+                    b->shut_down_text = g_strdup (e->value);
+                } else {
+                    if (b->lists_everything_since)
+                        g_date_time_unref (b->lists_everything_since);
+                    b->lists_everything_since = dt;
+                    g_free (b->lists_everything_text);
+                    b->lists_everything_text = g_strdup (e->value);
+                }
+            } else if (!strcmp (k, "homepage")) {
+                /* documentation only */
+            } else {
+                reportf (ld, ini->file, e->line, "unknown key '%s'", k);
+            }
+        }
+        g_ptr_array_add (zones, NULL);
+        b->zones = (char **) g_ptr_array_free (zones, FALSE);
+        if (!b->zones[0] && b->urls->len == 0) {
+            reportf (ld, ini->file, grp->line, "blacklist '%s' has no zone and no url", b->id);
+            blacklist_free (b);
+            continue;
+        }
+        if (!b->name)
+            b->name = g_strdup (b->zones[0] ? b->zones[0] : b->id);
+        g_ptr_array_add (ld->set->blacklists, b);
+    }
+}
+
+static void
+load_advice (loader *ld, const ba_ini *ini)
+{
+    for (guint g = 0; g < ini->groups->len; g++) {
+        const ba_ini_group *grp = g_ptr_array_index (ini->groups, g);
+        const ba_ini_entry *t = ba_ini_get (grp, "template");
+        if (!t) {
+            reportf (ld, ini->file, grp->line, "advice '%s' has no template", grp->name);
+            continue;
+        }
+        g_hash_table_replace (ld->set->advice, g_strdup (grp->name), g_strdup (t->value));
+    }
+}
+
+static void
+load_file (loader *ld, const char *path)
+{
+    char *text = NULL;
+    gsize len = 0;
+    GError *err = NULL;
+    char *base;
+    ba_ini *ini;
+
+    if (!g_file_get_contents (path, &text, &len, &err)) {
+        report (ld, path, 0, err->message);
+        g_error_free (err);
+        return;
+    }
+    g_checksum_update (ld->checksum, (const guchar *) text, len);
+    ini = ba_ini_parse (path, text, len, report, ld);
+    g_free (text);
+
+    base = g_path_get_basename (path);
+    if (!strcmp (base, "reasons.conf"))
+        load_reasons (ld, ini);
+    else if (!strcmp (base, "blacklists.conf"))
+        load_blacklists (ld, ini);
+    else if (!strcmp (base, "advice.conf"))
+        load_advice (ld, ini);
+    else if (g_str_has_suffix (base, ".formats"))
+        load_formats (ld, ini);
+    else
+        load_rules (ld, ini);
+    g_free (base);
+    ba_ini_free (ini);
+}
+
+static gboolean
+is_rule_file (const char *name)
+{
+    return g_str_has_suffix (name, ".rules") || g_str_has_suffix (name, ".formats")
+        || !strcmp (name, "reasons.conf") || !strcmp (name, "blacklists.conf")
+        || !strcmp (name, "advice.conf");
+}
+
+static gint
+compare_strings (gconstpointer a, gconstpointer b)
+{
+    return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+/* Site rules first, then higher priority, then load order. */
+static gint
+compare_rules (gconstpointer a, gconstpointer b)
+{
+    const ba_rule *x = *(ba_rule *const *) a, *y = *(ba_rule *const *) b;
+    if (x->site != y->site)
+        return x->site ? -1 : 1;
+    if (x->priority != y->priority)
+        return x->priority > y->priority ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+const char *
+ba_default_rules_dir (void)
+{
+    const char *env = g_getenv ("BOUNCE_ANALYZER_RULES");
+    if (env && *env)
+        return env;
+    if (g_file_test (BA_SOURCE_RULES_DIR, G_FILE_TEST_IS_DIR))
+        return BA_SOURCE_RULES_DIR;
+    return BA_INSTALL_RULES_DIR;
+}
+
+ba_ruleset *
+ba_ruleset_load (const char *rules_dir, const char *const *site_files, GPtrArray *errors)
+{
+    ba_ruleset *set;
+    loader ld = { 0 };
+    GDir *dir;
+    GError *err = NULL;
+    GPtrArray *names;
+    const char *name;
+
+    if (!rules_dir)
+        rules_dir = ba_default_rules_dir ();
+    dir = g_dir_open (rules_dir, 0, &err);
+    if (!dir) {
+        ld.errors = errors;
+        report (&ld, rules_dir, 0, err->message);
+        g_error_free (err);
+        return NULL;
+    }
+
+    set = g_new0 (ba_ruleset, 1);
+    set->rules = g_ptr_array_new_with_free_func (rule_free);
+    set->reasons = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, reason_free);
+    set->formats = g_ptr_array_new_with_free_func (format_free);
+    set->blacklists = g_ptr_array_new_with_free_func (blacklist_free);
+    set->advice = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+    set->max_captures = 1;
+    ld.set = set;
+    ld.errors = errors;
+    ld.checksum = g_checksum_new (G_CHECKSUM_SHA256);
+
+    names = g_ptr_array_new_with_free_func (g_free);
+    while ((name = g_dir_read_name (dir)))
+        if (is_rule_file (name))
+            g_ptr_array_add (names, g_build_filename (rules_dir, name, NULL));
+    g_dir_close (dir);
+    g_ptr_array_sort (names, compare_strings);
+    for (guint i = 0; i < names->len; i++)
+        load_file (&ld, g_ptr_array_index (names, i));
+    g_ptr_array_unref (names);
+
+    ld.site = TRUE;
+    for (int i = 0; site_files && site_files[i]; i++)
+        load_file (&ld, site_files[i]);
+
+    g_ptr_array_sort (set->rules, compare_rules);
+    set->fingerprint = g_strndup (g_checksum_get_string (ld.checksum), 16);
+    g_checksum_free (ld.checksum);
+    return set;
+}
+
+void
+ba_ruleset_free (ba_ruleset *set)
+{
+    if (!set)
+        return;
+    g_ptr_array_unref (set->rules);
+    g_hash_table_unref (set->reasons);
+    g_ptr_array_unref (set->formats);
+    g_ptr_array_unref (set->blacklists);
+    g_hash_table_unref (set->advice);
+    g_free (set->fingerprint);
+    g_free (set);
+}
+
+const ba_reason_info *
+ba_ruleset_reason (const ba_ruleset *set, const char *reason)
+{
+    return reason ? g_hash_table_lookup (set->reasons, reason) : NULL;
+}
+
+const char *
+ba_ruleset_fingerprint (const ba_ruleset *set)
+{
+    return set->fingerprint;
+}
+
+guint
+ba_ruleset_n_rules (const ba_ruleset *set)
+{
+    return set->rules->len;
+}
+
+void
+ba_ruleset_rule_info (const ba_ruleset *set, guint i, ba_rule_info *info)
+{
+    const ba_rule *r = g_ptr_array_index (set->rules, i);
+    info->id = r->id;
+    info->file = r->file;
+    info->line = r->line;
+    info->reason = r->reason;
+    info->description = r->description;
+    info->priority = r->priority;
+    info->site = r->site;
+    info->n_patterns = r->patterns->len;
+}
+
+guint
+ba_ruleset_n_formats (const ba_ruleset *set)
+{
+    return set->formats->len;
+}
+
+const char *
+ba_ruleset_format_id (const ba_ruleset *set, guint i)
+{
+    return ((ba_format *) g_ptr_array_index (set->formats, i))->id;
+}
+
+const char *
+ba_ruleset_format_description (const ba_ruleset *set, guint i)
+{
+    return ((ba_format *) g_ptr_array_index (set->formats, i))->description;
+}

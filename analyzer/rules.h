@@ -1,0 +1,107 @@
+/* rules.h - a loaded rule set: classification rules, reason vocabulary,
+ * bounce formats and blacklist knowledge, all read from rules/.  Internal
+ * to the library; the CLI sees only what bounce-analyzer.h exposes. */
+#ifndef BA_RULES_H
+#define BA_RULES_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "bounce-analyzer.h"
+
+typedef struct {
+    char *source;
+    pcre2_code *code;
+    char *literal;              /* lower-case text any match must contain, or NULL */
+} ba_pattern;
+
+typedef struct {
+    char *id;
+    char *file;
+    int line;
+    const char *reason;         /* interned vocabulary word */
+    char *description;
+    int priority;
+    gboolean site;
+    guint order;                /* load order, for ties */
+    GPtrArray *patterns;        /* of ba_pattern* */
+    char **status_globs;        /* NULL = any */
+    char **code_globs;          /* NULL = any */
+    int hard;                   /* -1 = reason's default */
+    const char *fault;          /* NULL = reason's default */
+} ba_rule;
+
+typedef enum { BA_HARD_FALSE, BA_HARD_TRUE, BA_HARD_PERMANENT } ba_hard_mode;
+
+typedef struct {
+    const char *name;           /* interned */
+    char *description;
+    char *summary;
+    ba_hard_mode hard;
+    const char *fault;
+    char *status;               /* typical RFC 3463 code, for deriving a status */
+} ba_reason_info;
+
+typedef struct {
+    char *id;
+    char *description;
+    char *file;
+    int line;
+    GPtrArray *detect;          /* body patterns, any */
+    GPtrArray *detect_subject;  /* header patterns, any */
+    GPtrArray *detect_from;
+    ba_pattern *begin, *end;    /* region of the notice with the recipients */
+    GPtrArray *recipient;       /* line patterns: (?<recipient>) (?<diagnostic>)? */
+    ba_pattern *cont;           /* continuation lines; NULL: any non-blank line */
+    GPtrArray *detail;          /* line patterns giving a recipient's diagnostic */
+    ba_pattern *original;       /* line after which the original's headers follow */
+    ba_pattern *remote_mta;     /* (?<remote_mta>) in a diagnostic */
+    ba_pattern *reporting_mta;  /* (?<reporting_mta>) in the notice */
+    char *action;               /* default action, "failed" */
+    GPtrArray *detect_header;   /* patterns on the "Name: value" header block */
+    gboolean autoreply;         /* kind = autoreply: no recipients, a vacation notice */
+} ba_format;
+
+typedef enum { BA_LIST_ACTIVE, BA_LIST_SHUT_DOWN, BA_LIST_LISTS_EVERYTHING } ba_list_state;
+
+typedef struct {
+    char *id;
+    char *name;
+    char *operator_;
+    char *lists;
+    char **zones;               /* lower case, first is canonical */
+    GPtrArray *urls;            /* of ba_pattern* */
+    ba_list_state state;
+    GDateTime *shut_down;       /* NULL when unknown */
+    GDateTime *lists_everything_since;
+    char *shut_down_text;       /* as written, for advice */
+    char *lists_everything_text;
+} ba_blacklist;
+
+struct ba_ruleset {
+    GPtrArray *rules;           /* of ba_rule*, sorted: site first, priority, order */
+    GHashTable *reasons;        /* name -> ba_reason_info* */
+    GPtrArray *formats;         /* of ba_format*, in load order */
+    GPtrArray *blacklists;      /* of ba_blacklist*, in load order */
+    GHashTable *advice;         /* "reason" or "reason.case" -> template */
+    guint32 max_captures;       /* largest capture count of any pattern */
+    char *fingerprint;          /* hash of every file loaded */
+};
+
+/* Compile @source (PCRE2, caseless, multiline) with JIT.  On error returns
+ * NULL and sets *@message. */
+ba_pattern *ba_pattern_compile (const char *source, char **message);
+void ba_pattern_free (ba_pattern *p);
+
+/* The lower-case literal every match of @regex must contain, or NULL. */
+char *ba_pattern_required_literal (const char *regex);
+
+const ba_reason_info *ba_ruleset_reason (const ba_ruleset *set, const char *reason);
+const char *ba_ruleset_fingerprint (const ba_ruleset *set);
+
+#endif
+
+/* Internal helpers shared by the library's modules. */
+const char *ba_intern_reason (const char *word);
+const char *ba_intern_fault (const char *word);
+GDateTime *ba_parse_iso_date (const char *s);

@@ -1,0 +1,228 @@
+/* sprinter-json.c - the JSON backend of sprinter.h */
+#include "sprinter.h"
+
+#include <string.h>
+
+void
+json_quote (GString *out, const char *s)
+{
+    char *valid = g_utf8_make_valid (s, -1);
+    g_string_append_c (out, '"');
+    for (const char *p = valid; *p;) {
+        guchar c = (guchar) *p;
+        if (c == '"' || c == '\\') {
+            g_string_append_c (out, '\\');
+            g_string_append_c (out, c);
+            p++;
+        } else if (c == '\n') {
+            g_string_append (out, "\\n");
+            p++;
+        } else if (c == '\t') {
+            g_string_append (out, "\\t");
+            p++;
+        } else if (c == '\r') {
+            g_string_append (out, "\\r");
+            p++;
+        } else if (c < 0x20 || c == 0x7f) {
+            g_string_append_printf (out, "\\u%04x", c);
+            p++;
+        } else if (c >= 0x80) {
+            gunichar u = g_utf8_get_char (p);
+            const char *next = g_utf8_next_char (p);
+            if (u == 0x2028 || u == 0x2029)
+                g_string_append_printf (out, "\\u%04x", u);
+            else
+                g_string_append_len (out, p, next - p);
+            p = next;
+        } else {
+            g_string_append_c (out, c);
+            p++;
+        }
+    }
+    g_string_append_c (out, '"');
+    g_free (valid);
+}
+
+typedef struct {
+    sprinter base;
+    FILE *file;
+    GString *target;            /* when writing into a string */
+    GString *buf;
+    gboolean pretty;
+    int depth;
+    gboolean need_comma;
+    gboolean after_key;
+    GString *closers;           /* '}' or ']' per open level */
+} json_sprinter;
+
+static void
+flush (json_sprinter *js)
+{
+    if (js->target) {
+        g_string_append_len (js->target, js->buf->str, js->buf->len);
+    } else if (js->buf->len) {
+        fwrite (js->buf->str, 1, js->buf->len, js->file);
+    }
+    g_string_truncate (js->buf, 0);
+}
+
+static void
+newline (json_sprinter *js)
+{
+    if (!js->pretty)
+        return;
+    g_string_append_c (js->buf, '\n');
+    for (int i = 0; i < js->depth; i++)
+        g_string_append (js->buf, "  ");
+}
+
+/* Before any value: a comma after a sibling, indentation. */
+static void
+before_value (json_sprinter *js)
+{
+    if (js->after_key) {
+        js->after_key = FALSE;
+        return;
+    }
+    if (js->need_comma)
+        g_string_append_c (js->buf, ',');
+    if (js->depth > 0)
+        newline (js);
+}
+
+static void
+json_begin (sprinter *sp, char c)
+{
+    json_sprinter *js = (json_sprinter *) sp;
+    before_value (js);
+    g_string_append_c (js->buf, c);
+    g_string_append_c (js->closers, c == '{' ? '}' : ']');
+    js->depth++;
+    js->need_comma = FALSE;
+}
+
+static void json_begin_map (sprinter *sp) { json_begin (sp, '{'); }
+static void json_begin_list (sprinter *sp) { json_begin (sp, '['); }
+
+static void
+json_end (sprinter *sp)
+{
+    json_sprinter *js = (json_sprinter *) sp;
+    char closer;
+
+    if (js->depth == 0)
+        return;
+    closer = js->closers->str[js->closers->len - 1];
+    g_string_truncate (js->closers, js->closers->len - 1);
+    js->depth--;
+    if (js->need_comma)
+        newline (js);
+    g_string_append_c (js->buf, closer);
+    js->need_comma = TRUE;
+    if (js->depth == 0)
+        flush (js);
+}
+
+static void
+json_string (sprinter *sp, const char *s)
+{
+    json_sprinter *js = (json_sprinter *) sp;
+    before_value (js);
+    if (s)
+        json_quote (js->buf, s);
+    else
+        g_string_append (js->buf, "null");
+    js->need_comma = TRUE;
+}
+
+static void
+json_integer (sprinter *sp, gint64 v)
+{
+    json_sprinter *js = (json_sprinter *) sp;
+    before_value (js);
+    g_string_append_printf (js->buf, "%" G_GINT64_FORMAT, v);
+    js->need_comma = TRUE;
+}
+
+static void
+json_boolean (sprinter *sp, gboolean v)
+{
+    json_sprinter *js = (json_sprinter *) sp;
+    before_value (js);
+    g_string_append (js->buf, v ? "true" : "false");
+    js->need_comma = TRUE;
+}
+
+static void
+json_null (sprinter *sp)
+{
+    json_string (sp, NULL);
+}
+
+static void
+json_map_key (sprinter *sp, const char *key)
+{
+    json_sprinter *js = (json_sprinter *) sp;
+    before_value (js);
+    json_quote (js->buf, key);
+    g_string_append (js->buf, js->pretty ? ": " : ":");
+    js->after_key = TRUE;
+    js->need_comma = TRUE;
+}
+
+static void
+json_separator (sprinter *sp)
+{
+    json_sprinter *js = (json_sprinter *) sp;
+    if (js->depth == 0) {
+        g_string_append_c (js->buf, '\n');
+        js->need_comma = FALSE;
+        flush (js);
+    }
+}
+
+static void
+json_free (sprinter *sp)
+{
+    json_sprinter *js = (json_sprinter *) sp;
+    flush (js);
+    g_string_free (js->buf, TRUE);
+    g_string_free (js->closers, TRUE);
+    g_free (js);
+}
+
+static json_sprinter *
+json_new (void)
+{
+    json_sprinter *js = g_new0 (json_sprinter, 1);
+    js->base.begin_map = json_begin_map;
+    js->base.begin_list = json_begin_list;
+    js->base.end = json_end;
+    js->base.string = json_string;
+    js->base.integer = json_integer;
+    js->base.boolean = json_boolean;
+    js->base.null = json_null;
+    js->base.map_key = json_map_key;
+    js->base.separator = json_separator;
+    js->base.free = json_free;
+    js->buf = g_string_new (NULL);
+    js->closers = g_string_new (NULL);
+    return js;
+}
+
+sprinter *
+sprinter_json_new (FILE *out, gboolean pretty)
+{
+    json_sprinter *js = json_new ();
+    js->file = out;
+    js->pretty = pretty;
+    return &js->base;
+}
+
+sprinter *
+sprinter_json_new_string (GString *out)
+{
+    json_sprinter *js = json_new ();
+    js->target = out;
+    return &js->base;
+}

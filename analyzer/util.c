@@ -1,0 +1,202 @@
+/* util.c - see util.h */
+#include "util.h"
+#include "bounce-analyzer.h"
+
+#include <gmime/gmime.h>
+#include <string.h>
+
+char *
+ba_collapse_ws (const char *s)
+{
+    GString *out;
+    gboolean space = FALSE;
+
+    if (!s)
+        return NULL;
+    out = g_string_sized_new (strlen (s));
+    for (const guchar *p = (const guchar *) s; *p; p++) {
+        if (*p <= ' ' || *p == 0x7f) {
+            space = out->len > 0;
+        } else {
+            if (space)
+                g_string_append_c (out, ' ');
+            space = FALSE;
+            g_string_append_c (out, *p);
+        }
+    }
+    return g_string_free (out, FALSE);
+}
+
+char *
+ba_strndup_utf8 (const char *s, gsize max)
+{
+    gsize len;
+
+    if (!s)
+        return NULL;
+    len = strlen (s);
+    if (len <= max)
+        return g_strdup (s);
+    while (max > 0 && ((guchar) s[max] & 0xC0) == 0x80)
+        max--;
+    return g_strndup (s, max);
+}
+
+char *
+ba_utf8_valid (const char *s, gssize len)
+{
+    if (!s)
+        return NULL;
+    return g_utf8_make_valid (s, len);
+}
+
+gboolean
+ba_status_valid (const char *s)
+{
+    int a, b, c, n = 0;
+    if (!s || (s[0] != '2' && s[0] != '4' && s[0] != '5'))
+        return FALSE;
+    if (sscanf (s, "%1d.%3d.%3d%n", &a, &b, &c, &n) != 3)
+        return FALSE;
+    return s[n] == '\0' && b >= 0 && c >= 0;
+}
+
+gboolean
+ba_find_status (const char *text, char out[16])
+{
+    if (!text)
+        return FALSE;
+    for (const char *p = text; *p; p++) {
+        const char *q;
+        int dots = 0, digits = 0;
+
+        if (*p != '2' && *p != '4' && *p != '5')
+            continue;
+        if (p > text && (g_ascii_isalnum (p[-1]) || p[-1] == '.' || p[-1] == '-'))
+            continue;
+        if (p[1] != '.')
+            continue;
+        /* x.y.z with 1-3 digits in y and z */
+        q = p + 1;
+        while (*q == '.' && dots < 2) {
+            q++;
+            digits = 0;
+            while (g_ascii_isdigit (*q) && digits < 4) {
+                q++;
+                digits++;
+            }
+            if (digits == 0 || digits > 3)
+                break;
+            dots++;
+        }
+        if (dots != 2 || digits == 0 || digits > 3)
+            continue;
+        /* "5.1.1.4" is an address, "5.1.1a" a version */
+        if ((*q == '.' && g_ascii_isdigit (q[1])) || g_ascii_isalnum (*q))
+            continue;
+        if (q - p >= 16)
+            continue;
+        memcpy (out, p, q - p);
+        out[q - p] = '\0';
+        return TRUE;
+    }
+    return FALSE;
+}
+
+int
+ba_find_reply_code (const char *text)
+{
+    if (!text)
+        return 0;
+    for (const char *p = text; *p; p++) {
+        if (p[0] < '2' || p[0] > '5' || !g_ascii_isdigit (p[1]) || !g_ascii_isdigit (p[2]))
+            continue;
+        if (p[0] == '3')
+            continue;
+        if (p > text && !strchr (" :(<[\"'=>;", p[-1]))
+            continue;
+        if (p[3] != ' ' && p[3] != '-' && p[3] != '\0')
+            continue;
+        /* "550 5.1.1", "550-5.1.1", "550 Requested ..."; not "in 421 days" */
+        if (p[3] != '\0') {
+            const char *q = p + 4;
+            if (!(g_ascii_isalpha (*q) || *q == '<' || *q == '[' || *q == '#' || *q == '"'
+                  || (g_ascii_isdigit (*q) && q[1] == '.')))
+                continue;
+        }
+        if (p[1] > '5')
+            continue;
+        return (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+    }
+    return 0;
+}
+
+char *
+ba_iso_date (GDateTime *dt)
+{
+    if (!dt)
+        return NULL;
+    return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S%:z");
+}
+
+char *
+ba_rfc5322_to_iso (const char *s)
+{
+    GDateTime *dt;
+    char *iso;
+
+    if (!s || !*s)
+        return NULL;
+    dt = g_mime_utils_header_decode_date (s);
+    if (!dt)
+        return NULL;
+    iso = ba_iso_date (dt);
+    g_date_time_unref (dt);
+    return iso;
+}
+
+char *
+ba_dsn_strip_type (const char *value, gboolean address)
+{
+    const char *p, *semi;
+    char *out;
+
+    if (!value)
+        return NULL;
+    p = value;
+    semi = strchr (p, ';');
+    if (semi) {
+        const char *q = p;
+        while (q < semi && (g_ascii_isalnum (*q) || *q == '-' || *q == '_' || *q == ' '))
+            q++;
+        if (q == semi)
+            p = semi + 1;
+    }
+    while (g_ascii_isspace (*p))
+        p++;
+    out = g_strdup (p);
+    g_strstrip (out);
+    if (address) {
+        gsize n = strlen (out);
+        if (n >= 2 && out[0] == '<' && out[n - 1] == '>') {
+            memmove (out, out + 1, n - 2);
+            out[n - 2] = '\0';
+        }
+        g_strstrip (out);
+    }
+    return out;
+}
+
+char *
+ba_address_domain (const char *address)
+{
+    const char *at;
+    if (!address || !(at = strrchr (address, '@')) || !at[1])
+        return NULL;
+    return g_ascii_strdown (at + 1, -1);
+}
+
+/* Public names for the CLI (bounce-analyzer.h). */
+char *ba_collapse_text (const char *s) { return ba_collapse_ws (s); }
+int ba_reply_code_of (const char *text) { return ba_find_reply_code (text); }
+gboolean ba_status_of (const char *text, char out[16]) { return ba_find_status (text, out); }
