@@ -466,6 +466,7 @@ format_free (gpointer p)
     g_ptr_array_unref (f->detect_subject);
     g_ptr_array_unref (f->detect_from);
     g_ptr_array_unref (f->detect_header);
+    g_ptr_array_unref (f->unless_from);
     g_ptr_array_unref (f->recipient);
     g_ptr_array_unref (f->detail);
     ba_pattern_free (f->begin);
@@ -505,6 +506,7 @@ load_formats (loader *ld, const ba_ini *ini)
         f->detect_subject = pattern_array ();
         f->detect_from = pattern_array ();
         f->detect_header = pattern_array ();
+        f->unless_from = pattern_array ();
         f->recipient = pattern_array ();
         f->detail = pattern_array ();
         f->action = g_strdup ("failed");
@@ -536,6 +538,7 @@ load_formats (loader *ld, const ba_ini *ini)
             else if (!strcmp (k, "detect-subject")) multi = f->detect_subject;
             else if (!strcmp (k, "detect-from")) multi = f->detect_from;
             else if (!strcmp (k, "detect-header")) multi = f->detect_header;
+            else if (!strcmp (k, "unless-from")) multi = f->unless_from;
             else if (!strcmp (k, "recipient")) multi = f->recipient;
             else if (!strcmp (k, "detail")) multi = f->detail;
             else if (!strcmp (k, "begin")) single = &f->begin;

@@ -59,6 +59,7 @@ typedef struct {
     ba_pattern *reporting_mta;  /* (?<reporting_mta>) in the notice */
     char *action;               /* default action, "failed" */
     GPtrArray *detect_header;   /* patterns on the "Name: value" header block */
+    GPtrArray *unless_from;     /* the format never applies when From matches */
     gboolean autoreply;         /* kind = autoreply: no recipients, a vacation notice */
 } ba_format;
 

@@ -37,6 +37,8 @@ gboolean
 ba_format_detect (ba_context *ctx, const ba_format *fmt, const char *notice,
                   const char *headers, const char *subject, const char *from)
 {
+    if (any_matches (ctx, fmt->unless_from, from))
+        return FALSE;
     return any_matches (ctx, fmt->detect, notice)
         || any_matches (ctx, fmt->detect_header, headers)
         || any_matches (ctx, fmt->detect_subject, subject)

@@ -72,7 +72,11 @@ ba_find_status (const char *text, char out[16])
 
         if (*p != '2' && *p != '4' && *p != '5')
             continue;
-        if (p > text && (g_ascii_isalnum (p[-1]) || p[-1] == '.' || p[-1] == '-'))
+        if (p > text && (g_ascii_isalnum (p[-1]) || p[-1] == '.'))
+            continue;
+        /* "421-4.7.0" continues a reply code; "x-5.1.1" is a name */
+        if (p > text && p[-1] == '-' && !(p - text >= 4 && g_ascii_isdigit (p[-2])
+                                         && g_ascii_isdigit (p[-3]) && g_ascii_isdigit (p[-4])))
             continue;
         if (p[1] != '.')
             continue;
@@ -113,8 +117,14 @@ ba_find_reply_code (const char *text)
             continue;
         if (p[0] == '3')
             continue;
-        if (p > text && !strchr (" :(<[\"'=>;", p[-1]))
-            continue;
+        /* after the start or a separator, not inside a sentence ("after 421 days") */
+        if (p > text) {
+            const char *b = p;
+            while (b > text && b[-1] == ' ')
+                b--;
+            if (b > text && !strchr (":(<[\"'=>;", b[-1]))
+                continue;
+        }
         if (p[3] != ' ' && p[3] != '-' && p[3] != '\0')
             continue;
         /* "550 5.1.1", "550-5.1.1", "550 Requested ..."; not "in 421 days" */

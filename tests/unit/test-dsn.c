@@ -1,0 +1,139 @@
+/* Unit tests: the DSN field parser and the status/reply-code finders. */
+#include "dsn.h"
+#include "util.h"
+
+#include <string.h>
+
+static void
+test_dsn_blocks (void)
+{
+    const char *text =
+        "Reporting-MTA: dns; mx.example.org\r\n"
+        "Arrival-Date: Tue, 25 Mar 2008 16:02:11 +0000\r\n"
+        "\r\n"
+        "Final-Recipient: rfc822; a@example.com\r\n"
+        "Action: failed\r\n"
+        "Status: 5.1.1\r\n"
+        "Diagnostic-Code: smtp; 550 5.1.1 <a@example.com>:\r\n"
+        "    Recipient address rejected: User unknown\r\n"
+        "\r\n"
+        "Final-Recipient: rfc822;b@example.com\n"
+        "Action: delayed\n"
+        "Status: 4.4.1\n";
+    ba_dsn *d = ba_dsn_parse (text, strlen (text), 100);
+
+    g_assert_cmpstr (ba_dsn_get (d->message, "reporting-mta"), ==, "dns; mx.example.org");
+    g_assert_cmpuint (d->recipients->len, ==, 2);
+    g_assert_cmpstr (ba_dsn_get (g_ptr_array_index (d->recipients, 0), "diagnostic-code"), ==,
+                     "smtp; 550 5.1.1 <a@example.com>: Recipient address rejected: User unknown");
+    g_assert_cmpstr (ba_dsn_get (g_ptr_array_index (d->recipients, 1), "action"), ==, "delayed");
+    ba_dsn_free (d);
+}
+
+static void
+test_dsn_missing_message_block (void)
+{
+    const char *text = "Final-Recipient: rfc822; x@example.net\nStatus: 5.0.0\n";
+    ba_dsn *d = ba_dsn_parse (text, strlen (text), 100);
+    g_assert_cmpuint (d->recipients->len, ==, 1);
+    g_assert_cmpuint (g_hash_table_size (d->message), ==, 0);
+    ba_dsn_free (d);
+}
+
+static void
+test_dsn_garbage (void)
+{
+    const char garbage[] = "\x01\x02:::\n \n\tcontinued\n:no-name\nname-only\n\0\xff\xfe: v\n";
+    ba_dsn *d = ba_dsn_parse (garbage, sizeof garbage - 1, 100);
+    g_assert_nonnull (d);
+    g_assert_cmpuint (d->recipients->len, ==, 0);
+    ba_dsn_free (d);
+    d = ba_dsn_parse ("", 0, 100);
+    g_assert_cmpuint (d->recipients->len, ==, 0);
+    ba_dsn_free (d);
+}
+
+static void
+test_dsn_recipient_cap (void)
+{
+    GString *s = g_string_new ("Reporting-MTA: dns; x\n\n");
+    for (int i = 0; i < 50; i++)
+        g_string_append_printf (s, "Final-Recipient: rfc822; u%d@example.com\nStatus: 5.1.1\n\n", i);
+    ba_dsn *d = ba_dsn_parse (s->str, s->len, 10);
+    g_assert_cmpuint (d->recipients->len, ==, 10);
+    ba_dsn_free (d);
+    g_string_free (s, TRUE);
+}
+
+static void
+test_strip_type (void)
+{
+    char *v = ba_dsn_strip_type ("rfc822; <User@Example.com>", TRUE);
+    g_assert_cmpstr (v, ==, "User@Example.com");
+    g_free (v);
+    v = ba_dsn_strip_type ("smtp; 550 no; really", FALSE);
+    g_assert_cmpstr (v, ==, "550 no; really");
+    g_free (v);
+    v = ba_dsn_strip_type ("550 5.1.1 user; unknown", FALSE);
+    g_assert_cmpstr (v, ==, "550 5.1.1 user; unknown");
+    g_free (v);
+}
+
+static void
+test_find_status (void)
+{
+    char st[16];
+    g_assert_true (ba_find_status ("550 5.1.1 <a@b>: unknown", st));
+    g_assert_cmpstr (st, ==, "5.1.1");
+    g_assert_true (ba_find_status ("(#5.5.0)", st));
+    g_assert_cmpstr (st, ==, "5.5.0");
+    g_assert_true (ba_find_status ("421-4.7.0 try later", st));
+    g_assert_cmpstr (st, ==, "4.7.0");
+    /* IP addresses and versions are not codes */
+    g_assert_false (ba_find_status ("host 192.0.2.5.4 said no", st));
+    g_assert_false (ba_find_status ("Exim 4.72.1a", st));
+    g_assert_false (ba_find_status ("client 5.1.1.9 refused", st));
+    g_assert_false (ba_find_status ("version 15.2.1", st));
+    g_assert_false (ba_find_status (NULL, st));
+    g_assert_true (ba_status_valid ("5.7.509"));
+    g_assert_false (ba_status_valid ("5.7"));
+    g_assert_false (ba_status_valid ("3.1.1"));
+}
+
+static void
+test_find_reply_code (void)
+{
+    g_assert_cmpint (ba_find_reply_code ("550 5.1.1 User unknown"), ==, 550);
+    g_assert_cmpint (ba_find_reply_code ("host mx[192.0.2.1] said: 554-5.7.1 blocked"), ==, 554);
+    g_assert_cmpint (ba_find_reply_code ("Remote host said: 421 Too many"), ==, 421);
+    g_assert_cmpint (ba_find_reply_code ("retry timeout exceeded after 421 days"), ==, 0);
+    g_assert_cmpint (ba_find_reply_code ("port 25 refused"), ==, 0);
+    g_assert_cmpint (ba_find_reply_code ("code 999 nonsense"), ==, 0);
+    g_assert_cmpint (ba_find_reply_code (""), ==, 0);
+}
+
+static void
+test_collapse (void)
+{
+    char *s = ba_collapse_ws ("  a\r\n\t b  \x01 c ");
+    g_assert_cmpstr (s, ==, "a b c");
+    g_free (s);
+    s = ba_strndup_utf8 ("h\xc3\xa9llo", 2);
+    g_assert_cmpstr (s, ==, "h");
+    g_free (s);
+}
+
+int
+main (int argc, char **argv)
+{
+    g_test_init (&argc, &argv, NULL);
+    g_test_add_func ("/dsn/blocks", test_dsn_blocks);
+    g_test_add_func ("/dsn/missing-message-block", test_dsn_missing_message_block);
+    g_test_add_func ("/dsn/garbage", test_dsn_garbage);
+    g_test_add_func ("/dsn/recipient-cap", test_dsn_recipient_cap);
+    g_test_add_func ("/dsn/strip-type", test_strip_type);
+    g_test_add_func ("/codes/status", test_find_status);
+    g_test_add_func ("/codes/reply", test_find_reply_code);
+    g_test_add_func ("/text/collapse", test_collapse);
+    return g_test_run ();
+}

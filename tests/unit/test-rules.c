@@ -1,0 +1,262 @@
+/* Unit tests: rule loading, checking and classification. */
+#include "rules.h"
+#include "context.h"
+
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *dir;
+
+static void
+put (const char *name, const char *text)
+{
+    char *p = g_build_filename (dir, name, NULL);
+    g_assert_true (g_file_set_contents (p, text, -1, NULL));
+    g_free (p);
+}
+
+static const char *reasons =
+    "[userunknown]\nhard = true\nfault = sender\nstatus = 5.1.1\n"
+    "[blocked]\nhard = false\nfault = sending-system\nstatus = 5.7.1\n"
+    "[rejected]\nhard = false\n[notaccept]\nhard = permanent\n";
+
+static const char *rules =
+    "# test rules\n"
+    "[user-unknown]\n"
+    "description = no such user\n"
+    "reason = userunknown\n"
+    "pattern = \\buser unknown\\b\n"
+    "pattern = no such (?:user|mailbox)\n"
+    "\n"
+    "[blocked-using]\n"
+    "description = DNSBL\n"
+    "reason = blocked\n"
+    "priority = 70\n"
+    "pattern = blocked using (?<dnsbl>[a-z0-9.-]+[a-z])\n"
+    "\n"
+    "[only-5xx]\n"
+    "description = a status condition\n"
+    "reason = rejected\n"
+    "priority = 60\n"
+    "status = 5.*\n"
+    "pattern = go away\n"
+    "\n"
+    "[null-mx]\n"
+    "description = fallback on status\n"
+    "reason = notaccept\n"
+    "priority = 5\n"
+    "status = 5.1.10 4.1.10\n";
+
+static ba_ruleset *
+load (const char *const *site, GPtrArray *errors)
+{
+    return ba_ruleset_load (dir, site, errors);
+}
+
+static ba_recipient *
+classify (ba_ruleset *set, const char *text, const char *status)
+{
+    ba_context *ctx = ba_context_new (set);
+    ba_recipient *r = g_new0 (ba_recipient, 1);
+    r->diagnostic = g_strdup (text);
+    r->status = g_strdup (status);
+    ba_classify (ctx, r, NULL, NULL);
+    ba_context_free (ctx);
+    return r;
+}
+
+static void
+recipient_clear (ba_recipient *r)
+{
+    g_free (r->diagnostic);
+    g_free (r->status);
+    g_free (r->rule);
+    g_free (r->dnsbl);
+    g_free (r->listed);
+    g_free (r->advice);
+    if (r->captures)
+        g_ptr_array_unref (r->captures);
+    g_free (r);
+}
+
+static void
+test_classify (void)
+{
+    GPtrArray *errors = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_rule_error_free);
+    ba_ruleset *set = load (NULL, errors);
+    ba_recipient *r;
+
+    g_assert_cmpuint (errors->len, ==, 0);
+    g_assert_cmpuint (ba_ruleset_n_rules (set), ==, 4);
+
+    r = classify (set, "550 5.1.1 <a@b>... User unknown", "5.1.1");
+    g_assert_cmpstr (r->reason, ==, "userunknown");
+    g_assert_cmpstr (r->rule, ==, "user-unknown");
+    g_assert_true (r->hard);
+    g_assert_cmpstr (r->fault, ==, "sender");
+    recipient_clear (r);
+
+    /* higher priority wins even when a lower rule also matches */
+    r = classify (set, "user unknown; also blocked using Zen.Spamhaus.org.", "5.7.1");
+    g_assert_cmpstr (r->reason, ==, "blocked");
+    g_assert_cmpuint (r->captures->len, ==, 1);
+    g_assert_cmpstr (((ba_capture *) g_ptr_array_index (r->captures, 0))->value, ==, "Zen.Spamhaus.org");
+    g_assert_cmpstr (r->dnsbl, ==, "zen.spamhaus.org");
+    recipient_clear (r);
+
+    /* conditions */
+    r = classify (set, "go away", "4.7.1");
+    g_assert_cmpstr (r->reason, ==, "undefined");
+    recipient_clear (r);
+    r = classify (set, "go away", "5.7.1");
+    g_assert_cmpstr (r->reason, ==, "rejected");
+    recipient_clear (r);
+
+    /* a status-only fallback, and hard = permanent follows the class */
+    r = classify (set, "whatever", "5.1.10");
+    g_assert_cmpstr (r->reason, ==, "notaccept");
+    g_assert_true (r->hard);
+    recipient_clear (r);
+    r = classify (set, "whatever", "4.1.10");
+    g_assert_false (r->hard);
+    recipient_clear (r);
+
+    /* nothing decides */
+    r = classify (set, "", NULL);
+    g_assert_cmpstr (r->reason, ==, "undefined");
+    g_assert_null (r->rule);
+    recipient_clear (r);
+
+    ba_ruleset_free (set);
+    g_ptr_array_unref (errors);
+}
+
+static void
+test_site_rules (void)
+{
+    char *site = g_build_filename (dir, "site.local", NULL);
+    const char *files[] = { site, NULL };
+    GPtrArray *errors = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_rule_error_free);
+    ba_ruleset *set;
+    ba_recipient *r;
+
+    g_assert_true (g_file_set_contents (site,
+        "[our-gateway]\ndescription = site rule\nreason = rejected\npriority = 1\npattern = user unknown\n"
+        "[blocked-using]\ndisabled = true\n", -1, NULL));
+    set = load (files, errors);
+    g_assert_cmpuint (errors->len, ==, 0);
+    r = classify (set, "User unknown", NULL);
+    g_assert_cmpstr (r->reason, ==, "rejected");
+    g_assert_cmpstr (r->rule, ==, "our-gateway");
+    recipient_clear (r);
+    /* the disabled default no longer matches */
+    r = classify (set, "blocked using zen.spamhaus.org", NULL);
+    g_assert_cmpstr (r->reason, ==, "undefined");
+    recipient_clear (r);
+    ba_ruleset_free (set);
+    g_ptr_array_unref (errors);
+    g_free (site);
+}
+
+static void
+test_check_errors (void)
+{
+    char *bad = g_build_filename (dir, "bad.local", NULL);
+    const char *files[] = { bad, NULL };
+    GPtrArray *errors = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_rule_error_free);
+    ba_ruleset *set;
+    gboolean saw_line4 = FALSE, saw_reason = FALSE, saw_junk = FALSE;
+
+    g_assert_true (g_file_set_contents (bad,
+        "[r1]\n"
+        "description = broken\n"
+        "reason = blocked\n"
+        "pattern = (unclosed\n"
+        "[r2]\n"
+        "reason = nosuchreason\n"
+        "pattern = x\n"
+        "this line is junk\n", -1, NULL));
+    set = load (files, errors);
+    g_assert_nonnull (set);
+    for (guint i = 0; i < errors->len; i++) {
+        ba_rule_error *e = g_ptr_array_index (errors, i);
+        g_assert_cmpstr (e->file, ==, bad);
+        if (e->line == 4 && strstr (e->message, "pattern"))
+            saw_line4 = TRUE;
+        if (e->line == 6 && strstr (e->message, "nosuchreason"))
+            saw_reason = TRUE;
+        if (e->line == 8)
+            saw_junk = TRUE;
+    }
+    g_assert_true (saw_line4);
+    g_assert_true (saw_reason);
+    g_assert_true (saw_junk);
+    ba_ruleset_free (set);
+    g_ptr_array_unref (errors);
+    g_free (bad);
+}
+
+static void
+test_literal (void)
+{
+    char *l;
+    l = ba_pattern_required_literal ("\\bblocked using (?<dnsbl>[a-z.]+)");
+    g_assert_cmpstr (l, ==, "blocked using ");
+    g_free (l);
+    g_assert_null (ba_pattern_required_literal ("user unknown|no such user"));
+    g_assert_null (ba_pattern_required_literal ("a?b?c?"));
+    l = ba_pattern_required_literal ("mailbox(?:es)? (?:is )?full");
+    g_assert_cmpstr (l, ==, "mailbox");
+    g_free (l);
+    l = ba_pattern_required_literal ("over ?quota");
+    g_assert_cmpstr (l, ==, "quota");
+    g_free (l);
+    l = ba_pattern_required_literal ("relay\\.ordb\\.org");
+    g_assert_cmpstr (l, ==, "relay.ordb.org");
+    g_free (l);
+    /* an optional last char is not required */
+    l = ba_pattern_required_literal ("mailboxes?");
+    g_assert_cmpstr (l, ==, "mailboxe");
+    g_free (l);
+}
+
+static void
+test_default_rules_load (void)
+{
+    GPtrArray *errors = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_rule_error_free);
+    ba_ruleset *set = ba_ruleset_load (BA_TEST_RULES_DIR, NULL, errors);
+    g_assert_nonnull (set);
+    for (guint i = 0; i < errors->len; i++) {
+        ba_rule_error *e = g_ptr_array_index (errors, i);
+        g_printerr ("%s:%d: %s\n", e->file, e->line, e->message);
+    }
+    g_assert_cmpuint (errors->len, ==, 0);
+    g_assert_cmpuint (ba_ruleset_n_rules (set), >, 50);
+    ba_ruleset_free (set);
+    g_ptr_array_unref (errors);
+}
+
+int
+main (int argc, char **argv)
+{
+    int rc;
+    g_test_init (&argc, &argv, NULL);
+    dir = g_dir_make_tmp ("ba-rules-XXXXXX", NULL);
+    put ("reasons.conf", reasons);
+    put ("10-test.rules", rules);
+    g_test_add_func ("/rules/classify", test_classify);
+    g_test_add_func ("/rules/site", test_site_rules);
+    g_test_add_func ("/rules/check-errors", test_check_errors);
+    g_test_add_func ("/rules/literal", test_literal);
+    g_test_add_func ("/rules/default-set", test_default_rules_load);
+    rc = g_test_run ();
+    {
+        char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
+        if (system (cmd) != 0)
+            rc = rc ? rc : 1;
+        g_free (cmd);
+    }
+    g_free (dir);
+    return rc;
+}
