@@ -58,9 +58,63 @@ looks_like_zone (const char *z)
     return dot && dot != z && strlen (z) >= 4 && strlen (z) < 254;
 }
 
-typedef enum { LIFE_ALIVE, LIFE_DEAD } life;
+/* Reasons whose texts cite blacklists; others (a full mailbox) mentioning
+ * a list's web site are not rejections by that list. */
+static gboolean
+cites_lists (const char *reason)
+{
+    static const char *const r[] = { "blocked", "badreputation", "rejected", "spamdetected",
+                                     "policyviolation", "securityerror", "filtered", NULL };
+    for (int i = 0; reason && r[i]; i++)
+        if (!strcmp (reason, r[i]))
+            return TRUE;
+    return FALSE;
+}
 
-/* Was @b dead (shut down, or answering "listed" for everything) at @when? */
+/* A known zone named in the text, as a whole word. */
+static const ba_blacklist *
+find_zone_in_text (const ba_ruleset *set, const char *text)
+{
+    char *lower = g_ascii_strdown (text, -1);
+    const ba_blacklist *found = NULL;
+
+    for (guint i = 0; !found && i < set->blacklists->len; i++) {
+        const ba_blacklist *b = g_ptr_array_index (set->blacklists, i);
+        for (int j = 0; !found && b->zones[j]; j++) {
+            gsize zl = strlen (b->zones[j]);
+            for (const char *p = strstr (lower, b->zones[j]); p; p = strstr (p + 1, b->zones[j])) {
+                char before = p > lower ? p[-1] : ' ', after = p[zl];
+                if (!g_ascii_isalnum (before) && before != '-' && before != '.'
+                    && !g_ascii_isalnum (after) && after != '-') {
+                    found = b;
+                    break;
+                }
+            }
+        }
+    }
+    g_free (lower);
+    return found;
+}
+
+/* The first dotted-quad IPv4 address in @text, or NULL. */
+static char *
+first_ipv4 (const char *text)
+{
+    for (const char *p = text; *p; p++) {
+        int a, b, c, d, n = 0;
+        if (!g_ascii_isdigit (*p) || (p > text && (g_ascii_isdigit (p[-1]) || p[-1] == '.')))
+            continue;
+        if (sscanf (p, "%3d.%3d.%3d.%3d%n", &a, &b, &c, &d, &n) == 4 && a <= 255 && b <= 255
+            && c <= 255 && d <= 255 && !g_ascii_isdigit (p[n]) && !(p[n] == '.' && g_ascii_isdigit (p[n + 1])))
+            return g_strndup (p, n);
+    }
+    return NULL;
+}
+
+typedef enum { LIFE_ALIVE, LIFE_DEAD, LIFE_UNKNOWN } life;
+
+/* Was @b dead (shut down, or answering "listed" for everything) at @when?
+ * A list closed on an unknown date may have been alive then: unknown. */
 static life
 life_at (const ba_blacklist *b, GDateTime *when)
 {
@@ -70,21 +124,43 @@ life_at (const ba_blacklist *b, GDateTime *when)
         since = b->lists_everything_since;
     if (b->shut_down && (!since || g_date_time_compare (b->shut_down, since) < 0))
         since = b->shut_down;
+    if (b->state == BA_LIST_ACTIVE && !since)
+        return LIFE_ALIVE;
     if (!since)
-        return b->state == BA_LIST_ACTIVE ? LIFE_ALIVE : LIFE_DEAD;
+        return LIFE_UNKNOWN;
     if (!when)
-        return b->state == BA_LIST_ACTIVE ? LIFE_ALIVE : LIFE_DEAD;
+        return LIFE_DEAD;       /* undated bounce: judge by today */
     return g_date_time_compare (when, since) >= 0 ? LIFE_DEAD : LIFE_ALIVE;
 }
 
+/* "on 18 December 2006", "in June 2024", "in 2003" */
 static char *
-human_date (const char *iso)
+human_date (const char *text)
 {
-    GDateTime *dt = ba_parse_iso_date (iso);
-    char *s;
+    GDateTime *dt;
+    char *s = NULL;
+    int y, m;
+
+    if (strlen (text) == 4)
+        return g_strdup_printf ("in %s", text);
+    if (strlen (text) == 7 && sscanf (text, "%4d-%2d", &y, &m) == 2) {
+        GDateTime *d = g_date_time_new_utc (y, m, 1, 0, 0, 0);
+        if (d) {
+            char *f = g_date_time_format (d, "%B %Y");
+            s = g_strdup_printf ("in %s", f);
+            g_free (f);
+            g_date_time_unref (d);
+        }
+        return s ? s : g_strdup_printf ("in %s", text);
+    }
+    dt = ba_parse_iso_date (text);
     if (!dt)
-        return g_strdup (iso);
-    s = g_date_time_format (dt, "%-d %B %Y");
+        return g_strdup_printf ("on %s", text);
+    {
+        char *f = g_date_time_format (dt, "%-d %B %Y");
+        s = g_strdup_printf ("on %s", f);
+        g_free (f);
+    }
     g_date_time_unref (dt);
     return s;
 }
@@ -97,15 +173,17 @@ describe_life (const ba_blacklist *b)
     GString *s = g_string_new (NULL);
     if (b->shut_down_text) {
         char *d = human_date (b->shut_down_text);
-        g_string_append_printf (s, "shut down on %s", d);
+        g_string_append_printf (s, "shut down %s", d);
         g_free (d);
     } else if (b->state != BA_LIST_ACTIVE) {
         g_string_append (s, "has shut down");
     }
     if (b->lists_everything_text) {
         char *d = human_date (b->lists_everything_text);
+        /* "since on 25 March" reads badly: drop the preposition */
+        const char *bare = g_str_has_prefix (d, "on ") || g_str_has_prefix (d, "in ") ? d + 3 : d;
         g_string_append_printf (s, "%shas answered 'listed' for every address since %s",
-                                s->len ? " and " : "", d);
+                                s->len ? " and " : "", bare);
         g_free (d);
     } else if (b->state == BA_LIST_LISTS_EVERYTHING) {
         g_string_append_printf (s, "%sanswers 'listed' for every address", s->len ? " and " : "");
@@ -186,18 +264,21 @@ ba_apply_knowledge (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date
             rcpt->dnsbl = g_strdup (zone);
         g_free (zone);
     }
-    if (!list && rcpt->diagnostic && rcpt->reason && (!strcmp (rcpt->reason, "blocked")
-                                                      || !strcmp (rcpt->reason, "badreputation")
-                                                      || !strcmp (rcpt->reason, "rejected")
-                                                      || !strcmp (rcpt->reason, "spamdetected")
-                                                      || !strcmp (rcpt->reason, "policyviolation"))) {
+    if (!list && rcpt->diagnostic && cites_lists (rcpt->reason)) {
         list = find_by_url (ctx, rcpt->diagnostic);
         if (list && !rcpt->dnsbl && list->zones[0])
+            rcpt->dnsbl = g_strdup (list->zones[0]);
+    }
+    if (!list && !rcpt->dnsbl && rcpt->diagnostic && cites_lists (rcpt->reason)) {
+        list = find_zone_in_text (set, rcpt->diagnostic);
+        if (list)
             rcpt->dnsbl = g_strdup (list->zones[0]);
     }
     if ((cap = ba_recipient_capture (rcpt, "ip")) || (cap = ba_recipient_capture (rcpt, "listed"))
         || (cap = ba_recipient_capture (rcpt, "domain")))
         rcpt->listed = g_ascii_strdown (cap, -1);
+    else if (rcpt->dnsbl && rcpt->diagnostic)
+        rcpt->listed = first_ipv4 (rcpt->diagnostic);
 
     if (bounce_date)
         when = ba_parse_iso_date (bounce_date);
@@ -207,6 +288,8 @@ ba_apply_knowledge (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date
         if (alive == LIFE_DEAD) {
             rcpt->fault = "receiving-system";
             tpl_key = g_strdup ("blocked.dead-list");
+        } else if (alive == LIFE_UNKNOWN) {
+            tpl_key = g_strdup ("blocked.closed-list");
         } else {
             rcpt->fault = "sending-system";
             tpl_key = g_strdup_printf ("%s.live-list", rcpt->reason);

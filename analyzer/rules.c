@@ -638,6 +638,32 @@ ba_parse_iso_date (const char *s)
     return dt;
 }
 
+/* A knowledge date: a full ISO date or date-time, or only "2024-06" or
+ * "2003" when the day is not known.  A partial date stands for the end of
+ * its period, so that a list counts as dead only when it certainly was. */
+static GDateTime *
+parse_period_end (const char *s)
+{
+    int y, m;
+    char tail;
+    GTimeZone *utc;
+    GDateTime *dt = NULL;
+
+    if (strlen (s) == 4 && sscanf (s, "%4d%c", &y, &tail) == 1 && y > 1900) {
+        utc = g_time_zone_new_utc ();
+        dt = g_date_time_new (utc, y + 1, 1, 1, 0, 0, 0);
+        g_time_zone_unref (utc);
+        return dt;
+    }
+    if (strlen (s) == 7 && sscanf (s, "%4d-%2d%c", &y, &m, &tail) == 2 && m >= 1 && m <= 12) {
+        utc = g_time_zone_new_utc ();
+        dt = g_date_time_new (utc, m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1, 0, 0, 0);
+        g_time_zone_unref (utc);
+        return dt;
+    }
+    return ba_parse_iso_date (s);
+}
+
 static void
 load_blacklists (loader *ld, const ba_ini *ini)
 {
@@ -680,7 +706,7 @@ load_blacklists (loader *ld, const ba_ini *ini)
                 else
                     reportf (ld, ini->file, e->line, "state must be active, shut-down or lists-everything");
             } else if (!strcmp (k, "shut-down") || !strcmp (k, "lists-everything-since")) {
-                GDateTime *dt = ba_parse_iso_date (e->value);
+                GDateTime *dt = parse_period_end (e->value);
                 gboolean shut = !strcmp (k, "shut-down");
                 if (!dt) {
                     reportf (ld, ini->file, e->line, "%s: '%s' is not an ISO 8601 date", k, e->value);
