@@ -124,6 +124,14 @@ const char *ba_ruleset_format_description (const ba_ruleset *set, guint i);
 /* Is @word one of the reason vocabulary? */
 gboolean ba_reason_is_valid (const char *word);
 
+/* A short hash of every rule file the set was loaded from: two sets with
+ * the same id classify alike.  Stored with each verdict. */
+const char *ba_ruleset_id (const ba_ruleset *set);
+
+/* The reason's plain words for a helpdesk (the "summary" of
+ * rules/reasons.conf), or NULL when the set has none. */
+const char *ba_reason_summary (const ba_ruleset *set, const char *reason);
+
 /* ---- analysis ----------------------------------------------------------- */
 
 typedef struct ba_context ba_context;
@@ -177,6 +185,25 @@ typedef enum {
 ba_reader *ba_reader_open (const char *path);
 ba_read_status ba_reader_next (ba_reader *reader, ba_input *input, GError **error);
 void ba_reader_free (ba_reader *reader);
+
+/* Hooks that let a caller (ingest) skip what it already has.  Every
+ * member may be NULL. */
+typedef struct {
+    /* Before a file is opened: FALSE skips it (no message, no error). */
+    gboolean (*want_file) (void *data, const char *path);
+    /* Once a file is open: @fd is read-only and stays open until the next
+     * file (dup() it to keep it longer; use pread(), not read()), @size is
+     * its size now, and the reader reads no further than that.  For an
+     * mbox the return value is where to start: the offset of a From_ line,
+     * or @size when there is nothing new; anything else (0, -1, an offset
+     * that is not the start of a From_ line) reads from the start.  Offsets
+     * reported stay absolute. */
+    gint64 (*file_opened) (void *data, const char *path, int fd, gint64 size, gboolean mbox);
+    void *data;
+} ba_reader_hooks;
+
+/* Call before the first ba_reader_next(); @hooks is copied. */
+void ba_reader_set_hooks (ba_reader *reader, const ba_reader_hooks *hooks);
 
 /* ---- text helpers ------------------------------------------------------- */
 

@@ -96,7 +96,24 @@ find_zone_in_text (const ba_ruleset *set, const char *text)
     return found;
 }
 
-/* The first dotted-quad IPv4 address in @text, or NULL. */
+/* Is the address at @p the one of the server that answered, as MTAs
+ * frame it: "host mx.example[192.0.2.1] said:", "host mx [192.0.2.1]:"? */
+static gboolean
+is_remote_host_address (const char *text, const char *p)
+{
+    const char *b = p;
+    if (b == text || b[-1] != '[')
+        return FALSE;
+    b--;
+    if (b > text && b[-1] == ' ')
+        b--;
+    while (b > text && b[-1] != ' ')
+        b--;
+    return b - text >= 5 && !g_ascii_strncasecmp (b - 5, "host ", 5);
+}
+
+/* The first dotted-quad IPv4 address in @text that is not the answering
+ * server's own, or NULL: the client address a list was asked about. */
 static char *
 first_ipv4 (const char *text)
 {
@@ -105,8 +122,48 @@ first_ipv4 (const char *text)
         if (!g_ascii_isdigit (*p) || (p > text && (g_ascii_isdigit (p[-1]) || p[-1] == '.')))
             continue;
         if (sscanf (p, "%3d.%3d.%3d.%3d%n", &a, &b, &c, &d, &n) == 4 && a <= 255 && b <= 255
-            && c <= 255 && d <= 255 && !g_ascii_isdigit (p[n]) && !(p[n] == '.' && g_ascii_isdigit (p[n + 1])))
+            && c <= 255 && d <= 255 && !g_ascii_isdigit (p[n]) && !(p[n] == '.' && g_ascii_isdigit (p[n + 1]))
+            && !is_remote_host_address (text, p))
             return g_strndup (p, n);
+    }
+    return NULL;
+}
+
+/* For a domain list: the domain it was asked about, taken from the first
+ * e-mail address, else the first URL host that is not the list's site. */
+static char *
+listed_domain (const char *text, const ba_blacklist *list)
+{
+    const char *at = strchr (text, '@');
+    const char *url;
+
+    if (at) {
+        const char *e = at + 1;
+        while (g_ascii_isalnum (*e) || *e == '.' || *e == '-')
+            e++;
+        while (e > at + 1 && e[-1] == '.')
+            e--;
+        if (e - at > 4 && memchr (at + 1, '.', e - at - 1))
+            return g_ascii_strdown (at + 1, e - at - 1);
+    }
+    for (url = strstr (text, "://"); url; url = strstr (url + 3, "://")) {
+        const char *h = url + 3, *e = h;
+        char *host;
+        gboolean own = FALSE;
+        while (g_ascii_isalnum (*e) || *e == '.' || *e == '-')
+            e++;
+        if (e - h < 4)
+            continue;
+        host = g_ascii_strdown (h, e - h);
+        for (int j = 0; list->zones[j] && !own; j++) {
+            const char *zdot = strchr (list->zones[j], '.');
+            /* "www.spamhaus.org" is the site of "dbl.spamhaus.org" */
+            if (zdot && g_str_has_suffix (host, zdot + 1))
+                own = TRUE;
+        }
+        if (!own)
+            return host;
+        g_free (host);
     }
     return NULL;
 }
@@ -277,6 +334,9 @@ ba_apply_knowledge (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date
     if ((cap = ba_recipient_capture (rcpt, "ip")) || (cap = ba_recipient_capture (rcpt, "listed"))
         || (cap = ba_recipient_capture (rcpt, "domain")))
         rcpt->listed = g_ascii_strdown (cap, -1);
+    else if (list && rcpt->diagnostic && list->lists && strstr (list->lists, "domain")
+             && !strstr (list->lists, "ip"))
+        rcpt->listed = listed_domain (rcpt->diagnostic, list);
     else if (rcpt->dnsbl && rcpt->diagnostic)
         rcpt->listed = first_ipv4 (rcpt->diagnostic);
 

@@ -69,6 +69,7 @@ struct ba_reader {
     GPtrArray *todo;            /* stack of paths still to visit */
     gboolean started;
     int stdin_fd;               /* temp copy of standard input, or -1 */
+    ba_reader_hooks hooks;
 
     /* the file being read */
     char *source;
@@ -76,6 +77,7 @@ struct ba_reader {
     GMimeParser *parser;
     gboolean mbox;
     gboolean done_file;
+    gint64 shift;               /* added to the parser's offsets to make them absolute */
     GMimeMessage *message;      /* handed out, freed on the next call */
 };
 
@@ -97,6 +99,7 @@ close_file (ba_reader *r)
     g_clear_pointer (&r->source, g_free);
     r->mbox = FALSE;
     r->done_file = FALSE;
+    r->shift = 0;
 }
 
 void
@@ -111,6 +114,12 @@ ba_reader_free (ba_reader *r)
     g_ptr_array_unref (r->todo);
     g_free (r->path);
     g_free (r);
+}
+
+void
+ba_reader_set_hooks (ba_reader *r, const ba_reader_hooks *hooks)
+{
+    r->hooks = *hooks;
 }
 
 static gint
@@ -212,6 +221,18 @@ spool_stdin (GError **error)
     return fd;
 }
 
+/* Is @offset of @fd the start of a From_ line? */
+static gboolean
+is_from_line (int fd, gint64 offset)
+{
+    char buf[6];
+    if (offset <= 0)
+        return FALSE;
+    if (pread (fd, buf, sizeof buf, offset - 1) != (ssize_t) sizeof buf)
+        return FALSE;
+    return (buf[0] == '\n' || buf[0] == '\r') && memcmp (buf + 1, "From ", 5) == 0;
+}
+
 /* Open one file: sniff whether it is an mbox and whether it uses bare CR. */
 static gboolean
 open_file (ba_reader *r, const char *source, int fd, GError **error)
@@ -220,7 +241,13 @@ open_file (ba_reader *r, const char *source, int fd, GError **error)
     ssize_t n;
     gboolean has_lf, has_cr;
     GMimeStream *fs;
+    struct stat st;
+    gint64 start = 0, end = -1;
 
+    /* Read no further than the size now: a message being appended while
+     * we read is left for the next run rather than taken half-written. */
+    if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode))
+        end = st.st_size;
     n = pread (fd, head, sizeof head, 0);
     if (n < 0) {
         g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
@@ -236,8 +263,21 @@ open_file (ba_reader *r, const char *source, int fd, GError **error)
     }
     has_lf = memchr (head, '\n', n) != NULL;
     has_cr = memchr (head, '\r', n) != NULL;
+    r->mbox = n >= 5 && memcmp (head, "From ", 5) == 0;
 
-    fs = g_mime_stream_fs_new (fd);
+    if (r->hooks.file_opened) {
+        gint64 want = r->hooks.file_opened (r->hooks.data, source, fd, end >= 0 ? end : n, r->mbox);
+        if (r->mbox && end >= 0 && want == end) {
+            close (fd);
+            r->source = g_strdup (source);
+            r->done_file = TRUE;    /* nothing new since last time */
+            return TRUE;
+        }
+        if (r->mbox && want > 0 && (end < 0 || want < end) && is_from_line (fd, want))
+            start = want;
+    }
+
+    fs = g_mime_stream_fs_new_with_bounds (fd, start, end);
     g_mime_stream_fs_set_owner (GMIME_STREAM_FS (fs), TRUE);
     if (has_cr && !has_lf) {
         GMimeStream *filtered = g_mime_stream_filter_new (fs);
@@ -246,10 +286,12 @@ open_file (ba_reader *r, const char *source, int fd, GError **error)
         g_object_unref (f);
         g_object_unref (fs);
         fs = filtered;
+        /* A filter stream cannot tell its position, so the parser counts
+         * from -1; the filter keeps byte counts, so shifting is exact. */
+        r->shift = start + 1;
     }
     r->stream = fs;
     r->source = g_strdup (source);
-    r->mbox = n >= 5 && memcmp (head, "From ", 5) == 0;
     r->parser = g_mime_parser_new_with_stream (fs);
     g_mime_parser_set_format (r->parser, r->mbox ? GMIME_FORMAT_MBOX : GMIME_FORMAT_MESSAGE);
     return TRUE;
@@ -277,7 +319,7 @@ ba_reader_next (ba_reader *r, ba_input *input, GError **error)
 
     for (;;) {
         if (r->parser && !r->done_file) {
-            gint64 before = g_mime_stream_tell (r->stream);
+            gint64 before = g_mime_parser_tell (r->parser) + r->shift;
             GMimeMessage *m;
             gint64 offset, after;
 
@@ -286,8 +328,8 @@ ba_reader_next (ba_reader *r, ba_input *input, GError **error)
                 continue;
             }
             m = g_mime_parser_construct_message (r->parser, NULL);
-            offset = r->mbox ? g_mime_parser_get_mbox_marker_offset (r->parser) : -1;
-            after = g_mime_parser_tell (r->parser);
+            offset = r->mbox ? g_mime_parser_get_mbox_marker_offset (r->parser) + r->shift : -1;
+            after = g_mime_parser_tell (r->parser) + r->shift;
             if (!r->mbox)
                 r->done_file = TRUE;
             input->source = r->source;
@@ -334,6 +376,8 @@ ba_reader_next (ba_reader *r, ba_input *input, GError **error)
             gboolean ok;
             if (is_dir (path))
                 ok = push_directory (r, path, error);
+            else if (r->hooks.want_file && !r->hooks.want_file (r->hooks.data, path))
+                ok = TRUE;
             else
                 ok = open_path (r, path, error);
             if (!ok) {

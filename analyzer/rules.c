@@ -940,3 +940,16 @@ ba_ruleset_format_description (const ba_ruleset *set, guint i)
 {
     return ((ba_format *) g_ptr_array_index (set->formats, i))->description;
 }
+
+const char *
+ba_ruleset_id (const ba_ruleset *set)
+{
+    return set->fingerprint;
+}
+
+const char *
+ba_reason_summary (const ba_ruleset *set, const char *reason)
+{
+    const ba_reason_info *info = ba_ruleset_reason (set, reason);
+    return info ? info->summary : NULL;
+}
