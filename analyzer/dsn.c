@@ -38,6 +38,18 @@ is_recipient_block (GHashTable *block)
         || g_hash_table_contains (block, "original-rcpt-to");
 }
 
+/* Would field @name (of @len bytes) repeat a recipient field of @block? */
+static gboolean
+starts_recipient (GHashTable *block, const char *name, gsize len)
+{
+    static const char *const keys[] = { "final-recipient", "original-recipient" };
+    for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+        if (len == strlen (keys[i]) && !g_ascii_strncasecmp (name, keys[i], len)
+            && g_hash_table_contains (block, keys[i]))
+            return TRUE;
+    return FALSE;
+}
+
 static void
 finish_block (ba_dsn *dsn, GHashTable *block, guint max_recipients)
 {
@@ -121,6 +133,12 @@ ba_dsn_parse (const char *text, gsize len, guint max_recipients)
                 if (!(g_ascii_isalnum (*q) || *q == '-' || *q == '_'))
                     ok = FALSE;
             store_field (block, name, value);
+            /* a second recipient without a blank line before it (seen
+             * in the wild): its first field starts a new block */
+            if (ok && starts_recipient (block, p, colon - p)) {
+                finish_block (dsn, block, max_recipients);
+                block = fields_new ();
+            }
             if (ok) {
                 g_string_append_len (name, p, colon - p);
                 q = colon + 1;

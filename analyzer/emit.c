@@ -112,8 +112,8 @@ line (FILE *out, const char *label, const char *value)
     g_free (safe);
 }
 
-static const char *
-fault_words (const char *fault)
+const char *
+ba_fault_words (const char *fault)
 {
     if (!fault)
         return "unknown";
@@ -152,7 +152,7 @@ ba_emit_text (FILE *out, const ba_report *rep)
         g_snprintf (verdict, sizeof verdict, "%s, %s%s%s", r->reason,
                     r->hard ? "hard bounce (retrying will not help)" : "soft",
                     r->status ? ", status " : "", r->status ? r->status : "");
-        line (out, "fault:", fault_words (r->fault));
+        line (out, "fault:", ba_fault_words (r->fault));
         line (out, "advice:", r->advice);
         line (out, "verdict:", verdict);
         line (out, "server said:", r->diagnostic);

@@ -12,6 +12,9 @@ void ba_emit_recipient (sprinter *sp, const ba_report *rep, const ba_recipient *
 /* A report as text for a helpdesk. */
 void ba_emit_text (FILE *out, const ba_report *rep);
 
+/* Whose move it is, in plain words: "the receiving system", ... */
+const char *ba_fault_words (const char *fault);
+
 /* @s with terminal control characters (C0, DEL, C1, escape sequences)
  * replaced, safe to print on a terminal; NULL gives "". */
 char *ba_safe_text (const char *s);

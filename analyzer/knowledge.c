@@ -168,6 +168,22 @@ listed_domain (const char *text, const ba_blacklist *list)
     return NULL;
 }
 
+/* The domain that forwarded the mail, when the bounce shows the original
+ * recipient at one domain and the final one at another, else NULL. */
+static char *
+forwarded_by (const ba_recipient *rcpt)
+{
+    char *from = ba_address_domain (rcpt->original_recipient);
+    char *to = ba_address_domain (rcpt->recipient);
+    if (from && to && strcmp (from, to) != 0) {
+        g_free (to);
+        return from;
+    }
+    g_free (from);
+    g_free (to);
+    return NULL;
+}
+
 typedef enum { LIFE_ALIVE, LIFE_DEAD, LIFE_UNKNOWN } life;
 
 /* Was @b dead (shut down, or answering "listed" for everything) at @when?
@@ -301,7 +317,7 @@ ba_apply_knowledge (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date
     const char *tpl = NULL;
     char *tpl_key = NULL;
     GDateTime *when = NULL;
-    char *life_text = NULL, *domain = NULL, *quote = NULL;
+    char *life_text = NULL, *domain = NULL, *quote = NULL, *forward_domain = NULL;
     const ba_reason_info *info;
     life alive = LIFE_ALIVE;
 
@@ -358,6 +374,15 @@ ba_apply_knowledge (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date
     if (when)
         g_date_time_unref (when);
 
+    /* Mail to an alias that the recipient's side forwarded elsewhere: the
+     * server refused as a sender there is their forwarder, not ours. */
+    forward_domain = forwarded_by (rcpt);
+    if (forward_domain && rcpt->fault && !strcmp (rcpt->fault, "sending-system")) {
+        rcpt->fault = "receiving-system";
+        g_free (tpl_key);
+        tpl_key = g_strdup ("forwarded");
+    }
+
     if (tpl_key)
         tpl = lookup_advice (set, tpl_key);
     if (!tpl && rcpt->dnsbl)
@@ -390,6 +415,8 @@ ba_apply_knowledge (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date
             { "reason", rcpt->reason },
             { "summary", info ? info->summary : NULL },
             { "diagnostic", quote },
+            { "forwarder_domain", forward_domain },
+            { "original_recipient", rcpt->original_recipient },
         };
         char *text = render (tpl, vars, G_N_ELEMENTS (vars));
         rcpt->advice = ba_collapse_ws (text);
@@ -398,4 +425,5 @@ ba_apply_knowledge (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date
     g_free (life_text);
     g_free (domain);
     g_free (quote);
+    g_free (forward_domain);
 }

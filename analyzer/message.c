@@ -159,6 +159,85 @@ typedef struct {
     int parts;
 } parts_found;
 
+/* The prologue of a multipart, line ends made LF, bounded, valid UTF-8. */
+static char *
+prologue_text (const char *pro)
+{
+    char *t = ba_strndup_utf8 (pro, MAX_PART_TEXT), *w = t, *v;
+    for (char *r = t; *r; r++)
+        if (*r != '\r')
+            *w++ = *r;
+        else if (r[1] != '\n')
+            *w++ = '\n';
+    *w = '\0';
+    v = g_utf8_make_valid (t, -1);
+    g_free (t);
+    return v;
+}
+
+/* Where, in a text, RFC 3464 fields begin: the start of the paragraph
+ * holding the first recipient field (Final-Recipient or Original-Recipient
+ * with an Action or Status after it), or -1.  For DSNs pasted into the
+ * notice, or sent as text/plain. */
+/* The first line of the paragraph (lines up to a blank one) holding @p. */
+static const char *
+para_start (const char *text, const char *p)
+{
+    while (p > text && p[-1] != '\n')
+        p--;
+    while (p > text && !(p - 1 == text || p[-2] == '\n')) {
+        p--;
+        while (p > text && p[-1] != '\n')
+            p--;
+    }
+    return p;
+}
+
+static gssize
+dsn_offset (const char *text)
+{
+    static const char *const keys[] = { "final-recipient:", "original-recipient:" };
+    const char *p = text;
+    int tries = 0;
+
+    /* bounded: a hostile text of recipient fields without an Action is
+     * given up after a few looks back */
+    for (int lines = 0; p && *p && lines < 5000 && tries < 16; lines++) {
+        for (guint i = 0; i < G_N_ELEMENTS (keys); i++) {
+            if (g_ascii_strncasecmp (p, keys[i], strlen (keys[i])))
+                continue;
+            /* the block must say what happened: Action or Status in it */
+            const char *q = para_start (text, p);
+            tries++;
+            gboolean told = FALSE;
+            for (int k = 0; k < 24 && q && *q && *q != '\n'; k++) {
+                if (!g_ascii_strncasecmp (q, "action:", 7) || !g_ascii_strncasecmp (q, "status:", 7))
+                    told = TRUE;
+                q = strchr (q, '\n');
+                if (q)
+                    q++;
+            }
+            if (!told)
+                continue;
+            /* back to the paragraph's start, and to a per-message block
+             * (Reporting-MTA) just before it */
+            const char *ps = para_start (text, p), *prev = ps;
+            while (prev > text && prev[-1] == '\n')
+                prev--;
+            if (prev < ps && prev > text) {
+                prev = para_start (text, prev - 1);
+                if (!g_ascii_strncasecmp (prev, "reporting-mta:", 14))
+                    ps = prev;
+            }
+            return ps - text;
+        }
+        p = strchr (p, '\n');
+        if (p)
+            p++;
+    }
+    return -1;
+}
+
 static void
 walk (GMimeObject *obj, parts_found *pf, int depth)
 {
@@ -180,6 +259,13 @@ walk (GMimeObject *obj, parts_found *pf, int depth)
         }
         for (int i = 0; i < g_mime_multipart_get_count (mp); i++)
             walk (g_mime_multipart_get_part (mp, i), pf, depth + 1);
+        /* boundary lines missing or not matching the header's: the whole
+         * body is left in the prologue, and it is the notice */
+        if (g_mime_multipart_get_count (mp) == 0 && !pf->notice) {
+            const char *pro = g_mime_multipart_get_prologue (mp);
+            if (pro && *pro)
+                pf->notice = prologue_text (pro);
+        }
         return;
     }
     if (GMIME_IS_MESSAGE_PART (obj)) {
@@ -207,8 +293,16 @@ walk (GMimeObject *obj, parts_found *pf, int depth)
         if (!pf->headers)
             pf->headers = part_text (obj, MAX_PART_TEXT);
     } else if (is_type (ct, "text", "plain") || (!ct && depth == 0)) {
-        if (!pf->notice)
+        if (!pf->notice) {
             pf->notice = part_text (obj, MAX_PART_TEXT);
+        } else if (!pf->dsn) {
+            /* a delivery-status part sent as text/plain ("details.txt") */
+            char *t = part_text (obj, MAX_PART_TEXT);
+            if (dsn_offset (t) >= 0)
+                pf->dsn = t;
+            else
+                g_free (t);
+        }
     } else if (is_type (ct, "text", "html")) {
         if (!pf->html)
             pf->html = part_text (obj, MAX_PART_TEXT);
@@ -364,6 +458,62 @@ recipient_new (void)
     return g_new0 (ba_recipient, 1);
 }
 
+/* Length of an RFC 3463 status at @p followed by a space, or 0. */
+static gsize
+status_len (const char *p)
+{
+    const char *q = p;
+    if (*q != '2' && *q != '4' && *q != '5')
+        return 0;
+    q++;
+    for (int part = 0; part < 2; part++) {
+        int digits = 0;
+        if (*q++ != '.')
+            return 0;
+        while (g_ascii_isdigit (*q) && digits < 4) {
+            q++;
+            digits++;
+        }
+        if (digits == 0 || digits > 3)
+            return 0;
+    }
+    return *q == ' ' ? (gsize) (q - p) : 0;
+}
+
+/* A multi-line SMTP reply quoted on one line repeats its code on every
+ * line: "550-5.1.1 The email account ... Please try 550-5.1.1 double-checking
+ * ... 550 5.1.1 https://...".  Keep the first code, drop the repeats, so
+ * the server's sentence reads whole.  In place; the text only shrinks. */
+static void
+unfold_reply (char *text)
+{
+    char *p = text, *w, *r;
+    char code[4];
+    gsize slen;
+
+    /* the first "NNN-" that starts a reply */
+    for (; *p; p++)
+        if ((*p == '2' || *p == '4' || *p == '5') && g_ascii_isdigit (p[1]) && g_ascii_isdigit (p[2])
+            && p[3] == '-' && (p == text || strchr (" :;'\"(<[", p[-1])))
+            break;
+    if (!*p)
+        return;
+    memcpy (code, p, 3);
+    code[3] = '\0';
+    p[3] = ' ';
+    slen = status_len (p + 4);
+    w = r = p + 4 + (slen ? slen + 1 : 0);
+    while (*r) {
+        if (r[-1] == ' ' && !strncmp (r, code, 3) && (r[3] == '-' || r[3] == ' ')
+            && (!slen || (!strncmp (r + 4, p + 4, slen) && r[4 + slen] == ' '))) {
+            r += 4 + (slen ? slen + 1 : 0);
+            continue;
+        }
+        *w++ = *r++;
+    }
+    *w = '\0';
+}
+
 static void
 set_diagnostic (ba_recipient *r, const char *text)
 {
@@ -375,6 +525,7 @@ set_diagnostic (ba_recipient *r, const char *text)
     /* a few MTAs put RFC 2047 encoded words into Diagnostic-Code */
     decoded = strstr (text, "=?") ? g_mime_utils_header_decode_text (NULL, text) : g_strdup (text);
     collapsed = ba_collapse_ws (decoded);
+    unfold_reply (collapsed);
     r->diagnostic = ba_strndup_utf8 (collapsed, MAX_DIAGNOSTIC);
     g_free (decoded);
     g_free (collapsed);
@@ -382,12 +533,37 @@ set_diagnostic (ba_recipient *r, const char *text)
         g_clear_pointer (&r->diagnostic, g_free);
 }
 
-/* Status and reply code from what the bounce says, before any rule. */
+/* The status code the remote server gave in @text: the last specific
+ * one (a reply quoted inside a summary, "554 4.4.7 Message expired ...
+ * <421 4.4.2 Connection timed out>", is the cause), else the last one. */
+static gboolean
+remote_status (const char *text, char out[16])
+{
+    char st[16];
+    gboolean any = FALSE, specific = FALSE;
+    const char *p = text;
+
+    for (int n = 0; p && n < 64 && ba_find_status (p, st); n++) {
+        const char *at = strstr (p, st);
+        gboolean sp = !g_str_has_suffix (st, ".0.0");
+        if (sp || !specific) {
+            memcpy (out, st, sizeof st);
+            specific = sp;
+        }
+        any = TRUE;
+        p = at ? at + strlen (st) : NULL;
+    }
+    return any;
+}
+
+/* Status and reply code from what the bounce says, before any rule.  The
+ * remote server's code, when the error text has one, is more precise than
+ * the reporting MTA's summary ("4.4.7" for a delivery given up, "5.0.0"). */
 static void
 settle_codes (ba_recipient *r)
 {
     char found[16];
-    gboolean have_text_status = r->diagnostic && ba_find_status (r->diagnostic, found);
+    gboolean have_text_status = r->diagnostic && remote_status (r->diagnostic, found);
 
     if (r->reported_status && !ba_status_valid (r->reported_status)) {
         char st[16];
@@ -399,13 +575,11 @@ settle_codes (ba_recipient *r)
         }
     }
     g_free (r->status);
-    if (r->reported_status && !(g_str_has_suffix (r->reported_status, ".0.0") && have_text_status
-                                && found[0] == r->reported_status[0]))
-        r->status = g_strdup (r->reported_status);
-    else if (have_text_status)
+    if (have_text_status && !(r->reported_status && !g_str_has_suffix (r->reported_status, ".0.0")
+                              && g_str_has_suffix (found, ".0.0")))
         r->status = g_strdup (found);
     else
-        r->status = NULL;
+        r->status = g_strdup (r->reported_status);
     if (!r->smtp_code && r->diagnostic)
         r->smtp_code = ba_find_reply_code (r->diagnostic);
 }
@@ -417,7 +591,13 @@ add_text_recipients (ba_report *rep, GPtrArray *found, const char *action)
         ba_text_recipient *t = g_ptr_array_index (found, i);
         ba_recipient *r = recipient_new ();
         r->recipient = g_strdup (t->recipient);
-        r->action = g_strdup (action);
+        r->action = t->action ? g_ascii_strdown (t->action, -1) : g_strdup (action);
+        r->reported_status = g_strdup (t->status);
+        r->feedback_type = t->feedback_type ? g_ascii_strdown (t->feedback_type, -1) : NULL;
+        if (r->feedback_type) {
+            g_free (r->action);
+            r->action = g_strdup ("feedback");
+        }
         set_diagnostic (r, t->diagnostic->str);
         r->remote_mta = g_strdup (t->remote_mta);
         g_ptr_array_add (rep->recipients, r);
@@ -435,13 +615,52 @@ find_text (GPtrArray *found, const char *address)
     return NULL;
 }
 
+static GPtrArray *failed_recipients_header (GMimeMessage *msg);
+
+/* Does @text carry a failure code: a 4xx/5xx reply or a status? ("255",
+ * a program's exit code, does not.) */
+static gboolean
+failure_code (const char *text)
+{
+    char st[16];
+    return ba_find_reply_code (text) >= 400 || ba_find_status (text, st);
+}
+
+/* A Final-Recipient that is a file or a pipe ("/var/mail/u", "|prog"):
+ * the address that led to it, from X-Failed-Recipients, when that names
+ * one no other recipient of the DSN has. */
 static void
-from_dsn (ba_report *rep, ba_dsn *dsn, GPtrArray *text_found)
+address_for_local_delivery (ba_report *rep, ba_recipient *r, GMimeMessage *msg)
+{
+    GPtrArray *hdr;
+    if (!msg || strchr (r->recipient, '@') || !(hdr = failed_recipients_header (msg)))
+        return;
+    for (guint i = 0; i < hdr->len; i++) {
+        ba_text_recipient *t = g_ptr_array_index (hdr, i);
+        gboolean used = FALSE;
+        for (guint j = 0; j < rep->recipients->len && !used; j++) {
+            ba_recipient *o = g_ptr_array_index (rep->recipients, j);
+            used = o->recipient && !g_ascii_strcasecmp (o->recipient, t->recipient);
+        }
+        if (!used) {
+            g_free (r->original_recipient);
+            r->original_recipient = r->recipient;
+            r->recipient = g_strdup (t->recipient);
+            break;
+        }
+    }
+    g_ptr_array_unref (hdr);
+}
+
+static void
+from_dsn (ba_report *rep, ba_dsn *dsn, GPtrArray *text_found, GMimeMessage *msg)
 {
     const char *v;
 
-    if ((v = ba_dsn_get (dsn->message, "reporting-mta")))
+    if ((v = ba_dsn_get (dsn->message, "reporting-mta"))) {
+        g_free (rep->reporting_mta);
         rep->reporting_mta = ba_dsn_strip_type (v, FALSE);
+    }
     for (guint i = 0; i < dsn->recipients->len && rep->recipients->len < MAX_RECIPIENTS; i++) {
         GHashTable *f = g_ptr_array_index (dsn->recipients, i);
         ba_recipient *r = recipient_new ();
@@ -473,6 +692,7 @@ from_dsn (ba_report *rep, ba_dsn *dsn, GPtrArray *text_found)
             recipient_free (r);
             continue;
         }
+        address_for_local_delivery (rep, r, msg);
         /* a DSN without diagnostic text: take the notice's words */
         t = find_text (text_found, r->recipient);
         if (!t && text_found && text_found->len == 1 && dsn->recipients->len == 1)
@@ -480,47 +700,85 @@ from_dsn (ba_report *rep, ba_dsn *dsn, GPtrArray *text_found)
         if (t && t->diagnostic->len) {
             if (!r->diagnostic)
                 set_diagnostic (r, t->diagnostic->str);
-            else if (!ba_find_reply_code (r->diagnostic) && ba_find_reply_code (t->diagnostic->str)
-                     && !strstr (t->diagnostic->str, r->diagnostic)) {
-                char *both = g_strconcat (r->diagnostic, " ", t->diagnostic->str, NULL);
+            else if (!failure_code (r->diagnostic) && failure_code (t->diagnostic->str)) {
+                /* the notice's words, which may already hold the DSN's */
+                char *both = strstr (t->diagnostic->str, r->diagnostic)
+                    ? g_strdup (t->diagnostic->str)
+                    : g_strconcat (r->diagnostic, " ", t->diagnostic->str, NULL);
                 set_diagnostic (r, both);
                 g_free (both);
             }
         }
         if (!r->remote_mta && t && t->remote_mta)
             r->remote_mta = g_strdup (t->remote_mta);
+        if (!r->reported_status && t && t->status)
+            r->reported_status = g_strdup (t->status);
         g_ptr_array_add (rep->recipients, r);
     }
 }
 
-static void
-from_feedback (ba_report *rep, ba_dsn *fb, GMimeMessage *msg)
+/* A feedback report field, wherever its block landed (a report that
+ * names Original-Rcpt-To looks like a recipient block to the parser). */
+static const char *
+feedback_get (ba_dsn *fb, const char *field)
 {
-    const char *type = ba_dsn_get (fb->message, "feedback-type");
-    const char *rcpt = ba_dsn_get (fb->message, "original-rcpt-to");
-    ba_recipient *r = recipient_new ();
+    const char *v = ba_dsn_get (fb->message, field);
+    for (guint i = 0; !v && i < fb->recipients->len; i++)
+        v = ba_dsn_get (g_ptr_array_index (fb->recipients, i), field);
+    return v;
+}
 
-    if (!rcpt)
-        rcpt = ba_dsn_get (fb->message, "removal-recipient");
-    r->recipient = rcpt ? ba_dsn_strip_type (rcpt, TRUE) : NULL;
-    if (!r->recipient && rep->original.to)
-        r->recipient = g_strdup (rep->original.to);
-    if (!r->recipient)
-        r->recipient = first_mailbox (g_mime_message_get_to (msg));
+static ba_recipient *
+feedback_recipient (ba_dsn *fb, const char *address)
+{
+    ba_recipient *r = recipient_new ();
+    const char *type = feedback_get (fb, "feedback-type");
+    const char *ua = feedback_get (fb, "user-agent");
+    const char *src = feedback_get (fb, "source-ip");
+    char *d;
+
+    r->recipient = g_strdup (address);
     r->feedback_type = g_ascii_strdown (type ? type : "other", -1);
     r->action = g_strdup ("feedback");
-    {
-        const char *ua = ba_dsn_get (fb->message, "user-agent");
-        const char *src = ba_dsn_get (fb->message, "source-ip");
-        char *d = g_strdup_printf ("Feedback-Type: %s%s%s%s%s", r->feedback_type,
-                                   ua ? "; User-Agent: " : "", ua ? ua : "",
-                                   src ? "; Source-IP: " : "", src ? src : "");
-        set_diagnostic (r, d);
-        g_free (d);
+    d = g_strdup_printf ("Feedback-Type: %s%s%s%s%s", r->feedback_type,
+                         ua ? "; User-Agent: " : "", ua ? ua : "",
+                         src ? "; Source-IP: " : "", src ? src : "");
+    set_diagnostic (r, d);
+    g_free (d);
+    return r;
+}
+
+static void
+from_feedback (ba_report *rep, ba_dsn *fb, const char *raw)
+{
+    const char *v;
+    char *addr = NULL;
+
+    /* every Original-Rcpt-To line: a report may name several */
+    for (const char *p = raw; p && *p && rep->recipients->len < 100;) {
+        const char *nl = strchr (p, '\n');
+        if (!g_ascii_strncasecmp (p, "original-rcpt-to:", 17)) {
+            char *line = g_strndup (p + 17, nl ? (gsize) (nl - p - 17) : strlen (p + 17));
+            char *a = ba_dsn_strip_type (g_strstrip (line), TRUE);
+            if (*a && strchr (a, '@'))
+                g_ptr_array_add (rep->recipients, feedback_recipient (fb, a));
+            g_free (a);
+            g_free (line);
+        }
+        p = nl ? nl + 1 : NULL;
     }
-    if ((type = ba_dsn_get (fb->message, "reporting-mta")))
-        rep->reporting_mta = ba_dsn_strip_type (type, FALSE);
-    g_ptr_array_add (rep->recipients, r);
+    if (rep->recipients->len == 0) {
+        if ((v = feedback_get (fb, "removal-recipient")))
+            addr = ba_dsn_strip_type (v, TRUE);
+        /* else the original's addressee, when it is an address */
+        if (!addr && rep->original.to && strchr (rep->original.to, '@'))
+            addr = g_strdup (rep->original.to);
+        /* (not the report's own To: that is the sender's abuse desk) */
+        g_ptr_array_add (rep->recipients, feedback_recipient (fb, addr ? addr : ""));
+        g_free (addr);
+    }
+    if ((v = feedback_get (fb, "reporting-mta")))
+        rep->reporting_mta = ba_dsn_strip_type (v, FALSE);
 }
 
 /* X-Failed-Recipients (Exim and others): the addresses that failed. */
@@ -582,8 +840,82 @@ diagnose_from_notice (GPtrArray *found, const char *notice)
 
 /* ---- the stage ---------------------------------------------------------- */
 
+static ba_report *analyze (ba_context *ctx, GMimeMessage *msg, const char *source,
+                           gint64 offset, int depth);
+
+/* A bounce forwarded to us (a postmaster passing it on, a helpdesk
+ * ticket): the returned message is itself the bounce.  Adopt what the
+ * inner analysis found, keeping our own source and offset. */
+static gboolean
+adopt_forwarded (ba_context *ctx, ba_report *rep, GMimeMessage *inner, int depth)
+{
+    ba_report *in;
+    gboolean ok;
+
+    if (!inner || depth >= 2)
+        return FALSE;
+    in = analyze (ctx, inner, rep->source, rep->offset, depth + 1);
+    ok = (in->kind == BA_KIND_DSN || in->kind == BA_KIND_BOUNCE || in->kind == BA_KIND_FEEDBACK)
+        && in->recipients->len > 0;
+    if (ok) {
+        GPtrArray *t = rep->recipients;
+        rep->recipients = in->recipients;
+        in->recipients = t;
+        rep->kind = in->kind;
+        g_free (rep->format);
+        rep->format = g_strdup_printf ("forwarded+%s", in->format ? in->format : "");
+        if (!rep->reporting_mta)
+            rep->reporting_mta = g_steal_pointer (&in->reporting_mta);
+        rep->original = in->original;
+        memset (&in->original, 0, sizeof in->original);
+    }
+    ba_report_free (in);
+    return ok;
+}
+
+/* A bounce pasted into the notice as text (headers and body), after a
+ * line of dashes or an mbox "From " line: parse it as a message. */
+static GMimeMessage *
+embedded_message (const char *notice)
+{
+    const char *p = notice;
+    for (int lines = 0; p && *p && lines < 2000; lines++) {
+        if (!strncmp (p, "From MAILER-DAEMON ", 19) || !g_ascii_strncasecmp (p, "Return-Path: <>", 15)) {
+            const char *body = p;
+            GMimeStream *mem;
+            GMimeParser *parser;
+            GMimeMessage *m;
+            if (*p == 'F')
+                body = strchr (p, '\n') ? strchr (p, '\n') + 1 : p;
+            mem = g_mime_stream_mem_new_with_buffer (body, MIN (strlen (body), MAX_PART_TEXT));
+            parser = g_mime_parser_new_with_stream (mem);
+            m = g_mime_parser_construct_message (parser, NULL);
+            g_object_unref (parser);
+            g_object_unref (mem);
+            return m;
+        }
+        p = strchr (p, '\n');
+        if (p)
+            p++;
+    }
+    return NULL;
+}
+
 ba_report *
 ba_analyze_message (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset)
+{
+    ba_report *rep = analyze (ctx, msg, source, offset, 0);
+
+    for (guint i = 0; i < rep->recipients->len; i++) {
+        ba_recipient *r = g_ptr_array_index (rep->recipients, i);
+        settle_codes (r);
+        ba_classify (ctx, r, rep->date, NULL);
+    }
+    return rep;
+}
+
+static ba_report *
+analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, int depth)
 {
     ba_report *rep = g_new0 (ba_report, 1);
     parts_found pf = { 0 };
@@ -608,6 +940,12 @@ ba_analyze_message (ba_context *ctx, GMimeMessage *msg, const char *source, gint
         pf.notice = html_to_text (pf.html);
     }
     notice = pf.notice ? pf.notice : "";
+    if (!pf.dsn) {
+        /* a DSN pasted into the notice, or a multipart that lost its parts */
+        gssize at = dsn_offset (notice);
+        if (at >= 0)
+            pf.dsn = g_strdup (notice + at);
+    }
     headers_text = header_block (GMIME_OBJECT (msg));
     from_addr = rep->from ? g_strdup (rep->from) : g_strdup ("");
 
@@ -623,7 +961,7 @@ ba_analyze_message (ba_context *ctx, GMimeMessage *msg, const char *source, gint
         }
         char *rmta = NULL;
         gssize oat = -1;
-        GPtrArray *found = ba_format_extract (ctx, f, notice, MAX_RECIPIENTS, &oat, &rmta);
+        GPtrArray *found = ba_format_extract (ctx, f, notice, headers_text, MAX_RECIPIENTS, &oat, &rmta);
         if (found->len > 0 || (pf.dsn && !fmt)) {
             if (text_found)
                 g_ptr_array_unref (text_found);
@@ -647,12 +985,18 @@ ba_analyze_message (ba_context *ctx, GMimeMessage *msg, const char *source, gint
         rep->kind = BA_KIND_FEEDBACK;
         rep->format = g_strdup ("arf");
         fill_original (&rep->original, pf.original);
-        from_feedback (rep, fb, msg);
+        if (pf.headers) {
+            GMimeMessage *hm = parse_headers_text (pf.headers, strlen (pf.headers));
+            fill_original (&rep->original, hm);
+            if (hm)
+                g_object_unref (hm);
+        }
+        from_feedback (rep, fb, pf.feedback ? pf.feedback : "");
         ba_dsn_free (fb);
     } else {
         if (pf.dsn) {
             ba_dsn *dsn = ba_dsn_parse (pf.dsn, strlen (pf.dsn), MAX_RECIPIENTS);
-            from_dsn (rep, dsn, text_found);
+            from_dsn (rep, dsn, text_found, msg);
             ba_dsn_free (dsn);
             if (rep->recipients->len) {
                 rep->kind = BA_KIND_DSN;
@@ -663,6 +1007,16 @@ ba_analyze_message (ba_context *ctx, GMimeMessage *msg, const char *source, gint
             rep->kind = BA_KIND_BOUNCE;
             rep->format = g_strdup (fmt->id);
             add_text_recipients (rep, text_found, fmt->action);
+            for (guint i = 0; i < rep->recipients->len; i++)
+                if (((ba_recipient *) g_ptr_array_index (rep->recipients, i))->feedback_type)
+                    rep->kind = BA_KIND_FEEDBACK;
+        }
+        if (rep->kind == BA_KIND_OTHER && !autoreply && !adopt_forwarded (ctx, rep, pf.original, depth)) {
+            GMimeMessage *em = depth < 2 ? embedded_message (notice) : NULL;
+            if (em) {
+                adopt_forwarded (ctx, rep, em, depth);
+                g_object_unref (em);
+            }
         }
         if (rep->kind == BA_KIND_OTHER && !autoreply) {
             GPtrArray *hdr = failed_recipients_header (msg);
@@ -707,12 +1061,6 @@ ba_analyze_message (ba_context *ctx, GMimeMessage *msg, const char *source, gint
     }
     if (rep->kind == BA_KIND_AUTOREPLY)
         fill_original (&rep->original, pf.original);
-
-    for (guint i = 0; i < rep->recipients->len; i++) {
-        ba_recipient *r = g_ptr_array_index (rep->recipients, i);
-        settle_codes (r);
-        ba_classify (ctx, r, rep->date, NULL);
-    }
 
     if (text_found)
         g_ptr_array_unref (text_found);

@@ -469,6 +469,8 @@ format_free (gpointer p)
     g_ptr_array_unref (f->unless_from);
     g_ptr_array_unref (f->recipient);
     g_ptr_array_unref (f->detail);
+    g_ptr_array_unref (f->recipient_header);
+    ba_pattern_free (f->diagnostic);
     ba_pattern_free (f->begin);
     ba_pattern_free (f->end);
     ba_pattern_free (f->cont);
@@ -476,6 +478,7 @@ format_free (gpointer p)
     ba_pattern_free (f->remote_mta);
     ba_pattern_free (f->reporting_mta);
     g_free (f->action);
+    g_free (f->feedback_type);
     g_free (f);
 }
 
@@ -509,6 +512,7 @@ load_formats (loader *ld, const ba_ini *ini)
         f->unless_from = pattern_array ();
         f->recipient = pattern_array ();
         f->detail = pattern_array ();
+        f->recipient_header = pattern_array ();
         f->action = g_strdup ("failed");
 
         for (guint i = 0; i < grp->entries->len; i++) {
@@ -530,8 +534,42 @@ load_formats (loader *ld, const ba_ini *ini)
                 continue;
             }
             if (!strcmp (k, "action")) {
-                g_free (f->action);
-                f->action = g_strdup (e->value);
+                if (strcmp (e->value, "failed") && strcmp (e->value, "delayed")
+                    && strcmp (e->value, "delivered"))
+                    reportf (ld, ini->file, e->line, "action must be failed, delayed or delivered");
+                else {
+                    g_free (f->action);
+                    f->action = g_strdup (e->value);
+                }
+                continue;
+            }
+            if (!strcmp (k, "feedback-type")) {
+                static const char *const types[] = { "abuse", "fraud", "virus", "other", "not-spam",
+                                                     "opt-out", "auth-failure", NULL };
+                if (!g_strv_contains (types, e->value))
+                    reportf (ld, ini->file, e->line, "feedback-type must be one of abuse, fraud, virus, other, not-spam, opt-out, auth-failure");
+                else {
+                    g_free (f->feedback_type);
+                    f->feedback_type = g_strdup (e->value);
+                }
+                continue;
+            }
+            if (!strcmp (k, "span")) {
+                if (!strcmp (e->value, "region"))
+                    f->span_region = TRUE;
+                else if (!strcmp (e->value, "paragraph"))
+                    f->span_region = FALSE;
+                else
+                    reportf (ld, ini->file, e->line, "span must be paragraph or region");
+                continue;
+            }
+            if (!strcmp (k, "unescape")) {
+                if (!strcmp (e->value, "json"))
+                    f->unescape_json = TRUE;
+                else if (!strcmp (e->value, "none"))
+                    f->unescape_json = FALSE;
+                else
+                    reportf (ld, ini->file, e->line, "unescape must be json or none");
                 continue;
             }
             if (!strcmp (k, "detect")) multi = f->detect;
@@ -541,6 +579,8 @@ load_formats (loader *ld, const ba_ini *ini)
             else if (!strcmp (k, "unless-from")) multi = f->unless_from;
             else if (!strcmp (k, "recipient")) multi = f->recipient;
             else if (!strcmp (k, "detail")) multi = f->detail;
+            else if (!strcmp (k, "recipient-header")) multi = f->recipient_header;
+            else if (!strcmp (k, "diagnostic")) single = &f->diagnostic;
             else if (!strcmp (k, "begin")) single = &f->begin;
             else if (!strcmp (k, "end")) single = &f->end;
             else if (!strcmp (k, "continue")) single = &f->cont;
@@ -554,8 +594,18 @@ load_formats (loader *ld, const ba_ini *ini)
             ba_pattern *p = compile_entry (ld, ini->file, e);
             if (!p)
                 continue;
-            if (multi == f->recipient && !has_group (p, "recipient")) {
+            if ((multi == f->recipient || multi == f->recipient_header) && !has_group (p, "recipient")) {
                 reportf (ld, ini->file, e->line, "a recipient pattern needs a (?<recipient>...) group");
+                ba_pattern_free (p);
+                continue;
+            }
+            if (multi == f->detail && !has_group (p, "diagnostic")) {
+                reportf (ld, ini->file, e->line, "a detail pattern needs a (?<diagnostic>...) group");
+                ba_pattern_free (p);
+                continue;
+            }
+            if (single == &f->diagnostic && !has_group (p, "diagnostic")) {
+                reportf (ld, ini->file, e->line, "diagnostic needs a (?<diagnostic>...) group");
                 ba_pattern_free (p);
                 continue;
             }
@@ -580,7 +630,7 @@ load_formats (loader *ld, const ba_ini *ini)
             && f->detect_header->len == 0) {
             reportf (ld, ini->file, grp->line, "format '%s' has no detect, detect-subject, detect-from or detect-header", f->id);
             format_free (f);
-        } else if (f->recipient->len == 0 && !f->autoreply) {
+        } else if (f->recipient->len == 0 && f->recipient_header->len == 0 && !f->autoreply) {
             reportf (ld, ini->file, grp->line, "format '%s' has no recipient pattern", f->id);
             format_free (f);
         } else {

@@ -61,6 +61,11 @@ typedef struct {
     GPtrArray *detect_header;   /* patterns on the "Name: value" header block */
     GPtrArray *unless_from;     /* the format never applies when From matches */
     gboolean autoreply;         /* kind = autoreply: no recipients, a vacation notice */
+    gboolean span_region;       /* span = region: a recipient's text runs past blank lines */
+    GPtrArray *recipient_header; /* (?<recipient>) in the header block, every match */
+    ba_pattern *diagnostic;     /* (?<diagnostic>) anywhere in the region: text for all */
+    gboolean unescape_json;     /* unescape = json: captured text is a JSON string body */
+    char *feedback_type;        /* feedback-type: its recipients are feedback, not failures */
 } ba_format;
 
 typedef enum { BA_LIST_ACTIVE, BA_LIST_SHUT_DOWN, BA_LIST_LISTS_EVERYTHING } ba_list_state;

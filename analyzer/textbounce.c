@@ -17,7 +17,45 @@ ba_text_recipient_free (ba_text_recipient *r)
     if (r->diagnostic)
         g_string_free (r->diagnostic, TRUE);
     g_free (r->remote_mta);
+    g_free (r->status);
+    g_free (r->action);
+    g_free (r->feedback_type);
     g_free (r);
+}
+
+char *
+ba_json_unescape (const char *s)
+{
+    GString *out = g_string_sized_new (strlen (s));
+    for (const char *p = s; *p; p++) {
+        if (*p != '\\' || !p[1]) {
+            g_string_append_c (out, *p);
+            continue;
+        }
+        p++;
+        switch (*p) {
+        case 'n': case 'r': case 't': case 'b': case 'f':
+            g_string_append_c (out, ' ');
+            break;
+        case 'u': {
+            gunichar c = 0;
+            int i;
+            for (i = 1; i <= 4 && g_ascii_isxdigit (p[i]); i++)
+                c = c * 16 + g_ascii_xdigit_value (p[i]);
+            if (i <= 4) {
+                g_string_append_c (out, 'u');
+                break;
+            }
+            p += 4;
+            /* a lone surrogate is not a character */
+            g_string_append_unichar (out, c >= 0xD800 && c <= 0xDFFF ? 0xFFFD : c);
+            break;
+        }
+        default:
+            g_string_append_c (out, *p);
+        }
+    }
+    return g_string_free (out, FALSE);
 }
 
 static gboolean
@@ -105,18 +143,98 @@ has_code (const char *s)
     return s && (ba_find_reply_code (s) || ba_find_status (s, st));
 }
 
+/* A named group of the current match; JSON escapes decoded when the
+ * format's text is a JSON document. */
+static char *
+group (ba_context *ctx, const ba_format *fmt, const ba_pattern *p, const char *text,
+       const char *name)
+{
+    char *v = ba_match_group (ctx, p, text, name);
+    if (v && fmt->unescape_json) {
+        char *u = ba_json_unescape (v);
+        g_free (v);
+        v = u;
+    }
+    return v;
+}
+
+static void
+take_group (ba_context *ctx, const ba_format *fmt, const ba_pattern *p, const char *text,
+            const char *name, char **slot)
+{
+    char *v;
+    if (*slot)
+        return;
+    v = group (ctx, fmt, p, text, name);
+    if (v && *v)
+        *slot = g_strstrip (v);
+    else
+        g_free (v);
+}
+
+/* Apply the recipient patterns to @text (a line, or the header block).
+ * Every match of a pattern counts, so one line (a JSON document, a list)
+ * may name several recipients; the first pattern that finds one wins.
+ * Returns the last recipient named, or NULL. */
+static ba_text_recipient *
+match_recipients (ba_context *ctx, const ba_format *fmt, GPtrArray *patterns,
+                  const char *text, gsize len, GPtrArray *out, guint max)
+{
+    ba_text_recipient *last = NULL;
+
+    for (guint i = 0; i < patterns->len && !last; i++) {
+        const ba_pattern *p = g_ptr_array_index (patterns, i);
+        gsize from = 0, s, e;
+        guint n = 0;
+
+        while (from <= len && n++ < max && ba_match (ctx, p, text, len, from)) {
+            char *raw = group (ctx, fmt, p, text, "recipient");
+            char *addr = raw ? clean_address (raw) : NULL;
+            ba_match_span (ctx, &s, &e);
+            if (addr) {
+                ba_text_recipient *r = find_recipient (out, addr);
+                if (!r && out->len < max) {
+                    r = g_new0 (ba_text_recipient, 1);
+                    r->recipient = g_strdup (addr);
+                    r->diagnostic = g_string_new (NULL);
+                    r->at = -1;
+                    g_ptr_array_add (out, r);
+                }
+                if (r) {
+                    char *diag = group (ctx, fmt, p, text, "diagnostic");
+                    if (diag)
+                        append_text (r->diagnostic, diag, strlen (diag));
+                    g_free (diag);
+                    take_group (ctx, fmt, p, text, "status", &r->status);
+                    take_group (ctx, fmt, p, text, "action", &r->action);
+                    take_group (ctx, fmt, p, text, "feedback_type", &r->feedback_type);
+                    last = r;
+                }
+            }
+            g_free (raw);
+            g_free (addr);
+            /* go on after the match, at a character boundary */
+            from = e > s ? e : s + 1;
+            while (from < len && ((guchar) text[from] & 0xC0) == 0x80)
+                from++;
+        }
+    }
+    return last;
+}
+
 GPtrArray *
 ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
-                   guint max, gssize *original_at, char **reporting_mta)
+                   const char *headers, guint max, gssize *original_at, char **reporting_mta)
 {
     GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_text_recipient_free);
     GPtrArray *details = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_text_recipient_free);
-    gsize len = strlen (notice), start = 0, end = len, s, e;
+    gsize len = strlen (notice), start = 0, end = len, s, e, before_original = len;
     ba_text_recipient *cur = NULL;
 
     *original_at = -1;
     if (fmt->original && ba_match (ctx, fmt->original, notice, len, 0)) {
         ba_match_span (ctx, &s, &e);
+        before_original = s;
         const char *nl = strchr (notice + e, '\n');
         *original_at = nl ? (nl + 1 - notice) : (gssize) e;
         end = s;
@@ -136,48 +254,52 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
         const char *line = notice + pos;
         const char *nl = memchr (line, '\n', end - pos);
         gsize llen = nl ? (gsize) (nl - line) : end - pos;
-        gboolean blank = TRUE, opened = FALSE;
+        gboolean blank = TRUE;
+        ba_text_recipient *opened = NULL;
         char *ltext = g_strndup (line, llen);
 
         for (gsize i = 0; i < llen; i++)
             if (!g_ascii_isspace (line[i]))
                 blank = FALSE;
 
-        for (guint i = 0; !blank && i < fmt->recipient->len; i++) {
-            const ba_pattern *p = g_ptr_array_index (fmt->recipient, i);
-            if (!ba_match (ctx, p, ltext, llen, 0))
-                continue;
-            char *raw = ba_match_group (ctx, p, ltext, "recipient");
-            char *diag = ba_match_group (ctx, p, ltext, "diagnostic");
-            char *addr = raw ? clean_address (raw) : NULL;
-            if (addr) {
-                cur = find_recipient (out, addr);
-                if (!cur && out->len < max) {
-                    cur = g_new0 (ba_text_recipient, 1);
-                    cur->recipient = g_strdup (addr);
-                    cur->diagnostic = g_string_new (NULL);
-                    g_ptr_array_add (out, cur);
-                }
-                if (cur && diag)
-                    append_text (cur->diagnostic, diag, strlen (diag));
-                opened = TRUE;
-            }
-            g_free (raw);
-            g_free (diag);
-            g_free (addr);
-            if (opened)
-                break;
-        }
-        if (!opened && cur) {
-            if (blank)
-                cur = NULL;
-            else if (fmt->cont ? ba_match (ctx, fmt->cont, ltext, llen, 0) : TRUE)
+        if (!blank)
+            opened = match_recipients (ctx, fmt, fmt->recipient, ltext, llen, out, max);
+        if (opened) {
+            cur = opened;
+            if (cur->at < 0)
+                cur->at = (gssize) pos;
+        } else if (cur) {
+            /* span = region: only the next recipient or the region's end
+             * closes a recipient's text */
+            if (blank) {
+                if (!fmt->span_region)
+                    cur = NULL;
+            } else if (fmt->cont ? ba_match (ctx, fmt->cont, ltext, llen, 0) : TRUE) {
                 append_text (cur->diagnostic, line, llen);
-            else
+            } else if (!fmt->span_region) {
                 cur = NULL;
+            }
         }
         g_free (ltext);
         pos += llen + (nl ? 1 : 0);
+    }
+
+    /* recipients named only in a header (X-Failed-Recipients, ...), when
+     * the notice names none */
+    if (headers && fmt->recipient_header->len && out->len == 0)
+        match_recipients (ctx, fmt, fmt->recipient_header, headers, strlen (headers), out, max);
+
+    /* error text given once for all (before the recipient list, or for
+     * recipients named in a header): for those without text of their own */
+    if (fmt->diagnostic && out->len
+        && ba_match (ctx, fmt->diagnostic, notice, *original_at >= 0 ? before_original : len, 0)) {
+        char *diag = group (ctx, fmt, fmt->diagnostic, notice, "diagnostic");
+        for (guint i = 0; diag && i < out->len; i++) {
+            ba_text_recipient *r = g_ptr_array_index (out, i);
+            if (r->diagnostic->len == 0)
+                append_text (r->diagnostic, diag, strlen (diag));
+        }
+        g_free (diag);
     }
 
     /* detail lines, anywhere before the original */
@@ -195,8 +317,9 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
                 char *raw = ba_match_group (ctx, p, ltext, "recipient");
                 char *diag = ba_match_group (ctx, p, ltext, "diagnostic");
                 char *addr = raw ? clean_address (raw) : NULL;
-                if (diag && details->len < 1000) {
+                if (diag && *diag && details->len < 1000) {
                     ba_text_recipient *d = g_new0 (ba_text_recipient, 1);
+                    d->at = (gssize) pos;
                     d->recipient = addr ? addr : g_strdup ("");
                     addr = NULL;
                     d->diagnostic = g_string_new (NULL);
@@ -212,27 +335,51 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
             pos += llen + (nl ? 1 : 0);
         }
         for (guint i = 0; i < out->len; i++) {
-            ba_text_recipient *r = g_ptr_array_index (out, i);
+            ba_text_recipient *r = g_ptr_array_index (out, i), *pick = NULL;
+            gssize prev = -1;
             if (has_code (r->diagnostic->str))
                 continue;
-            for (guint j = 0; j < details->len; j++) {
+            /* a detail naming it; else an anonymous one between the previous
+             * recipient line and its own (a transcript's "<<< 550 ..."
+             * before "554 <user>... User unknown"); else, when it is alone,
+             * the first anonymous one */
+            /* recipients are added in line order */
+            if (i > 0)
+                prev = ((ba_text_recipient *) g_ptr_array_index (out, i - 1))->at;
+            for (guint j = 0; j < details->len && !pick; j++) {
                 ba_text_recipient *d = g_ptr_array_index (details, j);
-                if (*d->recipient && g_ascii_strcasecmp (d->recipient, r->recipient))
-                    continue;
-                if (!*d->recipient && out->len > 1)
-                    continue;
+                if (*d->recipient && !g_ascii_strcasecmp (d->recipient, r->recipient))
+                    pick = d;
+            }
+            /* the nearest before it */
+            for (guint j = details->len; j > 0 && !pick && r->at >= 0; j--) {
+                ba_text_recipient *d = g_ptr_array_index (details, j - 1);
+                if (!*d->recipient && d->at < r->at && d->at > prev)
+                    pick = d;
+            }
+            for (guint j = 0; j < details->len && !pick && out->len == 1; j++) {
+                ba_text_recipient *d = g_ptr_array_index (details, j);
+                if (!*d->recipient)
+                    pick = d;
+            }
+            if (pick) {
+                ba_text_recipient *d = pick;
                 if (r->diagnostic->len) {
                     g_string_prepend_c (r->diagnostic, ' ');
                     g_string_prepend (r->diagnostic, d->diagnostic->str);
                 } else {
                     g_string_assign (r->diagnostic, d->diagnostic->str);
                 }
-                break;
             }
         }
     }
     g_ptr_array_unref (details);
 
+    for (guint i = 0; fmt->feedback_type && i < out->len; i++) {
+        ba_text_recipient *r = g_ptr_array_index (out, i);
+        if (!r->feedback_type)
+            r->feedback_type = g_strdup (fmt->feedback_type);
+    }
     if (fmt->remote_mta)
         for (guint i = 0; i < out->len; i++) {
             ba_text_recipient *r = g_ptr_array_index (out, i);

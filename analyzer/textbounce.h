@@ -10,6 +10,10 @@ typedef struct {
     char *recipient;
     GString *diagnostic;
     char *remote_mta;
+    char *status;               /* (?<status>) of the format, when it has one */
+    char *action;               /* (?<action>) */
+    char *feedback_type;        /* (?<feedback_type>): a complaint, not a failure */
+    gssize at;                  /* offset of its line in the notice, -1 if none */
 } ba_text_recipient;
 
 void ba_text_recipient_free (ba_text_recipient *r);
@@ -20,9 +24,14 @@ gboolean ba_format_detect (ba_context *ctx, const ba_format *fmt, const char *no
                            const char *headers, const char *subject, const char *from);
 
 /* The recipients @fmt finds in @notice (of ba_text_recipient*), at most
- * @max.  *@original_at is set to the offset in @notice where an inline
- * copy of the original message begins, or -1. */
+ * @max; @headers is the header block, for recipient-header.  *@original_at
+ * is set to the offset in @notice where an inline copy of the original
+ * message begins, or -1. */
 GPtrArray *ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
-                              guint max, gssize *original_at, char **reporting_mta);
+                              const char *headers, guint max, gssize *original_at,
+                              char **reporting_mta);
+
+/* JSON string escapes (\" \n \uXXXX ...) of @s decoded, as a new string. */
+char *ba_json_unescape (const char *s);
 
 #endif

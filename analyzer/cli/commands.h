@@ -31,5 +31,32 @@ int cmd_analyze (int argc, char **argv);
 int cmd_rules (int argc, char **argv);
 int cmd_classify (int argc, char **argv);
 int cmd_explain (int argc, char **argv);
+int cmd_ingest (int argc, char **argv);
+int cmd_why (int argc, char **argv);
+int cmd_search (int argc, char **argv);
+int cmd_report (int argc, char **argv);
+int cmd_reclassify (int argc, char **argv);
+
+/* ---- the database commands (store-options.c) ---- */
+
+#include "storage.h"
+
+/* Add --db FILE. */
+void db_option_add (GOptionContext *ctx, char **db);
+
+/* Open --db (or the default); NULL after printing why. */
+ba_store *open_store (const char *command, const char *db, gboolean create);
+
+/* Parse --since/--until into @q; FALSE after printing why. */
+gboolean parse_period (const char *command, const char *since, const char *until, ba_query *q);
+
+/* @t as local time with @fmt, e.g. "%Y-%m-%d %H:%M". */
+char *local_time (gint64 t, const char *fmt);
+
+/* One CSV field (RFC 4180: quoted when it holds a comma, quote or line
+ * break; quotes doubled).  NULL is an empty field. */
+void csv_field (GString *line, const char *s);
+/* End a CSV record (CRLF) and write it. */
+void csv_end (FILE *out, GString *line);
 
 #endif

@@ -15,6 +15,11 @@ static const struct {
     { "explain", cmd_explain, "show every rule tried for each recipient of FILE" },
     { "classify", cmd_classify, "classify a bare error text, e.g. a pasted reject line" },
     { "rules", cmd_rules, "check or list the rule set (rules check [FILES], rules list)" },
+    { "ingest", cmd_ingest, "store the diagnoses of PATH... in the database" },
+    { "why", cmd_why, "what happened to mail to an ADDRESS or DOMAIN" },
+    { "search", cmd_search, "find stored diagnoses by recipient, sender, reason, date, words" },
+    { "report", cmd_report, "totals: reasons, domains, remote servers, blacklists, days" },
+    { "reclassify", cmd_reclassify, "re-apply the current rules to the stored diagnoses" },
 };
 
 static void

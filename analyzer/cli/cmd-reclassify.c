@@ -1,0 +1,87 @@
+/* cmd-reclassify.c - bounce-analyzer reclassify: the rules changed, the
+ * data stays; re-apply the current rules to the stored diagnoses. */
+#include "commands.h"
+#include "emit.h"
+
+#include <errno.h>
+
+int
+cmd_reclassify (int argc, char **argv)
+{
+    rule_options ro = { 0 };
+    char *db = NULL;
+    gboolean dry_run = FALSE, quiet = FALSE;
+    GOptionEntry entries[] = {
+        { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run, "only say what would change", NULL },
+        { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "print nothing but errors", NULL },
+        { NULL }
+    };
+    GOptionContext *octx = g_option_context_new ("- re-apply the current rules to the stored diagnoses");
+    ba_reclassify_stats rs = { 0 };
+    ba_ruleset *set = NULL;
+    ba_store *st = NULL;
+    GError *err = NULL;
+    int status = 0;
+
+    g_option_context_set_summary (octx,
+        "Classifies every stored diagnostic text and status code again with the\n"
+        "current rule set (no mailbox needed), stores the verdicts that changed,\n"
+        "marks every verdict with the rule set's id, and says how many changed and\n"
+        "from which reason to which.");
+    g_option_context_add_main_entries (octx, entries, NULL);
+    db_option_add (octx, &db);
+    rule_options_add (octx, &ro);
+    if (!parse_options (octx, "reclassify", &argc, &argv)) {
+        g_option_context_free (octx);
+        return EXIT_USAGE;
+    }
+    g_option_context_free (octx);
+    if (argc > 1) {
+        warn ("reclassify: unexpected argument '%s'", argv[1]);
+        fprintf (stderr, "Try 'bounce-analyzer reclassify --help' for more information.\n");
+        status = EXIT_USAGE;
+        goto out;
+    }
+    if (!(set = rule_options_load (&ro, "reclassify"))) {
+        status = EXIT_USAGE;
+        goto out;
+    }
+    if (!(st = open_store ("reclassify", db, FALSE))) {
+        status = EXIT_INPUT;
+        goto out;
+    }
+    if (!ba_store_reclassify (st, set, dry_run, &rs, &err)) {
+        warn ("reclassify: %s", err->message);
+        warn ("reclassify: nothing was changed");
+        status = EXIT_INPUT;
+        goto out;
+    }
+    if (!quiet) {
+        printf ("reclassify: %" G_GUINT64_FORMAT " diagnoses examined with rule set %s: %"
+                G_GUINT64_FORMAT " verdict%s %s\n", rs.examined, ba_ruleset_id (set), rs.changed,
+                rs.changed == 1 ? "" : "s", dry_run ? "would change" : "changed");
+        for (guint i = 0; i < rs.transitions->len; i++) {
+            ba_transition *t = g_ptr_array_index (rs.transitions, i);
+            printf ("  %-16s -> %-16s %" G_GUINT64_FORMAT "\n", t->from, t->to, t->count);
+        }
+        if (rs.updated > rs.changed)
+            printf ("reclassify: %" G_GUINT64_FORMAT " more %s a new rule id, status, blacklist "
+                    "or advice with the same verdict\n", rs.updated - rs.changed,
+                    dry_run ? "would get" : "got");
+        if (dry_run)
+            printf ("reclassify: dry run, nothing stored\n");
+    }
+
+out:
+    if (fflush (stdout) != 0 && status == 0) {
+        warn ("reclassify: writing output: %s", g_strerror (errno));
+        status = EXIT_INPUT;
+    }
+    g_clear_error (&err);
+    ba_reclassify_stats_clear (&rs);
+    ba_store_free (st);
+    ba_ruleset_free (set);
+    rule_options_clear (&ro);
+    g_free (db);
+    return status;
+}

@@ -1,0 +1,290 @@
+/* cmd-why.c - bounce-analyzer why ADDRESS|DOMAIN: what happened to mail
+ * to that address or domain, for a helpdesk answering a complaint. */
+#include "commands.h"
+#include "emit.h"
+
+#include <errno.h>
+#include <string.h>
+
+typedef struct {
+    guint total, failed, delayed, replied;
+    gboolean has_first;
+    gint64 first;
+    GHashTable *lists;          /* dnsbl -> count, among failures */
+    GHashTable *reasons;        /* reason -> count, among failures */
+} tally;
+
+typedef struct {
+    FILE *out;
+    const ba_ruleset *set;
+    guint shown;
+} printer;
+
+static void
+count (GHashTable *h, const char *key)
+{
+    gpointer n = g_hash_table_lookup (h, key);
+    if (!n)
+        g_hash_table_insert (h, g_strdup (key), GUINT_TO_POINTER (1));
+    else
+        g_hash_table_insert (h, g_strdup (key), GUINT_TO_POINTER (GPOINTER_TO_UINT (n) + 1));
+}
+
+static gboolean
+add_up (const ba_diagnosis *d, void *data)
+{
+    tally *t = data;
+    t->total++;
+    if (d->has_time && (!t->has_first || d->time < t->first)) {
+        t->has_first = TRUE;
+        t->first = d->time;
+    }
+    if (!g_strcmp0 (d->outcome, "delayed"))
+        t->delayed++;
+    if (g_strcmp0 (d->outcome, "failed"))
+        return TRUE;
+    t->failed++;
+    if (d->smtp_code)
+        t->replied++;
+    if (d->dnsbl)
+        count (t->lists, d->dnsbl);
+    count (t->reasons, d->reason);
+    return TRUE;
+}
+
+/* The most frequent key of @h and its count. */
+static const char *
+top (GHashTable *h, guint *n)
+{
+    GHashTableIter it;
+    gpointer k, v;
+    const char *best = NULL;
+    *n = 0;
+    g_hash_table_iter_init (&it, h);
+    while (g_hash_table_iter_next (&it, &k, &v))
+        if (GPOINTER_TO_UINT (v) > *n || (GPOINTER_TO_UINT (v) == *n && best && strcmp (k, best) < 0)) {
+            best = k;
+            *n = GPOINTER_TO_UINT (v);
+        }
+    return best;
+}
+
+/* "41 of 41 messages to retail.example since 2008-03-25 09:02 were
+ * refused, all citing relays.ordb.org." */
+static void
+print_summary (FILE *out, const tally *t, const char *target, const ba_ruleset *set)
+{
+    GString *s = g_string_new (NULL);
+    char *since = t->has_first ? local_time (t->first, "%Y-%m-%d %H:%M") : NULL;
+    char *safe;
+    guint nlist, nreason;
+    const char *list = top (t->lists, &nlist);
+    const char *reason = top (t->reasons, &nreason);
+
+    g_string_append_printf (s, "%u of %u messages to %s", t->failed, t->total, target);
+    if (since)
+        g_string_append_printf (s, " since %s", since);
+    if (t->failed == 0) {
+        g_string_append (s, " failed");
+    } else {
+        gboolean all_refused = t->replied == t->failed;
+        g_string_append_printf (s, " %s %s", t->failed == 1 ? "was" : "were",
+                                all_refused ? "refused" : "not delivered");
+        if (list && nlist == t->failed)
+            g_string_append_printf (s, ", %s %s", t->failed == 1 ? "citing" : "all citing", list);
+        else if (list)
+            g_string_append_printf (s, ", %u citing %s", nlist, list);
+        else if (nreason == t->failed) {
+            const char *words = set ? ba_reason_summary (set, reason) : NULL;
+            g_string_append_printf (s, ", %s: %s (%s)", t->failed == 1 ? "because" : "all because",
+                                    words ? words : reason, reason);
+        } else {
+            g_string_append_printf (s, ", mostly %s (%u)", reason, nreason);
+        }
+    }
+    if (t->delayed)
+        g_string_append_printf (s, "; %u %s delayed", t->delayed, t->delayed == 1 ? "was" : "were");
+    g_string_append_c (s, '.');
+    safe = ba_safe_text (s->str);
+    fprintf (out, "%s\n\n", safe);
+    g_free (safe);
+    g_free (since);
+    g_string_free (s, TRUE);
+}
+
+static void
+line (FILE *out, const char *label, const char *value)
+{
+    char *safe;
+    if (!value || !*value)
+        return;
+    safe = ba_safe_text (value);
+    fprintf (out, "  %-12s %s\n", label, safe);
+    g_free (safe);
+}
+
+static const char *
+outcome_words (const ba_diagnosis *d)
+{
+    if (!g_strcmp0 (d->outcome, "failed"))
+        return d->smtp_code ? "refused" : "not delivered";
+    if (!g_strcmp0 (d->outcome, "delayed"))
+        return "delayed, still being retried";
+    if (!g_strcmp0 (d->outcome, "autoreply"))
+        return "an automatic reply (delivered)";
+    if (!g_strcmp0 (d->outcome, "feedback"))
+        return "a complaint / feedback report";
+    return "delivered";
+}
+
+static gboolean
+print_one (const ba_diagnosis *d, void *data)
+{
+    printer *p = data;
+    FILE *out = p->out;
+    char *when = d->has_time ? local_time (d->time, "%Y-%m-%d %H:%M") : g_strdup ("date unknown");
+    char *who = ba_safe_text (d->recipient);
+    const char *words = p->set ? ba_reason_summary (p->set, d->reason) : NULL;
+    char *verdict, *src;
+
+    if (p->shown++)
+        fputc ('\n', out);
+    fprintf (out, "%s  %s: %s\n", when, who, outcome_words (d));
+    if (d->original_recipient && g_ascii_strcasecmp (d->original_recipient, d->recipient))
+        line (out, "sent to:", d->original_recipient);
+    verdict = g_strdup_printf ("%s (%s, %s%s%s)", words ? words : d->reason, d->reason,
+                               d->hard ? "hard bounce: retrying will not help" : "soft",
+                               d->status ? ", status " : "", d->status ? d->status : "");
+    line (out, "verdict:", verdict);
+    line (out, "server said:", d->diagnostic);
+    if (d->dnsbl) {
+        char *b = g_strdup_printf ("%s%s%s", d->dnsbl, d->listed ? ", listed: " : "",
+                                   d->listed ? d->listed : "");
+        line (out, "blacklist:", b);
+        g_free (b);
+    }
+    line (out, "remote MTA:", d->remote_mta);
+    line (out, "subject:", d->original_subject);
+    line (out, "sent by:", d->original_from);
+    line (out, "fault:", ba_fault_words (d->fault));
+    line (out, "advice:", d->advice);
+    src = d->offset >= 0 ? g_strdup_printf ("%s @%" G_GINT64_FORMAT, d->source, d->offset)
+                         : g_strdup (d->source);
+    line (out, "bounce:", src);
+    g_free (src);
+    g_free (verdict);
+    g_free (when);
+    g_free (who);
+    return TRUE;
+}
+
+int
+cmd_why (int argc, char **argv)
+{
+    rule_options ro = { 0 };
+    char *db = NULL, *since = NULL, *until = NULL;
+    int limit = 10;
+    GOptionEntry entries[] = {
+        { "since", 0, 0, G_OPTION_ARG_STRING, &since, "only from DATE on", "DATE" },
+        { "until", 0, 0, G_OPTION_ARG_STRING, &until, "only before DATE (a day: to its end)", "DATE" },
+        { "limit", 'n', 0, G_OPTION_ARG_INT, &limit, "show the latest N (default 10; 0: all)", "N" },
+        { NULL }
+    };
+    GOptionContext *octx = g_option_context_new ("ADDRESS|DOMAIN - what happened to mail to it");
+    ba_query q = { 0 };
+    tally t = { 0 };
+    printer p = { stdout, NULL, 0 };
+    ba_store *st = NULL;
+    ba_ruleset *set = NULL;
+    GError *err = NULL;
+    char *target = NULL;
+    int status = 0;
+
+    g_option_context_set_summary (octx,
+        "Lists the stored bounces for ADDRESS (also when it was the original recipient\n"
+        "of a forwarded message) or for every address at DOMAIN, the latest first:\n"
+        "the date, the verdict in plain words, the remote server's own words, the\n"
+        "original subject, whose move it is and what to do.  Several bounces get a\n"
+        "one-line summary first.  DATE: 2008-03-25, 2008-03-25T09:00, or 7d, 24h, 2w\n"
+        "back from now; local time.");
+    g_option_context_add_main_entries (octx, entries, NULL);
+    db_option_add (octx, &db);
+    rule_options_add (octx, &ro);
+    if (!parse_options (octx, "why", &argc, &argv)) {
+        g_option_context_free (octx);
+        return EXIT_USAGE;
+    }
+    g_option_context_free (octx);
+    if (argc != 2 || !*argv[1] || limit < 0) {
+        warn (argc < 2 ? "why: no ADDRESS or DOMAIN given"
+                       : limit < 0 ? "why: --limit must be 0 or more" : "why: give one ADDRESS or DOMAIN");
+        fprintf (stderr, "Try 'bounce-analyzer why --help' for more information.\n");
+        status = EXIT_USAGE;
+        goto out;
+    }
+    if (!parse_period ("why", since, until, &q)) {
+        status = EXIT_USAGE;
+        goto out;
+    }
+    target = g_strdup (argv[1]);
+    g_strstrip (target);
+    if (strchr (target + 1, '@'))
+        q.address = target;
+    else
+        q.domain = target[0] == '@' ? target + 1 : target;
+
+    if (!(st = open_store ("why", db, FALSE))) {
+        status = EXIT_INPUT;
+        goto out;
+    }
+    set = rule_options_load (&ro, "why");    /* for plain words; codes alone will do */
+    p.set = set;
+    t.lists = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    t.reasons = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    if (!ba_store_find (st, &q, add_up, &t, &err)) {
+        warn ("why: %s", err->message);
+        status = EXIT_INPUT;
+        goto out;
+    }
+    if (t.total == 0) {
+        char *safe = ba_safe_text (q.address ? q.address : q.domain);
+        char *path = ba_safe_text (ba_store_path (st));
+        printf ("No bounce for %s is stored in %s%s.\n", safe, path,
+                q.has_since || q.has_until ? " for that period" : "");
+        g_free (safe);
+        g_free (path);
+        goto out;
+    }
+    if (t.total > 1) {
+        char *safe = ba_safe_text (q.address ? q.address : q.domain);
+        print_summary (stdout, &t, safe, set);
+        g_free (safe);
+    }
+    q.limit = (guint) limit;
+    if (!ba_store_find (st, &q, print_one, &p, &err)) {
+        warn ("why: %s", err->message);
+        status = EXIT_INPUT;
+        goto out;
+    }
+    if (limit && t.total > (guint) limit)
+        printf ("\n(%u older not shown: --limit 0 shows all)\n", t.total - limit);
+
+out:
+    if (fflush (stdout) != 0 && status == 0) {
+        warn ("why: writing output: %s", g_strerror (errno));
+        status = EXIT_INPUT;
+    }
+    g_clear_error (&err);
+    if (t.lists)
+        g_hash_table_unref (t.lists);
+    if (t.reasons)
+        g_hash_table_unref (t.reasons);
+    ba_ruleset_free (set);
+    ba_store_free (st);
+    rule_options_clear (&ro);
+    g_free (target);
+    g_free (db);
+    g_free (since);
+    g_free (until);
+    return status;
+}

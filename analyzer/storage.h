@@ -1,0 +1,219 @@
+/* storage.h - the SQLite database of diagnoses (see docs/storage.md for
+ * the schema).  The only module that speaks SQL; every value is bound,
+ * never formatted into a statement. */
+#ifndef BA_STORAGE_H
+#define BA_STORAGE_H
+
+#include "bounce-analyzer.h"
+
+/* The schema this build writes and understands (PRAGMA user_version). */
+#define BA_STORE_SCHEMA_VERSION 1
+
+#define BA_STORE_ERROR (ba_store_error_quark ())
+GQuark ba_store_error_quark (void);
+
+typedef enum {
+    BA_STORE_ERROR_MISSING,     /* no database at that path */
+    BA_STORE_ERROR_NOT_OURS,    /* some other program's file or database */
+    BA_STORE_ERROR_TOO_NEW,     /* written by a newer bounce-analyzer */
+    BA_STORE_ERROR_QUERY,       /* the user's query cannot be run */
+    BA_STORE_ERROR_SQL,         /* SQLite failed: I/O, locked, full disk, ... */
+} ba_store_error;
+
+typedef struct ba_store ba_store;
+
+/* $BOUNCE_ANALYZER_DB, else "bounces.db" in the current directory. */
+const char *ba_store_default_path (void);
+
+/* Open the database at @path, creating it when @create, else failing with
+ * BA_STORE_ERROR_MISSING when there is none.  Brings an older schema up to
+ * date; refuses a newer one (BA_STORE_ERROR_TOO_NEW). */
+ba_store *ba_store_open (const char *path, gboolean create, GError **error);
+void ba_store_free (ba_store *st);
+const char *ba_store_path (const ba_store *st);
+
+/* ---- ingest ------------------------------------------------------------- */
+
+typedef struct {
+    guint64 messages;           /* messages read from the inputs */
+    guint64 bounces;            /* new bounces stored (kind other than "other") */
+    guint64 stored;             /* new messages stored, bounces or not */
+    guint64 recipients;         /* diagnoses stored */
+    guint64 skipped;            /* already stored: files left unopened, mbox messages seen */
+    guint64 replaced;           /* stored half-written by an earlier run, now whole */
+    guint64 deferred;           /* still being written: left for the next run */
+    guint64 rewritten;          /* mboxes rewritten or truncated since the last run: read again */
+    guint64 errors;             /* messages or files that could not be read */
+} ba_ingest_stats;
+
+typedef struct ba_ingest ba_ingest;
+
+/* Ingest with the rules of @set (which must outlive the ingest).  Work
+ * is committed every @batch messages (0: a default of 500); each commit
+ * also records how far every mbox got, so a killed run loses at most the
+ * open batch and the next run takes it up again. */
+ba_ingest *ba_ingest_new (ba_store *st, const ba_ruleset *set, guint batch);
+/* Rolls back anything not committed. */
+void ba_ingest_free (ba_ingest *ing);
+
+/* Hooks for the reader of each input: skip stored files, resume mboxes. */
+void ba_ingest_hooks (ba_ingest *ing, ba_reader_hooks *hooks);
+
+/* Remember @path, as given on the command line, as a source. */
+gboolean ba_ingest_note_source (ba_ingest *ing, const char *path, GError **error);
+
+/* Analyse and store one message the reader yielded (unless it is already
+ * stored).  FALSE only when the database failed: stop then. */
+gboolean ba_ingest_message (ba_ingest *ing, const ba_input *in, GError **error);
+
+/* Count a read error. */
+void ba_ingest_count_error (ba_ingest *ing);
+
+/* Commit what is pending. */
+gboolean ba_ingest_finish (ba_ingest *ing, GError **error);
+
+const ba_ingest_stats *ba_ingest_get_stats (const ba_ingest *ing);
+
+/* ---- queries ------------------------------------------------------------ */
+
+/* Which diagnoses.  Every member may be NULL / unset. */
+typedef struct {
+    const char *address;        /* recipient or original recipient, any case */
+    const char *domain;         /* domain of the recipient or original recipient */
+    const char *sender;         /* original sender: an address, or a domain */
+    const char *reason;
+    const char *text;           /* full-text words, see ba_store_fts_query() */
+    const char *outcome;        /* failed, delayed, delivered, autoreply, feedback */
+    gboolean has_since, has_until;
+    gint64 since, until;        /* unix time: since <= time < until */
+    guint limit;                /* 0: all */
+} ba_query;
+
+/* One row of the diagnoses view; the strings are valid during the
+ * callback only.  NULL where the bounce did not say. */
+typedef struct {
+    gint64 id;
+    gint64 message_id;
+    const char *source;
+    gint64 offset;              /* -1 unless from an mbox */
+    const char *kind;
+    const char *format;
+    const char *bounce_date;
+    const char *reporting_mta;
+    const char *recipient;
+    const char *domain;
+    const char *original_recipient;
+    const char *action;
+    const char *status;
+    const char *reported_status;
+    int smtp_code;              /* 0: none */
+    const char *remote_mta;
+    const char *diagnostic;
+    const char *date;           /* last attempt, else bounce date, ISO 8601 */
+    gboolean has_time;
+    gint64 time;                /* the same as unix time */
+    const char *reason;
+    gboolean hard;
+    const char *rule;
+    const char *captures;       /* JSON object */
+    const char *dnsbl;
+    const char *listed;
+    const char *fault;
+    const char *advice;
+    const char *ruleset;
+    const char *outcome;
+    const char *original_message_id;
+    const char *original_from;
+    const char *original_sender;
+    const char *original_to;
+    const char *original_subject;
+    const char *original_date;
+    const char *ingested_at;
+} ba_diagnosis;
+
+/* Return FALSE to stop. */
+typedef gboolean (*ba_diagnosis_fn) (const ba_diagnosis *d, void *data);
+
+/* Call @fn for each diagnosis @q selects, latest first. */
+gboolean ba_store_find (ba_store *st, const ba_query *q, ba_diagnosis_fn fn, void *data,
+                        GError **error);
+
+/* A count of diagnoses sharing a key (a reason, a domain, ...). */
+typedef struct {
+    char *key;
+    gint64 total;
+    gint64 failed;
+    gint64 delayed;
+    gint64 hard;
+    gint64 domains;             /* distinct recipient domains */
+    gboolean has_time;
+    gint64 first, last;         /* unix times */
+} ba_tally;
+
+typedef enum {
+    BA_TALLY_REASON,            /* every diagnosis, by reason */
+    BA_TALLY_DOMAIN,            /* failures, by recipient domain */
+    BA_TALLY_REMOTE_MTA,        /* failures, by remote MTA */
+    BA_TALLY_BLACKLIST,         /* diagnoses citing a blacklist, by list */
+    BA_TALLY_DAY,               /* failures, by local day (key YYYY-MM-DD) */
+} ba_tally_kind;
+
+void ba_tally_free (ba_tally *t);
+
+/* Tallies in the period of @range (only its since/until are used), the
+ * largest first (days in order); at most @limit rows (0: all). */
+GPtrArray *ba_store_tally (ba_store *st, ba_tally_kind kind, const ba_query *range,
+                           guint limit, GError **error);
+
+typedef struct {
+    gint64 messages;            /* stored messages, bounces or not */
+    gint64 bounces;
+    gint64 diagnoses;
+    gint64 failed;
+    gint64 delayed;
+    gboolean has_time;
+    gint64 first, last;
+} ba_store_totals;
+
+gboolean ba_store_get_totals (ba_store *st, const ba_query *range, ba_store_totals *out,
+                              GError **error);
+
+/* ---- reclassify --------------------------------------------------------- */
+
+typedef struct {
+    char *from, *to;            /* reasons */
+    guint64 count;
+} ba_transition;
+
+typedef struct {
+    guint64 examined;
+    guint64 changed;            /* verdicts changed: reason, hard/soft or fault */
+    guint64 updated;            /* rows rewritten (any verdict field changed) */
+    GPtrArray *transitions;     /* of ba_transition*, the most frequent first */
+} ba_reclassify_stats;
+
+/* Re-apply @set to every stored diagnostic text and status code and store
+ * the new verdicts with @set's id.  @dry_run: change nothing, only count. */
+gboolean ba_store_reclassify (ba_store *st, const ba_ruleset *set, gboolean dry_run,
+                              ba_reclassify_stats *out, GError **error);
+void ba_reclassify_stats_clear (ba_reclassify_stats *s);
+
+/* ---- helpers ------------------------------------------------------------ */
+
+/* Parse a date given by a user: "2008-03-25" (local midnight; as an
+ * @until, the end of that day), "2008-03-25T09:00" or "2008-03-25 09:00"
+ * (local time, seconds and a zone optional), or a span back from @now:
+ * "30m", "24h", "7d", "2w".  Into unix time. */
+gboolean ba_store_parse_time (const char *s, gint64 now, gboolean until, gint64 *out);
+
+/* The FTS5 query for a user's words: each word must appear (as a word;
+ * "5.7.1" and "relays.ordb.org" work), "double quotes" make a phrase,
+ * OR between words means either, a trailing * matches a prefix.  NULL
+ * when there are no words. */
+char *ba_store_fts_query (const char *text);
+
+/* The captures column (a flat JSON object of strings, as stored) as
+ * ba_capture* in order; an empty array when it cannot be read. */
+GPtrArray *ba_store_captures_parse (const char *json);
+
+#endif
