@@ -49,6 +49,8 @@ typedef struct {
     char *status;               /* best RFC 3463 code: reported, or derived from text */
     int smtp_code;              /* 0 = none */
     char *remote_mta;
+    const char *command;        /* SMTP command the server refused: "RCPT", "DATA",
+                                 * ... (static storage); NULL when unknown */
     char *diagnostic;           /* unfolded, decoded, whitespace collapsed */
     char *last_attempt;         /* ISO 8601 */
     char *feedback_type;        /* ARF only */

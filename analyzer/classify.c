@@ -1,6 +1,7 @@
 /* classify.c - decide the reason of one recipient from its diagnostic
  * text and codes, with the rules of the set (see README, "Rules"). */
 #include "classify.h"
+#include "command.h"
 #include "util.h"
 
 #include <string.h>
@@ -14,23 +15,34 @@ ba_trace_step_free (ba_trace_step *step)
     g_free (step);
 }
 
+/* Does @value pass @globs: it matches one of the plain globs (when there
+ * are any) and none of the "!" ones?  An unknown value passes only a list
+ * of "!" globs: "!RCPT" means "not known to be RCPT". */
 static gboolean
 glob_any (char **globs, const char *value)
 {
+    gboolean positive = FALSE, hit = FALSE;
+
     if (!globs)
         return TRUE;
-    if (!value)
-        return FALSE;
-    for (int i = 0; globs[i]; i++)
-        if (g_pattern_match_simple (globs[i], value))
-            return TRUE;
-    return FALSE;
+    for (int i = 0; globs[i]; i++) {
+        if (globs[i][0] == '!') {
+            if (value && g_pattern_match_simple (globs[i] + 1, value))
+                return FALSE;
+        } else {
+            positive = TRUE;
+            if (value && g_pattern_match_simple (globs[i], value))
+                hit = TRUE;
+        }
+    }
+    return !positive || hit;
 }
 
 static gboolean
-conditions_hold (const ba_rule *r, const char *status, const char *code)
+conditions_hold (const ba_rule *r, const char *status, const char *code, const char *command)
 {
-    return glob_any (r->status_globs, status) && glob_any (r->code_globs, code);
+    return glob_any (r->status_globs, status) && glob_any (r->code_globs, code)
+        && glob_any (r->command_globs, command);
 }
 
 const char *
@@ -146,6 +158,8 @@ ba_classify (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date, GPtrA
         rcpt->captures = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_capture_free);
     if (rcpt->smtp_code)
         g_snprintf (code, sizeof code, "%d", rcpt->smtp_code);
+    /* a bare text (classify, reclassify) names its command in its words */
+    ba_command_settle (ctx, rcpt, NULL, NULL, 0, FALSE, NULL);
 
     rcpt->reason = fixed_reason (rcpt);
     if (!rcpt->reason) {
@@ -153,7 +167,7 @@ ba_classify (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date, GPtrA
             const ba_rule *r = g_ptr_array_index (set->rules, i);
             int pi;
 
-            if (!conditions_hold (r, rcpt->status, code[0] ? code : NULL))
+            if (!conditions_hold (r, rcpt->status, code[0] ? code : NULL, rcpt->command))
                 continue;
             if (r->patterns->len == 0)
                 pi = *text || rcpt->status || code[0] ? 0 : -1;
@@ -172,9 +186,11 @@ ba_classify (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date, GPtrA
                     ba_match_span (ctx, &s, &e);
                     st->span = g_strndup (text + s, e - s);
                 } else {
-                    st->span = g_strdup_printf ("status %s, reply code %s",
+                    st->span = g_strdup_printf ("status %s, reply code %s%s%s",
                                                 rcpt->status ? rcpt->status : "none",
-                                                code[0] ? code : "none");
+                                                code[0] ? code : "none",
+                                                rcpt->command ? ", command " : "",
+                                                rcpt->command ? rcpt->command : "");
                 }
                 st->why = winner ? (r->site == winner->site ? "lower priority or later in load order than the winner"
                                                             : "a default rule; a site rule won")

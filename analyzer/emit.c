@@ -29,6 +29,8 @@ ba_emit_recipient (sprinter *sp, const ba_report *rep, const ba_recipient *r)
         sp->integer (sp, r->smtp_code);
     else
         sp->null (sp);
+    sp->map_key (sp, "smtp_command");
+    sp->string (sp, r->command);
     sp->map_key (sp, "remote_mta");
     sp->string (sp, r->remote_mta);
     sp->map_key (sp, "reporting_mta");

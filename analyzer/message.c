@@ -4,6 +4,7 @@
 #include "classify.h"
 #include "dsn.h"
 #include "textbounce.h"
+#include "command.h"
 #include "util.h"
 
 #include <string.h>
@@ -491,9 +492,9 @@ unfold_reply (char *text)
     char code[4];
     gsize slen;
 
-    /* the first "NNN-" that starts a reply */
+    /* the first "4NN-" or "5NN-" that starts a reply */
     for (; *p; p++)
-        if ((*p == '2' || *p == '4' || *p == '5') && g_ascii_isdigit (p[1]) && g_ascii_isdigit (p[2])
+        if ((*p == '4' || *p == '5') && g_ascii_isdigit (p[1]) && g_ascii_isdigit (p[2])
             && p[3] == '-' && (p == text || strchr (" :;'\"(<[", p[-1])))
             break;
     if (!*p)
@@ -630,12 +631,11 @@ failure_code (const char *text)
  * the address that led to it, from X-Failed-Recipients, when that names
  * one no other recipient of the DSN has. */
 static void
-address_for_local_delivery (ba_report *rep, ba_recipient *r, GMimeMessage *msg)
+address_for_local_delivery (ba_report *rep, ba_recipient *r, GPtrArray *hdr)
 {
-    GPtrArray *hdr;
-    if (!msg || strchr (r->recipient, '@') || !(hdr = failed_recipients_header (msg)))
+    if (!hdr || strchr (r->recipient, '@'))
         return;
-    for (guint i = 0; i < hdr->len; i++) {
+    for (guint i = 0; i < hdr->len && i < 64; i++) {
         ba_text_recipient *t = g_ptr_array_index (hdr, i);
         gboolean used = FALSE;
         for (guint j = 0; j < rep->recipients->len && !used; j++) {
@@ -649,13 +649,15 @@ address_for_local_delivery (ba_report *rep, ba_recipient *r, GMimeMessage *msg)
             break;
         }
     }
-    g_ptr_array_unref (hdr);
 }
 
 static void
 from_dsn (ba_report *rep, ba_dsn *dsn, GPtrArray *text_found, GMimeMessage *msg)
 {
     const char *v;
+    GPtrArray *hdr = NULL;
+    gboolean hdr_read = FALSE;
+    int local_tries = 0;
 
     if ((v = ba_dsn_get (dsn->message, "reporting-mta"))) {
         g_free (rep->reporting_mta);
@@ -692,7 +694,14 @@ from_dsn (ba_report *rep, ba_dsn *dsn, GPtrArray *text_found, GMimeMessage *msg)
             recipient_free (r);
             continue;
         }
-        address_for_local_delivery (rep, r, msg);
+        /* the header is read once, and only for a few such recipients */
+        if (!strchr (r->recipient, '@') && local_tries++ < 16) {
+            if (!hdr_read) {
+                hdr = msg ? failed_recipients_header (msg) : NULL;
+                hdr_read = TRUE;
+            }
+            address_for_local_delivery (rep, r, hdr);
+        }
         /* a DSN without diagnostic text: take the notice's words */
         t = find_text (text_found, r->recipient);
         if (!t && text_found && text_found->len == 1 && dsn->recipients->len == 1)
@@ -715,6 +724,8 @@ from_dsn (ba_report *rep, ba_dsn *dsn, GPtrArray *text_found, GMimeMessage *msg)
             r->reported_status = g_strdup (t->status);
         g_ptr_array_add (rep->recipients, r);
     }
+    if (hdr)
+        g_ptr_array_unref (hdr);
 }
 
 /* A feedback report field, wherever its block landed (a report that
@@ -791,6 +802,7 @@ failed_recipients_header (GMimeMessage *msg)
 
     if (!v)
         return NULL;
+    GHashTable *seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     parts = g_strsplit_set (v, ",; \t\r\n", -1);
     for (int i = 0; parts[i]; i++) {
         char *a = g_strstrip (parts[i]);
@@ -803,7 +815,7 @@ failed_recipients_header (GMimeMessage *msg)
             continue;
         if (!out)
             out = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_text_recipient_free);
-        if (find_text (out, a) || out->len >= MAX_RECIPIENTS)
+        if (out->len >= MAX_RECIPIENTS || !g_hash_table_add (seen, g_ascii_strdown (a, -1)))
             continue;
         ba_text_recipient *t = g_new0 (ba_text_recipient, 1);
         t->recipient = g_strdup (a);
@@ -811,6 +823,7 @@ failed_recipients_header (GMimeMessage *msg)
         g_ptr_array_add (out, t);
     }
     g_strfreev (parts);
+    g_hash_table_unref (seen);
     return out;
 }
 
@@ -921,7 +934,8 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     parts_found pf = { 0 };
     GPtrArray *text_found = NULL;
     const ba_format *fmt = NULL, *autoreply = NULL;
-    char *headers_text, *from_addr;
+    char *headers_text, *from_addr, *notice_lower, *headers_lower;
+    ba_detect_input din;
     gssize original_at = -1;
     const char *notice;
 
@@ -950,9 +964,17 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     from_addr = rep->from ? g_strdup (rep->from) : g_strdup ("");
 
     /* which format describes the notice, if any */
+    notice_lower = g_ascii_strdown (notice, -1);
+    headers_lower = g_ascii_strdown (headers_text, -1);
+    din.notice = notice;
+    din.notice_lower = notice_lower;
+    din.headers = headers_text;
+    din.headers_lower = headers_lower;
+    din.subject = rep->subject;
+    din.from = from_addr;
     for (guint i = 0; i < ctx->set->formats->len; i++) {
         const ba_format *f = g_ptr_array_index (ctx->set->formats, i);
-        if (!ba_format_detect (ctx, f, notice, headers_text, rep->subject, from_addr))
+        if (!ba_format_detect (ctx, f, &din))
             continue;
         if (f->autoreply) {
             if (!autoreply)
@@ -1062,9 +1084,21 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     if (rep->kind == BA_KIND_AUTOREPLY)
         fill_original (&rep->original, pf.original);
 
+    /* the SMTP command refused, while the notice's words are at hand */
+    for (guint i = 0; i < rep->recipients->len; i++) {
+        ba_recipient *r = g_ptr_array_index (rep->recipients, i);
+        ba_text_recipient *t = find_text (text_found, r->recipient);
+        gsize nlen = original_at >= 0 ? MIN ((gsize) original_at, strlen (notice)) : strlen (notice);
+        ba_command_settle (ctx, r, t ? t->diagnostic->str : NULL, notice, nlen,
+                           rep->recipients->len == 1,
+                           fmt && rep->kind != BA_KIND_AUTOREPLY ? fmt->command : NULL);
+    }
+
     if (text_found)
         g_ptr_array_unref (text_found);
     g_free (headers_text);
+    g_free (notice_lower);
+    g_free (headers_lower);
     g_free (from_addr);
     g_free (pf.dsn);
     g_free (pf.feedback);

@@ -1,6 +1,7 @@
 /* rules.c - load and compile the rule set of rules/ (see README, "Rules"). */
 #include "rules.h"
 #include "ini.h"
+#include "command.h"
 
 #include <string.h>
 
@@ -137,7 +138,16 @@ ba_pattern_required_literal (const char *regex)
             if (depth == 0)
                 goto none;      /* top-level alternation: no single literal */
             break;
-        case '.': case '^': case '$': case '*': case '+': case '?': case '{': case '}':
+        case '{': {
+            /* a {m}, {m,} or {m,n} quantifier: its digits are not text */
+            const char *close = s + 1;
+            while (g_ascii_isdigit (*close) || *close == ',')
+                close++;
+            if (*close == '}' && close > s + 1)
+                s = close;
+            break;
+        }
+        case '.': case '^': case '$': case '*': case '+': case '?': case '}':
             break;
         default:
             lit = c;
@@ -269,6 +279,7 @@ rule_free (gpointer p)
     g_ptr_array_unref (r->patterns);
     g_strfreev (r->status_globs);
     g_strfreev (r->code_globs);
+    g_strfreev (r->command_globs);
     g_free (r);
 }
 
@@ -344,6 +355,18 @@ load_rules (loader *ld, const ba_ini *ini)
             } else if (!strcmp (e->key, "smtp-code")) {
                 g_strfreev (r->code_globs);
                 r->code_globs = split_globs (e->value);
+            } else if (!strcmp (e->key, "smtp-command")) {
+                g_strfreev (r->command_globs);
+                r->command_globs = split_globs (e->value);
+                /* a word without glob characters must be a command: a typo
+                 * would silently never match */
+                for (int k = 0; r->command_globs[k]; k++) {
+                    const char *w = r->command_globs[k] + (r->command_globs[k][0] == '!');
+                    if (!strpbrk (w, "*?") && !ba_intern_command (w)) {
+                        reportf (ld, ini->file, e->line, "unknown smtp-command '%s' (CONN, HELO, EHLO, STARTTLS, AUTH, MAIL, RCPT, DATA)", w);
+                        ok = FALSE;
+                    }
+                }
             } else if (!strcmp (e->key, "hard")) {
                 gboolean b;
                 if (!parse_bool (e->value, &b)) {
@@ -384,8 +407,8 @@ load_rules (loader *ld, const ba_ini *ini)
             reportf (ld, ini->file, grp->line, "rule '%s' has no reason", r->id);
             ok = FALSE;
         }
-        if (ok && r->patterns->len == 0 && !r->status_globs && !r->code_globs) {
-            reportf (ld, ini->file, grp->line, "rule '%s' has no pattern, status or smtp-code", r->id);
+        if (ok && r->patterns->len == 0 && !r->status_globs && !r->code_globs && !r->command_globs) {
+            reportf (ld, ini->file, grp->line, "rule '%s' has no pattern, status, smtp-code or smtp-command", r->id);
             ok = FALSE;
         }
         if (ok && !r->description)
@@ -561,6 +584,12 @@ load_formats (loader *ld, const ba_ini *ini)
                     f->span_region = FALSE;
                 else
                     reportf (ld, ini->file, e->line, "span must be paragraph or region");
+                continue;
+            }
+            if (!strcmp (k, "command")) {
+                f->command = ba_intern_command (e->value);
+                if (!f->command)
+                    reportf (ld, ini->file, e->line, "unknown command '%s' (CONN, HELO, EHLO, STARTTLS, AUTH, MAIL, RCPT, DATA)", e->value);
                 continue;
             }
             if (!strcmp (k, "unescape")) {
@@ -831,6 +860,8 @@ load_file (loader *ld, const char *path)
         load_blacklists (ld, ini);
     else if (!strcmp (base, "advice.conf"))
         load_advice (ld, ini);
+    else if (!strcmp (base, "commands.conf"))
+        ba_commands_load (ld->set, ini, report, ld);
     else if (g_str_has_suffix (base, ".formats"))
         load_formats (ld, ini);
     else
@@ -844,7 +875,7 @@ is_rule_file (const char *name)
 {
     return g_str_has_suffix (name, ".rules") || g_str_has_suffix (name, ".formats")
         || !strcmp (name, "reasons.conf") || !strcmp (name, "blacklists.conf")
-        || !strcmp (name, "advice.conf");
+        || !strcmp (name, "advice.conf") || !strcmp (name, "commands.conf");
 }
 
 static gint
@@ -902,6 +933,7 @@ ba_ruleset_load (const char *rules_dir, const char *const *site_files, GPtrArray
     set->formats = g_ptr_array_new_with_free_func (format_free);
     set->blacklists = g_ptr_array_new_with_free_func (blacklist_free);
     set->advice = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+    set->commands = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_command_rule_free);
     set->max_captures = 1;
     ld.set = set;
     ld.errors = errors;
@@ -937,6 +969,7 @@ ba_ruleset_free (ba_ruleset *set)
     g_ptr_array_unref (set->formats);
     g_ptr_array_unref (set->blacklists);
     g_hash_table_unref (set->advice);
+    g_ptr_array_unref (set->commands);
     g_free (set->fingerprint);
     g_free (set);
 }

@@ -27,6 +27,7 @@ typedef struct {
     GPtrArray *patterns;        /* of ba_pattern* */
     char **status_globs;        /* NULL = any */
     char **code_globs;          /* NULL = any */
+    char **command_globs;       /* smtp-command: NULL = any */
     int hard;                   /* -1 = reason's default */
     const char *fault;          /* NULL = reason's default */
 } ba_rule;
@@ -66,6 +67,7 @@ typedef struct {
     ba_pattern *diagnostic;     /* (?<diagnostic>) anywhere in the region: text for all */
     gboolean unescape_json;     /* unescape = json: captured text is a JSON string body */
     char *feedback_type;        /* feedback-type: its recipients are feedback, not failures */
+    const char *command;        /* command: the SMTP command its rejections came after, by default */
 } ba_format;
 
 typedef enum { BA_LIST_ACTIVE, BA_LIST_SHUT_DOWN, BA_LIST_LISTS_EVERYTHING } ba_list_state;
@@ -91,6 +93,7 @@ struct ba_ruleset {
     GPtrArray *blacklists;      /* of ba_blacklist*, in load order */
     GHashTable *advice;         /* "reason" or "reason.case" -> template */
     guint32 max_captures;       /* largest capture count of any pattern */
+    GPtrArray *commands;        /* of ba_command_rule*, from commands.conf */
     char *fingerprint;          /* hash of every file loaded */
 };
 

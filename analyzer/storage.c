@@ -63,7 +63,6 @@ static const char schema_v1[] =
     "  ingested_at TEXT NOT NULL"
     ");"
     "CREATE INDEX messages_by_source ON messages (source, mbox_offset);"
-    "CREATE INDEX messages_by_hash ON messages (content_hash);"
     "CREATE INDEX messages_by_sender ON messages (original_sender);"
     "CREATE INDEX messages_by_time ON messages (bounce_time);"
 
@@ -620,45 +619,108 @@ hash_string (const char *s, gsize len, char out[65])
 
 /* ---- ingest ------------------------------------------------------------- */
 
+/* Ingest runs on two threads.  The caller's thread reads, parses,
+ * analyses and hashes messages and decides what is new (reading the
+ * database through a connection of its own); a writer thread executes
+ * every change, in order, as a queue of operations.  The caller decides
+ * where transactions end, so a batch's messages and its mbox progress
+ * always commit together. */
+
+typedef enum {
+    OP_INSERT,                  /* a new message and its diagnoses */
+    OP_MOVE,                    /* a Maildir message's file was renamed */
+    OP_SET_OFFSET,              /* an mbox message moved in a rewritten mbox */
+    OP_DELETE,                  /* a message stored half-written */
+    OP_PROGRESS,                /* how far an mbox got */
+    OP_NOTE,                    /* a path given on the command line */
+    OP_COMMIT,
+    OP_STOP,
+} op_kind;
+
+/* A file both threads read: the writer hashes what the reader parsed. */
+typedef struct {
+    int fd;
+    gint refs;
+} shared_file;
+
+static shared_file *
+file_ref (shared_file *f)
+{
+    if (f)
+        g_atomic_int_inc (&f->refs);
+    return f;
+}
+
+static void
+file_unref (shared_file *f)
+{
+    if (f && g_atomic_int_dec_and_test (&f->refs)) {
+        close (f->fd);
+        g_free (f);
+    }
+}
+
+typedef struct {
+    op_kind kind;
+    gint64 id;
+    shared_file *file;          /* INSERT without a hash: hash @size bytes at @offset (0: a file) */
+    ba_report *rep;
+    char *identity, *source, *name, *hash, *sender, *kind_name;
+    gint64 offset, size;        /* INSERT, SET_OFFSET; PROGRESS: resume offset, file size */
+    gint64 last, head_len;      /* PROGRESS */
+    char *head_hash, *tail_hash;
+} op;
+
+static void
+op_free (op *o)
+{
+    file_unref (o->file);
+    ba_report_free (o->rep);
+    g_free (o->identity);
+    g_free (o->source);
+    g_free (o->name);
+    g_free (o->hash);
+    g_free (o->sender);
+    g_free (o->kind_name);
+    g_free (o->head_hash);
+    g_free (o->tail_hash);
+    g_free (o);
+}
+
+/* Statements of the reading connection and of the writer's. */
+enum { R_FIND_IDENTITY, R_AT_OFFSET, R_GET_SOURCE, R_ANY_FROM_SOURCE, N_READS };
 enum {
-    S_FIND_IDENTITY,
-    S_MOVE_MESSAGE,
-    S_SET_OFFSET,
-    S_AT_OFFSET,
-    S_DELETE_RECIPIENTS,
-    S_DELETE_MESSAGE,
-    S_INSERT_MESSAGE,
-    S_INSERT_RECIPIENT,
-    S_GET_SOURCE,
-    S_PUT_SOURCE,
-    S_NOTE_SOURCE,
-    S_FTS_ADD,
-    N_STATEMENTS
+    W_MOVE_MESSAGE, W_SET_OFFSET, W_DELETE_RECIPIENTS, W_DELETE_MESSAGE, W_INSERT_MESSAGE,
+    W_INSERT_RECIPIENT, W_PUT_SOURCE, W_NOTE_SOURCE, W_FTS_ADD, N_WRITES
 };
 
-static const char *const statements[N_STATEMENTS] = {
-    [S_FIND_IDENTITY] = "SELECT id, source, mbox_offset FROM messages WHERE identity = ?",
-    [S_MOVE_MESSAGE] = "UPDATE messages SET source = ?, name = ? WHERE id = ?",
-    [S_SET_OFFSET] = "UPDATE messages SET mbox_offset = ? WHERE id = ?",
-    [S_AT_OFFSET] = "SELECT id, size, content_hash FROM messages WHERE source = ? AND mbox_offset = ?",
-    [S_DELETE_RECIPIENTS] = "DELETE FROM recipients WHERE message_id = ?",
-    [S_DELETE_MESSAGE] = "DELETE FROM messages WHERE id = ?",
-    [S_INSERT_MESSAGE] =
+static const char *const read_sql[N_READS] = {
+    [R_FIND_IDENTITY] = "SELECT id, source, mbox_offset FROM messages WHERE identity = ?",
+    [R_AT_OFFSET] = "SELECT id, size, content_hash FROM messages WHERE source = ? AND mbox_offset = ?",
+    [R_GET_SOURCE] =
+        "SELECT size, resume_offset, last_message_offset, head_length, head_hash, tail_hash"
+        " FROM sources WHERE path = ?",
+    [R_ANY_FROM_SOURCE] = "SELECT EXISTS (SELECT 1 FROM messages WHERE source = ?)",
+};
+
+static const char *const write_sql[N_WRITES] = {
+    [W_MOVE_MESSAGE] = "UPDATE messages SET source = ?, name = ? WHERE id = ?",
+    [W_SET_OFFSET] = "UPDATE messages SET mbox_offset = ? WHERE id = ?",
+    [W_DELETE_RECIPIENTS] = "DELETE FROM recipients WHERE message_id = ?",
+    [W_DELETE_MESSAGE] = "DELETE FROM messages WHERE id = ?",
+    [W_INSERT_MESSAGE] =
         "INSERT OR IGNORE INTO messages (identity, source, mbox_offset, name, size, content_hash,"
         " kind, format, bounce_date, bounce_time, bounce_from, bounce_subject, reporting_mta,"
         " original_message_id, original_from, original_sender, original_to, original_subject,"
         " original_date, ingested_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    [S_INSERT_RECIPIENT] =
+    [W_INSERT_RECIPIENT] =
         "INSERT INTO recipients (message_id, position, address, domain, original_recipient,"
         " original_domain, action, status, reported_status, smtp_code, remote_mta, diagnostic,"
         " last_attempt, time, feedback_type, reason, hard, rule, captures, dnsbl, listed, fault,"
         " advice, ruleset)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    [S_GET_SOURCE] =
-        "SELECT size, resume_offset, last_message_offset, head_length, head_hash, tail_hash"
-        " FROM sources WHERE path = ?",
-    [S_PUT_SOURCE] =
+    [W_PUT_SOURCE] =
         "INSERT INTO sources (path, kind, size, resume_offset, last_message_offset, head_length,"
         " head_hash, tail_hash, first_ingest, last_ingest) VALUES (?, 'mbox', ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (path) DO UPDATE SET kind = 'mbox', size = excluded.size,"
@@ -666,68 +728,386 @@ static const char *const statements[N_STATEMENTS] = {
         " last_message_offset = excluded.last_message_offset, head_length = excluded.head_length,"
         " head_hash = excluded.head_hash, tail_hash = excluded.tail_hash,"
         " last_ingest = excluded.last_ingest",
-    [S_NOTE_SOURCE] =
+    [W_NOTE_SOURCE] =
         "INSERT INTO sources (path, kind, first_ingest, last_ingest) VALUES (?, ?, ?, ?)"
         " ON CONFLICT (path) DO UPDATE SET last_ingest = excluded.last_ingest,"
         " kind = CASE WHEN sources.kind = 'mbox' THEN 'mbox' ELSE excluded.kind END",
-    [S_FTS_ADD] =
+    [W_FTS_ADD] =
         "INSERT INTO diagnostics_fts (rowid, diagnostic)"
         " SELECT id, diagnostic FROM recipients WHERE id >= ? ORDER BY id",
 };
 
+/* Operations queued at most: bounds memory when the writer lags. */
+#define MAX_QUEUED 1000
+
 struct ba_ingest {
-    ba_store *st;
+    ba_store *st;               /* its connection is the writer's */
+    ba_store reader;            /* a second connection, for the caller's thread */
     const ba_ruleset *set;
     ba_context *ctx;
-    sqlite3_stmt *stmt[N_STATEMENTS];
-    ba_ingest_stats stats;
     char *now;                  /* ingest time of this run */
     guint batch_size;
-    guint batch;                /* messages handled in the open transaction */
-    gboolean in_tx;
-    gint64 fts_from;            /* first recipient id not yet in the FTS index, or 0 */
-    GError *hook_error;         /* from a hook, handed out by the next call */
+    guint batch;                /* messages since the last commit was queued */
 
-    /* the file being read */
+    /* shared with the writer, under lock */
+    GMutex lock;
+    GCond room;
+    guint queued;
+    ba_ingest_stats wstats;     /* stored, bounces, recipients, skipped by the writer */
+    GError *werror;             /* the writer's first failure */
+    ba_ingest_stats merged;     /* handed out by ba_ingest_get_stats */
+
+    GAsyncQueue *queue;
+    GThread *writer;
+    gint abandon;               /* atomic: skip what is queued, roll back */
+
+    /* the caller's thread only */
+    ba_ingest_stats stats;
+    sqlite3_stmt *rstmt[N_READS];
+    GError *hook_error;         /* from a hook, handed out by the next call */
     char *want_path;            /* the path want_file saw, with its identity */
     char *want_canon;
     char *want_identity;
-    char *path;                 /* as the reader names it */
+    char *path;                 /* the file being read, as the reader names it */
     char *canon;                /* canonical path, or "-" */
-    char *identity;             /* of a single-message file; NULL for mbox/stdin */
+    char *identity;             /* of a single-message file */
     char *name;                 /* file name, for a single-message file */
-    int fd;                     /* our copy of the reader's, for hashing; -1 */
+    shared_file *file;          /* our copy of the reader's descriptor, or NULL */
+    int fd;                     /* its descriptor, or -1 */
+    gint64 fresh_from;          /* mbox: no message from here on can be stored already */
     gint64 size;                /* when opened */
     gint64 mtime;
     gboolean mbox;
-
-    /* how far the mbox got, written to sources at each commit */
-    gboolean progress_dirty;
+    gboolean progress_dirty;    /* how far the mbox got, queued with each commit */
     gint64 resume_offset, last_offset;
     gint64 head_length;
     char head_hash[65];
+
+    /* the writer thread only */
+    sqlite3_stmt *wstmt[N_WRITES];
+    gboolean in_tx;
+    gint64 fts_from;            /* first recipient id not yet in the FTS index, or 0 */
 };
 
 static sqlite3_stmt *
-stmt_get (ba_ingest *ing, int which, GError **error)
+stmt_get (ba_store *st, sqlite3_stmt **cache, const char *sql, GError **error)
 {
-    if (!ing->stmt[which])
-        ing->stmt[which] = prepare (ing->st, statements[which], error);
+    if (!*cache)
+        *cache = prepare (st, sql, error);
     else
-        sqlite3_reset (ing->stmt[which]);
-    if (ing->stmt[which])
-        sqlite3_clear_bindings (ing->stmt[which]);
-    return ing->stmt[which];
+        sqlite3_reset (*cache);
+    if (*cache)
+        sqlite3_clear_bindings (*cache);
+    return *cache;
 }
+
+#define RSTMT(ing, which, error) stmt_get (&(ing)->reader, &(ing)->rstmt[which], read_sql[which], error)
+#define WSTMT(ing, which, error) stmt_get ((ing)->st, &(ing)->wstmt[which], write_sql[which], error)
 
 /* Run a statement that returns no row. */
 static gboolean
-stmt_done (ba_ingest *ing, sqlite3_stmt *stmt, GError **error)
+stmt_done (ba_store *st, sqlite3_stmt *stmt, GError **error)
 {
     int rc = sqlite3_step (stmt);
     sqlite3_reset (stmt);
     if (rc != SQLITE_DONE)
-        return sql_fail (ing->st, error, "writing");
+        return sql_fail (st, error, "writing");
+    return TRUE;
+}
+
+/* ---- the writer's side -------------------------------------------------- */
+
+static gboolean
+ensure_tx (ba_ingest *ing, GError **error)
+{
+    if (ing->in_tx)
+        return TRUE;
+    if (!exec (ing->st, "BEGIN IMMEDIATE", error))
+        return FALSE;
+    ing->in_tx = TRUE;
+    return TRUE;
+}
+
+/* Index the recipients stored since the last flush. */
+static gboolean
+flush_fts (ba_ingest *ing, GError **error)
+{
+    sqlite3_stmt *s;
+    if (!ing->fts_from)
+        return TRUE;
+    if (!(s = WSTMT (ing, W_FTS_ADD, error)))
+        return FALSE;
+    sqlite3_bind_int64 (s, 1, ing->fts_from);
+    if (!stmt_done (ing->st, s, error))
+        return FALSE;
+    ing->fts_from = 0;
+    return TRUE;
+}
+
+static char *
+captures_json (const ba_recipient *r)
+{
+    GString *out = g_string_new (NULL);
+    sprinter *sp = sprinter_json_new_string (out);
+    sp->begin_map (sp);
+    for (guint i = 0; r->captures && i < r->captures->len; i++) {
+        const ba_capture *c = g_ptr_array_index (r->captures, i);
+        sp->map_key (sp, c->name);
+        sp->string (sp, c->value);
+    }
+    sp->end (sp);
+    sp->free (sp);
+    return g_string_free (out, FALSE);
+}
+
+static void
+bind_verdict (sqlite3_stmt *s, int first, const ba_recipient *r, const char *ruleset)
+{
+    char *caps = captures_json (r);
+    bind_text (s, first, r->reason);
+    sqlite3_bind_int (s, first + 1, r->hard ? 1 : 0);
+    bind_text (s, first + 2, r->rule);
+    sqlite3_bind_text (s, first + 3, caps, -1, g_free);
+    bind_text (s, first + 4, r->dnsbl);
+    bind_text (s, first + 5, r->listed);
+    bind_text (s, first + 6, r->fault);
+    bind_text (s, first + 7, r->advice);
+    bind_text (s, first + 8, ruleset);
+}
+
+static gboolean
+write_insert (ba_ingest *ing, op *o, GError **error)
+{
+    const ba_report *rep = o->rep;
+    sqlite3_stmt *s = WSTMT (ing, W_INSERT_MESSAGE, error);
+    gint64 bounce_time = 0, id;
+    gboolean has_bounce_time;
+    guint stored = 0;
+
+    if (!s)
+        return FALSE;
+    if (!o->hash) {
+        char h[65];
+        if (!hash_range (o->file->fd, MAX (o->offset, 0), o->size, h, 0, NULL)) {
+            g_set_error (error, BA_STORE_ERROR, BA_STORE_ERROR_SQL,
+                         "%s: cannot read the message at offset %" G_GINT64_FORMAT " again: %s",
+                         o->source, MAX (o->offset, 0), g_strerror (errno));
+            return FALSE;
+        }
+        o->hash = g_strdup (h);
+        if (!o->identity)
+            o->identity = g_strconcat ("mbox:", o->source, ":", h, NULL);
+    }
+    has_bounce_time = iso_to_unix (rep->date, &bounce_time);
+    bind_text (s, 1, o->identity);
+    bind_text (s, 2, o->source);
+    bind_int_or_null (s, 3, o->offset >= 0, o->offset);
+    bind_text (s, 4, o->name);
+    bind_int_or_null (s, 5, o->size >= 0, o->size);
+    bind_text (s, 6, o->hash);
+    bind_text (s, 7, ba_kind_name (rep->kind));
+    bind_text (s, 8, rep->format);
+    bind_text (s, 9, rep->date);
+    bind_int_or_null (s, 10, has_bounce_time, bounce_time);
+    bind_text (s, 11, rep->from);
+    bind_text (s, 12, rep->subject);
+    bind_text (s, 13, rep->reporting_mta);
+    bind_text (s, 14, rep->original.message_id);
+    bind_text (s, 15, rep->original.from);
+    bind_text (s, 16, o->sender);
+    bind_text (s, 17, rep->original.to);
+    bind_text (s, 18, rep->original.subject);
+    bind_text (s, 19, rep->original.date);
+    bind_text (s, 20, ing->now);
+    if (!stmt_done (ing->st, s, error))
+        return FALSE;
+    if (sqlite3_changes (ing->st->db) == 0) {
+        /* already there: the same file twice in one run, or another ingest */
+        g_mutex_lock (&ing->lock);
+        ing->wstats.skipped++;
+        g_mutex_unlock (&ing->lock);
+        return TRUE;
+    }
+    id = sqlite3_last_insert_rowid (ing->st->db);
+
+    for (guint i = 0; i < rep->recipients->len; i++) {
+        const ba_recipient *r = g_ptr_array_index (rep->recipients, i);
+        char *domain = r->recipient ? ba_address_domain (r->recipient) : NULL;
+        /* kept only when it differs: most bounces repeat the final recipient */
+        const char *orig = r->original_recipient && r->recipient
+                           && g_ascii_strcasecmp (r->original_recipient, r->recipient)
+                           ? r->original_recipient : NULL;
+        char *odomain = orig ? ba_address_domain (orig) : NULL;
+        gint64 t = 0;
+        gboolean has_t = iso_to_unix (r->last_attempt, &t);
+
+        if (!has_t) {
+            has_t = has_bounce_time;
+            t = bounce_time;
+        }
+        if (!(s = WSTMT (ing, W_INSERT_RECIPIENT, error))) {
+            g_free (domain);
+            g_free (odomain);
+            return FALSE;
+        }
+        sqlite3_bind_int64 (s, 1, id);
+        sqlite3_bind_int (s, 2, (int) i);
+        bind_text (s, 3, r->recipient ? r->recipient : "");
+        bind_text (s, 4, domain);
+        bind_text (s, 5, orig);
+        bind_text (s, 6, odomain);
+        bind_text (s, 7, r->action);
+        bind_text (s, 8, r->status);
+        bind_text (s, 9, r->reported_status);
+        bind_int_or_null (s, 10, r->smtp_code != 0, r->smtp_code);
+        bind_text (s, 11, r->remote_mta);
+        bind_text (s, 12, r->diagnostic);
+        bind_text (s, 13, r->last_attempt);
+        bind_int_or_null (s, 14, has_t, t);
+        bind_text (s, 15, r->feedback_type);
+        bind_verdict (s, 16, r, ba_ruleset_id (ing->set));
+        g_free (domain);
+        g_free (odomain);
+        if (!stmt_done (ing->st, s, error))
+            return FALSE;
+        if (!ing->fts_from)
+            ing->fts_from = sqlite3_last_insert_rowid (ing->st->db);
+        stored++;
+    }
+    g_mutex_lock (&ing->lock);
+    ing->wstats.stored++;
+    if (rep->kind != BA_KIND_OTHER)
+        ing->wstats.bounces++;
+    ing->wstats.recipients += stored;
+    g_mutex_unlock (&ing->lock);
+    return TRUE;
+}
+
+static gboolean
+run_op (ba_ingest *ing, op *o, GError **error)
+{
+    sqlite3_stmt *s;
+
+    if (o->kind == OP_COMMIT) {
+        if (!ing->in_tx)
+            return TRUE;
+        if (!flush_fts (ing, error) || !exec (ing->st, "COMMIT", error))
+            return FALSE;
+        ing->in_tx = FALSE;
+        return TRUE;
+    }
+    if (!ensure_tx (ing, error))
+        return FALSE;
+    switch (o->kind) {
+    case OP_INSERT:
+        return write_insert (ing, o, error);
+    case OP_MOVE:
+        if (!(s = WSTMT (ing, W_MOVE_MESSAGE, error)))
+            return FALSE;
+        bind_text (s, 1, o->source);
+        bind_text (s, 2, o->name);
+        sqlite3_bind_int64 (s, 3, o->id);
+        return stmt_done (ing->st, s, error);
+    case OP_SET_OFFSET:
+        if (!(s = WSTMT (ing, W_SET_OFFSET, error)))
+            return FALSE;
+        sqlite3_bind_int64 (s, 1, o->offset);
+        sqlite3_bind_int64 (s, 2, o->id);
+        return stmt_done (ing->st, s, error);
+    case OP_DELETE:
+        /* the delete trigger takes rows out of the index: they must be in it */
+        if (!flush_fts (ing, error) || !(s = WSTMT (ing, W_DELETE_RECIPIENTS, error)))
+            return FALSE;
+        sqlite3_bind_int64 (s, 1, o->id);
+        if (!stmt_done (ing->st, s, error) || !(s = WSTMT (ing, W_DELETE_MESSAGE, error)))
+            return FALSE;
+        sqlite3_bind_int64 (s, 1, o->id);
+        return stmt_done (ing->st, s, error);
+    case OP_PROGRESS:
+        if (!(s = WSTMT (ing, W_PUT_SOURCE, error)))
+            return FALSE;
+        bind_text (s, 1, o->source);
+        sqlite3_bind_int64 (s, 2, o->size);
+        sqlite3_bind_int64 (s, 3, o->offset);
+        bind_int_or_null (s, 4, o->last >= 0, o->last);
+        sqlite3_bind_int64 (s, 5, o->head_len);
+        bind_text (s, 6, o->head_hash);
+        bind_text (s, 7, o->tail_hash);
+        bind_text (s, 8, ing->now);
+        bind_text (s, 9, ing->now);
+        return stmt_done (ing->st, s, error);
+    case OP_NOTE:
+        if (!(s = WSTMT (ing, W_NOTE_SOURCE, error)))
+            return FALSE;
+        bind_text (s, 1, o->source);
+        bind_text (s, 2, o->kind_name);
+        bind_text (s, 3, ing->now);
+        bind_text (s, 4, ing->now);
+        return stmt_done (ing->st, s, error);
+    default:
+        return TRUE;
+    }
+}
+
+static gpointer
+writer_main (gpointer data)
+{
+    ba_ingest *ing = data;
+    gboolean failed = FALSE;
+
+    for (;;) {
+        op *o = g_async_queue_pop (ing->queue);
+        gboolean stop = o->kind == OP_STOP;
+        GError *err = NULL;
+
+        if (!stop && !failed && !g_atomic_int_get (&ing->abandon) && !run_op (ing, o, &err)) {
+            failed = TRUE;
+            g_mutex_lock (&ing->lock);
+            ing->werror = err;
+            g_mutex_unlock (&ing->lock);
+        }
+        op_free (o);
+        g_mutex_lock (&ing->lock);
+        ing->queued--;
+        g_cond_signal (&ing->room);
+        g_mutex_unlock (&ing->lock);
+        if (stop)
+            break;
+    }
+    /* a stop without a commit before it gives the batch up */
+    if (ing->in_tx)
+        exec (ing->st, "ROLLBACK", NULL);
+    ing->in_tx = FALSE;
+    return NULL;
+}
+
+/* ---- the caller's side -------------------------------------------------- */
+
+static op *
+op_new (op_kind kind)
+{
+    op *o = g_new0 (op, 1);
+    o->kind = kind;
+    return o;
+}
+
+/* Hand @o to the writer; FALSE (with the writer's error) once it failed. */
+static gboolean
+queue_op (ba_ingest *ing, op *o, GError **error)
+{
+    if (g_getenv ("BA_NOQ") && o->kind != OP_STOP) { op_free (o); return TRUE; }
+    g_mutex_lock (&ing->lock);
+    while (ing->queued >= MAX_QUEUED && !ing->werror)
+        g_cond_wait (&ing->room, &ing->lock);
+    if (ing->werror) {
+        g_set_error_literal (error, ing->werror->domain, ing->werror->code, ing->werror->message);
+        g_mutex_unlock (&ing->lock);
+        op_free (o);
+        return FALSE;
+    }
+    ing->queued++;
+    g_mutex_unlock (&ing->lock);
+    g_async_queue_push (ing->queue, o);
     return TRUE;
 }
 
@@ -741,17 +1121,32 @@ ba_ingest_new (ba_store *st, const ba_ruleset *set, guint batch)
     ing->now = now_iso ();
     ing->batch_size = batch ? batch : DEFAULT_BATCH;
     ing->fd = -1;
-    /* Index pages are touched all over by every batch: keeping them in
-     * memory and checkpointing less often saves writing them many times. */
-    exec (st, g_getenv ("BA_CACHE") ? g_getenv ("BA_CACHE") : "PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 4000", NULL);
+    g_mutex_init (&ing->lock);
+    g_cond_init (&ing->room);
+    ing->queue = g_async_queue_new ();
+
+    ing->reader.path = st->path;
+    if (sqlite3_open_v2 (st->path, &ing->reader.db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        /* no second connection: the writer's error will tell */
+        sqlite3_close (ing->reader.db);
+        ing->reader.db = NULL;
+        ing->hook_error = g_error_new (BA_STORE_ERROR, BA_STORE_ERROR_SQL,
+                                       "%s: cannot open a second connection", st->path);
+    } else {
+        sqlite3_busy_timeout (ing->reader.db, 30000);
+    }
+    /* Index pages are touched all over by every batch: keep them in
+     * memory, and checkpoint less often so fewer are written twice. */
+    exec (st, "PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 4000", NULL);
+    ing->writer = g_thread_new ("ba-writer", writer_main, ing);
     return ing;
 }
 
 static void
 close_current (ba_ingest *ing)
 {
-    if (ing->fd >= 0)
-        close (ing->fd);
+    file_unref (ing->file);
+    ing->file = NULL;
     ing->fd = -1;
     g_clear_pointer (&ing->path, g_free);
     g_clear_pointer (&ing->canon, g_free);
@@ -761,29 +1156,61 @@ close_current (ba_ingest *ing)
     ing->progress_dirty = FALSE;
 }
 
+/* Stop the writer: after the queued operations, or at once when
+ * @give_up (then the open batch is rolled back). */
+static void
+stop_writer (ba_ingest *ing, gboolean give_up)
+{
+    if (!ing->writer)
+        return;
+    if (give_up)
+        g_atomic_int_set (&ing->abandon, 1);
+    g_mutex_lock (&ing->lock);
+    ing->queued++;
+    g_mutex_unlock (&ing->lock);
+    g_async_queue_push (ing->queue, op_new (OP_STOP));
+    g_thread_join (ing->writer);
+    ing->writer = NULL;
+}
+
 void
 ba_ingest_free (ba_ingest *ing)
 {
     if (!ing)
         return;
-    if (ing->in_tx)
-        sqlite3_exec (ing->st->db, "ROLLBACK", NULL, NULL, NULL);
-    for (int i = 0; i < N_STATEMENTS; i++)
-        sqlite3_finalize (ing->stmt[i]);
+    stop_writer (ing, TRUE);
+    for (int i = 0; i < N_WRITES; i++)
+        sqlite3_finalize (ing->wstmt[i]);
+    for (int i = 0; i < N_READS; i++)
+        sqlite3_finalize (ing->rstmt[i]);
+    if (ing->reader.db)
+        sqlite3_close_v2 (ing->reader.db);
     close_current (ing);
+    g_async_queue_unref (ing->queue);
+    g_mutex_clear (&ing->lock);
+    g_cond_clear (&ing->room);
     g_free (ing->want_path);
     g_free (ing->want_canon);
     g_free (ing->want_identity);
     g_clear_error (&ing->hook_error);
+    g_clear_error (&ing->werror);
     ba_context_free (ing->ctx);
     g_free (ing->now);
     g_free (ing);
 }
 
 const ba_ingest_stats *
-ba_ingest_get_stats (const ba_ingest *ing)
+ba_ingest_get_stats (const ba_ingest *cing)
 {
-    return &ing->stats;
+    ba_ingest *ing = (ba_ingest *) cing;
+    g_mutex_lock (&ing->lock);
+    ing->merged = ing->stats;
+    ing->merged.stored = ing->wstats.stored;
+    ing->merged.bounces = ing->wstats.bounces;
+    ing->merged.recipients = ing->wstats.recipients;
+    ing->merged.skipped += ing->wstats.skipped;
+    g_mutex_unlock (&ing->lock);
+    return &ing->merged;
 }
 
 void
@@ -792,75 +1219,36 @@ ba_ingest_count_error (ba_ingest *ing)
     ing->stats.errors++;
 }
 
-static gboolean
-ensure_tx (ba_ingest *ing, GError **error)
-{
-    if (ing->in_tx)
-        return TRUE;
-    if (!exec (ing->st, "BEGIN IMMEDIATE", error))
-        return FALSE;
-    ing->in_tx = TRUE;
-    return TRUE;
-}
-
-/* Write how far the current mbox got, in the open transaction. */
+/* Queue how far the current mbox got (in the batch being written). */
 static gboolean
 flush_progress (ba_ingest *ing, GError **error)
 {
     char tail[65] = "";
     gint64 from;
-    sqlite3_stmt *s;
+    op *o;
 
     if (!ing->progress_dirty || !ing->mbox || !ing->canon || !strcmp (ing->canon, "-"))
         return TRUE;
     from = MAX (0, ing->resume_offset - HEAD_BYTES);
     if (ing->fd < 0 || !hash_range (ing->fd, from, ing->resume_offset - from, tail, 0, NULL))
         tail[0] = '\0';
-    if (!ensure_tx (ing, error) || !(s = stmt_get (ing, S_PUT_SOURCE, error)))
-        return FALSE;
-    bind_text (s, 1, ing->canon);
-    sqlite3_bind_int64 (s, 2, ing->size);
-    sqlite3_bind_int64 (s, 3, ing->resume_offset);
-    bind_int_or_null (s, 4, ing->last_offset >= 0, ing->last_offset);
-    sqlite3_bind_int64 (s, 5, ing->head_length);
-    bind_text (s, 6, ing->head_hash);
-    bind_text (s, 7, tail[0] ? tail : NULL);
-    bind_text (s, 8, ing->now);
-    bind_text (s, 9, ing->now);
-    if (!stmt_done (ing, s, error))
-        return FALSE;
+    o = op_new (OP_PROGRESS);
+    o->source = g_strdup (ing->canon);
+    o->size = ing->size;
+    o->offset = ing->resume_offset;
+    o->last = ing->last_offset;
+    o->head_len = ing->head_length;
+    o->head_hash = g_strdup (ing->head_hash);
+    o->tail_hash = tail[0] ? g_strdup (tail) : NULL;
     ing->progress_dirty = FALSE;
-    return TRUE;
-}
-
-/* Index the recipients stored since the last flush. */
-static gboolean
-flush_fts (ba_ingest *ing, GError **error)
-{
-    sqlite3_stmt *s;
-    if (!ing->fts_from)
-        return TRUE;
-    if (!(s = stmt_get (ing, S_FTS_ADD, error)))
-        return FALSE;
-    sqlite3_bind_int64 (s, 1, ing->fts_from);
-    if (!stmt_done (ing, s, error))
-        return FALSE;
-    ing->fts_from = 0;
-    return TRUE;
+    return queue_op (ing, o, error);
 }
 
 static gboolean
-commit (ba_ingest *ing, GError **error)
+queue_commit (ba_ingest *ing, GError **error)
 {
-    if (!flush_progress (ing, error) || !flush_fts (ing, error))
-        return FALSE;
-    if (!ing->in_tx)
-        return TRUE;
-    if (!exec (ing->st, "COMMIT", error))
-        return FALSE;
-    ing->in_tx = FALSE;
     ing->batch = 0;
-    return TRUE;
+    return flush_progress (ing, error) && queue_op (ing, op_new (OP_COMMIT), error);
 }
 
 /* A file inside a Maildir's cur/ or new/: the Maildir and the unique
@@ -924,14 +1312,14 @@ hook_want_file (void *data, const char *path)
     ba_ingest *ing = data;
     GError *err = NULL;
     sqlite3_stmt *s;
-    char *canon, *identity, *base;
+    char *canon, *identity;
     gboolean want = TRUE;
 
     if (ing->hook_error)
         return TRUE;
     canon = canonical (path);
     identity = identity_of_file (canon);
-    if (!(s = stmt_get (ing, S_FIND_IDENTITY, &err))) {
+    if (!(s = RSTMT (ing, R_FIND_IDENTITY, &err))) {
         hook_failed (ing, err);
         g_free (canon);
         g_free (identity);
@@ -946,19 +1334,14 @@ hook_want_file (void *data, const char *path)
         ing->stats.skipped++;
         if (moved) {
             /* a Maildir message moved from new/ to cur/, or flagged */
-            base = g_path_get_basename (canon);
-            if (!ensure_tx (ing, &err) || !(s = stmt_get (ing, S_MOVE_MESSAGE, &err))) {
+            op *o = op_new (OP_MOVE);
+            o->id = id;
+            o->source = g_strdup (canon);
+            o->name = g_path_get_basename (canon);
+            if (!queue_op (ing, o, &err))
                 hook_failed (ing, err);
-            } else {
-                bind_text (s, 1, canon);
-                bind_text (s, 2, base);
-                sqlite3_bind_int64 (s, 3, id);
-                if (!stmt_done (ing, s, &err))
-                    hook_failed (ing, err);
-                else
-                    ing->batch++;
-            }
-            g_free (base);
+            else if (++ing->batch >= ing->batch_size && !queue_commit (ing, &err))
+                hook_failed (ing, err);
         }
     } else {
         sqlite3_reset (s);
@@ -977,7 +1360,7 @@ static gint64
 resume_point (ba_ingest *ing)
 {
     GError *err = NULL;
-    sqlite3_stmt *s = stmt_get (ing, S_GET_SOURCE, &err);
+    sqlite3_stmt *s = RSTMT (ing, R_GET_SOURCE, &err);
     gint64 size, resume, last, head_len;
     char *head_hash, *tail_hash;
     char h[65];
@@ -1005,9 +1388,8 @@ resume_point (ba_ingest *ing)
      * bytes before where we stopped.  Else it was rewritten (a mail client
      * deleted or moved messages) or truncated: read it all again. */
     same = ing->size >= size && resume <= ing->size && head_len <= ing->size && head_hash;
-    if (same) {
+    if (same)
         same = hash_range (ing->fd, 0, head_len, h, 0, NULL) && !strcmp (h, head_hash);
-    }
     if (same && resume > 0) {
         gint64 from = MAX (0, resume - HEAD_BYTES);
         same = tail_hash && hash_range (ing->fd, from, resume - from, h, 0, NULL)
@@ -1017,7 +1399,6 @@ resume_point (ba_ingest *ing)
     g_free (tail_hash);
     if (!same) {
         ing->stats.rewritten++;
-        ing->last_offset = -1;
         return 0;
     }
     ing->last_offset = last;
@@ -1031,13 +1412,32 @@ resume_point (ba_ingest *ing)
     return last > 0 ? last : 0;
 }
 
+/* Is any message of the file being read stored? */
+static gboolean
+source_has_messages (ba_ingest *ing)
+{
+    GError *err = NULL;
+    sqlite3_stmt *s = RSTMT (ing, R_ANY_FROM_SOURCE, &err);
+    gboolean any = TRUE;
+
+    if (!s) {
+        hook_failed (ing, err);
+        return TRUE;
+    }
+    bind_text (s, 1, ing->canon);
+    if (sqlite3_step (s) == SQLITE_ROW)
+        any = sqlite3_column_int (s, 0) != 0;
+    sqlite3_reset (s);
+    return any;
+}
+
 static gint64
 hook_file_opened (void *data, const char *path, int fd, gint64 size, gboolean mbox)
 {
     ba_ingest *ing = data;
     GError *err = NULL;
     struct stat sb;
-    gint64 start = 0;
+    gint64 start;
 
     if (ing->hook_error)
         return 0;
@@ -1056,7 +1456,13 @@ hook_file_opened (void *data, const char *path, int fd, gint64 size, gboolean mb
     }
     ing->name = strcmp (path, "-") ? g_path_get_basename (ing->canon) : NULL;
     ing->fd = fcntl (fd, F_DUPFD_CLOEXEC, 0);
+    if (ing->fd >= 0) {
+        ing->file = g_new0 (shared_file, 1);
+        ing->file->fd = ing->fd;
+        ing->file->refs = 1;
+    }
     ing->size = size;
+    ing->fresh_from = G_MAXINT64;
     ing->mtime = ing->fd >= 0 && fstat (ing->fd, &sb) == 0 ? (gint64) sb.st_mtime : 0;
     ing->mbox = mbox;
     ing->last_offset = -1;
@@ -1073,7 +1479,13 @@ hook_file_opened (void *data, const char *path, int fd, gint64 size, gboolean mb
     if (start == 0) {
         /* new, or read again from the start: record it as such */
         ing->resume_offset = 0;
+        ing->last_offset = -1;
         ing->progress_dirty = TRUE;
+        if (!source_has_messages (ing))
+            ing->fresh_from = 0;
+    } else {
+        /* only grown: nothing past where we stopped is stored */
+        ing->fresh_from = ing->resume_offset;
     }
     return start;
 }
@@ -1089,31 +1501,20 @@ ba_ingest_hooks (ba_ingest *ing, ba_reader_hooks *hooks)
 gboolean
 ba_ingest_note_source (ba_ingest *ing, const char *path, GError **error)
 {
-    sqlite3_stmt *s;
-    char *canon = canonical (path);
-    const char *kind;
+    op *o = op_new (OP_NOTE);
     struct stat sb;
-    gboolean ok;
 
+    o->source = canonical (path);
     if (!strcmp (path, "-")) {
-        kind = "stdin";
+        o->kind_name = g_strdup ("stdin");
     } else if (stat (path, &sb) == 0 && S_ISDIR (sb.st_mode)) {
         char *cur = g_build_filename (path, "cur", NULL);
-        kind = g_file_test (cur, G_FILE_TEST_IS_DIR) ? "maildir" : "directory";
+        o->kind_name = g_strdup (g_file_test (cur, G_FILE_TEST_IS_DIR) ? "maildir" : "directory");
         g_free (cur);
     } else {
-        kind = "file";
+        o->kind_name = g_strdup ("file");
     }
-    ok = ensure_tx (ing, error) && (s = stmt_get (ing, S_NOTE_SOURCE, error));
-    if (ok) {
-        bind_text (s, 1, canon);
-        bind_text (s, 2, kind);
-        bind_text (s, 3, ing->now);
-        bind_text (s, 4, ing->now);
-        ok = stmt_done (ing, s, error);
-    }
-    g_free (canon);
-    return ok;
+    return queue_op (ing, o, error);
 }
 
 /* The lower-case address of the first mailbox of @from, or NULL. */
@@ -1140,133 +1541,13 @@ sender_address (const char *from)
     return addr;
 }
 
-static char *
-captures_json (const ba_recipient *r)
-{
-    GString *out = g_string_new (NULL);
-    sprinter *sp = sprinter_json_new_string (out);
-    sp->begin_map (sp);
-    for (guint i = 0; r->captures && i < r->captures->len; i++) {
-        const ba_capture *c = g_ptr_array_index (r->captures, i);
-        sp->map_key (sp, c->name);
-        sp->string (sp, c->value);
-    }
-    sp->end (sp);
-    sp->free (sp);
-    return g_string_free (out, FALSE);
-}
-
-static void
-bind_verdict (sqlite3_stmt *s, int first, const ba_recipient *r, const char *ruleset)
-{
-    char *caps = captures_json (r);
-    bind_text (s, first, r->reason);
-    sqlite3_bind_int (s, first + 1, r->hard ? 1 : 0);
-    bind_text (s, first + 2, r->rule);
-    sqlite3_bind_text (s, first + 3, caps, -1, g_free);
-    bind_text (s, first + 4, r->dnsbl);
-    bind_text (s, first + 5, r->listed);
-    bind_text (s, first + 6, r->fault);
-    bind_text (s, first + 7, r->advice);
-    bind_text (s, first + 8, ruleset);
-}
-
-static gboolean
-store_report (ba_ingest *ing, const ba_report *rep, const char *identity, const char *source,
-              const char *name, const char *hash, gint64 offset, gint64 size, GError **error)
-{
-    sqlite3_stmt *s = stmt_get (ing, S_INSERT_MESSAGE, error);
-    gint64 bounce_time = 0, id;
-    gboolean has_bounce_time;
-    char *sender;
-
-    if (!s)
-        return FALSE;
-    has_bounce_time = iso_to_unix (rep->date, &bounce_time);
-    sender = sender_address (rep->original.from);
-    bind_text (s, 1, identity);
-    bind_text (s, 2, source);
-    bind_int_or_null (s, 3, offset >= 0, offset);
-    bind_text (s, 4, name);
-    bind_int_or_null (s, 5, size >= 0, size);
-    bind_text (s, 6, hash);
-    bind_text (s, 7, ba_kind_name (rep->kind));
-    bind_text (s, 8, rep->format);
-    bind_text (s, 9, rep->date);
-    bind_int_or_null (s, 10, has_bounce_time, bounce_time);
-    bind_text (s, 11, rep->from);
-    bind_text (s, 12, rep->subject);
-    bind_text (s, 13, rep->reporting_mta);
-    bind_text (s, 14, rep->original.message_id);
-    bind_text (s, 15, rep->original.from);
-    bind_text (s, 16, sender);
-    bind_text (s, 17, rep->original.to);
-    bind_text (s, 18, rep->original.subject);
-    bind_text (s, 19, rep->original.date);
-    bind_text (s, 20, ing->now);
-    g_free (sender);
-    if (!stmt_done (ing, s, error))
-        return FALSE;
-    if (sqlite3_changes (ing->st->db) == 0) {
-        /* another ingest stored it meanwhile */
-        ing->stats.skipped++;
-        return TRUE;
-    }
-    id = sqlite3_last_insert_rowid (ing->st->db);
-    ing->stats.stored++;
-    if (rep->kind != BA_KIND_OTHER)
-        ing->stats.bounces++;
-
-    for (guint i = 0; i < rep->recipients->len; i++) {
-        const ba_recipient *r = g_ptr_array_index (rep->recipients, i);
-        char *domain = r->recipient ? ba_address_domain (r->recipient) : NULL;
-        char *odomain = r->original_recipient ? ba_address_domain (r->original_recipient) : NULL;
-        gint64 t = 0;
-        gboolean has_t = iso_to_unix (r->last_attempt, &t);
-
-        if (!has_t) {
-            has_t = has_bounce_time;
-            t = bounce_time;
-        }
-        if (!(s = stmt_get (ing, S_INSERT_RECIPIENT, error))) {
-            g_free (domain);
-            g_free (odomain);
-            return FALSE;
-        }
-        sqlite3_bind_int64 (s, 1, id);
-        sqlite3_bind_int (s, 2, (int) i);
-        bind_text (s, 3, r->recipient ? r->recipient : "");
-        bind_text (s, 4, domain);
-        bind_text (s, 5, r->original_recipient);
-        bind_text (s, 6, odomain);
-        bind_text (s, 7, r->action);
-        bind_text (s, 8, r->status);
-        bind_text (s, 9, r->reported_status);
-        bind_int_or_null (s, 10, r->smtp_code != 0, r->smtp_code);
-        bind_text (s, 11, r->remote_mta);
-        bind_text (s, 12, r->diagnostic);
-        bind_text (s, 13, r->last_attempt);
-        bind_int_or_null (s, 14, has_t, t);
-        bind_text (s, 15, r->feedback_type);
-        bind_verdict (s, 16, r, ba_ruleset_id (ing->set));
-        g_free (domain);
-        g_free (odomain);
-        if (!stmt_done (ing, s, error))
-            return FALSE;
-        if (!ing->fts_from)
-            ing->fts_from = sqlite3_last_insert_rowid (ing->st->db);
-        ing->stats.recipients++;
-    }
-    return TRUE;
-}
-
-/* Delete the messages stored at @offset of this mbox that are a prefix of
- * the message there now (@hash_of_prefix for each stored size): they
- * were read while being written. */
+/* Queue the deletion of the messages stored at @offset of this mbox that
+ * are a prefix of the message there now: they were read while being
+ * written. */
 static gboolean
 drop_partial_copies (ba_ingest *ing, gint64 offset, gint64 size, GError **error)
 {
-    sqlite3_stmt *s = stmt_get (ing, S_AT_OFFSET, error);
+    sqlite3_stmt *s = RSTMT (ing, R_AT_OFFSET, error);
     GArray *drop = g_array_new (FALSE, FALSE, sizeof (gint64));
     gboolean ok = TRUE;
 
@@ -1287,22 +1568,10 @@ drop_partial_copies (ba_ingest *ing, gint64 offset, gint64 size, GError **error)
             g_array_append_val (drop, id);
     }
     sqlite3_reset (s);
-    /* the delete trigger takes rows out of the index: they must be in it */
-    if (drop->len && !flush_fts (ing, error))
-        ok = FALSE;
     for (guint i = 0; ok && i < drop->len; i++) {
-        gint64 id = g_array_index (drop, gint64, i);
-        ok = (s = stmt_get (ing, S_DELETE_RECIPIENTS, error)) != NULL;
-        if (ok) {
-            sqlite3_bind_int64 (s, 1, id);
-            ok = stmt_done (ing, s, error);
-        }
-        if (ok && (s = stmt_get (ing, S_DELETE_MESSAGE, error))) {
-            sqlite3_bind_int64 (s, 1, id);
-            ok = stmt_done (ing, s, error);
-        } else {
-            ok = FALSE;
-        }
+        op *o = op_new (OP_DELETE);
+        o->id = g_array_index (drop, gint64, i);
+        ok = queue_op (ing, o, error);
         if (ok)
             ing->stats.replaced++;
     }
@@ -1327,13 +1596,15 @@ ba_ingest_message (ba_ingest *ing, const ba_input *in, GError **error)
 {
     gboolean mbox = in->offset >= 0;
     gboolean same = ing->path && in->source && !strcmp (ing->path, in->source);
-    gboolean from_file = same && ing->fd >= 0;
+    gboolean from_file = same && ing->fd >= 0 && in->size > 0;
     gboolean stdin_input = !same || !strcmp (ing->canon, "-");
+    /* A file that passed want_file, and the part of an mbox past what
+     * is stored, hold only new messages: the writer hashes them. */
+    gboolean fresh = from_file && !stdin_input && (!mbox || in->offset >= ing->fresh_from);
     char hash[65];
-    char *identity;
+    char *identity = NULL;
     sqlite3_stmt *s;
-    ba_report *rep;
-    gboolean ok;
+    op *o;
 
     if (ing->hook_error) {
         g_propagate_error (error, ing->hook_error);
@@ -1342,60 +1613,73 @@ ba_ingest_message (ba_ingest *ing, const ba_input *in, GError **error)
     }
     ing->stats.messages++;
 
-    if (mbox && from_file && in->size > 0 && still_being_written (ing, in)) {
+    if (mbox && from_file && still_being_written (ing, in)) {
         ing->stats.deferred++;
         return TRUE;
     }
-    if (from_file && in->size > 0) {
-        if (!hash_range (ing->fd, mbox ? in->offset : 0, in->size, hash, 0, NULL))
-            from_file = FALSE;
-    }
-    if (!from_file || in->size <= 0) {
-        /* not seekable: hash GMime's rendering of the message instead */
-        char *text = g_mime_object_to_string (GMIME_OBJECT (in->message), NULL);
-        hash_string (text, strlen (text), hash);
-        g_free (text);
-    }
-
-    if (stdin_input)
-        identity = g_strconcat ("stdin:", hash, NULL);
-    else if (mbox)
-        identity = g_strconcat ("mbox:", ing->canon, ":", hash, NULL);
-    else
-        identity = g_strdup (ing->identity);
-
-    if (!ensure_tx (ing, error) || !(s = stmt_get (ing, S_FIND_IDENTITY, error))) {
-        g_free (identity);
-        return FALSE;
-    }
-    bind_text (s, 1, identity);
-    if (sqlite3_step (s) == SQLITE_ROW) {
-        gint64 id = sqlite3_column_int64 (s, 0);
-        gboolean moved = mbox && (sqlite3_column_type (s, 2) == SQLITE_NULL
-                                  || sqlite3_column_int64 (s, 2) != in->offset);
-        sqlite3_reset (s);
-        ing->stats.skipped++;
-        ok = TRUE;
-        if (moved && (ok = (s = stmt_get (ing, S_SET_OFFSET, error)) != NULL)) {
-            /* the mbox was rewritten: the message is now elsewhere in it */
-            sqlite3_bind_int64 (s, 1, in->offset);
-            sqlite3_bind_int64 (s, 2, id);
-            ok = stmt_done (ing, s, error);
+    if (!fresh) {
+        if (!from_file || !hash_range (ing->fd, mbox ? in->offset : 0, in->size, hash, 0, NULL)) {
+            /* not seekable: hash GMime's rendering of the message instead */
+            char *text = g_mime_object_to_string (GMIME_OBJECT (in->message), NULL);
+            hash_string (text, strlen (text), hash);
+            g_free (text);
         }
-    } else {
-        sqlite3_reset (s);
-        ok = !(mbox && from_file && !stdin_input) || drop_partial_copies (ing, in->offset, in->size, error);
-        if (ok) {
-            rep = ba_analyze_message (ing->ctx, in->message, in->source, in->offset);
-            ok = store_report (ing, rep, identity, stdin_input ? "-" : ing->canon,
-                               mbox || stdin_input ? NULL : ing->name, hash, in->offset,
-                               in->size > 0 ? in->size : -1, error);
-            ba_report_free (rep);
+        if (stdin_input)
+            identity = g_strconcat ("stdin:", hash, NULL);
+        else if (mbox)
+            identity = g_strconcat ("mbox:", ing->canon, ":", hash, NULL);
+        else
+            identity = g_strdup (ing->identity);
+
+        if (!(s = RSTMT (ing, R_FIND_IDENTITY, error))) {
+            g_free (identity);
+            return FALSE;
+        }
+        bind_text (s, 1, identity);
+        if (sqlite3_step (s) == SQLITE_ROW) {
+            gint64 id = sqlite3_column_int64 (s, 0);
+            gboolean moved = mbox && (sqlite3_column_type (s, 2) == SQLITE_NULL
+                                      || sqlite3_column_int64 (s, 2) != in->offset);
+            sqlite3_reset (s);
+            g_free (identity);
+            identity = NULL;
+            ing->stats.skipped++;
+            if (moved) {
+                /* the mbox was rewritten: the message is now elsewhere in it */
+                o = op_new (OP_SET_OFFSET);
+                o->id = id;
+                o->offset = in->offset;
+                if (!queue_op (ing, o, error))
+                    return FALSE;
+            }
+        } else {
+            sqlite3_reset (s);
+            if (mbox && from_file && !stdin_input
+                && !drop_partial_copies (ing, in->offset, in->size, error)) {
+                g_free (identity);
+                return FALSE;
+            }
         }
     }
-    g_free (identity);
-    if (!ok)
-        return FALSE;
+
+    if (fresh || identity) {
+        o = op_new (OP_INSERT);
+        o->rep = ba_analyze_message (ing->ctx, in->message, in->source, in->offset);
+        o->source = g_strdup (stdin_input ? "-" : ing->canon);
+        o->name = mbox || stdin_input ? NULL : g_strdup (ing->name);
+        o->offset = in->offset;
+        o->size = in->size > 0 ? in->size : -1;
+        o->sender = sender_address (o->rep->original.from);
+        if (fresh) {
+            o->file = file_ref (ing->file);
+            o->identity = mbox ? NULL : g_strdup (ing->identity);
+        } else {
+            o->identity = identity;
+            o->hash = g_strdup (hash);
+        }
+        if (!queue_op (ing, o, error))
+            return FALSE;
+    }
 
     if (mbox && from_file && !stdin_input) {
         ing->resume_offset = in->offset + in->size;
@@ -1403,7 +1687,7 @@ ba_ingest_message (ba_ingest *ing, const ba_input *in, GError **error)
         ing->progress_dirty = TRUE;
     }
     if (++ing->batch >= ing->batch_size)
-        return commit (ing, error);
+        return queue_commit (ing, error);
     return TRUE;
 }
 
@@ -1415,7 +1699,15 @@ ba_ingest_finish (ba_ingest *ing, GError **error)
         ing->hook_error = NULL;
         return FALSE;
     }
-    return commit (ing, error);
+    if (!queue_commit (ing, error))
+        return FALSE;
+    stop_writer (ing, FALSE);
+    if (ing->werror) {
+        g_propagate_error (error, ing->werror);
+        ing->werror = NULL;
+        return FALSE;
+    }
+    return TRUE;
 }
 
 /* ---- queries ------------------------------------------------------------ */

@@ -58,29 +58,35 @@ ba_json_unescape (const char *s)
     return g_string_free (out, FALSE);
 }
 
+/* @lower, when given, is @text in lower case: a pattern whose required
+ * literal it lacks cannot match, and PCRE2 is not run (dozens of formats
+ * are tried on every message). */
 static gboolean
-any_matches (ba_context *ctx, GPtrArray *patterns, const char *text)
+any_matches (ba_context *ctx, GPtrArray *patterns, const char *text, const char *lower)
 {
     gsize len;
     if (!text)
         return FALSE;
     len = strlen (text);
-    for (guint i = 0; i < patterns->len; i++)
-        if (ba_match (ctx, g_ptr_array_index (patterns, i), text, len, 0))
+    for (guint i = 0; i < patterns->len; i++) {
+        const ba_pattern *p = g_ptr_array_index (patterns, i);
+        if (lower && p->literal && !strstr (lower, p->literal))
+            continue;
+        if (ba_match (ctx, p, text, len, 0))
             return TRUE;
+    }
     return FALSE;
 }
 
 gboolean
-ba_format_detect (ba_context *ctx, const ba_format *fmt, const char *notice,
-                  const char *headers, const char *subject, const char *from)
+ba_format_detect (ba_context *ctx, const ba_format *fmt, const ba_detect_input *in)
 {
-    if (any_matches (ctx, fmt->unless_from, from))
+    if (any_matches (ctx, fmt->unless_from, in->from, NULL))
         return FALSE;
-    return any_matches (ctx, fmt->detect, notice)
-        || any_matches (ctx, fmt->detect_header, headers)
-        || any_matches (ctx, fmt->detect_subject, subject)
-        || any_matches (ctx, fmt->detect_from, from);
+    return any_matches (ctx, fmt->detect, in->notice, in->notice_lower)
+        || any_matches (ctx, fmt->detect_header, in->headers, in->headers_lower)
+        || any_matches (ctx, fmt->detect_subject, in->subject, NULL)
+        || any_matches (ctx, fmt->detect_from, in->from, NULL);
 }
 
 /* "<User@Example.COM>:" -> "User@Example.COM" */
@@ -105,17 +111,6 @@ clean_address (const char *raw)
         return NULL;
     }
     return out;
-}
-
-static ba_text_recipient *
-find_recipient (GPtrArray *list, const char *address)
-{
-    for (guint i = 0; i < list->len; i++) {
-        ba_text_recipient *r = g_ptr_array_index (list, i);
-        if (!g_ascii_strcasecmp (r->recipient, address))
-            return r;
-    }
-    return NULL;
 }
 
 static void
@@ -178,7 +173,7 @@ take_group (ba_context *ctx, const ba_format *fmt, const ba_pattern *p, const ch
  * Returns the last recipient named, or NULL. */
 static ba_text_recipient *
 match_recipients (ba_context *ctx, const ba_format *fmt, GPtrArray *patterns,
-                  const char *text, gsize len, GPtrArray *out, guint max)
+                  const char *text, gsize len, GPtrArray *out, GHashTable *index, guint max)
 {
     ba_text_recipient *last = NULL;
 
@@ -192,14 +187,19 @@ match_recipients (ba_context *ctx, const ba_format *fmt, GPtrArray *patterns,
             char *addr = raw ? clean_address (raw) : NULL;
             ba_match_span (ctx, &s, &e);
             if (addr) {
-                ba_text_recipient *r = find_recipient (out, addr);
+                /* the index (lower-case address) keeps a long list linear */
+                char *key = g_ascii_strdown (addr, -1);
+                ba_text_recipient *r = g_hash_table_lookup (index, key);
                 if (!r && out->len < max) {
                     r = g_new0 (ba_text_recipient, 1);
                     r->recipient = g_strdup (addr);
                     r->diagnostic = g_string_new (NULL);
                     r->at = -1;
                     g_ptr_array_add (out, r);
+                    g_hash_table_insert (index, key, r);
+                    key = NULL;
                 }
+                g_free (key);
                 if (r) {
                     char *diag = group (ctx, fmt, p, text, "diagnostic");
                     if (diag)
@@ -230,6 +230,7 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
     GPtrArray *details = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_text_recipient_free);
     gsize len = strlen (notice), start = 0, end = len, s, e, before_original = len;
     ba_text_recipient *cur = NULL;
+    GHashTable *index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
     *original_at = -1;
     if (fmt->original && ba_match (ctx, fmt->original, notice, len, 0)) {
@@ -263,7 +264,7 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
                 blank = FALSE;
 
         if (!blank)
-            opened = match_recipients (ctx, fmt, fmt->recipient, ltext, llen, out, max);
+            opened = match_recipients (ctx, fmt, fmt->recipient, ltext, llen, out, index, max);
         if (opened) {
             cur = opened;
             if (cur->at < 0)
@@ -287,19 +288,23 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
     /* recipients named only in a header (X-Failed-Recipients, ...), when
      * the notice names none */
     if (headers && fmt->recipient_header->len && out->len == 0)
-        match_recipients (ctx, fmt, fmt->recipient_header, headers, strlen (headers), out, max);
+        match_recipients (ctx, fmt, fmt->recipient_header, headers, strlen (headers), out, index, max);
 
     /* error text given once for all (before the recipient list, or for
      * recipients named in a header): for those without text of their own */
     if (fmt->diagnostic && out->len
         && ba_match (ctx, fmt->diagnostic, notice, *original_at >= 0 ? before_original : len, 0)) {
         char *diag = group (ctx, fmt, fmt->diagnostic, notice, "diagnostic");
+        char *ftype = group (ctx, fmt, fmt->diagnostic, notice, "feedback_type");
         for (guint i = 0; diag && i < out->len; i++) {
             ba_text_recipient *r = g_ptr_array_index (out, i);
             if (r->diagnostic->len == 0)
                 append_text (r->diagnostic, diag, strlen (diag));
+            if (ftype && *ftype && !r->feedback_type)
+                r->feedback_type = g_strdup (ftype);
         }
         g_free (diag);
+        g_free (ftype);
     }
 
     /* detail lines, anywhere before the original */
@@ -374,6 +379,7 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
         }
     }
     g_ptr_array_unref (details);
+    g_hash_table_unref (index);
 
     for (guint i = 0; fmt->feedback_type && i < out->len; i++) {
         ba_text_recipient *r = g_ptr_array_index (out, i);

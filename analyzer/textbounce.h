@@ -18,10 +18,17 @@ typedef struct {
 
 void ba_text_recipient_free (ba_text_recipient *r);
 
-/* Does @fmt describe this message?  @notice is the notice text, @headers
- * the bounce's header block ("Name: value" lines). */
-gboolean ba_format_detect (ba_context *ctx, const ba_format *fmt, const char *notice,
-                           const char *headers, const char *subject, const char *from);
+/* What format detection looks at: the notice text, the bounce's header
+ * block ("Name: value" lines), each also in lower case (for the literal
+ * prefilter; may be NULL), the Subject and From. */
+typedef struct {
+    const char *notice, *notice_lower;
+    const char *headers, *headers_lower;
+    const char *subject, *from;
+} ba_detect_input;
+
+/* Does @fmt describe this message? */
+gboolean ba_format_detect (ba_context *ctx, const ba_format *fmt, const ba_detect_input *in);
 
 /* The recipients @fmt finds in @notice (of ba_text_recipient*), at most
  * @max; @headers is the header block, for recipient-header.  *@original_at

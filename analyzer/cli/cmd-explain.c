@@ -25,8 +25,8 @@ explain_report (FILE *out, ba_context *ctx, ba_report *rep)
         fprintf (out, "  explain %s:\n", who);
         g_free (who);
         print_safe (out, "    text tried:  ", r->diagnostic ? r->diagnostic : "(no diagnostic text)");
-        fprintf (out, "    codes:       status %s, reply code %d\n",
-                 r->status ? r->status : "none", r->smtp_code);
+        fprintf (out, "    codes:       status %s, reply code %d, command %s\n",
+                 r->status ? r->status : "none", r->smtp_code, r->command ? r->command : "unknown");
         if (trace->len == 0)
             fprintf (out, "    no rule matched%s\n",
                      strcmp (r->reason, "undefined") ? "; the reason is fixed by the message kind"

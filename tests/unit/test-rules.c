@@ -215,6 +215,13 @@ test_literal (void)
     l = ba_pattern_required_literal ("relay\\.ordb\\.org");
     g_assert_cmpstr (l, ==, "relay.ordb.org");
     g_free (l);
+    /* quantifier digits are not text; a char before {0,n} is optional */
+    l = ba_pattern_required_literal ("account [a-z]{0,60} disabled");
+    g_assert_cmpstr (l, ==, " disabled");
+    g_free (l);
+    l = ba_pattern_required_literal ("x{2}yzw");
+    g_assert_cmpstr (l, ==, "yzw");
+    g_free (l);
     /* an optional last char is not required */
     l = ba_pattern_required_literal ("mailboxes?");
     g_assert_cmpstr (l, ==, "mailboxe");
