@@ -159,7 +159,7 @@ ba_classify (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date, GPtrA
     if (rcpt->smtp_code)
         g_snprintf (code, sizeof code, "%d", rcpt->smtp_code);
     /* a bare text (classify, reclassify) names its command in its words */
-    ba_command_settle (ctx, rcpt, NULL, NULL, 0, FALSE, NULL);
+    ba_command_settle (ctx, rcpt, NULL, NULL, FALSE, NULL);
 
     rcpt->reason = fixed_reason (rcpt);
     if (!rcpt->reason) {

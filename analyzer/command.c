@@ -136,48 +136,40 @@ in_text (ba_context *ctx, const char *text)
     return found;
 }
 
-/* How well a transcript exchange fits the recipient: 2 when it names the
- * address, 1 when the server's words there are the recipient's error
- * text, else 0. */
-static int
-fit (const char *span, const ba_recipient *rcpt)
-{
-    char *flat = ba_collapse_ws (span), *lower = g_ascii_strdown (flat, -1);
-    int score = 0;
+/* What a notice says about commands, read once per message: the
+ * exchanges of its session transcript, and the command its words name. */
+typedef struct {
+    const char *command;
+    char *span;                 /* the exchange, whitespace collapsed, lower case */
+} exchange;
 
-    if (rcpt->recipient && *rcpt->recipient) {
-        char *addr = g_ascii_strdown (rcpt->recipient, -1);
-        if (strstr (lower, addr))
-            score = 2;
-        g_free (addr);
-    }
-    if (!score && rcpt->diagnostic && strlen (rcpt->diagnostic) >= 8) {
-        char *head = g_ascii_strdown (rcpt->diagnostic, MIN (strlen (rcpt->diagnostic), 32));
-        if (strstr (lower, head))
-            score = 1;
-        g_free (head);
-    }
-    g_free (lower);
-    g_free (flat);
-    return score;
+struct ba_command_scan {
+    GPtrArray *exchanges;       /* of exchange*, at most MAX_EXCHANGES */
+    const char *named;          /* by the notice's words as a whole, or NULL */
+};
+
+#define MAX_EXCHANGES 256
+
+static void
+exchange_free (exchange *x)
+{
+    g_free (x->span);
+    g_free (x);
 }
 
-/* The command of the transcript exchange that fits the recipient best;
- * when none names it, the command every exchange agrees on, else NULL. */
-static const char *
-in_transcript (ba_context *ctx, const ba_recipient *rcpt, const char *notice)
+ba_command_scan *
+ba_command_scan_new (ba_context *ctx, const char *notice, gsize len, gboolean whole)
 {
+    ba_command_scan *scan = g_new0 (ba_command_scan, 1);
     const GPtrArray *rules = ctx->set->commands;
-    gsize len;
-    char *lower;
-    const char *best = NULL, *any = NULL;
-    int best_score = -1;
-    gboolean agree = TRUE;
+    char *text, *lower, *flat;
 
-    if (!notice || !*notice)
-        return NULL;
-    len = strlen (notice);
-    lower = g_ascii_strdown (notice, len);
+    scan->exchanges = g_ptr_array_new_with_free_func ((GDestroyNotify) exchange_free);
+    if (!notice || !*notice || !rules || rules->len == 0)
+        return scan;
+    text = g_strndup (notice, len);
+    len = strlen (text);
+    lower = g_ascii_strdown (text, len);
     for (guint i = 0; i < rules->len; i++) {
         const ba_command_rule *c = g_ptr_array_index (rules, i);
         for (guint j = 0; j < c->transcript->len; j++) {
@@ -186,27 +178,85 @@ in_transcript (ba_context *ctx, const ba_recipient *rcpt, const char *notice)
             if (p->literal && !strstr (lower, p->literal))
                 continue;
             for (int n = 0; n < MAX_TRANSCRIPT_MATCHES && start < len
-                            && ba_match (ctx, p, notice, len, start); n++) {
+                            && scan->exchanges->len < MAX_EXCHANGES
+                            && ba_match (ctx, p, text, len, start); n++) {
                 gsize s, e;
-                char *span;
-                int score;
+                exchange *x = g_new0 (exchange, 1);
+                char *raw;
 
                 ba_match_span (ctx, &s, &e);
-                span = g_strndup (notice + s, e - s);
-                score = fit (span, rcpt);
-                g_free (span);
-                if (score > best_score) {
-                    best_score = score;
-                    best = c->command;
-                }
-                if (any && any != c->command)
-                    agree = FALSE;
-                any = c->command;
+                raw = g_strndup (text + s, e - s);
+                flat = ba_collapse_ws (raw);
+                x->command = c->command;
+                x->span = g_ascii_strdown (flat, -1);
+                g_ptr_array_add (scan->exchanges, x);
+                g_free (flat);
+                g_free (raw);
                 start = e > s ? e : s + 1;
             }
         }
     }
+    if (whole) {
+        flat = ba_collapse_ws (text);
+        scan->named = in_text (ctx, flat);
+        g_free (flat);
+    }
     g_free (lower);
+    g_free (text);
+    return scan;
+}
+
+void
+ba_command_scan_free (ba_command_scan *scan)
+{
+    if (!scan)
+        return;
+    g_ptr_array_unref (scan->exchanges);
+    g_free (scan);
+}
+
+/* How well a transcript exchange fits the recipient: 2 when it names the
+ * address, 1 when the server's words there are the recipient's error
+ * text, else 0.  @addr and @head are lower case, may be NULL. */
+static int
+fit (const exchange *x, const char *addr, const char *head)
+{
+    if (addr && strstr (x->span, addr))
+        return 2;
+    if (head && strstr (x->span, head))
+        return 1;
+    return 0;
+}
+
+/* The command of the transcript exchange that fits the recipient best;
+ * when none names it, the command every exchange agrees on, else NULL. */
+static const char *
+in_transcript (const ba_command_scan *scan, const ba_recipient *rcpt)
+{
+    const char *best = NULL, *any = NULL;
+    int best_score = -1;
+    gboolean agree = TRUE;
+    char *addr = NULL, *head = NULL;
+
+    if (scan->exchanges->len == 0)
+        return NULL;
+    if (rcpt->recipient && *rcpt->recipient)
+        addr = g_ascii_strdown (rcpt->recipient, -1);
+    if (rcpt->diagnostic && strlen (rcpt->diagnostic) >= 8)
+        head = g_ascii_strdown (rcpt->diagnostic, MIN (strlen (rcpt->diagnostic), 32));
+    for (guint i = 0; i < scan->exchanges->len; i++) {
+        const exchange *x = g_ptr_array_index (scan->exchanges, i);
+        int score = fit (x, addr, head);
+        if (score > best_score) {
+            best_score = score;
+            best = x->command;
+        }
+        if (any && any != x->command)
+            agree = FALSE;
+        any = x->command;
+    }
+    g_free (addr);
+    g_free (head);
     if (best_score > 0)
         return best;
     return agree ? any : NULL;
@@ -214,29 +264,20 @@ in_transcript (ba_context *ctx, const ba_recipient *rcpt, const char *notice)
 
 void
 ba_command_settle (ba_context *ctx, ba_recipient *rcpt, const char *notice_text,
-                   const char *notice, gsize notice_len, gboolean alone,
-                   const char *fallback)
+                   const ba_command_scan *scan, gboolean alone, const char *fallback)
 {
-    char *head = NULL;
-
     if (rcpt->command || !ctx->set->commands)
         return;
     rcpt->command = in_text (ctx, rcpt->diagnostic);
     if (!rcpt->command)
         rcpt->command = in_text (ctx, notice_text);
-    if (!rcpt->command && notice && *notice) {
-        /* the notice before the returned message: its words are the MTA's */
-        head = g_strndup (notice, notice_len);
-        rcpt->command = in_transcript (ctx, rcpt, head);
-        if (!rcpt->command && alone) {
-            /* an error text the format cut short ("said: 550 5.2.1" with
-             * "... (in reply to RCPT TO command)" on an unindented line) */
-            char *flat = ba_collapse_ws (head);
-            rcpt->command = in_text (ctx, flat);
-            g_free (flat);
-        }
-        g_free (head);
-    }
+    if (!rcpt->command && scan)
+        rcpt->command = in_transcript (scan, rcpt);
+    /* the notice's words as a whole, when they are about this recipient
+     * only: an error text the format cut short ("said: 550 5.2.1" with
+     * "... (in reply to RCPT TO command)" on an unindented line) */
+    if (!rcpt->command && scan && alone)
+        rcpt->command = scan->named;
     if (!rcpt->command)
         rcpt->command = fallback;
 }

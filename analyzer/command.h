@@ -29,14 +29,21 @@ const char *ba_intern_command (const char *word);
  * problems go to @report as file:line. */
 void ba_commands_load (ba_ruleset *set, const ba_ini *ini, ba_ini_report report, void *data);
 
+/* What a notice says about commands (its transcript's exchanges; with
+ * @whole, also the command its words as a whole name), read once per
+ * message from the first @len bytes of @notice (may be NULL). */
+typedef struct ba_command_scan ba_command_scan;
+ba_command_scan *ba_command_scan_new (ba_context *ctx, const char *notice, gsize len,
+                                      gboolean whole);
+void ba_command_scan_free (ba_command_scan *scan);
+
 /* Settle @rcpt->command when it is still unknown: from its error text,
  * then from @notice_text (the notice's words about this recipient, may be
- * NULL), then from the first @notice_len bytes of @notice (may be NULL):
- * a session transcript, or, when @alone (the notice is about this one
- * recipient), any of its words; then @fallback (the format's default, may
- * be NULL). */
+ * NULL), then from the transcript exchange of @scan (may be NULL) that
+ * fits it, then, when @alone (the notice is about this recipient only),
+ * from the notice's words as a whole; last @fallback (the format's
+ * default, may be NULL). */
 void ba_command_settle (ba_context *ctx, ba_recipient *rcpt, const char *notice_text,
-                        const char *notice, gsize notice_len, gboolean alone,
-                        const char *fallback);
+                        const ba_command_scan *scan, gboolean alone, const char *fallback);
 
 #endif

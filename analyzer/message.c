@@ -1,6 +1,7 @@
 /* message.c - one parsed message in, one ba_report out: decide what the
  * message is, collect its per-recipient facts (from the DSN part, or from
  * the notice text through a format description) and classify each. */
+#define _GNU_SOURCE            /* memmem */
 #include "classify.h"
 #include "dsn.h"
 #include "textbounce.h"
@@ -121,7 +122,15 @@ part_text (GMimeObject *obj, gsize max)
     g_mime_stream_write_to_stream (sub, filtered);
     g_mime_stream_flush (filtered);
     bytes = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (mem));
-    text = bytes->len ? g_utf8_make_valid ((const char *) bytes->data, bytes->len) : g_strdup ("");
+    text = NULL;
+    /* Japanese servers write ISO-2022-JP into parts that declare no
+     * charset (a Diagnostic-Code of Lotus Domino): its escapes tell */
+    if ((!charset || !g_ascii_strcasecmp (charset, "us-ascii")) && bytes->len
+        && (memmem (bytes->data, bytes->len, "\033$B", 3) || memmem (bytes->data, bytes->len, "\033$@", 3)))
+        text = g_convert_with_fallback ((const char *) bytes->data, bytes->len, "UTF-8", "ISO-2022-JP",
+                                        "?", NULL, NULL, NULL);
+    if (!text)
+        text = bytes->len ? g_utf8_make_valid ((const char *) bytes->data, bytes->len) : g_strdup ("");
     g_object_unref (filtered);
     g_object_unref (mem);
     g_object_unref (sub);
@@ -722,6 +731,16 @@ from_dsn (ba_report *rep, ba_dsn *dsn, GPtrArray *text_found, GMimeMessage *msg)
             r->remote_mta = g_strdup (t->remote_mta);
         if (!r->reported_status && t && t->status)
             r->reported_status = g_strdup (t->status);
+        /* no words at all: the comment of "Status: 4.0.0 (host name lookup
+         * failure)" is the reporting MTA's */
+        if (!r->diagnostic && r->reported_status) {
+            const char *open = strchr (r->reported_status, '('), *close;
+            if (open && (close = strrchr (open, ')')) && close > open + 1) {
+                char *comment = g_strndup (open + 1, close - open - 1);
+                set_diagnostic (r, comment);
+                g_free (comment);
+            }
+        }
         g_ptr_array_add (rep->recipients, r);
     }
     if (hdr)
@@ -856,6 +875,19 @@ diagnose_from_notice (GPtrArray *found, const char *notice)
 static ba_report *analyze (ba_context *ctx, GMimeMessage *msg, const char *source,
                            gint64 offset, int depth);
 
+/* A lower-case copy for the literal prefilter (a plain loop: this runs
+ * over every notice). */
+static char *
+ascii_lower (const char *s)
+{
+    gsize n = strlen (s);
+    char *out = g_malloc (n + 1);
+    for (gsize i = 0; i < n; i++)
+        out[i] = (s[i] >= 'A' && s[i] <= 'Z') ? s[i] + 32 : s[i];
+    out[n] = '\0';
+    return out;
+}
+
 /* A bounce forwarded to us (a postmaster passing it on, a helpdesk
  * ticket): the returned message is itself the bounce.  Adopt what the
  * inner analysis found, keeping our own source and offset. */
@@ -964,8 +996,8 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     from_addr = rep->from ? g_strdup (rep->from) : g_strdup ("");
 
     /* which format describes the notice, if any */
-    notice_lower = g_ascii_strdown (notice, -1);
-    headers_lower = g_ascii_strdown (headers_text, -1);
+    notice_lower = ascii_lower (notice);
+    headers_lower = ascii_lower (headers_text);
     din.notice = notice;
     din.notice_lower = notice_lower;
     din.headers = headers_text;
@@ -1084,14 +1116,19 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     if (rep->kind == BA_KIND_AUTOREPLY)
         fill_original (&rep->original, pf.original);
 
-    /* the SMTP command refused, while the notice's words are at hand */
-    for (guint i = 0; i < rep->recipients->len; i++) {
-        ba_recipient *r = g_ptr_array_index (rep->recipients, i);
-        ba_text_recipient *t = find_text (text_found, r->recipient);
+    /* the SMTP command refused, while the notice's words are at hand
+     * (the notice before the returned message: the MTA's words) */
+    if (rep->recipients->len) {
         gsize nlen = original_at >= 0 ? MIN ((gsize) original_at, strlen (notice)) : strlen (notice);
-        ba_command_settle (ctx, r, t ? t->diagnostic->str : NULL, notice, nlen,
-                           rep->recipients->len == 1,
-                           fmt && rep->kind != BA_KIND_AUTOREPLY ? fmt->command : NULL);
+        ba_command_scan *scan = ba_command_scan_new (ctx, notice, nlen, rep->recipients->len == 1);
+        for (guint i = 0; i < rep->recipients->len; i++) {
+            ba_recipient *r = g_ptr_array_index (rep->recipients, i);
+            ba_text_recipient *t = find_text (text_found, r->recipient);
+            ba_command_settle (ctx, r, t ? t->diagnostic->str : NULL, scan,
+                               rep->recipients->len == 1,
+                               fmt && rep->kind != BA_KIND_AUTOREPLY ? fmt->command : NULL);
+        }
+        ba_command_scan_free (scan);
     }
 
     if (text_found)

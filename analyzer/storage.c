@@ -5,12 +5,14 @@
  *   maildir:DIR/NAME     a Maildir message, by folder and unique name (the
  *                        file name up to ':'), so that a message moved from
  *                        new/ to cur/ or flagged is still the same message
- *   mbox:PATH:SHA256     an mbox message, by mailbox and content, so that a
- *                        rewritten mbox is read again without duplicates
+ *   mbox:SHA256          an mbox message, by content (its From_ line too), so
+ *                        that a rewritten mbox, or a copy of one, is read
+ *                        again without duplicates
  *   stdin:SHA256         standard input, by content
  * content_hash is the SHA-256 of the message's bytes as stored in the
  * file: for an mbox from its From_ line up to the next one. */
 #include "storage.h"
+#include "command.h"
 #include "context.h"
 #include "sprinter.h"
 #include "util.h"
@@ -39,145 +41,146 @@ G_DEFINE_QUARK (ba-store-error-quark, ba_store_error)
 /* Version 1.  Times are unix seconds (UTC); dates ISO 8601 as the
  * messages wrote them. */
 static const char schema_v1[] =
-    "CREATE TABLE messages ("
-    "  id INTEGER PRIMARY KEY,"
-    "  identity TEXT NOT NULL UNIQUE,"
-    "  source TEXT NOT NULL,"
-    "  mbox_offset INTEGER,"
-    "  name TEXT,"
-    "  size INTEGER,"
-    "  content_hash TEXT NOT NULL,"
-    "  kind TEXT NOT NULL,"
-    "  format TEXT,"
-    "  bounce_date TEXT,"
-    "  bounce_time INTEGER,"
-    "  bounce_from TEXT,"
-    "  bounce_subject TEXT,"
-    "  reporting_mta TEXT,"
-    "  original_message_id TEXT,"
-    "  original_from TEXT,"
-    "  original_sender TEXT,"
-    "  original_to TEXT,"
-    "  original_subject TEXT,"
-    "  original_date TEXT,"
-    "  ingested_at TEXT NOT NULL"
-    ");"
-    "CREATE INDEX messages_by_source ON messages (source, mbox_offset);"
-    "CREATE INDEX messages_by_sender ON messages (original_sender);"
-    "CREATE INDEX messages_by_time ON messages (bounce_time);"
+    "CREATE TABLE messages (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  identity TEXT NOT NULL UNIQUE,\n"
+    "  source TEXT NOT NULL,\n"
+    "  mbox_offset INTEGER,\n"
+    "  name TEXT,\n"
+    "  size INTEGER,\n"
+    "  content_hash TEXT NOT NULL,\n"
+    "  kind TEXT NOT NULL,\n"
+    "  format TEXT,\n"
+    "  bounce_date TEXT,\n"
+    "  bounce_time INTEGER,\n"
+    "  bounce_from TEXT,\n"
+    "  bounce_subject TEXT,\n"
+    "  reporting_mta TEXT,\n"
+    "  original_message_id TEXT,\n"
+    "  original_from TEXT,\n"
+    "  original_sender TEXT,\n"
+    "  original_to TEXT,\n"
+    "  original_subject TEXT,\n"
+    "  original_date TEXT,\n"
+    "  ingested_at TEXT NOT NULL\n"
+    ");\n"
+    "CREATE INDEX messages_by_offset ON messages (mbox_offset) WHERE mbox_offset IS NOT NULL;\n"
+    "CREATE INDEX messages_by_sender ON messages (original_sender);\n"
+    "CREATE INDEX messages_by_time ON messages (bounce_time);\n"
 
-    "CREATE TABLE recipients ("
-    "  id INTEGER PRIMARY KEY,"
-    "  message_id INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,"
-    "  position INTEGER NOT NULL,"
-    "  address TEXT NOT NULL,"
-    "  domain TEXT,"
-    "  original_recipient TEXT,"
-    "  original_domain TEXT,"
-    "  action TEXT,"
-    "  status TEXT,"
-    "  reported_status TEXT,"
-    "  smtp_code INTEGER,"
-    "  remote_mta TEXT,"
-    "  diagnostic TEXT,"
-    "  last_attempt TEXT,"
-    "  time INTEGER,"
-    "  feedback_type TEXT,"
-    "  reason TEXT NOT NULL,"
-    "  hard INTEGER NOT NULL,"
-    "  rule TEXT,"
-    "  captures TEXT NOT NULL DEFAULT '{}',"
-    "  dnsbl TEXT,"
-    "  listed TEXT,"
-    "  fault TEXT,"
-    "  advice TEXT,"
-    "  ruleset TEXT,"
-    "  UNIQUE (message_id, position)"
-    ");"
-    "CREATE INDEX recipients_by_address ON recipients (address COLLATE NOCASE, time);"
-    "CREATE INDEX recipients_by_domain ON recipients (domain, time);"
-    "CREATE INDEX recipients_by_original ON recipients (original_recipient COLLATE NOCASE, time)"
-    "  WHERE original_recipient IS NOT NULL;"
-    "CREATE INDEX recipients_by_original_domain ON recipients (original_domain, time)"
-    "  WHERE original_domain IS NOT NULL;"
-    "CREATE INDEX recipients_by_reason ON recipients (reason, time);"
-    "CREATE INDEX recipients_by_time ON recipients (time);"
-    "CREATE INDEX recipients_by_dnsbl ON recipients (dnsbl, time) WHERE dnsbl IS NOT NULL;"
+    "CREATE TABLE recipients (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  message_id INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,\n"
+    "  position INTEGER NOT NULL,\n"
+    "  address TEXT NOT NULL,\n"
+    "  domain TEXT,\n"
+    "  original_recipient TEXT,\n"
+    "  original_domain TEXT,\n"
+    "  action TEXT,\n"
+    "  status TEXT,\n"
+    "  reported_status TEXT,\n"
+    "  smtp_code INTEGER,\n"
+    "  remote_mta TEXT,\n"
+    "  command TEXT,\n"
+    "  diagnostic TEXT,\n"
+    "  last_attempt TEXT,\n"
+    "  time INTEGER,\n"
+    "  feedback_type TEXT,\n"
+    "  reason TEXT NOT NULL,\n"
+    "  hard INTEGER NOT NULL,\n"
+    "  rule TEXT,\n"
+    "  captures TEXT NOT NULL DEFAULT '{}',\n"
+    "  dnsbl TEXT,\n"
+    "  listed TEXT,\n"
+    "  fault TEXT,\n"
+    "  advice TEXT,\n"
+    "  ruleset TEXT,\n"
+    "  UNIQUE (message_id, position)\n"
+    ");\n"
+    "CREATE INDEX recipients_by_address ON recipients (address COLLATE NOCASE, time);\n"
+    "CREATE INDEX recipients_by_domain ON recipients (domain, time);\n"
+    "CREATE INDEX recipients_by_original ON recipients (original_recipient COLLATE NOCASE, time)\n"
+    "  WHERE original_recipient IS NOT NULL;\n"
+    "CREATE INDEX recipients_by_original_domain ON recipients (original_domain, time)\n"
+    "  WHERE original_domain IS NOT NULL;\n"
+    "CREATE INDEX recipients_by_reason ON recipients (reason, time);\n"
+    "CREATE INDEX recipients_by_time ON recipients (time);\n"
+    "CREATE INDEX recipients_by_dnsbl ON recipients (dnsbl, time) WHERE dnsbl IS NOT NULL;\n"
 
     /* full-text search over the servers' words.  Ingest adds each batch's
      * rows in one statement at commit (a row at a time costs FTS5 a flush
      * per row); triggers keep deletes and updates in step. */
-    "CREATE VIRTUAL TABLE diagnostics_fts USING fts5 ("
-    "  diagnostic, content = 'recipients', content_rowid = 'id',"
-    "  tokenize = 'unicode61 remove_diacritics 2');"
-    "CREATE TRIGGER recipients_fts_delete AFTER DELETE ON recipients BEGIN"
-    "  INSERT INTO diagnostics_fts (diagnostics_fts, rowid, diagnostic)"
-    "  VALUES ('delete', old.id, old.diagnostic);"
-    " END;"
-    "CREATE TRIGGER recipients_fts_update AFTER UPDATE OF diagnostic ON recipients BEGIN"
-    "  INSERT INTO diagnostics_fts (diagnostics_fts, rowid, diagnostic)"
-    "  VALUES ('delete', old.id, old.diagnostic);"
-    "  INSERT INTO diagnostics_fts (rowid, diagnostic) VALUES (new.id, new.diagnostic);"
-    " END;"
+    "CREATE VIRTUAL TABLE diagnostics_fts USING fts5 (\n"
+    "  diagnostic, content = 'recipients', content_rowid = 'id',\n"
+    "  tokenize = 'unicode61 remove_diacritics 2');\n"
+    "CREATE TRIGGER recipients_fts_delete AFTER DELETE ON recipients BEGIN\n"
+    "  INSERT INTO diagnostics_fts (diagnostics_fts, rowid, diagnostic)\n"
+    "  VALUES ('delete', old.id, old.diagnostic);\n"
+    " END;\n"
+    "CREATE TRIGGER recipients_fts_update AFTER UPDATE OF diagnostic ON recipients BEGIN\n"
+    "  INSERT INTO diagnostics_fts (diagnostics_fts, rowid, diagnostic)\n"
+    "  VALUES ('delete', old.id, old.diagnostic);\n"
+    "  INSERT INTO diagnostics_fts (rowid, diagnostic) VALUES (new.id, new.diagnostic);\n"
+    " END;\n"
 
-    "CREATE TABLE sources ("
-    "  path TEXT PRIMARY KEY,"
-    "  kind TEXT NOT NULL,"
-    "  size INTEGER,"
-    "  resume_offset INTEGER,"
-    "  last_message_offset INTEGER,"
-    "  head_length INTEGER,"
-    "  head_hash TEXT,"
-    "  tail_hash TEXT,"
-    "  first_ingest TEXT NOT NULL,"
-    "  last_ingest TEXT NOT NULL"
-    ");"
+    "CREATE TABLE sources (\n"
+    "  path TEXT PRIMARY KEY,\n"
+    "  kind TEXT NOT NULL,\n"
+    "  size INTEGER,\n"
+    "  resume_offset INTEGER,\n"
+    "  last_message_offset INTEGER,\n"
+    "  head_length INTEGER,\n"
+    "  head_hash TEXT,\n"
+    "  tail_hash TEXT,\n"
+    "  first_ingest TEXT NOT NULL,\n"
+    "  last_ingest TEXT NOT NULL\n"
+    ");\n"
 
-    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);\n"
 
-    "CREATE VIEW diagnoses AS SELECT"
-    "  r.id, r.message_id, m.source, m.mbox_offset, m.name, m.content_hash, m.kind, m.format,"
-    "  m.bounce_date, m.reporting_mta,"
-    "  r.address AS recipient, r.domain, r.original_recipient, r.original_domain,"
-    "  r.action, r.status, r.reported_status, r.smtp_code, r.remote_mta, r.diagnostic,"
-    "  coalesce (r.last_attempt, m.bounce_date) AS date, r.time,"
-    "  date (r.time, 'unixepoch') AS day,"
-    "  r.reason, r.hard, r.rule, r.captures, r.dnsbl, r.listed, r.fault, r.advice, r.ruleset,"
-    "  CASE WHEN r.reason = 'delivered' THEN 'delivered'"
-    "       WHEN r.reason = 'vacation' OR m.kind = 'autoreply' THEN 'autoreply'"
-    "       WHEN r.reason = 'feedback' OR m.kind = 'feedback' THEN 'feedback'"
-    "       WHEN lower (r.action) = 'delayed' THEN 'delayed'"
-    "       ELSE 'failed' END AS outcome,"
-    "  m.original_message_id, m.original_from, m.original_sender, m.original_to,"
-    "  m.original_subject, m.original_date, m.ingested_at"
-    " FROM recipients r JOIN messages m ON m.id = r.message_id;"
+    "CREATE VIEW diagnoses AS SELECT\n"
+    "  r.id, r.message_id, r.position, m.source, m.mbox_offset, m.name, m.content_hash, m.kind, m.format,\n"
+    "  m.bounce_date, m.reporting_mta,\n"
+    "  r.address AS recipient, r.domain, r.original_recipient, r.original_domain,\n"
+    "  r.action, r.status, r.reported_status, r.smtp_code, r.remote_mta, r.command, r.diagnostic,\n"
+    "  coalesce (r.last_attempt, m.bounce_date) AS date, r.time,\n"
+    "  date (r.time, 'unixepoch') AS day,\n"
+    "  r.reason, r.hard, r.rule, r.captures, r.dnsbl, r.listed, r.fault, r.advice, r.ruleset,\n"
+    "  CASE WHEN r.reason = 'delivered' THEN 'delivered'\n"
+    "       WHEN r.reason = 'vacation' OR m.kind = 'autoreply' THEN 'autoreply'\n"
+    "       WHEN r.reason = 'feedback' OR m.kind = 'feedback' THEN 'feedback'\n"
+    "       WHEN lower (r.action) = 'delayed' THEN 'delayed'\n"
+    "       ELSE 'failed' END AS outcome,\n"
+    "  m.original_message_id, m.original_from, m.original_sender, m.original_to,\n"
+    "  m.original_subject, m.original_date, m.ingested_at\n"
+    " FROM recipients r JOIN messages m ON m.id = r.message_id;\n"
 
-    "CREATE VIEW failures AS SELECT * FROM diagnoses WHERE outcome = 'failed';"
-    "CREATE VIEW failures_per_day AS"
-    " SELECT day, domain, count(*) AS failures, sum (hard) AS hard"
-    " FROM failures GROUP BY day, domain;"
-    "CREATE VIEW failures_by_reason AS"
-    " SELECT reason, count(*) AS failures, sum (hard) AS hard,"
-    "  count (DISTINCT domain) AS domains,"
-    "  strftime ('%Y-%m-%dT%H:%M:%SZ', min (time), 'unixepoch') AS first_seen,"
-    "  strftime ('%Y-%m-%dT%H:%M:%SZ', max (time), 'unixepoch') AS last_seen"
-    " FROM failures GROUP BY reason;"
-    "CREATE VIEW failures_by_domain AS"
-    " SELECT domain, count(*) AS failures, sum (hard) AS hard,"
-    "  strftime ('%Y-%m-%dT%H:%M:%SZ', min (time), 'unixepoch') AS first_seen,"
-    "  strftime ('%Y-%m-%dT%H:%M:%SZ', max (time), 'unixepoch') AS last_seen"
-    " FROM failures GROUP BY domain;"
-    "CREATE VIEW failures_by_remote_mta AS"
-    " SELECT remote_mta, count(*) AS failures, count (DISTINCT domain) AS domains,"
-    "  strftime ('%Y-%m-%dT%H:%M:%SZ', min (time), 'unixepoch') AS first_seen,"
-    "  strftime ('%Y-%m-%dT%H:%M:%SZ', max (time), 'unixepoch') AS last_seen"
-    " FROM failures WHERE remote_mta IS NOT NULL GROUP BY remote_mta;"
-    "CREATE VIEW blacklists_cited AS"
-    " SELECT dnsbl, count(*) AS citations, count (DISTINCT domain) AS domains,"
-    "  count (DISTINCT listed) AS listed,"
-    "  strftime ('%Y-%m-%dT%H:%M:%SZ', min (time), 'unixepoch') AS first_seen,"
-    "  strftime ('%Y-%m-%dT%H:%M:%SZ', max (time), 'unixepoch') AS last_seen"
-    " FROM diagnoses WHERE dnsbl IS NOT NULL GROUP BY dnsbl;";
+    "CREATE VIEW failures AS SELECT * FROM diagnoses WHERE outcome = 'failed';\n"
+    "CREATE VIEW failures_per_day AS\n"
+    " SELECT day, domain, count(*) AS failures, sum (hard) AS hard\n"
+    " FROM failures GROUP BY day, domain;\n"
+    "CREATE VIEW failures_by_reason AS\n"
+    " SELECT reason, count(*) AS failures, sum (hard) AS hard,\n"
+    "  count (DISTINCT domain) AS domains,\n"
+    "  strftime ('%Y-%m-%dT%H:%M:%SZ', min (time), 'unixepoch') AS first_seen,\n"
+    "  strftime ('%Y-%m-%dT%H:%M:%SZ', max (time), 'unixepoch') AS last_seen\n"
+    " FROM failures GROUP BY reason;\n"
+    "CREATE VIEW failures_by_domain AS\n"
+    " SELECT domain, count(*) AS failures, sum (hard) AS hard,\n"
+    "  strftime ('%Y-%m-%dT%H:%M:%SZ', min (time), 'unixepoch') AS first_seen,\n"
+    "  strftime ('%Y-%m-%dT%H:%M:%SZ', max (time), 'unixepoch') AS last_seen\n"
+    " FROM failures GROUP BY domain;\n"
+    "CREATE VIEW failures_by_remote_mta AS\n"
+    " SELECT remote_mta, count(*) AS failures, count (DISTINCT domain) AS domains,\n"
+    "  strftime ('%Y-%m-%dT%H:%M:%SZ', min (time), 'unixepoch') AS first_seen,\n"
+    "  strftime ('%Y-%m-%dT%H:%M:%SZ', max (time), 'unixepoch') AS last_seen\n"
+    " FROM failures WHERE remote_mta IS NOT NULL GROUP BY remote_mta;\n"
+    "CREATE VIEW blacklists_cited AS\n"
+    " SELECT dnsbl, count(*) AS citations, count (DISTINCT domain) AS domains,\n"
+    "  count (DISTINCT listed) AS listed,\n"
+    "  strftime ('%Y-%m-%dT%H:%M:%SZ', min (time), 'unixepoch') AS first_seen,\n"
+    "  strftime ('%Y-%m-%dT%H:%M:%SZ', max (time), 'unixepoch') AS last_seen\n"
+    " FROM diagnoses WHERE dnsbl IS NOT NULL GROUP BY dnsbl;\n";
 
 /* Step i takes the schema from version i to i + 1.  Append a step for
  * each schema change; never edit one that has shipped. */
@@ -688,7 +691,7 @@ op_free (op *o)
 }
 
 /* Statements of the reading connection and of the writer's. */
-enum { R_FIND_IDENTITY, R_AT_OFFSET, R_GET_SOURCE, R_ANY_FROM_SOURCE, N_READS };
+enum { R_FIND_IDENTITY, R_AT_OFFSET, R_GET_SOURCE, N_READS };
 enum {
     W_MOVE_MESSAGE, W_SET_OFFSET, W_DELETE_RECIPIENTS, W_DELETE_MESSAGE, W_INSERT_MESSAGE,
     W_INSERT_RECIPIENT, W_PUT_SOURCE, W_NOTE_SOURCE, W_FTS_ADD, N_WRITES
@@ -696,11 +699,10 @@ enum {
 
 static const char *const read_sql[N_READS] = {
     [R_FIND_IDENTITY] = "SELECT id, source, mbox_offset FROM messages WHERE identity = ?",
-    [R_AT_OFFSET] = "SELECT id, size, content_hash FROM messages WHERE source = ? AND mbox_offset = ?",
+    [R_AT_OFFSET] = "SELECT id, size, content_hash FROM messages WHERE mbox_offset = ? AND source = ?",
     [R_GET_SOURCE] =
         "SELECT size, resume_offset, last_message_offset, head_length, head_hash, tail_hash"
         " FROM sources WHERE path = ?",
-    [R_ANY_FROM_SOURCE] = "SELECT EXISTS (SELECT 1 FROM messages WHERE source = ?)",
 };
 
 static const char *const write_sql[N_WRITES] = {
@@ -716,10 +718,10 @@ static const char *const write_sql[N_WRITES] = {
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     [W_INSERT_RECIPIENT] =
         "INSERT INTO recipients (message_id, position, address, domain, original_recipient,"
-        " original_domain, action, status, reported_status, smtp_code, remote_mta, diagnostic,"
-        " last_attempt, time, feedback_type, reason, hard, rule, captures, dnsbl, listed, fault,"
-        " advice, ruleset)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " original_domain, action, status, reported_status, smtp_code, remote_mta, command,"
+        " diagnostic, last_attempt, time, feedback_type, reason, hard, rule, captures, dnsbl,"
+        " listed, fault, advice, ruleset)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     [W_PUT_SOURCE] =
         "INSERT INTO sources (path, kind, size, resume_offset, last_message_offset, head_length,"
         " head_hash, tail_hash, first_ingest, last_ingest) VALUES (?, 'mbox', ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -875,6 +877,31 @@ bind_verdict (sqlite3_stmt *s, int first, const ba_recipient *r, const char *rul
     bind_text (s, first + 8, ruleset);
 }
 
+/* The lower-case address of the first mailbox of @from ("Name <addr>"
+ * or a bare address, as the analysis writes it), or NULL. */
+static char *
+sender_address (const char *from)
+{
+    const char *p, *at = NULL, *start, *end;
+
+    if (!from)
+        return NULL;
+    for (p = from; (p = strchr (p, '<')); p++) {
+        end = strchr (p, '>');
+        at = end ? memchr (p, '@', end - p) : NULL;
+        if (at)
+            return g_utf8_strdown (p + 1, end - p - 1);
+    }
+    at = strchr (from, '@');
+    if (!at)
+        return NULL;
+    for (start = at; start > from && !strchr (" \t,;:\"(<", start[-1]); start--)
+        ;
+    for (end = at; *end && !strchr (" \t,;\")>", *end); end++)
+        ;
+    return g_utf8_strdown (start, end - start);
+}
+
 static gboolean
 write_insert (ba_ingest *ing, op *o, GError **error)
 {
@@ -896,9 +923,10 @@ write_insert (ba_ingest *ing, op *o, GError **error)
         }
         o->hash = g_strdup (h);
         if (!o->identity)
-            o->identity = g_strconcat ("mbox:", o->source, ":", h, NULL);
+            o->identity = g_strconcat ("mbox:", h, NULL);
     }
     has_bounce_time = iso_to_unix (rep->date, &bounce_time);
+    o->sender = sender_address (rep->original.from);
     bind_text (s, 1, o->identity);
     bind_text (s, 2, o->source);
     bind_int_or_null (s, 3, o->offset >= 0, o->offset);
@@ -961,11 +989,12 @@ write_insert (ba_ingest *ing, op *o, GError **error)
         bind_text (s, 9, r->reported_status);
         bind_int_or_null (s, 10, r->smtp_code != 0, r->smtp_code);
         bind_text (s, 11, r->remote_mta);
-        bind_text (s, 12, r->diagnostic);
-        bind_text (s, 13, r->last_attempt);
-        bind_int_or_null (s, 14, has_t, t);
-        bind_text (s, 15, r->feedback_type);
-        bind_verdict (s, 16, r, ba_ruleset_id (ing->set));
+        bind_text (s, 12, r->command);
+        bind_text (s, 13, r->diagnostic);
+        bind_text (s, 14, r->last_attempt);
+        bind_int_or_null (s, 15, has_t, t);
+        bind_text (s, 16, r->feedback_type);
+        bind_verdict (s, 17, r, ba_ruleset_id (ing->set));
         g_free (domain);
         g_free (odomain);
         if (!stmt_done (ing->st, s, error))
@@ -1095,7 +1124,6 @@ op_new (op_kind kind)
 static gboolean
 queue_op (ba_ingest *ing, op *o, GError **error)
 {
-    if (g_getenv ("BA_NOQ") && o->kind != OP_STOP) { op_free (o); return TRUE; }
     g_mutex_lock (&ing->lock);
     while (ing->queued >= MAX_QUEUED && !ing->werror)
         g_cond_wait (&ing->room, &ing->lock);
@@ -1355,9 +1383,11 @@ hook_want_file (void *data, const char *path)
     return want;
 }
 
-/* Where to resume the mbox @ing->canon: see the sources table. */
+/* Where to resume the mbox @ing->canon: see the sources table.  *@known:
+ * whether it was read before (its messages are stored with its progress,
+ * in the same transactions). */
 static gint64
-resume_point (ba_ingest *ing)
+resume_point (ba_ingest *ing, gboolean *known)
 {
     GError *err = NULL;
     sqlite3_stmt *s = RSTMT (ing, R_GET_SOURCE, &err);
@@ -1372,10 +1402,12 @@ resume_point (ba_ingest *ing)
         return 0;
     }
     bind_text (s, 1, ing->canon);
+    *known = FALSE;
     if (sqlite3_step (s) != SQLITE_ROW || sqlite3_column_type (s, 1) == SQLITE_NULL) {
         sqlite3_reset (s);
         return 0;
     }
+    *known = TRUE;
     size = sqlite3_column_int64 (s, 0);
     resume = sqlite3_column_int64 (s, 1);
     last = sqlite3_column_type (s, 2) == SQLITE_NULL ? -1 : sqlite3_column_int64 (s, 2);
@@ -1412,25 +1444,6 @@ resume_point (ba_ingest *ing)
     return last > 0 ? last : 0;
 }
 
-/* Is any message of the file being read stored? */
-static gboolean
-source_has_messages (ba_ingest *ing)
-{
-    GError *err = NULL;
-    sqlite3_stmt *s = RSTMT (ing, R_ANY_FROM_SOURCE, &err);
-    gboolean any = TRUE;
-
-    if (!s) {
-        hook_failed (ing, err);
-        return TRUE;
-    }
-    bind_text (s, 1, ing->canon);
-    if (sqlite3_step (s) == SQLITE_ROW)
-        any = sqlite3_column_int (s, 0) != 0;
-    sqlite3_reset (s);
-    return any;
-}
-
 static gint64
 hook_file_opened (void *data, const char *path, int fd, gint64 size, gboolean mbox)
 {
@@ -1438,6 +1451,7 @@ hook_file_opened (void *data, const char *path, int fd, gint64 size, gboolean mb
     GError *err = NULL;
     struct stat sb;
     gint64 start;
+    gboolean known = FALSE;
 
     if (ing->hook_error)
         return 0;
@@ -1475,13 +1489,13 @@ hook_file_opened (void *data, const char *path, int fd, gint64 size, gboolean mb
         ing->head_hash[0] = '\0';
     if (!strcmp (ing->canon, "-"))
         return 0;
-    start = resume_point (ing);
+    start = resume_point (ing, &known);
     if (start == 0) {
         /* new, or read again from the start: record it as such */
         ing->resume_offset = 0;
         ing->last_offset = -1;
         ing->progress_dirty = TRUE;
-        if (!source_has_messages (ing))
+        if (!known)
             ing->fresh_from = 0;
     } else {
         /* only grown: nothing past where we stopped is stored */
@@ -1517,30 +1531,6 @@ ba_ingest_note_source (ba_ingest *ing, const char *path, GError **error)
     return queue_op (ing, o, error);
 }
 
-/* The lower-case address of the first mailbox of @from, or NULL. */
-static char *
-sender_address (const char *from)
-{
-    InternetAddressList *list;
-    char *addr = NULL;
-
-    if (!from)
-        return NULL;
-    list = internet_address_list_parse (NULL, from);
-    if (!list)
-        return NULL;
-    for (int i = 0; i < internet_address_list_length (list) && !addr; i++) {
-        InternetAddress *ia = internet_address_list_get_address (list, i);
-        if (INTERNET_ADDRESS_IS_MAILBOX (ia)) {
-            const char *a = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
-            if (a && *a)
-                addr = g_utf8_strdown (a, -1);
-        }
-    }
-    g_object_unref (list);
-    return addr;
-}
-
 /* Queue the deletion of the messages stored at @offset of this mbox that
  * are a prefix of the message there now: they were read while being
  * written. */
@@ -1555,8 +1545,8 @@ drop_partial_copies (ba_ingest *ing, gint64 offset, gint64 size, GError **error)
         g_array_free (drop, TRUE);
         return FALSE;
     }
-    bind_text (s, 1, ing->canon);
-    sqlite3_bind_int64 (s, 2, offset);
+    sqlite3_bind_int64 (s, 1, offset);
+    bind_text (s, 2, ing->canon);
     while (sqlite3_step (s) == SQLITE_ROW) {
         gint64 id = sqlite3_column_int64 (s, 0);
         gint64 old = sqlite3_column_type (s, 1) == SQLITE_NULL ? -1 : sqlite3_column_int64 (s, 1);
@@ -1627,7 +1617,7 @@ ba_ingest_message (ba_ingest *ing, const ba_input *in, GError **error)
         if (stdin_input)
             identity = g_strconcat ("stdin:", hash, NULL);
         else if (mbox)
-            identity = g_strconcat ("mbox:", ing->canon, ":", hash, NULL);
+            identity = g_strconcat ("mbox:", hash, NULL);
         else
             identity = g_strdup (ing->identity);
 
@@ -1638,8 +1628,8 @@ ba_ingest_message (ba_ingest *ing, const ba_input *in, GError **error)
         bind_text (s, 1, identity);
         if (sqlite3_step (s) == SQLITE_ROW) {
             gint64 id = sqlite3_column_int64 (s, 0);
-            gboolean moved = mbox && (sqlite3_column_type (s, 2) == SQLITE_NULL
-                                      || sqlite3_column_int64 (s, 2) != in->offset);
+            gboolean moved = mbox && !g_strcmp0 (col_text (s, 1), ing->canon)
+                             && sqlite3_column_int64 (s, 2) != in->offset;
             sqlite3_reset (s);
             g_free (identity);
             identity = NULL;
@@ -1669,7 +1659,6 @@ ba_ingest_message (ba_ingest *ing, const ba_input *in, GError **error)
         o->name = mbox || stdin_input ? NULL : g_strdup (ing->name);
         o->offset = in->offset;
         o->size = in->size > 0 ? in->size : -1;
-        o->sender = sender_address (o->rep->original.from);
         if (fresh) {
             o->file = file_ref (ing->file);
             o->identity = mbox ? NULL : g_strdup (ing->identity);
@@ -1827,7 +1816,7 @@ add_conditions (GString *sql, binds *b, const ba_query *q, const char *time_col,
 static const char diagnosis_columns[] =
     "id, message_id, source, mbox_offset, kind, format, bounce_date, reporting_mta,"
     " recipient, domain, original_recipient, action, status, reported_status, smtp_code,"
-    " remote_mta, diagnostic, date, time, reason, hard, rule, captures, dnsbl, listed, fault,"
+    " remote_mta, command, diagnostic, date, time, reason, hard, rule, captures, dnsbl, listed, fault,"
     " advice, ruleset, outcome, original_message_id, original_from, original_sender,"
     " original_to, original_subject, original_date, ingested_at";
 
@@ -1852,6 +1841,7 @@ read_diagnosis (sqlite3_stmt *s, ba_diagnosis *d)
     d->reported_status = col_text (s, i++);
     d->smtp_code = sqlite3_column_int (s, i++);
     d->remote_mta = col_text (s, i++);
+    d->command = col_text (s, i++);
     d->diagnostic = col_text (s, i++);
     d->date = col_text (s, i++);
     d->has_time = sqlite3_column_type (s, i) != SQLITE_NULL;
@@ -2105,17 +2095,40 @@ compare_transitions (gconstpointer a, gconstpointer b)
     return strcmp (x->from, y->from) ? strcmp (x->from, y->from) : strcmp (x->to, y->to);
 }
 
-/* The status the classifier was given at ingest: what the bounce
- * reported, unless only generic (X.0.0) while the text is more precise.
- * Mirrors settle_codes() of message.c. */
+/* The status code in the remote server's words: the first specific one,
+ * else the last.  Mirrors remote_status() of message.c. */
+static gboolean
+remote_status (const char *text, char out[16])
+{
+    char st[16];
+    gboolean any = FALSE, specific = FALSE;
+    const char *p = text;
+
+    for (int n = 0; p && n < 64 && ba_status_of (p, st); n++) {
+        const char *at = strstr (p, st);
+        gboolean sp = !g_str_has_suffix (st, ".0.0");
+        if (sp || !specific) {
+            memcpy (out, st, sizeof st);
+            specific = sp;
+        }
+        any = TRUE;
+        p = at ? at + strlen (st) : NULL;
+    }
+    return any;
+}
+
+/* The status the classifier was given at ingest (the stored one may be
+ * derived from the verdict): the server's own code, unless the reported
+ * one is more specific.  Mirrors settle_codes() of message.c; the test
+ * that reclassify changes nothing right after ingest guards the copy. */
 static char *
 status_before_rules (const char *reported, const char *diagnostic)
 {
     char found[16];
-    gboolean text = diagnostic && ba_status_of (diagnostic, found);
-    if (reported && !(g_str_has_suffix (reported, ".0.0") && text && found[0] == reported[0]))
-        return g_strdup (reported);
-    return text ? g_strdup (found) : NULL;
+    gboolean text = diagnostic && remote_status (diagnostic, found);
+    if (text && !(reported && !g_str_has_suffix (reported, ".0.0") && g_str_has_suffix (found, ".0.0")))
+        return g_strdup (found);
+    return g_strdup (reported);
 }
 
 gboolean
@@ -2125,7 +2138,8 @@ ba_store_reclassify (ba_store *st, const ba_ruleset *set, gboolean dry_run,
     static const char select_sql[] =
         "SELECT r.id, r.address, r.original_recipient, r.action, r.reported_status, r.smtp_code,"
         " r.remote_mta, r.diagnostic, r.last_attempt, r.feedback_type, m.bounce_date,"
-        " r.reason, r.hard, r.fault, r.rule, r.status, r.captures, r.dnsbl, r.listed, r.advice"
+        " r.reason, r.hard, r.fault, r.rule, r.status, r.captures, r.dnsbl, r.listed, r.advice,"
+        " r.command"
         " FROM recipients r JOIN messages m ON m.id = r.message_id ORDER BY r.id";
     static const char update_sql[] =
         "UPDATE recipients SET status = ?, reason = ?, hard = ?, rule = ?, captures = ?,"
@@ -2158,6 +2172,7 @@ ba_store_reclassify (ba_store *st, const ba_ruleset *set, gboolean dry_run,
         r.diagnostic = (char *) col_text (sel, 7);
         r.last_attempt = (char *) col_text (sel, 8);
         r.feedback_type = (char *) col_text (sel, 9);
+        r.command = ba_intern_command (col_text (sel, 20));
         r.status = status_before_rules (r.reported_status, r.diagnostic);
         ba_classify (ctx, &r, col_text (sel, 10), NULL);
 

@@ -108,6 +108,7 @@ typedef struct {
     const char *reported_status;
     int smtp_code;              /* 0: none */
     const char *remote_mta;
+    const char *command;        /* SMTP command refused: RCPT, DATA, ... */
     const char *diagnostic;
     const char *date;           /* last attempt, else bounce date, ISO 8601 */
     gboolean has_time;

@@ -95,7 +95,8 @@ cmd_classify (int argc, char **argv)
         printf ("reason:  %s (%s)\n", r.reason, r.hard ? "hard bounce" : "soft");
         printf ("rule:    %s\n", r.rule ? r.rule : "(none)");
         if (r.status || r.smtp_code)
-            printf ("codes:   status %s, reply code %d\n", r.status ? r.status : "none", r.smtp_code);
+            printf ("codes:   status %s, reply code %d%s%s\n", r.status ? r.status : "none", r.smtp_code,
+                    r.command ? ", command " : "", r.command ? r.command : "");
         for (guint i = 0; i < r.captures->len; i++) {
             ba_capture *c = g_ptr_array_index (r.captures, i);
             safe = ba_safe_text (c->value);

@@ -60,11 +60,11 @@ summary (FILE *out, ba_store *st, const ba_ingest_stats *s, double secs)
              G_GUINT64_FORMAT " diagnoses stored, %" G_GUINT64_FORMAT " skipped (already stored), %"
              G_GUINT64_FORMAT " error%s (%.1f s)\n", s->messages, s->bounces, s->recipients,
              s->skipped, s->errors, s->errors == 1 ? "" : "s", secs);
-    if (s->stored > s->bounces)
-        fprintf (out, "ingest: %" G_GUINT64_FORMAT " new message%s that %s not a bounce %s recorded "
-                 "too, so as not to read %s again\n", s->stored - s->bounces,
-                 s->stored - s->bounces == 1 ? "" : "s", s->stored - s->bounces == 1 ? "is" : "are",
-                 s->stored - s->bounces == 1 ? "was" : "were", s->stored - s->bounces == 1 ? "it" : "them");
+    if (s->stored == s->bounces + 1)
+        fprintf (out, "ingest: 1 message that is not a bounce was recorded too, so it is not read again\n");
+    else if (s->stored > s->bounces)
+        fprintf (out, "ingest: %" G_GUINT64_FORMAT " messages that are not bounces were recorded too, "
+                 "so they are not read again\n", s->stored - s->bounces);
     if (s->rewritten)
         fprintf (out, "ingest: %" G_GUINT64_FORMAT " mbox%s rewritten or truncated since the last run: "
                  "read again from the start, without duplicates\n", s->rewritten,

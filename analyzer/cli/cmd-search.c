@@ -19,7 +19,7 @@ typedef struct {
 
 static const char *const csv_columns[] = {
     "id", "date", "recipient", "domain", "original_recipient", "outcome", "action", "status",
-    "reported_status", "smtp_code", "remote_mta", "reason", "hard", "rule", "dnsbl", "listed",
+    "reported_status", "smtp_code", "smtp_command", "remote_mta", "reason", "hard", "rule", "dnsbl", "listed",
     "fault", "diagnostic", "advice", "original_subject", "original_from", "original_to",
     "original_message_id", "original_date", "kind", "format", "source", "offset", "ruleset",
     NULL
@@ -42,6 +42,7 @@ print_csv (printer *p, const ba_diagnosis *d)
     csv_field (p->csv, d->status);
     csv_field (p->csv, d->reported_status);
     csv_field (p->csv, d->smtp_code ? code : NULL);
+    csv_field (p->csv, d->command);
     csv_field (p->csv, d->remote_mta);
     csv_field (p->csv, d->reason);
     csv_field (p->csv, d->hard ? "1" : "0");
@@ -93,6 +94,7 @@ print_json (printer *p, const ba_diagnosis *d)
         sp->integer (sp, d->smtp_code);
     else
         sp->null (sp);
+    json_pair (sp, "smtp_command", d->command);
     json_pair (sp, "remote_mta", d->remote_mta);
     json_pair (sp, "reporting_mta", d->reporting_mta);
     json_pair (sp, "reason", d->reason);
@@ -269,8 +271,12 @@ cmd_search (int argc, char **argv)
         status = EXIT_USAGE;
         goto out;
     }
-    if (argc > 1)
-        text = g_strjoinv (" ", argv + 1);
+    if (argc > 1) {
+        /* GOption leaves a "--" that ends the options */
+        int first = strcmp (argv[1], "--") ? 1 : 2;
+        if (first < argc)
+            text = g_strjoinv (" ", argv + first);
+    }
     q.address = recipient;
     q.domain = domain;
     q.sender = sender;

@@ -163,7 +163,13 @@ print_one (const ba_diagnosis *d, void *data)
         line (out, "blacklist:", b);
         g_free (b);
     }
-    line (out, "remote MTA:", d->remote_mta);
+    if (d->remote_mta && d->command) {
+        char *m = g_strdup_printf ("%s (refused at %s)", d->remote_mta, d->command);
+        line (out, "remote MTA:", m);
+        g_free (m);
+    } else {
+        line (out, "remote MTA:", d->remote_mta);
+    }
     line (out, "subject:", d->original_subject);
     line (out, "sent by:", d->original_from);
     line (out, "fault:", ba_fault_words (d->fault));
@@ -215,6 +221,11 @@ cmd_why (int argc, char **argv)
         return EXIT_USAGE;
     }
     g_option_context_free (octx);
+    if (argc > 1 && !strcmp (argv[1], "--")) {
+        /* GOption leaves a "--" that ends the options */
+        argv++;
+        argc--;
+    }
     if (argc != 2 || !*argv[1] || limit < 0) {
         warn (argc < 2 ? "why: no ADDRESS or DOMAIN given"
                        : limit < 0 ? "why: --limit must be 0 or more" : "why: give one ADDRESS or DOMAIN");
@@ -226,7 +237,7 @@ cmd_why (int argc, char **argv)
         status = EXIT_USAGE;
         goto out;
     }
-    target = g_strdup (argv[1]);
+    target = g_utf8_strdown (argv[1], -1);
     g_strstrip (target);
     if (strchr (target + 1, '@'))
         q.address = target;

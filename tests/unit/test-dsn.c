@@ -40,6 +40,30 @@ test_dsn_missing_message_block (void)
     ba_dsn_free (d);
 }
 
+/* Recipient blocks run together without a blank line (seen from AOL). */
+static void
+test_dsn_unseparated (void)
+{
+    const char *text =
+        "Reporting-MTA: dns; omr.example.net\n"
+        "Final-Recipient: rfc822; a@example.com\n"
+        "Original-Recipient: rfc822;a@example.com\n"
+        "Action: failed\n"
+        "Status: 5.2.2\n"
+        "Final-Recipient: rfc822; b@example.com\n"
+        "Original-Recipient: rfc822;b@example.com\n"
+        "Action: failed\n"
+        "Status: 5.1.1\n";
+    ba_dsn *d = ba_dsn_parse (text, strlen (text), 100);
+
+    g_assert_cmpuint (d->recipients->len, ==, 2);
+    g_assert_cmpstr (ba_dsn_get (g_ptr_array_index (d->recipients, 0), "status"), ==, "5.2.2");
+    g_assert_cmpstr (ba_dsn_get (g_ptr_array_index (d->recipients, 1), "final-recipient"), ==,
+                     "rfc822; b@example.com");
+    g_assert_cmpstr (ba_dsn_get (g_ptr_array_index (d->recipients, 1), "status"), ==, "5.1.1");
+    ba_dsn_free (d);
+}
+
 static void
 test_dsn_garbage (void)
 {
@@ -129,6 +153,7 @@ main (int argc, char **argv)
     g_test_init (&argc, &argv, NULL);
     g_test_add_func ("/dsn/blocks", test_dsn_blocks);
     g_test_add_func ("/dsn/missing-message-block", test_dsn_missing_message_block);
+    g_test_add_func ("/dsn/unseparated", test_dsn_unseparated);
     g_test_add_func ("/dsn/garbage", test_dsn_garbage);
     g_test_add_func ("/dsn/recipient-cap", test_dsn_recipient_cap);
     g_test_add_func ("/dsn/strip-type", test_strip_type);

@@ -244,6 +244,65 @@ test_default_rules_load (void)
     g_ptr_array_unref (errors);
 }
 
+/* The SMTP command fact (commands.conf) and the smtp-command condition,
+ * with "!" globs; a bad command word is a file:line error. */
+static void
+test_smtp_command (void)
+{
+    char *sub = g_build_filename (dir, "cmd", NULL), *p;
+    GPtrArray *errors = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_rule_error_free);
+    ba_ruleset *set;
+    ba_recipient *r;
+    gboolean saw_cmd = FALSE, saw_rule = FALSE;
+
+    g_assert_cmpint (g_mkdir (sub, 0700), ==, 0);
+    p = g_build_filename (sub, "reasons.conf", NULL);
+    g_assert_true (g_file_set_contents (p, reasons, -1, NULL));
+    g_free (p);
+    p = g_build_filename (sub, "commands.conf", NULL);
+    g_assert_true (g_file_set_contents (p,
+        "[rcpt]\ncommand = RCPT\ndescription = Postfix\npattern = \\(in reply to RCPT TO command\\)\n"
+        "[data]\ncommand = DATA\ndescription = Postfix\npattern = \\(in reply to end of DATA command\\)\n"
+        "[bad]\ncommand = FROB\ndescription = no such command\npattern = frob\n", -1, NULL));
+    g_free (p);
+    p = g_build_filename (sub, "10-cmd.rules", NULL);
+    g_assert_true (g_file_set_contents (p,
+        "[after-data]\ndescription = d\nreason = rejected\nsmtp-command = DATA\npattern = user unknown\npriority = 60\n"
+        "[not-rcpt]\ndescription = n\nreason = blocked\nsmtp-command = !RCPT\npattern = user unknown\npriority = 55\n"
+        "[any]\ndescription = a\nreason = userunknown\npattern = user unknown\n"
+        "[typo]\ndescription = t\nreason = rejected\nsmtp-command = DAT\npattern = x\n", -1, NULL));
+    g_free (p);
+
+    set = ba_ruleset_load (sub, NULL, errors);
+    g_assert_nonnull (set);
+    for (guint i = 0; i < errors->len; i++) {
+        ba_rule_error *e = g_ptr_array_index (errors, i);
+        if (g_str_has_suffix (e->file, "commands.conf") && e->line == 10 && strstr (e->message, "FROB"))
+            saw_cmd = TRUE;
+        if (g_str_has_suffix (e->file, "10-cmd.rules") && e->line == 20 && strstr (e->message, "DAT"))
+            saw_rule = TRUE;
+    }
+    g_assert_true (saw_cmd);
+    g_assert_true (saw_rule);
+
+    r = classify (set, "550 User unknown (in reply to end of DATA command)", NULL);
+    g_assert_cmpstr (r->command, ==, "DATA");
+    g_assert_cmpstr (r->rule, ==, "after-data");
+    recipient_clear (r);
+    r = classify (set, "550 User unknown (in reply to RCPT TO command)", NULL);
+    g_assert_cmpstr (r->command, ==, "RCPT");
+    g_assert_cmpstr (r->rule, ==, "any");
+    recipient_clear (r);
+    r = classify (set, "550 User unknown", NULL);
+    g_assert_null (r->command);
+    g_assert_cmpstr (r->rule, ==, "not-rcpt");
+    recipient_clear (r);
+
+    ba_ruleset_free (set);
+    g_ptr_array_unref (errors);
+    g_free (sub);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -257,6 +316,7 @@ main (int argc, char **argv)
     g_test_add_func ("/rules/check-errors", test_check_errors);
     g_test_add_func ("/rules/literal", test_literal);
     g_test_add_func ("/rules/default-set", test_default_rules_load);
+    g_test_add_func ("/rules/smtp-command", test_smtp_command);
     rc = g_test_run ();
     {
         char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
