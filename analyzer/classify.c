@@ -39,10 +39,22 @@ glob_any (char **globs, const char *value)
 }
 
 static gboolean
-conditions_hold (const ba_rule *r, const char *status, const char *code, const char *command)
+conditions_hold (const ba_rule *r, const ba_recipient *rcpt, const char *code)
 {
-    return glob_any (r->status_globs, status) && glob_any (r->code_globs, code)
-        && glob_any (r->command_globs, command);
+    gboolean ok = glob_any (r->status_globs, rcpt->status) && glob_any (r->code_globs, code)
+        && glob_any (r->command_globs, rcpt->command);
+
+    if (ok && r->action_globs) {
+        char *a = rcpt->action ? g_ascii_strdown (rcpt->action, -1) : NULL;
+        ok = glob_any (r->action_globs, a);
+        g_free (a);
+    }
+    if (ok && r->remote_globs) {
+        char *m = rcpt->remote_mta ? g_ascii_strdown (rcpt->remote_mta, -1) : NULL;
+        ok = glob_any (r->remote_globs, m);
+        g_free (m);
+    }
+    return ok;
 }
 
 const char *
@@ -167,7 +179,7 @@ ba_classify (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date, GPtrA
             const ba_rule *r = g_ptr_array_index (set->rules, i);
             int pi;
 
-            if (!conditions_hold (r, rcpt->status, code[0] ? code : NULL, rcpt->command))
+            if (!conditions_hold (r, rcpt, code[0] ? code : NULL))
                 continue;
             if (r->patterns->len == 0)
                 pi = *text || rcpt->status || code[0] ? 0 : -1;
@@ -186,11 +198,13 @@ ba_classify (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date, GPtrA
                     ba_match_span (ctx, &s, &e);
                     st->span = g_strndup (text + s, e - s);
                 } else {
-                    st->span = g_strdup_printf ("status %s, reply code %s%s%s",
+                    st->span = g_strdup_printf ("status %s, reply code %s%s%s%s%s",
                                                 rcpt->status ? rcpt->status : "none",
                                                 code[0] ? code : "none",
                                                 rcpt->command ? ", command " : "",
-                                                rcpt->command ? rcpt->command : "");
+                                                rcpt->command ? rcpt->command : "",
+                                                r->action_globs && rcpt->action ? ", action " : "",
+                                                r->action_globs && rcpt->action ? rcpt->action : "");
                 }
                 st->why = winner ? (r->site == winner->site ? "lower priority or later in load order than the winner"
                                                             : "a default rule; a site rule won")

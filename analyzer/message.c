@@ -308,10 +308,10 @@ walk (GMimeObject *obj, parts_found *pf, int depth)
         } else if (!pf->dsn) {
             /* a delivery-status part sent as text/plain ("details.txt") */
             char *t = part_text (obj, MAX_PART_TEXT);
-            if (dsn_offset (t) >= 0)
-                pf->dsn = t;
-            else
-                g_free (t);
+            gssize at = dsn_offset (t);
+            if (at >= 0)
+                pf->dsn = g_strdup (t + at);
+            g_free (t);
         }
     } else if (is_type (ct, "text", "html")) {
         if (!pf->html)
@@ -966,7 +966,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     parts_found pf = { 0 };
     GPtrArray *text_found = NULL;
     const ba_format *fmt = NULL, *autoreply = NULL;
-    char *headers_text, *from_addr, *notice_lower, *headers_lower;
+    char *headers_text, *from_addr, *notice_lower, *headers_lower, *original_headers = NULL;
     ba_detect_input din;
     gssize original_at = -1;
     const char *notice;
@@ -1015,7 +1015,10 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
         }
         char *rmta = NULL;
         gssize oat = -1;
-        GPtrArray *found = ba_format_extract (ctx, f, notice, headers_text, MAX_RECIPIENTS, &oat, &rmta);
+        if (f->recipient_original->len && !original_headers && pf.original)
+            original_headers = header_block (GMIME_OBJECT (pf.original));
+        GPtrArray *found = ba_format_extract (ctx, f, notice, headers_text, original_headers,
+                                              MAX_RECIPIENTS, &oat, &rmta);
         if (found->len > 0 || (pf.dsn && !fmt)) {
             if (text_found)
                 g_ptr_array_unref (text_found);
@@ -1136,6 +1139,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     g_free (headers_text);
     g_free (notice_lower);
     g_free (headers_lower);
+    g_free (original_headers);
     g_free (from_addr);
     g_free (pf.dsn);
     g_free (pf.feedback);

@@ -280,6 +280,8 @@ rule_free (gpointer p)
     g_strfreev (r->status_globs);
     g_strfreev (r->code_globs);
     g_strfreev (r->command_globs);
+    g_strfreev (r->action_globs);
+    g_strfreev (r->remote_globs);
     g_free (r);
 }
 
@@ -367,6 +369,18 @@ load_rules (loader *ld, const ba_ini *ini)
                         ok = FALSE;
                     }
                 }
+            } else if (!strcmp (e->key, "action")) {
+                /* the DSN Action of the recipient, lower case */
+                char *low = g_ascii_strdown (e->value, -1);
+                g_strfreev (r->action_globs);
+                r->action_globs = split_globs (low);
+                g_free (low);
+            } else if (!strcmp (e->key, "remote-mta")) {
+                /* the remote MTA's host name, lower case */
+                char *low = g_ascii_strdown (e->value, -1);
+                g_strfreev (r->remote_globs);
+                r->remote_globs = split_globs (low);
+                g_free (low);
             } else if (!strcmp (e->key, "hard")) {
                 gboolean b;
                 if (!parse_bool (e->value, &b)) {
@@ -407,8 +421,9 @@ load_rules (loader *ld, const ba_ini *ini)
             reportf (ld, ini->file, grp->line, "rule '%s' has no reason", r->id);
             ok = FALSE;
         }
-        if (ok && r->patterns->len == 0 && !r->status_globs && !r->code_globs && !r->command_globs) {
-            reportf (ld, ini->file, grp->line, "rule '%s' has no pattern, status, smtp-code or smtp-command", r->id);
+        if (ok && r->patterns->len == 0 && !r->status_globs && !r->code_globs && !r->command_globs
+            && !r->action_globs && !r->remote_globs) {
+            reportf (ld, ini->file, grp->line, "rule '%s' has no pattern, status, smtp-code, smtp-command, action or remote-mta", r->id);
             ok = FALSE;
         }
         if (ok && !r->description)
@@ -493,6 +508,7 @@ format_free (gpointer p)
     g_ptr_array_unref (f->recipient);
     g_ptr_array_unref (f->detail);
     g_ptr_array_unref (f->recipient_header);
+    g_ptr_array_unref (f->recipient_original);
     ba_pattern_free (f->diagnostic);
     ba_pattern_free (f->begin);
     ba_pattern_free (f->end);
@@ -536,6 +552,7 @@ load_formats (loader *ld, const ba_ini *ini)
         f->recipient = pattern_array ();
         f->detail = pattern_array ();
         f->recipient_header = pattern_array ();
+        f->recipient_original = pattern_array ();
         f->action = g_strdup ("failed");
 
         for (guint i = 0; i < grp->entries->len; i++) {
@@ -609,6 +626,7 @@ load_formats (loader *ld, const ba_ini *ini)
             else if (!strcmp (k, "recipient")) multi = f->recipient;
             else if (!strcmp (k, "detail")) multi = f->detail;
             else if (!strcmp (k, "recipient-header")) multi = f->recipient_header;
+            else if (!strcmp (k, "recipient-original")) multi = f->recipient_original;
             else if (!strcmp (k, "diagnostic")) single = &f->diagnostic;
             else if (!strcmp (k, "begin")) single = &f->begin;
             else if (!strcmp (k, "end")) single = &f->end;
@@ -623,7 +641,8 @@ load_formats (loader *ld, const ba_ini *ini)
             ba_pattern *p = compile_entry (ld, ini->file, e);
             if (!p)
                 continue;
-            if ((multi == f->recipient || multi == f->recipient_header) && !has_group (p, "recipient")) {
+            if ((multi == f->recipient || multi == f->recipient_header || multi == f->recipient_original)
+                && !has_group (p, "recipient")) {
                 reportf (ld, ini->file, e->line, "a recipient pattern needs a (?<recipient>...) group");
                 ba_pattern_free (p);
                 continue;
@@ -659,7 +678,8 @@ load_formats (loader *ld, const ba_ini *ini)
             && f->detect_header->len == 0) {
             reportf (ld, ini->file, grp->line, "format '%s' has no detect, detect-subject, detect-from or detect-header", f->id);
             format_free (f);
-        } else if (f->recipient->len == 0 && f->recipient_header->len == 0 && !f->autoreply) {
+        } else if (f->recipient->len == 0 && f->recipient_header->len == 0
+                   && f->recipient_original->len == 0 && !f->autoreply) {
             reportf (ld, ini->file, grp->line, "format '%s' has no recipient pattern", f->id);
             format_free (f);
         } else {

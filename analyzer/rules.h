@@ -28,6 +28,8 @@ typedef struct {
     char **status_globs;        /* NULL = any */
     char **code_globs;          /* NULL = any */
     char **command_globs;       /* smtp-command: NULL = any */
+    char **action_globs;        /* action (failed, delayed, ...): NULL = any */
+    char **remote_globs;        /* remote-mta host name: NULL = any */
     int hard;                   /* -1 = reason's default */
     const char *fault;          /* NULL = reason's default */
 } ba_rule;
@@ -64,6 +66,7 @@ typedef struct {
     gboolean autoreply;         /* kind = autoreply: no recipients, a vacation notice */
     gboolean span_region;       /* span = region: a recipient's text runs past blank lines */
     GPtrArray *recipient_header; /* (?<recipient>) in the header block, every match */
+    GPtrArray *recipient_original; /* ... in the returned message's header block */
     ba_pattern *diagnostic;     /* (?<diagnostic>) anywhere in the region: text for all */
     gboolean unescape_json;     /* unescape = json: captured text is a JSON string body */
     char *feedback_type;        /* feedback-type: its recipients are feedback, not failures */

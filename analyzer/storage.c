@@ -668,7 +668,7 @@ typedef struct {
     gint64 id;
     shared_file *file;          /* INSERT without a hash: hash @size bytes at @offset (0: a file) */
     ba_report *rep;
-    char *identity, *source, *name, *hash, *sender, *kind_name;
+    char *identity, *source, *name, *hash, *kind_name;
     gint64 offset, size;        /* INSERT, SET_OFFSET; PROGRESS: resume offset, file size */
     gint64 last, head_len;      /* PROGRESS */
     char *head_hash, *tail_hash;
@@ -683,7 +683,6 @@ op_free (op *o)
     g_free (o->source);
     g_free (o->name);
     g_free (o->hash);
-    g_free (o->sender);
     g_free (o->kind_name);
     g_free (o->head_hash);
     g_free (o->tail_hash);
@@ -739,8 +738,10 @@ static const char *const write_sql[N_WRITES] = {
         " SELECT id, diagnostic FROM recipients WHERE id >= ? ORDER BY id",
 };
 
-/* Operations queued at most: bounds memory when the writer lags. */
-#define MAX_QUEUED 1000
+/* Operations in flight at most: bounds memory when the writer lags. */
+#define MAX_QUEUED 2000
+/* Operations handed over at a time: a handover wakes the writer. */
+#define HANDOVER 64
 
 struct ba_ingest {
     ba_store *st;               /* its connection is the writer's */
@@ -759,7 +760,9 @@ struct ba_ingest {
     GError *werror;             /* the writer's first failure */
     ba_ingest_stats merged;     /* handed out by ba_ingest_get_stats */
 
-    GAsyncQueue *queue;
+    GAsyncQueue *queue;         /* of GPtrArray* of op*: to the writer */
+    GAsyncQueue *done;          /* the same, done: freed by the caller's thread */
+    GPtrArray *pending;         /* ops not yet handed over */
     GThread *writer;
     gint abandon;               /* atomic: skip what is queued, roll back */
 
@@ -910,29 +913,29 @@ write_insert (ba_ingest *ing, op *o, GError **error)
     gint64 bounce_time = 0, id;
     gboolean has_bounce_time;
     guint stored = 0;
+    char h[65], *sender;
 
     if (!s)
         return FALSE;
     if (!o->hash) {
-        char h[65];
         if (!hash_range (o->file->fd, MAX (o->offset, 0), o->size, h, 0, NULL)) {
             g_set_error (error, BA_STORE_ERROR, BA_STORE_ERROR_SQL,
                          "%s: cannot read the message at offset %" G_GINT64_FORMAT " again: %s",
                          o->source, MAX (o->offset, 0), g_strerror (errno));
             return FALSE;
         }
-        o->hash = g_strdup (h);
-        if (!o->identity)
-            o->identity = g_strconcat ("mbox:", h, NULL);
     }
     has_bounce_time = iso_to_unix (rep->date, &bounce_time);
-    o->sender = sender_address (rep->original.from);
-    bind_text (s, 1, o->identity);
+    /* what this thread allocates, this thread frees (the binding owns it) */
+    if (o->identity)
+        bind_text (s, 1, o->identity);
+    else
+        sqlite3_bind_text (s, 1, g_strconcat ("mbox:", o->hash ? o->hash : h, NULL), -1, g_free);
     bind_text (s, 2, o->source);
     bind_int_or_null (s, 3, o->offset >= 0, o->offset);
     bind_text (s, 4, o->name);
     bind_int_or_null (s, 5, o->size >= 0, o->size);
-    bind_text (s, 6, o->hash);
+    bind_text (s, 6, o->hash ? o->hash : h);
     bind_text (s, 7, ba_kind_name (rep->kind));
     bind_text (s, 8, rep->format);
     bind_text (s, 9, rep->date);
@@ -942,7 +945,9 @@ write_insert (ba_ingest *ing, op *o, GError **error)
     bind_text (s, 13, rep->reporting_mta);
     bind_text (s, 14, rep->original.message_id);
     bind_text (s, 15, rep->original.from);
-    bind_text (s, 16, o->sender);
+    sender = sender_address (rep->original.from);
+    bind_text (s, 16, sender);
+    g_free (sender);
     bind_text (s, 17, rep->original.to);
     bind_text (s, 18, rep->original.subject);
     bind_text (s, 19, rep->original.date);
@@ -1084,24 +1089,27 @@ writer_main (gpointer data)
     ba_ingest *ing = data;
     gboolean failed = FALSE;
 
-    for (;;) {
-        op *o = g_async_queue_pop (ing->queue);
-        gboolean stop = o->kind == OP_STOP;
-        GError *err = NULL;
+    for (gboolean stop = FALSE; !stop;) {
+        GPtrArray *ops = g_async_queue_pop (ing->queue);
 
-        if (!stop && !failed && !g_atomic_int_get (&ing->abandon) && !run_op (ing, o, &err)) {
-            failed = TRUE;
-            g_mutex_lock (&ing->lock);
-            ing->werror = err;
-            g_mutex_unlock (&ing->lock);
+        for (guint i = 0; i < ops->len; i++) {
+            op *o = g_ptr_array_index (ops, i);
+            GError *err = NULL;
+            if (o->kind == OP_STOP)
+                stop = TRUE;
+            else if (!failed && !g_atomic_int_get (&ing->abandon) && !run_op (ing, o, &err)) {
+                failed = TRUE;
+                g_mutex_lock (&ing->lock);
+                ing->werror = err;
+                g_mutex_unlock (&ing->lock);
+            }
         }
-        op_free (o);
         g_mutex_lock (&ing->lock);
-        ing->queued--;
+        ing->queued -= ops->len;
         g_cond_signal (&ing->room);
         g_mutex_unlock (&ing->lock);
-        if (stop)
-            break;
+        /* what the caller's thread allocated, it frees */
+        g_async_queue_push (ing->done, ops);
     }
     /* a stop without a commit before it gives the batch up */
     if (ing->in_tx)
@@ -1120,22 +1128,46 @@ op_new (op_kind kind)
     return o;
 }
 
-/* Hand @o to the writer; FALSE (with the writer's error) once it failed. */
+/* Free the ops the writer is done with. */
+static void
+reap (ba_ingest *ing)
+{
+    GPtrArray *ops;
+    while ((ops = g_async_queue_try_pop (ing->done)))
+        g_ptr_array_unref (ops);
+}
+
+/* Give the writer the pending ops, waiting while too many are in flight. */
+static void
+hand_over (ba_ingest *ing)
+{
+    if (!ing->pending->len)
+        return;
+    g_mutex_lock (&ing->lock);
+    while (ing->queued >= MAX_QUEUED && !ing->werror)
+        g_cond_wait (&ing->room, &ing->lock);
+    ing->queued += ing->pending->len;
+    g_mutex_unlock (&ing->lock);
+    g_async_queue_push (ing->queue, ing->pending);
+    ing->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) op_free);
+    reap (ing);
+}
+
+/* Queue @o for the writer; FALSE (with the writer's error) once it failed. */
 static gboolean
 queue_op (ba_ingest *ing, op *o, GError **error)
 {
     g_mutex_lock (&ing->lock);
-    while (ing->queued >= MAX_QUEUED && !ing->werror)
-        g_cond_wait (&ing->room, &ing->lock);
     if (ing->werror) {
         g_set_error_literal (error, ing->werror->domain, ing->werror->code, ing->werror->message);
         g_mutex_unlock (&ing->lock);
         op_free (o);
         return FALSE;
     }
-    ing->queued++;
     g_mutex_unlock (&ing->lock);
-    g_async_queue_push (ing->queue, o);
+    g_ptr_array_add (ing->pending, o);
+    if (ing->pending->len >= HANDOVER || o->kind == OP_COMMIT || o->kind == OP_STOP)
+        hand_over (ing);
     return TRUE;
 }
 
@@ -1152,6 +1184,8 @@ ba_ingest_new (ba_store *st, const ba_ruleset *set, guint batch)
     g_mutex_init (&ing->lock);
     g_cond_init (&ing->room);
     ing->queue = g_async_queue_new ();
+    ing->done = g_async_queue_new ();
+    ing->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) op_free);
 
     ing->reader.path = st->path;
     if (sqlite3_open_v2 (st->path, &ing->reader.db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
@@ -1165,7 +1199,7 @@ ba_ingest_new (ba_store *st, const ba_ruleset *set, guint batch)
     }
     /* Index pages are touched all over by every batch: keep them in
      * memory, and checkpoint less often so fewer are written twice. */
-    exec (st, "PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 4000", NULL);
+    exec (st, "PRAGMA cache_size = -8192; PRAGMA wal_autocheckpoint = 4000", NULL);
     ing->writer = g_thread_new ("ba-writer", writer_main, ing);
     return ing;
 }
@@ -1193,12 +1227,11 @@ stop_writer (ba_ingest *ing, gboolean give_up)
         return;
     if (give_up)
         g_atomic_int_set (&ing->abandon, 1);
-    g_mutex_lock (&ing->lock);
-    ing->queued++;
-    g_mutex_unlock (&ing->lock);
-    g_async_queue_push (ing->queue, op_new (OP_STOP));
+    g_ptr_array_add (ing->pending, op_new (OP_STOP));
+    hand_over (ing);
     g_thread_join (ing->writer);
     ing->writer = NULL;
+    reap (ing);
 }
 
 void
@@ -1215,6 +1248,8 @@ ba_ingest_free (ba_ingest *ing)
         sqlite3_close_v2 (ing->reader.db);
     close_current (ing);
     g_async_queue_unref (ing->queue);
+    g_async_queue_unref (ing->done);
+    g_ptr_array_unref (ing->pending);
     g_mutex_clear (&ing->lock);
     g_cond_clear (&ing->room);
     g_free (ing->want_path);

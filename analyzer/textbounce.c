@@ -224,7 +224,8 @@ match_recipients (ba_context *ctx, const ba_format *fmt, GPtrArray *patterns,
 
 GPtrArray *
 ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
-                   const char *headers, guint max, gssize *original_at, char **reporting_mta)
+                   const char *headers, const char *original_headers, guint max,
+                   gssize *original_at, char **reporting_mta)
 {
     GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_text_recipient_free);
     GPtrArray *details = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_text_recipient_free);
@@ -289,6 +290,10 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
      * the notice names none */
     if (headers && fmt->recipient_header->len && out->len == 0)
         match_recipients (ctx, fmt, fmt->recipient_header, headers, strlen (headers), out, index, max);
+    /* ... or only in the returned message's (a complaint that attaches it) */
+    if (original_headers && fmt->recipient_original->len && out->len == 0)
+        match_recipients (ctx, fmt, fmt->recipient_original, original_headers,
+                          strlen (original_headers), out, index, max);
 
     /* error text given once for all (before the recipient list, or for
      * recipients named in a header): for those without text of their own */
@@ -344,11 +349,10 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
             gssize prev = -1;
             if (has_code (r->diagnostic->str))
                 continue;
-            /* a detail naming it; else an anonymous one between the previous
-             * recipient line and its own (a transcript's "<<< 550 ..."
-             * before "554 <user>... User unknown"); else, when it is alone,
-             * the first anonymous one */
-            /* recipients are added in line order */
+            /* a detail naming it; else the nearest anonymous one between the
+             * previous recipient line and its own (a transcript's "<<< 550 ..."
+             * before "554 <user>... User unknown"; recipients are added in
+             * line order); else, when it is alone, the first anonymous one */
             if (i > 0)
                 prev = ((ba_text_recipient *) g_ptr_array_index (out, i - 1))->at;
             for (guint j = 0; j < details->len && !pick; j++) {
@@ -356,7 +360,6 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
                 if (*d->recipient && !g_ascii_strcasecmp (d->recipient, r->recipient))
                     pick = d;
             }
-            /* the nearest before it */
             for (guint j = details->len; j > 0 && !pick && r->at >= 0; j--) {
                 ba_text_recipient *d = g_ptr_array_index (details, j - 1);
                 if (!*d->recipient && d->at < r->at && d->at > prev)

@@ -31,12 +31,14 @@ typedef struct {
 gboolean ba_format_detect (ba_context *ctx, const ba_format *fmt, const ba_detect_input *in);
 
 /* The recipients @fmt finds in @notice (of ba_text_recipient*), at most
- * @max; @headers is the header block, for recipient-header.  *@original_at
+ * @max; @headers is the header block, for recipient-header, and
+ * @original_headers that of the returned message (may be NULL), for
+ * recipient-original.  *@original_at
  * is set to the offset in @notice where an inline copy of the original
  * message begins, or -1. */
 GPtrArray *ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
-                              const char *headers, guint max, gssize *original_at,
-                              char **reporting_mta);
+                              const char *headers, const char *original_headers, guint max,
+                              gssize *original_at, char **reporting_mta);
 
 /* JSON string escapes (\" \n \uXXXX ...) of @s decoded, as a new string. */
 char *ba_json_unescape (const char *s);

@@ -13,15 +13,20 @@ typedef struct {
 } progress;
 
 static void
-progress_draw (progress *p, const ba_ingest_stats *s, const char *source, gboolean force)
+progress_draw (progress *p, ba_ingest *ing, const char *source, gboolean force)
 {
-    gint64 now = g_get_monotonic_time ();
+    gint64 now;
+    const ba_ingest_stats *s;
     double secs;
     char *safe, *line;
     glong n;
 
-    if (!p->on || (!force && now - p->last < 200000))
+    if (!p->on)
         return;
+    now = g_get_monotonic_time ();
+    if (!force && now - p->last < 200000)
+        return;
+    s = ba_ingest_get_stats (ing);
     p->last = now;
     secs = (now - p->started) / 1e6;
     safe = ba_safe_text (source);
@@ -169,7 +174,7 @@ cmd_ingest (int argc, char **argv)
             }
             if (!ba_ingest_message (ing, &in, &err))
                 failed = TRUE;
-            progress_draw (&prog, ba_ingest_get_stats (ing), in.source, FALSE);
+            progress_draw (&prog, ing, in.source, FALSE);
         }
         ba_reader_free (reader);
     }

@@ -303,6 +303,63 @@ test_smtp_command (void)
     g_free (sub);
 }
 
+/* action and remote-mta conditions: globs, case-insensitive, "!" works,
+ * an unknown value passes only negated globs */
+static void
+test_action_remote_conditions (void)
+{
+    char *sub = g_build_filename (dir, "act", NULL), *p;
+    GPtrArray *errors = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_rule_error_free);
+    ba_ruleset *set;
+    ba_context *ctx;
+    ba_recipient *r;
+
+    g_assert_cmpint (g_mkdir (sub, 0700), ==, 0);
+    p = g_build_filename (sub, "reasons.conf", NULL);
+    g_assert_true (g_file_set_contents (p, reasons, -1, NULL));
+    g_free (p);
+    p = g_build_filename (sub, "10-act.rules", NULL);
+    g_assert_true (g_file_set_contents (p,
+        "[delayed]\ndescription = d\nreason = expired\naction = Delayed\nstatus = !5.*\npriority = 9\n"
+        "[remote]\ndescription = r\nreason = rejected\nremote-mta = *.provider.example\npattern = unknown user\npriority = 73\n"
+        "[not-remote]\ndescription = n\nreason = filtered\nremote-mta = !*.provider.example\npattern = unknown user\npriority = 72\n"
+        "[temp]\ndescription = t\nreason = onhold\nstatus = 4.*\npriority = 1\n", -1, NULL));
+    g_free (p);
+    set = ba_ruleset_load (sub, NULL, errors);
+    g_assert_nonnull (set);
+    g_assert_cmpuint (errors->len, ==, 0);
+
+    ctx = ba_context_new (set);
+    r = g_new0 (ba_recipient, 1);
+    r->status = g_strdup ("4.4.0");
+    r->action = g_strdup ("delayed");
+    ba_classify (ctx, r, NULL, NULL);
+    g_assert_cmpstr (r->rule, ==, "delayed");
+    g_free (r->action);
+    r->action = g_strdup ("failed");
+    ba_classify (ctx, r, NULL, NULL);
+    g_assert_cmpstr (r->rule, ==, "temp");
+    g_free (r->action);
+    r->action = NULL;
+
+    g_free (r->status);
+    r->status = NULL;
+    r->diagnostic = g_strdup ("550 Unknown user x@y");
+    r->remote_mta = g_strdup ("MX1.Provider.Example");
+    ba_classify (ctx, r, NULL, NULL);
+    g_assert_cmpstr (r->rule, ==, "remote");
+    g_free (r->remote_mta);
+    r->remote_mta = NULL;
+    ba_classify (ctx, r, NULL, NULL);
+    g_assert_cmpstr (r->rule, ==, "not-remote");
+    recipient_clear (r);
+
+    ba_context_free (ctx);
+    ba_ruleset_free (set);
+    g_ptr_array_unref (errors);
+    g_free (sub);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -317,6 +374,7 @@ main (int argc, char **argv)
     g_test_add_func ("/rules/literal", test_literal);
     g_test_add_func ("/rules/default-set", test_default_rules_load);
     g_test_add_func ("/rules/smtp-command", test_smtp_command);
+    g_test_add_func ("/rules/action-remote-mta", test_action_remote_conditions);
     rc = g_test_run ();
     {
         char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
