@@ -60,11 +60,15 @@ cmd_analyze (int argc, char **argv)
     if (!parse_format (format_name, &format)) {
         warn ("analyze: unknown format '%s' (text, json or ndjson)", format_name);
         fprintf (stderr, "Try 'bounce-analyzer analyze --help' for more information.\n");
+        g_free (format_name);
+        rule_options_clear (&ro);
         return EXIT_USAGE;
     }
     if (argc < 2) {
         warn ("analyze: no PATH given");
         fprintf (stderr, "Try 'bounce-analyzer analyze --help' for more information.\n");
+        g_free (format_name);
+        rule_options_clear (&ro);
         return EXIT_USAGE;
     }
     set = rule_options_load (&ro, "analyze");
