@@ -78,6 +78,9 @@ struct ba_reader {
     gboolean mbox;
     gboolean done_file;
     gint64 shift;               /* added to the parser's offsets to make them absolute */
+    int fd;                     /* the file's descriptor, owned by @stream */
+    gint64 end;                 /* read no further than this, or -1 */
+    gboolean cr_only;           /* bare-CR line ends: the CR filter is on */
     GMimeMessage *message;      /* handed out, freed on the next call */
 };
 
@@ -233,6 +236,64 @@ is_from_line (int fd, gint64 offset)
     return (buf[0] == '\n' || buf[0] == '\r') && memcmp (buf + 1, "From ", 5) == 0;
 }
 
+/* Parse the current file from byte @start (@fd becomes the stream's). */
+static void
+start_parser (ba_reader *r, int fd, gint64 start)
+{
+    GMimeStream *fs = g_mime_stream_fs_new_with_bounds (fd, start, r->end);
+
+    g_mime_stream_fs_set_owner (GMIME_STREAM_FS (fs), TRUE);
+    r->shift = 0;
+    if (r->cr_only) {
+        GMimeStream *filtered = g_mime_stream_filter_new (fs);
+        GMimeFilter *f = g_object_new (ba_filter_cr_get_type (), NULL);
+        g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), f);
+        g_object_unref (f);
+        g_object_unref (fs);
+        fs = filtered;
+        /* A filter stream cannot tell its position, so the parser counts
+         * from -1; the filter keeps byte counts, so shifting is exact. */
+        r->shift = start + 1;
+    }
+    g_clear_object (&r->parser);
+    g_clear_object (&r->stream);
+    r->stream = fs;
+    r->parser = g_mime_parser_new_with_stream (fs);
+    g_mime_parser_set_format (r->parser, r->mbox ? GMIME_FORMAT_MBOX : GMIME_FORMAT_MESSAGE);
+}
+
+/* After a message GMime could not parse (an unquoted "From " line in a
+ * body cuts a message in two), go on at the next From_ line rather than
+ * give up the rest of the mailbox.  FALSE when there is none. */
+static gboolean
+resync_mbox (ba_reader *r, gint64 after)
+{
+    char buf[65536];
+    gint64 pos = after + 1;
+
+    while (r->end < 0 || pos < r->end) {
+        ssize_t n = pread (r->fd, buf, sizeof buf, pos);
+        if (n <= 6)
+            return FALSE;
+        for (ssize_t i = 0; i + 5 < n; i++) {
+            if ((buf[i] == '\n' || buf[i] == '\r') && memcmp (buf + i + 1, "From ", 5) == 0) {
+                gint64 at = pos + i + 1;
+                int fd2;
+                if (r->end >= 0 && at >= r->end)
+                    return FALSE;
+                fd2 = dup (r->fd);
+                if (fd2 < 0)
+                    return FALSE;
+                r->fd = fd2;
+                start_parser (r, fd2, at);
+                return TRUE;
+            }
+        }
+        pos += n - 5;
+    }
+    return FALSE;
+}
+
 /* Open one file: sniff whether it is an mbox and whether it uses bare CR. */
 static gboolean
 open_file (ba_reader *r, const char *source, int fd, GError **error)
@@ -240,7 +301,6 @@ open_file (ba_reader *r, const char *source, int fd, GError **error)
     char head[4096];
     ssize_t n;
     gboolean has_lf, has_cr;
-    GMimeStream *fs;
     struct stat st;
     gint64 start = 0, end = -1;
 
@@ -277,23 +337,11 @@ open_file (ba_reader *r, const char *source, int fd, GError **error)
             start = want;
     }
 
-    fs = g_mime_stream_fs_new_with_bounds (fd, start, end);
-    g_mime_stream_fs_set_owner (GMIME_STREAM_FS (fs), TRUE);
-    if (has_cr && !has_lf) {
-        GMimeStream *filtered = g_mime_stream_filter_new (fs);
-        GMimeFilter *f = g_object_new (ba_filter_cr_get_type (), NULL);
-        g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), f);
-        g_object_unref (f);
-        g_object_unref (fs);
-        fs = filtered;
-        /* A filter stream cannot tell its position, so the parser counts
-         * from -1; the filter keeps byte counts, so shifting is exact. */
-        r->shift = start + 1;
-    }
-    r->stream = fs;
     r->source = g_strdup (source);
-    r->parser = g_mime_parser_new_with_stream (fs);
-    g_mime_parser_set_format (r->parser, r->mbox ? GMIME_FORMAT_MBOX : GMIME_FORMAT_MESSAGE);
+    r->fd = fd;
+    r->end = end;
+    r->cr_only = has_cr && !has_lf;
+    start_parser (r, fd, start);
     return TRUE;
 }
 
@@ -335,11 +383,11 @@ ba_reader_next (ba_reader *r, ba_input *input, GError **error)
             input->source = r->source;
             input->offset = offset;
             if (!m) {
-                gboolean stuck = after <= before || g_mime_parser_eos (r->parser);
                 g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
                              r->mbox ? "not a valid mbox message" : "not a valid message");
-                if (stuck || !r->mbox)
+                if (!r->mbox || !resync_mbox (r, MAX (offset, before)))
                     r->done_file = TRUE;
+                (void) after;
                 return BA_READ_ERROR;
             }
             r->message = m;

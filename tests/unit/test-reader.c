@@ -83,6 +83,29 @@ test_mbox_quoting (void)
 }
 
 static void
+test_mbox_unquoted_from (void)
+{
+    /* a body line "From ..." that a broken writer did not quote must not
+     * lose the messages after it */
+    const char *mbox =
+        "From a@example.com Tue Mar 25 16:02:11 2008\n"
+        "Subject: one\n\nbody\nFrom here on, unquoted\nmore\n\n"
+        "From b@example.com Tue Mar 25 16:03:11 2008\n"
+        "Subject: two\n\nbody two\n";
+    char *path = write_file (tmpdir, "unquoted.mbox", mbox, -1);
+    collected c;
+
+    collect (path, &c);
+    g_assert_cmpuint (c.subjects->len, ==, 2);
+    g_assert_cmpstr (g_ptr_array_index (c.subjects, 1), ==, "two");
+    g_assert_cmpint (g_array_index (c.offsets, gint64, 1), ==,
+                     (gint64) (strstr (mbox, "From b@") - mbox));
+    g_assert_cmpint (c.errors, ==, 1);
+    collected_clear (&c);
+    g_free (path);
+}
+
+static void
 test_mbox_crlf (void)
 {
     const char *mbox =
@@ -200,6 +223,7 @@ main (int argc, char **argv)
     tmpdir = g_dir_make_tmp ("ba-reader-XXXXXX", NULL);
     g_test_add_func ("/reader/mbox-quoting", test_mbox_quoting);
     g_test_add_func ("/reader/mbox-crlf", test_mbox_crlf);
+    g_test_add_func ("/reader/mbox-unquoted-from", test_mbox_unquoted_from);
     g_test_add_func ("/reader/bare-cr", test_bare_cr);
     g_test_add_func ("/reader/empty-truncated", test_empty_and_truncated);
     g_test_add_func ("/reader/maildir-tree", test_maildir_and_tree);
