@@ -209,6 +209,11 @@ void ba_reader_set_hooks (ba_reader *reader, const ba_reader_hooks *hooks);
 
 /* ---- text helpers ------------------------------------------------------- */
 
+/* The status a recipient is classified with, from the reported status and
+ * the diagnostic text: the remote server's own code when the text has one,
+ * unless the reported one is more specific.  (reclassify rebuilds it so.) */
+char *ba_status_before_rules (const char *reported, const char *diagnostic);
+
 /* Whitespace runs collapsed to one space, ends trimmed (as diagnostics are). */
 char *ba_collapse_text (const char *s);
 /* The first SMTP reply code in @text, or 0. */

@@ -566,15 +566,22 @@ remote_status (const char *text, char out[16])
     return any;
 }
 
+char *
+ba_status_before_rules (const char *reported, const char *diagnostic)
+{
+    char found[16];
+    gboolean text = diagnostic && remote_status (diagnostic, found);
+    if (text && !(reported && !g_str_has_suffix (reported, ".0.0") && g_str_has_suffix (found, ".0.0")))
+        return g_strdup (found);
+    return g_strdup (reported);
+}
+
 /* Status and reply code from what the bounce says, before any rule.  The
  * remote server's code, when the error text has one, is more precise than
  * the reporting MTA's summary ("4.4.7" for a delivery given up, "5.0.0"). */
 static void
 settle_codes (ba_recipient *r)
 {
-    char found[16];
-    gboolean have_text_status = r->diagnostic && remote_status (r->diagnostic, found);
-
     if (r->reported_status && !ba_status_valid (r->reported_status)) {
         char st[16];
         if (ba_find_status (r->reported_status, st)) {
@@ -585,11 +592,7 @@ settle_codes (ba_recipient *r)
         }
     }
     g_free (r->status);
-    if (have_text_status && !(r->reported_status && !g_str_has_suffix (r->reported_status, ".0.0")
-                              && g_str_has_suffix (found, ".0.0")))
-        r->status = g_strdup (found);
-    else
-        r->status = g_strdup (r->reported_status);
+    r->status = ba_status_before_rules (r->reported_status, r->diagnostic);
     if (!r->smtp_code && r->diagnostic)
         r->smtp_code = ba_find_reply_code (r->diagnostic);
 }

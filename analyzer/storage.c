@@ -2130,42 +2130,6 @@ compare_transitions (gconstpointer a, gconstpointer b)
     return strcmp (x->from, y->from) ? strcmp (x->from, y->from) : strcmp (x->to, y->to);
 }
 
-/* The status code in the remote server's words: the first specific one,
- * else the last.  Mirrors remote_status() of message.c. */
-static gboolean
-remote_status (const char *text, char out[16])
-{
-    char st[16];
-    gboolean any = FALSE, specific = FALSE;
-    const char *p = text;
-
-    for (int n = 0; p && n < 64 && ba_status_of (p, st); n++) {
-        const char *at = strstr (p, st);
-        gboolean sp = !g_str_has_suffix (st, ".0.0");
-        if (sp || !specific) {
-            memcpy (out, st, sizeof st);
-            specific = sp;
-        }
-        any = TRUE;
-        p = at ? at + strlen (st) : NULL;
-    }
-    return any;
-}
-
-/* The status the classifier was given at ingest (the stored one may be
- * derived from the verdict): the server's own code, unless the reported
- * one is more specific.  Mirrors settle_codes() of message.c; the test
- * that reclassify changes nothing right after ingest guards the copy. */
-static char *
-status_before_rules (const char *reported, const char *diagnostic)
-{
-    char found[16];
-    gboolean text = diagnostic && remote_status (diagnostic, found);
-    if (text && !(reported && !g_str_has_suffix (reported, ".0.0") && g_str_has_suffix (found, ".0.0")))
-        return g_strdup (found);
-    return g_strdup (reported);
-}
-
 gboolean
 ba_store_reclassify (ba_store *st, const ba_ruleset *set, gboolean dry_run,
                      ba_reclassify_stats *out, GError **error)
@@ -2208,7 +2172,7 @@ ba_store_reclassify (ba_store *st, const ba_ruleset *set, gboolean dry_run,
         r.last_attempt = (char *) col_text (sel, 8);
         r.feedback_type = (char *) col_text (sel, 9);
         r.command = ba_intern_command (col_text (sel, 20));
-        r.status = status_before_rules (r.reported_status, r.diagnostic);
+        r.status = ba_status_before_rules (r.reported_status, r.diagnostic);
         ba_classify (ctx, &r, col_text (sel, 10), NULL);
 
         caps = captures_json (&r);
