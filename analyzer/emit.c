@@ -4,6 +4,18 @@
 #include <string.h>
 
 void
+ba_emit_captures (sprinter *sp, const ba_recipient *r)
+{
+    sp->begin_map (sp);
+    for (guint i = 0; r->captures && i < r->captures->len; i++) {
+        const ba_capture *c = g_ptr_array_index (r->captures, i);
+        sp->map_key (sp, c->name);
+        sp->string (sp, c->value);
+    }
+    sp->end (sp);
+}
+
+void
 ba_emit_recipient (sprinter *sp, const ba_report *rep, const ba_recipient *r)
 {
     sp->begin_map (sp);
@@ -44,13 +56,7 @@ ba_emit_recipient (sprinter *sp, const ba_report *rep, const ba_recipient *r)
     sp->map_key (sp, "rule");
     sp->string (sp, r->rule);
     sp->map_key (sp, "captures");
-    sp->begin_map (sp);
-    for (guint i = 0; r->captures && i < r->captures->len; i++) {
-        const ba_capture *c = g_ptr_array_index (r->captures, i);
-        sp->map_key (sp, c->name);
-        sp->string (sp, c->value);
-    }
-    sp->end (sp);
+    ba_emit_captures (sp, r);
     sp->map_key (sp, "diagnostic");
     sp->string (sp, r->diagnostic);
     sp->map_key (sp, "feedback_type");
@@ -103,8 +109,8 @@ ba_safe_text (const char *s)
     return g_string_free (out, FALSE);
 }
 
-static void
-line (FILE *out, const char *label, const char *value)
+void
+ba_print_field (FILE *out, const char *label, const char *value)
 {
     char *safe;
     if (!value || !*value)
@@ -154,15 +160,15 @@ ba_emit_text (FILE *out, const ba_report *rep)
         g_snprintf (verdict, sizeof verdict, "%s, %s%s%s", r->reason,
                     r->hard ? "hard bounce (retrying will not help)" : "soft",
                     r->status ? ", status " : "", r->status ? r->status : "");
-        line (out, "fault:", ba_fault_words (r->fault));
-        line (out, "advice:", r->advice);
-        line (out, "verdict:", verdict);
-        line (out, "server said:", r->diagnostic);
-        line (out, "remote MTA:", r->remote_mta);
+        ba_print_field (out, "fault:", ba_fault_words (r->fault));
+        ba_print_field (out, "advice:", r->advice);
+        ba_print_field (out, "verdict:", verdict);
+        ba_print_field (out, "server said:", r->diagnostic);
+        ba_print_field (out, "remote MTA:", r->remote_mta);
         if (r->dnsbl) {
             char *b = g_strdup_printf ("%s%s%s", r->dnsbl, r->listed ? ", listed: " : "",
                                        r->listed ? r->listed : "");
-            line (out, "blacklist:", b);
+            ba_print_field (out, "blacklist:", b);
             g_free (b);
         }
         if (r->captures && r->captures->len) {
@@ -173,15 +179,15 @@ ba_emit_text (FILE *out, const ba_report *rep)
             }
             captures = g_string_free (c, FALSE);
         }
-        line (out, "rule:", r->rule ? r->rule : "(none matched; decided by status code)");
-        line (out, "captured:", captures);
+        ba_print_field (out, "rule:", r->rule ? r->rule : "(none matched; decided by status code)");
+        ba_print_field (out, "captured:", captures);
         g_free (captures);
-        line (out, "date:", r->last_attempt ? r->last_attempt : rep->date);
+        ba_print_field (out, "date:", r->last_attempt ? r->last_attempt : rep->date);
     }
     if (rep->original.subject || rep->original.date || rep->original.message_id) {
-        line (out, "original:", rep->original.subject);
-        line (out, "sent:", rep->original.date);
-        line (out, "from:", rep->original.from);
-        line (out, "message-id:", rep->original.message_id);
+        ba_print_field (out, "original:", rep->original.subject);
+        ba_print_field (out, "sent:", rep->original.date);
+        ba_print_field (out, "from:", rep->original.from);
+        ba_print_field (out, "message-id:", rep->original.message_id);
     }
 }

@@ -9,6 +9,12 @@
 /* One recipient's diagnosis as the ndjson/json object of the README. */
 void ba_emit_recipient (sprinter *sp, const ba_report *rep, const ba_recipient *r);
 
+/* A recipient's captures as a JSON object (named groups of the rule). */
+void ba_emit_captures (sprinter *sp, const ba_recipient *r);
+
+/* "  label        value" with the value made safe; nothing when empty. */
+void ba_print_field (FILE *out, const char *label, const char *value);
+
 /* A report as text for a helpdesk. */
 void ba_emit_text (FILE *out, const ba_report *rep);
 

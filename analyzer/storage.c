@@ -12,6 +12,7 @@
  * content_hash is the SHA-256 of the message's bytes as stored in the
  * file: for an mbox from its From_ line up to the next one. */
 #include "storage.h"
+#include "emit.h"
 #include "command.h"
 #include "context.h"
 #include "sprinter.h"
@@ -854,13 +855,7 @@ captures_json (const ba_recipient *r)
 {
     GString *out = g_string_new (NULL);
     sprinter *sp = sprinter_json_new_string (out);
-    sp->begin_map (sp);
-    for (guint i = 0; r->captures && i < r->captures->len; i++) {
-        const ba_capture *c = g_ptr_array_index (r->captures, i);
-        sp->map_key (sp, c->name);
-        sp->string (sp, c->value);
-    }
-    sp->end (sp);
+    ba_emit_captures (sp, r);
     sp->free (sp);
     return g_string_free (out, FALSE);
 }

@@ -73,13 +73,7 @@ cmd_classify (int argc, char **argv)
         sp->map_key (sp, "hard_bounce");
         sp->boolean (sp, r.hard);
         sp->map_key (sp, "captures");
-        sp->begin_map (sp);
-        for (guint i = 0; i < r.captures->len; i++) {
-            ba_capture *c = g_ptr_array_index (r.captures, i);
-            sp->map_key (sp, c->name);
-            sp->string (sp, c->value);
-        }
-        sp->end (sp);
+        ba_emit_captures (sp, &r);
         sp->map_key (sp, "dnsbl");
         sp->string (sp, r.dnsbl);
         sp->map_key (sp, "listed");

@@ -112,17 +112,6 @@ print_summary (FILE *out, const tally *t, const char *target, const ba_ruleset *
     g_string_free (s, TRUE);
 }
 
-static void
-line (FILE *out, const char *label, const char *value)
-{
-    char *safe;
-    if (!value || !*value)
-        return;
-    safe = ba_safe_text (value);
-    fprintf (out, "  %-12s %s\n", label, safe);
-    g_free (safe);
-}
-
 static const char *
 outcome_words (const ba_diagnosis *d)
 {
@@ -151,32 +140,32 @@ print_one (const ba_diagnosis *d, void *data)
         fputc ('\n', out);
     fprintf (out, "%s  %s: %s\n", when, who, outcome_words (d));
     if (d->original_recipient && g_ascii_strcasecmp (d->original_recipient, d->recipient))
-        line (out, "sent to:", d->original_recipient);
+        ba_print_field (out, "sent to:", d->original_recipient);
     verdict = g_strdup_printf ("%s (%s, %s%s%s)", words ? words : d->reason, d->reason,
                                d->hard ? "hard bounce: retrying will not help" : "soft",
                                d->status ? ", status " : "", d->status ? d->status : "");
-    line (out, "verdict:", verdict);
-    line (out, "server said:", d->diagnostic);
+    ba_print_field (out, "verdict:", verdict);
+    ba_print_field (out, "server said:", d->diagnostic);
     if (d->dnsbl) {
         char *b = g_strdup_printf ("%s%s%s", d->dnsbl, d->listed ? ", listed: " : "",
                                    d->listed ? d->listed : "");
-        line (out, "blacklist:", b);
+        ba_print_field (out, "blacklist:", b);
         g_free (b);
     }
     if (d->remote_mta && d->command) {
         char *m = g_strdup_printf ("%s (refused at %s)", d->remote_mta, d->command);
-        line (out, "remote MTA:", m);
+        ba_print_field (out, "remote MTA:", m);
         g_free (m);
     } else {
-        line (out, "remote MTA:", d->remote_mta);
+        ba_print_field (out, "remote MTA:", d->remote_mta);
     }
-    line (out, "subject:", d->original_subject);
-    line (out, "sent by:", d->original_from);
-    line (out, "fault:", ba_fault_words (d->fault));
-    line (out, "advice:", d->advice);
+    ba_print_field (out, "subject:", d->original_subject);
+    ba_print_field (out, "sent by:", d->original_from);
+    ba_print_field (out, "fault:", ba_fault_words (d->fault));
+    ba_print_field (out, "advice:", d->advice);
     src = d->offset >= 0 ? g_strdup_printf ("%s @%" G_GINT64_FORMAT, d->source, d->offset)
                          : g_strdup (d->source);
-    line (out, "bounce:", src);
+    ba_print_field (out, "bounce:", src);
     g_free (src);
     g_free (verdict);
     g_free (when);
