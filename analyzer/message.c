@@ -810,8 +810,10 @@ from_feedback (ba_report *rep, ba_dsn *fb, const char *raw)
         g_ptr_array_add (rep->recipients, feedback_recipient (fb, addr ? addr : ""));
         g_free (addr);
     }
-    if ((v = feedback_get (fb, "reporting-mta")))
+    if ((v = feedback_get (fb, "reporting-mta"))) {
+        g_free (rep->reporting_mta);
         rep->reporting_mta = ba_dsn_strip_type (v, FALSE);
+    }
 }
 
 /* X-Failed-Recipients (Exim and others): the addresses that failed. */
