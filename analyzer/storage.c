@@ -1,13 +1,14 @@
-/* storage.c - see storage.h; the schema is described in docs/storage.md.
+/* storage.c - see storage.h; the schema is described in README.md.
  *
  * A message's identity decides whether it is already stored:
  *   file:PATH            a message file, by canonical path
  *   maildir:DIR/NAME     a Maildir message, by folder and unique name (the
  *                        file name up to ':'), so that a message moved from
  *                        new/ to cur/ or flagged is still the same message
- *   mbox:SHA256          an mbox message, by content (its From_ line too), so
- *                        that a rewritten mbox, or a copy of one, is read
- *                        again without duplicates
+ *   mbox:PATH:SHA256     an mbox message, by its mbox and its content (From_
+ *                        line too), so that a rewritten mbox is read again
+ *                        without duplicates; the same bytes in another mbox
+ *                        are another bounce, as analyze reports them
  *   stdin:SHA256         standard input, by content
  * content_hash is the SHA-256 of the message's bytes as stored in the
  * file: for an mbox from its From_ line up to the next one. */
@@ -925,7 +926,7 @@ write_insert (ba_ingest *ing, op *o, GError **error)
     if (o->identity)
         bind_text (s, 1, o->identity);
     else
-        sqlite3_bind_text (s, 1, g_strconcat ("mbox:", o->hash ? o->hash : h, NULL), -1, g_free);
+        sqlite3_bind_text (s, 1, g_strconcat ("mbox:", o->source, ":", o->hash ? o->hash : h, NULL), -1, g_free);
     bind_text (s, 2, o->source);
     bind_int_or_null (s, 3, o->offset >= 0, o->offset);
     bind_text (s, 4, o->name);
@@ -1647,7 +1648,7 @@ ba_ingest_message (ba_ingest *ing, const ba_input *in, GError **error)
         if (stdin_input)
             identity = g_strconcat ("stdin:", hash, NULL);
         else if (mbox)
-            identity = g_strconcat ("mbox:", hash, NULL);
+            identity = g_strconcat ("mbox:", ing->canon, ":", hash, NULL);
         else
             identity = g_strdup (ing->identity);
 
