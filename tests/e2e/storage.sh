@@ -339,5 +339,17 @@ check "... the database is intact" grep -q "INTEGRITY ('ok',)" killed.dump
 check "... the last run read only what was left" \
     sh -c "grep -q '^ingest: [0-9]* messages read' killed.out && test \$(sed -n 's/^ingest: \([0-9]*\) messages read.*/\1/p' killed.out) -lt $KILL_MESSAGES"
 
+# ---- the labelled corpus, when ../shared is there ------------------------------
+CORPUS=$HERE/../../../shared/corpus/sisimai/eml
+if [ -d "$CORPUS" ]; then
+    "$BIN" ingest -q --db corpus.db "$CORPUS"
+    want=$("$BIN" analyze --format ndjson "$CORPUS" | grep -c .)
+    check "corpus: one stored diagnosis per recipient analyze prints ($want)" test "$(count corpus.db)" = "$want"
+    "$BIN" ingest -q --db corpus.db "$CORPUS"
+    check "corpus: a second ingest adds nothing" test "$(count corpus.db)" = "$want"
+else
+    echo "skip: corpus checks ($CORPUS absent)"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
