@@ -159,7 +159,6 @@ ba_classify (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date, GPtrA
     char *lower = g_ascii_strdown (text, len);
     char code[8] = "";
     const ba_rule *winner = NULL;
-    int winner_pattern = -1;
     const ba_reason_info *info;
 
     g_free (rcpt->rule);
@@ -182,7 +181,7 @@ ba_classify (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date, GPtrA
             if (!conditions_hold (r, rcpt, code[0] ? code : NULL))
                 continue;
             if (r->patterns->len == 0)
-                pi = *text || rcpt->status || code[0] ? 0 : -1;
+                pi = 0;         /* a code-only rule: its conditions held */
             else
                 pi = rule_matches (ctx, r, text, len, lower);
             if (pi < 0)
@@ -214,7 +213,6 @@ ba_classify (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date, GPtrA
             }
             if (!winner) {
                 winner = r;
-                winner_pattern = pi;
                 if (r->patterns->len)
                     ba_match_captures (ctx, g_ptr_array_index (r->patterns, pi), text, rcpt->captures);
                 if (!trace)
@@ -228,7 +226,6 @@ ba_classify (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date, GPtrA
             rcpt->reason = "undefined";
         }
     }
-    (void) winner_pattern;
     g_free (lower);
 
     info = ba_ruleset_reason (set, rcpt->reason);
