@@ -77,9 +77,14 @@ typedef struct {
     char *subject;              /* of the bounce */
     ba_original original;
     GPtrArray *recipients;      /* of ba_recipient* */
+    GPtrArray *warnings;        /* of char*: what was cut or given up while
+                                 * analysing (a header or recipient list cut,
+                                 * a pattern limit hit); NULL when none */
 } ba_report;
 
 void ba_report_free (ba_report *report);
+/* Add a warning (one sentence, no source: the printer adds it). */
+void ba_report_warn (ba_report *report, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 
 /* ---- rule sets ---------------------------------------------------------- */
 

@@ -191,3 +191,19 @@ ba_emit_text (FILE *out, const ba_report *rep)
         ba_print_field (out, "message-id:", rep->original.message_id);
     }
 }
+
+void
+ba_emit_warnings (FILE *out, const ba_report *rep)
+{
+    if (!rep->warnings)
+        return;
+    for (guint i = 0; i < rep->warnings->len; i++) {
+        char *src = ba_safe_text (rep->source), *w = ba_safe_text (g_ptr_array_index (rep->warnings, i));
+        if (rep->offset >= 0)
+            fprintf (out, "bounce-analyzer: %s: offset %" G_GINT64_FORMAT ": warning: %s\n", src, rep->offset, w);
+        else
+            fprintf (out, "bounce-analyzer: %s: warning: %s\n", src, w);
+        g_free (src);
+        g_free (w);
+    }
+}

@@ -25,4 +25,7 @@ const char *ba_fault_words (const char *fault);
  * replaced, safe to print on a terminal; NULL gives "". */
 char *ba_safe_text (const char *s);
 
+/* Each warning of @rep as "SOURCE[: offset N]: warning: TEXT" lines, made safe. */
+void ba_emit_warnings (FILE *out, const ba_report *rep);
+
 #endif

@@ -8,6 +8,7 @@
 #include "command.h"
 #include "util.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 /* Hostile-input bounds: the text we read of one part, the parts and depth
@@ -70,7 +71,23 @@ ba_report_free (ba_report *report)
     g_free (report->original.subject);
     g_free (report->original.date);
     g_ptr_array_unref (report->recipients);
+    if (report->warnings)
+        g_ptr_array_unref (report->warnings);
     g_free (report);
+}
+
+void
+ba_report_warn (ba_report *report, const char *fmt, ...)
+{
+    va_list ap;
+    /* a hostile message could otherwise grow the list without bound */
+    if (report->warnings && report->warnings->len >= 32)
+        return;
+    if (!report->warnings)
+        report->warnings = g_ptr_array_new_with_free_func (g_free);
+    va_start (ap, fmt);
+    g_ptr_array_add (report->warnings, g_strdup_vprintf (fmt, ap));
+    va_end (ap);
 }
 
 /* ---- reading parts ------------------------------------------------------ */

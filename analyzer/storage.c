@@ -1686,6 +1686,7 @@ ba_ingest_message (ba_ingest *ing, const ba_input *in, GError **error)
     if (fresh || identity) {
         o = op_new (OP_INSERT);
         o->rep = ba_analyze_message (ing->ctx, in->message, in->source, in->offset);
+        ba_emit_warnings (stderr, o->rep);
         o->source = g_strdup (stdin_input ? "-" : ing->canon);
         o->name = mbox || stdin_input ? NULL : g_strdup (ing->name);
         o->offset = in->offset;

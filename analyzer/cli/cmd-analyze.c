@@ -102,6 +102,7 @@ cmd_analyze (int argc, char **argv)
             }
             messages++;
             rep = ba_analyze_message (ctx, in.message, in.source, in.offset);
+            ba_emit_warnings (stderr, rep);
             if (rep->kind == BA_KIND_OTHER) {
                 if (verbose) {
                     if (rep->offset >= 0)
