@@ -184,7 +184,14 @@ typedef enum {
     BA_READ_MESSAGE,            /* @input holds a message */
     BA_READ_ERROR,              /* @error says what could not be read; go on */
     BA_READ_END,
+    BA_READ_SKIPPED,            /* @error says what was skipped and why (a FIFO,
+                                 * socket or device): a warning, not a failure */
+    BA_READ_INCOMPLETE,         /* @error says the last mbox message is not yet
+                                 * complete (being written): a note, not a failure */
 } ba_read_status;
+
+/* Standard input is read up to this many bytes; the rest is an error. */
+#define BA_MAX_STDIN ((gint64) 256 * 1024 * 1024)
 
 /* Open @path: a message file, a directory (recursive), a Maildir, an mbox,
  * or "-" for standard input.  Opening itself never fails; problems come

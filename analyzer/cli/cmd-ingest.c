@@ -161,6 +161,18 @@ cmd_ingest (int argc, char **argv)
         if (!ba_ingest_note_source (ing, argv[i], &err))
             failed = TRUE;
         while (!failed && (rs = ba_reader_next (reader, &in, &err)) != BA_READ_END) {
+            if (rs == BA_READ_SKIPPED || rs == BA_READ_INCOMPLETE) {
+                /* a FIFO or device skipped is a warning; an mbox still being written is left for the next run */
+                progress_clear (&prog);
+                if (rs == BA_READ_SKIPPED) {
+                    if (in.offset >= 0)
+                        warn ("%s: offset %" G_GINT64_FORMAT ": %s", in.source, in.offset, err->message);
+                    else
+                        warn ("%s: warning: %s", in.source, err->message);
+                }
+                g_clear_error (&err);
+                continue;
+            }
             if (rs == BA_READ_ERROR) {
                 progress_clear (&prog);
                 if (in.offset >= 0)

@@ -1,0 +1,75 @@
+# Hostile inputs for the read stage (sourced by tests/e2e/hostile.sh):
+# symbolic-link loops, FIFOs and devices, an endless standard input, access
+# times, unfinished mboxes, huge headers and lines, huge recipient lists.
+r=$tmp/reader
+mkdir -p "$r"
+
+message () {                    # message SUBJECT: a small message that is not a bounce
+    printf 'From: a@example.org\nSubject: %s\n\nbody\n' "$1"
+}
+
+# -- 1. symbolic-link loops: each directory once, each message once, quickly
+mkdir -p "$r/tree/sub"
+message one >"$r/tree/one.eml"
+message two >"$r/tree/sub/two.eml"
+ln -s . "$r/tree/dot"
+ln -s .. "$r/tree/sub/up"
+ln -s . "$r/tree/loop"
+if within 5 "$bin" analyze -v "$r/tree"; then ok; else bad "loop: looped tree did not end in 5 s"; fi
+contains "loop: count" "$err" "2 message(s) read"
+[ "$status" = 0 ] && ok || bad "loop: exit $status"
+
+# -- 2. a FIFO or device as PATH, in a tree, in a Maildir: skipped with a warning, no block
+mkfifo "$r/fifo"
+if within 1 "$bin" analyze "$r/fifo"; then ok; else bad "fifo: PATH blocked"; fi
+contains "fifo: PATH warning" "$err" "a FIFO, not a regular file or directory: skipped"
+[ "$status" = 0 ] && ok || bad "fifo: PATH exit $status"
+mkdir -p "$r/md/cur" "$r/md/new" "$r/md/tmp"
+message inbox >"$r/md/cur/1.host:2,S"
+mkfifo "$r/md/new/2.host"
+if within 1 "$bin" analyze -v "$r/md"; then ok; else bad "fifo: Maildir blocked"; fi
+contains "fifo: Maildir warning" "$err" "md/new/2.host: warning: a FIFO"
+contains "fifo: Maildir count" "$err" "1 message(s) read"
+mkfifo "$r/tree/sub/pipe"
+if within 1 "$bin" analyze -v "$r/tree"; then ok; else bad "fifo: tree blocked"; fi
+contains "fifo: tree warning" "$err" "sub/pipe: warning: a FIFO"
+contains "fifo: tree count" "$err" "2 message(s) read"
+rm -f "$r/tree/sub/pipe"
+if within 1 "$bin" analyze /dev/null; then ok; else bad "device: blocked"; fi
+contains "device: warning" "$err" "a character device, not a regular file or directory: skipped"
+if within 1 "$bin" ingest --db "$r/fifo.db" "$r/md"; then ok; else bad "fifo: ingest blocked"; fi
+contains "fifo: ingest warning" "$err" "md/new/2.host: warning: a FIFO"
+[ "$status" = 0 ] && ok || bad "fifo: ingest exit $status"
+
+# -- 3. standard input is capped: an endless one ends with an error naming "-" and the byte
+if within 30 "$bin" analyze - </dev/zero; then ok; else bad "stdin: /dev/zero did not end"; fi
+contains "stdin: cap error" "$err" "-: standard input is longer than 268435456 bytes (256 MiB): not read from byte 268435456 on"
+[ "$status" = 1 ] && ok || bad "stdin: exit $status"
+
+# -- 4. an mbox's access time is left as it was (where reading would change it)
+{ printf 'From a@example.org Tue Mar 25 16:02:11 2008\n'; message atime; } >"$r/atime.mbox"
+touch -a -d '2001-01-01 00:00:00' "$r/atime.mbox"
+cat "$r/atime.mbox" >/dev/null
+if [ "$(stat -c %X "$r/atime.mbox")" != "$(date -d '2001-01-01 00:00:00' +%s)" ]; then
+    touch -a -d '2001-01-01 00:00:00' "$r/atime.mbox"
+    atime0=$(stat -c %X "$r/atime.mbox")
+    within 5 "$bin" analyze "$r/atime.mbox"
+    [ "$(stat -c %X "$r/atime.mbox")" = "$atime0" ] && ok || bad "atime: analyze changed the access time"
+    within 5 "$bin" ingest --db "$r/atime.db" "$r/atime.mbox"
+    [ "$(stat -c %X "$r/atime.mbox")" = "$atime0" ] && ok || bad "atime: ingest changed the access time"
+fi
+
+# -- 6. an mbox ending in a bare From_ line or an unfinished message is not an error
+{ printf 'From a@example.org Tue Mar 25 16:02:11 2008\n'; message first; printf '\n'; } >"$r/tail.mbox"
+second=$(stat -c %s "$r/tail.mbox")
+printf 'From b@example.org Tue Mar 25 16:03:11 2008\n' >>"$r/tail.mbox"
+within 5 "$bin" analyze "$r/tail.mbox"
+[ "$status" = 0 ] && ok || bad "tail: trailing From_ line: exit $status"
+lacks "tail: quiet without -v" "$err" "not yet complete"
+within 5 "$bin" analyze -v "$r/tail.mbox"
+contains "tail: note with -v names the last message" "$err" "offset $second: the last mbox message is not yet complete"
+within 5 "$bin" ingest --db "$r/tail.db" "$r/tail.mbox"
+[ "$status" = 0 ] && ok || bad "tail: ingest exit $status"
+printf 'Subject: half' >>"$r/tail.mbox"
+within 5 "$bin" analyze -v "$r/tail.mbox"
+[ "$status" = 0 ] && ok || bad "tail: message being written: exit $status"
