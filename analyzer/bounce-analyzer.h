@@ -190,6 +190,11 @@ typedef enum {
                                  * complete (being written): a note, not a failure */
 } ba_read_status;
 
+/* The key (g_object_get_data) of a message's GPtrArray of char*: what the
+ * reader cut (overlong headers and lines); ba_analyze_message() turns
+ * them into the report's warnings. */
+#define BA_READ_WARNINGS "ba-read-warnings"
+
 /* Standard input is read up to this many bytes; the rest is an error. */
 #define BA_MAX_STDIN ((gint64) 256 * 1024 * 1024)
 

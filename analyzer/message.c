@@ -972,6 +972,10 @@ ba_report *
 ba_analyze_message (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset)
 {
     ba_report *rep = analyze (ctx, msg, source, offset, 0);
+    GPtrArray *cut = msg ? g_object_get_data (G_OBJECT (msg), BA_READ_WARNINGS) : NULL;
+
+    for (guint i = 0; cut && i < cut->len; i++)
+        ba_report_warn (rep, "%s", (const char *) g_ptr_array_index (cut, i));
 
     for (guint i = 0; i < rep->recipients->len; i++) {
         ba_recipient *r = g_ptr_array_index (rep->recipients, i);

@@ -5,6 +5,7 @@
  * not grow with the mailbox. */
 #define _GNU_SOURCE            /* O_NOATIME */
 #include "bounce-analyzer.h"
+#include "capstream.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -82,7 +83,9 @@ struct ba_reader {
     GMimeParser *parser;
     gboolean mbox;
     gboolean done_file;
-    gint64 shift;               /* added to the parser's offsets to make them absolute */
+    GMimeStream *cap;           /* the header-capping stream the parser reads (in @stream) */
+    gint64 start;               /* where in the file the parser started */
+    gint64 parser_base;         /* the parser's offset for that start */
     int fd;                     /* the file's descriptor, owned by @stream */
     gint64 end;                 /* read no further than this, or -1 */
     gboolean cr_only;           /* bare-CR line ends: the CR filter is on */
@@ -108,7 +111,7 @@ close_file (ba_reader *r)
     g_clear_pointer (&r->source, g_free);
     r->mbox = FALSE;
     r->done_file = FALSE;
-    r->shift = 0;
+    r->cap = NULL;
 }
 
 void
@@ -253,30 +256,43 @@ is_from_line (int fd, gint64 offset)
     return (buf[0] == '\n' || buf[0] == '\r') && memcmp (buf + 1, "From ", 5) == 0;
 }
 
-/* Parse the current file from byte @start (@fd becomes the stream's). */
+/* Parse the current file from byte @start (@fd becomes the stream's).
+ * The parser reads through the capping stream, which cuts overlong
+ * headers and lines; offsets are mapped back through it. */
 static void
 start_parser (ba_reader *r, int fd, gint64 start)
 {
     GMimeStream *fs = g_mime_stream_fs_new_with_bounds (fd, start, r->end);
+    GMimeStream *cap;
 
     g_mime_stream_fs_set_owner (GMIME_STREAM_FS (fs), TRUE);
-    r->shift = 0;
     if (r->cr_only) {
+        /* a filter stream cannot tell its position: the parser then
+         * counts from -1 and loads part contents itself */
         GMimeStream *filtered = g_mime_stream_filter_new (fs);
         GMimeFilter *f = g_object_new (ba_filter_cr_get_type (), NULL);
         g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), f);
         g_object_unref (f);
         g_object_unref (fs);
         fs = filtered;
-        /* A filter stream cannot tell its position, so the parser counts
-         * from -1; the filter keeps byte counts, so shifting is exact. */
-        r->shift = start + 1;
     }
+    cap = ba_cap_stream_new (fs);
+    g_object_unref (fs);
     g_clear_object (&r->parser);
     g_clear_object (&r->stream);
-    r->stream = fs;
-    r->parser = g_mime_parser_new_with_stream (fs);
+    r->stream = cap;
+    r->cap = cap;
+    r->start = start;
+    r->parser = g_mime_parser_new_with_stream (cap);
+    r->parser_base = g_mime_stream_tell (cap);
     g_mime_parser_set_format (r->parser, r->mbox ? GMIME_FORMAT_MBOX : GMIME_FORMAT_MESSAGE);
+}
+
+/* The file offset of parser offset @p. */
+static gint64
+file_offset (ba_reader *r, gint64 p)
+{
+    return r->start + ba_cap_stream_to_source (r->cap, p - r->parser_base);
 }
 
 /* After a message GMime could not parse (an unquoted "From " line in a
@@ -456,13 +472,21 @@ next_from_line (ba_reader *r, gint64 from)
 static ba_read_status
 next_in_file (ba_reader *r, ba_input *input, GError **error)
 {
-    gint64 before = g_mime_parser_tell (r->parser) + r->shift;
+    gint64 before = file_offset (r, g_mime_parser_tell (r->parser));
     GMimeMessage *m;
-    gint64 offset, after;
+    gint64 offset, after, parsed;
+    GPtrArray *cuts;
 
     m = g_mime_parser_construct_message (r->parser, NULL);
-    offset = r->mbox ? g_mime_parser_get_mbox_marker_offset (r->parser) + r->shift : -1;
-    after = g_mime_parser_tell (r->parser) + r->shift;
+    offset = r->mbox ? file_offset (r, g_mime_parser_get_mbox_marker_offset (r->parser)) : -1;
+    parsed = g_mime_parser_tell (r->parser);
+    after = file_offset (r, parsed);
+    /* what was cut while reading this message (the parser may have read on) */
+    cuts = ba_cap_stream_take_warnings (r->cap, r->mbox ? parsed - r->parser_base : G_MAXINT64);
+    if (m && cuts)
+        g_object_set_data_full (G_OBJECT (m), BA_READ_WARNINGS, cuts, (GDestroyNotify) g_ptr_array_unref);
+    else if (cuts)
+        g_ptr_array_unref (cuts);
     if (!r->mbox)
         r->done_file = TRUE;
     input->source = r->source;
