@@ -73,3 +73,28 @@ within 5 "$bin" ingest --db "$r/tail.db" "$r/tail.mbox"
 printf 'Subject: half' >>"$r/tail.mbox"
 within 5 "$bin" analyze -v "$r/tail.mbox"
 [ "$status" = 0 ] && ok || bad "tail: message being written: exit $status"
+
+# -- 7. a 100 MB header (one line, folded, in a MIME part) or body line: cut, flagged, bounded memory
+peak () {                       # peak CMD...: $kib, the command's peak resident size in KiB; $err, its stderr
+    /usr/bin/time -f 'peak-rss-kib %M' -o "$tmp/rss" "$@" >/dev/null 2>"$tmp/err"
+    err=$(cat "$tmp/err")
+    kib=$(sed -n 's/^peak-rss-kib //p' "$tmp/rss")
+}
+hundred_mb () { head -c 100000000 /dev/zero | tr '\0' "$1"; }
+bounce_head='From: Mail Delivery System <MAILER-DAEMON@mx.example.org>
+To: sender@example.org'
+{ echo "$bounce_head"; printf 'Subject: '; hundred_mb x; printf '\n\nbody\n'; } >"$r/subject.eml"
+{ echo "$bounce_head"; echo 'Subject: Mail delivery failed'; printf 'X-Failed-Recipients: a@example.org'
+  head -c 50000000 /dev/zero | tr '\0' '\n' | sed 's/^/ b@example.org,/' | head -c 100000000; printf '\n\nbody\n'; } >"$r/failed.eml"
+{ echo "$bounce_head"; echo 'Subject: Undelivered Mail Returned to Sender'
+  printf 'Content-Type: multipart/mixed; boundary="b"\n\n'; hundred_mb p; printf '\n--b\nContent-Type: text/plain\nX-Junk: '
+  hundred_mb j; printf '\n\nbody\n--b--\n'; } >"$r/part.eml"
+if [ -x /usr/bin/time ]; then
+    for f in subject failed part; do
+        peak timeout 60 "$bin" analyze "$r/$f.eml"
+        [ -n "$kib" ] && [ "$kib" -lt 131072 ] && ok || bad "header: $f.eml: peak RSS ${kib:-?} KiB"
+        contains "header: $f.eml flagged" "$err" "warning: header field"
+        contains "header: $f.eml flagged" "$err" "cut to 65536 bytes"
+    done
+fi
+rm -f "$r/subject.eml" "$r/failed.eml" "$r/part.eml"
