@@ -17,6 +17,8 @@
 #define MAX_PARTS       256
 #define MAX_DEPTH       16
 #define MAX_RECIPIENTS  10000
+#define MAX_TEXT_SEEN   (4 * MAX_RECIPIENTS)    /* recipients of a notice counted, to say how many were dropped */
+#define MAX_DSN_SCAN    (64 * 1024 * 1024)  /* a DSN part past MAX_PART_TEXT is read this far, block by block */
 #define MAX_DIAGNOSTIC  4096
 
 const char *
@@ -169,6 +171,61 @@ part_text (GMimeObject *obj, gsize max)
 }
 
 static gboolean
+part_longer_than (GMimeObject *obj, gint64 max)
+{
+    GMimeDataWrapper *w = g_mime_part_get_content (GMIME_PART (obj));
+    GMimeStream *src = w ? g_mime_data_wrapper_get_stream (w) : NULL;
+    gint64 length = src ? g_mime_stream_length (src) : 0;
+    return length < 0 || length > max;
+}
+
+/* A DSN part too long for part_text(), parsed block by block as it is
+ * decoded, so the cut falls between blocks and the blocks past the
+ * recipient cap are counted. */
+static ba_dsn *
+long_dsn_parse (GMimeObject *obj)
+{
+    GMimeDataWrapper *w = g_mime_part_get_content (GMIME_PART (obj));
+    GMimeStream *src = g_mime_data_wrapper_get_stream (w);
+    GMimeStream *sub = g_mime_stream_substream (src, src->bound_start, src->bound_end);
+    GMimeStream *decoded = g_mime_stream_filter_new (sub);
+    GMimeContentEncoding enc = g_mime_data_wrapper_get_encoding (w);
+    const char *charset = g_mime_object_get_content_type_parameter (obj, "charset");
+    ba_dsn *dsn;
+
+    if (enc == GMIME_CONTENT_ENCODING_BASE64 || enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE
+        || enc == GMIME_CONTENT_ENCODING_UUENCODE) {
+        GMimeFilter *f = g_mime_filter_basic_new (enc, FALSE);
+        g_mime_stream_filter_add (GMIME_STREAM_FILTER (decoded), f);
+        g_object_unref (f);
+    }
+    if (charset && g_ascii_strcasecmp (charset, "utf-8") && g_ascii_strcasecmp (charset, "us-ascii")) {
+        GMimeFilter *f = g_mime_filter_charset_new (charset, "UTF-8");
+        if (f) {
+            g_mime_stream_filter_add (GMIME_STREAM_FILTER (decoded), f);
+            g_object_unref (f);
+        }
+    }
+    g_mime_stream_reset (sub);
+    dsn = ba_dsn_parse_stream (decoded, MAX_RECIPIENTS, MAX_DSN_SCAN);
+    g_object_unref (decoded);
+    g_object_unref (sub);
+    return dsn;
+}
+
+/* Say what the recipient caps left out. */
+static void
+warn_dropped_blocks (ba_report *rep, const ba_dsn *dsn, gint64 size_cap)
+{
+    if (dsn->over_cap)
+        ba_report_warn (rep, "recipients: %u kept, %u dropped past the cap of %d",
+                        dsn->recipients->len, dsn->over_cap, MAX_RECIPIENTS);
+    if (dsn->cut_block)
+        ba_report_warn (rep, "recipients: 1 recipient block dropped, cut by the %d MiB size cap",
+                        (int) (size_cap >> 20));
+}
+
+static gboolean
 is_type (GMimeContentType *ct, const char *type, const char *subtype)
 {
     return ct && g_mime_content_type_is_type (ct, type, subtype);
@@ -180,6 +237,7 @@ typedef struct {
     char *notice;               /* first text/plain outside the original */
     char *html;                 /* first text/html, when no text/plain */
     GMimeMessage *original;     /* from message/rfc822 (borrowed) */
+    GMimeObject *long_dsn;      /* the DSN part, when longer than MAX_PART_TEXT (borrowed) */
     char *headers;              /* text/rfc822-headers body */
     gboolean report_feedback;   /* multipart/report; report-type=feedback-report */
     gboolean report_dsn;        /* multipart/report; report-type=delivery-status */
@@ -306,8 +364,11 @@ walk (GMimeObject *obj, parts_found *pf, int depth)
 
     if (is_type (ct, "message", "delivery-status") || is_type (ct, "message", "global-delivery-status")
         || (is_type (ct, "text", "delivery-status"))) {
-        if (!pf->dsn)
+        if (!pf->dsn) {
             pf->dsn = part_text (obj, MAX_PART_TEXT);
+            if (part_longer_than (obj, MAX_PART_TEXT))
+                pf->long_dsn = obj;
+        }
     } else if (is_type (ct, "message", "feedback-report")) {
         if (!pf->feedback)
             pf->feedback = part_text (obj, MAX_PART_TEXT);
@@ -617,6 +678,10 @@ settle_codes (ba_recipient *r)
 static void
 add_text_recipients (ba_report *rep, GPtrArray *found, const char *action)
 {
+    if (found->len > MAX_RECIPIENTS)
+        ba_report_warn (rep, "recipients: %d kept, %s%u dropped past the cap of %d", MAX_RECIPIENTS,
+                        found->len >= MAX_TEXT_SEEN ? "at least " : "", found->len - MAX_RECIPIENTS,
+                        MAX_RECIPIENTS);
     for (guint i = 0; i < found->len && rep->recipients->len < MAX_RECIPIENTS; i++) {
         ba_text_recipient *t = g_ptr_array_index (found, i);
         ba_recipient *r = recipient_new ();
@@ -701,6 +766,11 @@ from_dsn (ba_report *rep, ba_dsn *dsn, GPtrArray *text_found, GMimeMessage *msg)
             r->recipient = ba_dsn_strip_type (v, TRUE);
         if ((v = ba_dsn_get (f, "original-recipient")))
             r->original_recipient = ba_dsn_strip_type (v, TRUE);
+        /* a local delivery may name a user without a domain, but never garbage */
+        if (r->recipient && !ba_address_plausible (r->recipient, FALSE))
+            g_clear_pointer (&r->recipient, g_free);
+        if (r->original_recipient && !ba_address_plausible (r->original_recipient, FALSE))
+            g_clear_pointer (&r->original_recipient, g_free);
         if ((!r->recipient || !strchr (r->recipient, '@')) && r->original_recipient
             && strchr (r->original_recipient, '@')) {
             g_free (r->recipient);
@@ -810,7 +880,7 @@ from_feedback (ba_report *rep, ba_dsn *fb, const char *raw)
         if (!g_ascii_strncasecmp (p, "original-rcpt-to:", 17)) {
             char *line = g_strndup (p + 17, nl ? (gsize) (nl - p - 17) : strlen (p + 17));
             char *a = ba_dsn_strip_type (g_strstrip (line), TRUE);
-            if (*a && strchr (a, '@'))
+            if (ba_address_plausible (a, TRUE))
                 g_ptr_array_add (rep->recipients, feedback_recipient (fb, a));
             g_free (a);
             g_free (line);
@@ -820,6 +890,8 @@ from_feedback (ba_report *rep, ba_dsn *fb, const char *raw)
     if (rep->recipients->len == 0) {
         if ((v = feedback_get (fb, "removal-recipient")))
             addr = ba_dsn_strip_type (v, TRUE);
+        if (addr && !ba_address_plausible (addr, TRUE))
+            g_clear_pointer (&addr, g_free);
         /* else the original's addressee, when it is an address */
         if (!addr && rep->original.to && strchr (rep->original.to, '@'))
             addr = g_strdup (rep->original.to);
@@ -852,7 +924,7 @@ failed_recipients_header (GMimeMessage *msg)
         gsize n = strlen (a);
         if (n && a[n - 1] == '>')
             a[n - 1] = '\0';
-        if (!strchr (a, '@'))
+        if (!ba_address_plausible (a, TRUE))
             continue;
         if (!out)
             out = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_text_recipient_free);
@@ -1044,7 +1116,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
         if (f->recipient_original->len && !original_headers && pf.original)
             original_headers = header_block (GMIME_OBJECT (pf.original));
         GPtrArray *found = ba_format_extract (ctx, f, notice, headers_text, original_headers,
-                                              MAX_RECIPIENTS, &oat, &rmta);
+                                              MAX_TEXT_SEEN, &oat, &rmta);
         if (found->len > 0 || (pf.dsn && !fmt)) {
             if (text_found)
                 g_ptr_array_unref (text_found);
@@ -1078,7 +1150,9 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
         ba_dsn_free (fb);
     } else {
         if (pf.dsn) {
-            ba_dsn *dsn = ba_dsn_parse (pf.dsn, strlen (pf.dsn), MAX_RECIPIENTS);
+            ba_dsn *dsn = pf.long_dsn ? long_dsn_parse (pf.long_dsn)
+                : ba_dsn_parse_cut (pf.dsn, strlen (pf.dsn), MAX_RECIPIENTS, strlen (pf.dsn) >= MAX_PART_TEXT);
+            warn_dropped_blocks (rep, dsn, pf.long_dsn ? MAX_DSN_SCAN : MAX_PART_TEXT);
             from_dsn (rep, dsn, text_found, msg);
             ba_dsn_free (dsn);
             if (rep->recipients->len) {
