@@ -129,6 +129,9 @@ ba_address_plausible (const char *addr, gboolean need_at)
         if (t == G_UNICODE_CONTROL || t == G_UNICODE_FORMAT || t == G_UNICODE_LINE_SEPARATOR
             || t == G_UNICODE_PARAGRAPH_SEPARATOR)
             return FALSE;
+        /* what decoding put for bytes that were not UTF-8 */
+        if (c == 0xFFFD)
+            return FALSE;
         if (c == '"')
             quoted = !quoted;
         else if (quoted && c == '\\' && p[1])

@@ -228,6 +228,7 @@ test_address_plausible (void)
     g_assert_false (ba_address_plausible ("user\xe2\x80\xa8@example.com", TRUE)); /* line separator */
     g_assert_false (ba_address_plausible ("john doe@example.com", TRUE));
     g_assert_false (ba_address_plausible ("user@exam\xff" "ple.com", TRUE));     /* not UTF-8 */
+    g_assert_false (ba_address_plausible ("user@exam\xef\xbf\xbd" "ple.com", TRUE));  /* U+FFFD */
     g_assert_false (ba_address_plausible ("@example.com", TRUE));
     g_assert_false (ba_address_plausible ("user@", TRUE));
     g_assert_false (ba_address_plausible ("\"open@example.com", TRUE));

@@ -98,3 +98,47 @@ if [ -x /usr/bin/time ]; then
     done
 fi
 rm -f "$r/subject.eml" "$r/failed.eml" "$r/part.eml"
+
+# -- 8. a DSN with 100,000 recipient blocks: no partial recipient, a warning with the counts
+dsn_head () {
+    printf 'From: Mail Delivery System <MAILER-DAEMON@mx.example.org>\nTo: sender@example.org\n'
+    printf 'Subject: Undelivered Mail Returned to Sender\nMIME-Version: 1.0\n'
+    printf 'Content-Type: multipart/report; report-type=delivery-status; boundary="b"\n\n'
+    printf -- '--b\nContent-Type: text/plain\n\nThe message could not be delivered.\n\n'
+    printf -- '--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n'
+}
+{ dsn_head
+  seq 1 100000 | sed 's/.*/Final-Recipient: rfc822; user&@example.net\nAction: failed\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 user unknown\n/'
+  printf -- '--b--\n'; } >"$r/dsn100k.eml"
+if within 20 "$bin" analyze -f ndjson "$r/dsn100k.eml"; then ok; else bad "dsn100k: did not end in 20 s"; fi
+[ "$status" = 0 ] && ok || bad "dsn100k: exit $status"
+contains "dsn100k: warning" "$err" "warning: recipients: 10000 kept, 90000 dropped past the cap of 10000"
+n=$(printf '%s\n' "$out" | grep -c '"recipient":"user[0-9]*@example.net"')
+[ "$n" = 10000 ] && ok || bad "dsn100k: $n well-formed recipients, not 10000"
+n=$(printf '%s\n' "$out" | grep -vc '"recipient":"user[0-9]*@example.net"')
+[ "$n" = 0 ] && ok || bad "dsn100k: $n other recipients"
+rm -f "$r/dsn100k.eml"
+
+# -- 9. an address that is not plausible is never a recipient
+esc=$(printf '\033')
+{ dsn_head
+  printf 'Final-Recipient: rfc822; evil%s]52;c;QUFB\a@example.net\nAction: failed\nStatus: 5.1.1\n\n' "$esc"
+  printf 'Final-Recipient: rfc822; two words@example.net\nAction: failed\nStatus: 5.1.1\n\n'
+  printf 'Final-Recipient: rfc822; bad\344@example.net\nAction: failed\nStatus: 5.1.1\n\n'
+  printf 'Final-Recipient: rfc822; good@example.net\nAction: failed\nStatus: 5.1.1\n\n'
+  printf -- '--b--\n'; } >"$r/implausible.eml"
+within 5 "$bin" analyze -f ndjson "$r/implausible.eml"
+n=$(printf '%s\n' "$out" | grep -c '"recipient"')
+[ "$n" = 1 ] && ok || bad "implausible: $n recipients, not 1"
+contains "implausible: the good one" "$out" '"recipient":"good@example.net"'
+lacks "implausible: no ESC" "$out" "$esc"
+{ printf 'From: Mail Delivery System <MAILER-DAEMON@mx.example.org>\nTo: sender@example.org\n'
+  printf 'Subject: Mail delivery failed: returning message to sender\n'
+  printf 'X-Failed-Recipients: evil%s[2J@example.net, fine@example.net\n\n' "$esc"
+  printf 'This message was created automatically by mail delivery software.\n\n'
+  printf 'A message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error. The following address(es) failed:\n\n'
+  printf '  evil%s[2J@example.net\n    unknown user\n  fine@example.net\n    unknown user\n' "$esc"; } >"$r/implausible-text.eml"
+within 5 "$bin" analyze -f ndjson "$r/implausible-text.eml"
+lacks "implausible text: no ESC" "$out" "$esc"
+lacks "implausible text: no ESC as JSON" "$out" 'u001b'
+contains "implausible text: the good one" "$out" '"recipient":"fine@example.net"'
