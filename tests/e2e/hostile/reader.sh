@@ -73,6 +73,26 @@ within 5 "$bin" ingest --db "$r/tail.db" "$r/tail.mbox"
 printf 'Subject: half' >>"$r/tail.mbox"
 within 5 "$bin" analyze -v "$r/tail.mbox"
 [ "$status" = 0 ] && ok || bad "tail: message being written: exit $status"
+{ printf 'From a@example.org Tue Mar 25 16:02:11 2008\n'; message first; printf '\n'; } >"$r/mid.mbox"
+second=$(stat -c %s "$r/mid.mbox")
+{ printf 'From b@example.org Tue Mar 25 16:03:11 2008\nnot a header line\n\nbody\n\n'
+  printf 'From c@example.org Tue Mar 25 16:04:11 2008\n'; message third; } >>"$r/mid.mbox"
+within 5 "$bin" analyze -v "$r/mid.mbox"
+contains "bad message: its own offset" "$err" "offset $second: not a valid mbox message"
+contains "bad message: the rest is read" "$err" "2 message(s) read"
+[ "$status" = 1 ] && ok || bad "bad message: exit $status"
+
+# -- 5. output is flushed per message: a run stopped while reading keeps what it printed
+dsn_one () {
+    printf 'From: Mail Delivery System <MAILER-DAEMON@mx.example.org>\nTo: sender@example.org\n'
+    printf 'Subject: Undelivered Mail Returned to Sender\nMIME-Version: 1.0\n'
+    printf 'Content-Type: multipart/report; report-type=delivery-status; boundary="b"\n\n'
+    printf -- '--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n'
+    printf 'Final-Recipient: rfc822; flushed@example.net\nAction: failed\nStatus: 5.1.1\n\n--b--\n'
+}
+dsn_one >"$r/flush.eml"
+out=$( (sleep 5) | timeout -s INT 1 "$bin" analyze "$r/flush.eml" - 2>/dev/null)
+contains "flush: printed before the stall" "$out" "flushed@example.net"
 
 # -- 7. a 100 MB header (one line, folded, in a MIME part) or body line: cut, flagged, bounded memory
 peak () {                       # peak CMD...: $kib, the command's peak resident size in KiB; $err, its stderr
