@@ -1,5 +1,7 @@
 /* Unit tests: the reader on every input kind. */
+#define _GNU_SOURCE            /* memmem */
 #include "bounce-analyzer.h"
+#include "capstream.h"
 
 #include <glib/gstdio.h>
 #include <stdlib.h>
@@ -470,6 +472,69 @@ test_trailing_from (void)
     g_free (path);
 }
 
+static guint
+count_of (const char *s, gsize len, const char *what)
+{
+    guint n = 0;
+    gsize w = strlen (what);
+    for (const char *p = s; (p = memmem (p, len - (p - s), what, w)); p++)
+        n++;
+    return n;
+}
+
+/* The capping stream on random text: what it gives out is the source less
+ * some bytes, and its map finds each byte given out at its source position. */
+static void
+test_cap_stream_map (void)
+{
+    static const char *const pieces[] = {
+        "Subject: ", "X-A: b\n", "\n", "\r\n", " folded\n", "\tfolded\r\n", "From x y\n",
+        "--boundary\n", "plain text line\n", "no-colon-here", ": lead colon\n", "x", "\x01:", " ",
+    };
+    for (int round = 0; round < 40; round++) {
+        GString *in = g_string_new (NULL);
+        GByteArray *out = g_byte_array_new ();
+        GMimeStream *mem, *cap;
+        char buf[70000];
+        ssize_t n;
+        gint64 last = -1;
+
+        while (in->len < 3 * 1024 * 1024) {
+            int k = g_test_rand_int_range (0, G_N_ELEMENTS (pieces) + 3);
+            if (k >= (int) G_N_ELEMENTS (pieces)) {
+                /* a long run, often in a field: past the field cap, sometimes past the line cap */
+                int len = g_test_rand_int_range (1000, k == (int) G_N_ELEMENTS (pieces) ? 1200000 : 90000);
+                char c = "ab \t"[g_test_rand_int_range (0, 4)];
+                if (g_test_rand_bit ())
+                    g_string_append (in, "\nX-Long: ");
+                for (int i = 0; i < len; i++)
+                    g_string_append_c (in, c);
+            } else {
+                g_string_append (in, pieces[k]);
+            }
+        }
+        mem = g_mime_stream_mem_new_with_buffer (in->str, in->len);
+        cap = ba_cap_stream_new (mem);
+        while ((n = g_mime_stream_read (cap, buf, g_test_rand_int_range (1, sizeof buf))) > 0)
+            g_byte_array_append (out, (const guint8 *) buf, n);
+        g_assert_cmpuint (out->len, <, in->len);     /* something was cut */
+        for (guint i = 0; i < out->len; i++) {
+            gint64 at = ba_cap_stream_to_source (cap, i);
+            g_assert_cmpint (at, >, last);
+            g_assert_cmpint (at, <, (gint64) in->len);
+            g_assert_cmpint (in->str[at], ==, (char) out->data[i]);
+            last = at;
+        }
+        /* the structure is kept: every blank line and From_ line is still there */
+        g_assert_cmpuint (count_of (in->str, in->len, "\n\n"), ==, count_of ((char *) out->data, out->len, "\n\n"));
+        g_assert_cmpuint (count_of (in->str, in->len, "\nFrom x"), ==, count_of ((char *) out->data, out->len, "\nFrom x"));
+        g_object_unref (cap);
+        g_object_unref (mem);
+        g_byte_array_unref (out);
+        g_string_free (in, TRUE);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -490,6 +555,7 @@ main (int argc, char **argv)
     g_test_add_func ("/reader/header-block-cap", test_header_block_cap);
     g_test_add_func ("/reader/symlink-loops", test_symlink_loops);
     g_test_add_func ("/reader/trailing-from", test_trailing_from);
+    g_test_add_func ("/reader/cap-stream-map", test_cap_stream_map);
     rc = g_test_run ();
     {
         char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
