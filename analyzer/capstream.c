@@ -1,13 +1,16 @@
 /* capstream.c - see capstream.h.  The source is cut line by line, with
- * no knowledge of MIME: a "unit" is a line that does not start with a
- * blank plus the folded (blank-led) lines after it; a unit whose first line
- * has a field name and a colon is a header field, capped at BA_CAP_FIELD,
- * any other unit at BA_CAP_LINE; the fields after BA_CAP_BLOCK bytes
- * without a blank line are dropped whole.  Bodies lose nothing that is
- * analysed: GMime reads a part's content from the source through
- * substreams, and only headers, multipart prologues and epilogues from
- * this stream.  A cut keeps the unit's first line end, so the structure
- * (blank lines, boundaries, From_ lines) is never touched. */
+ * just enough MIME to know where header blocks are: a header block starts
+ * the stream, follows a From_ line or a "--" (boundary) line, and follows
+ * the header block of a message/rfc822 part; it ends at a blank line.  In
+ * a header block a "unit" is a line that does not start with a blank plus
+ * the folded lines after it: a field (name and colon) is capped at
+ * BA_CAP_FIELD, any other unit at BA_CAP_LINE, and the fields after
+ * BA_CAP_BLOCK bytes are dropped whole.  Elsewhere each line is capped at
+ * BA_CAP_LINE, and a multipart's prologue and epilogue (which GMime keeps
+ * in memory) at BA_CAP_FACE.  Bodies lose nothing that is analysed: GMime
+ * reads a part's content from the source through substreams.  A cut keeps
+ * the first line end of what it cuts, and blank, From_ and "--" lines are
+ * never dropped, so the structure is kept. */
 #include "capstream.h"
 
 #include <string.h>
@@ -21,6 +24,7 @@ typedef struct { gint64 emitted, dropped; } cut_mark;
 typedef struct { gint64 at; char *text; } cut_note;
 
 typedef enum { LINE_BLANK, LINE_FIELD, LINE_OTHER, LINE_CONT } line_kind;
+typedef enum { REGION_HEADER, REGION_BODY, REGION_FACE } region;
 typedef enum { KEEP, DROP_REST, DROP_LINE } line_drop;
 
 typedef struct {
@@ -44,6 +48,8 @@ typedef struct {
     char unit_name[NAME_SHOWN + 1];
     gint64 block_len, block_at;
     guint block_dropped;
+    region region, after_block;    /* where we are; where the header block leads */
+    gint64 face_len;
 } BaCapStream;
 
 typedef struct { GMimeStreamClass parent_class; } BaCapStreamClass;
@@ -157,52 +163,123 @@ field_prefix (const char *p, size_t avail)
     return 0;
 }
 
+/* Does the field value at @p (after the colon) start with @type? */
+static gboolean
+value_starts (const char *p, size_t avail, const char *type)
+{
+    size_t i = 0, n = strlen (type);
+    while (i < avail && (p[i] == ' ' || p[i] == '\t'))
+        i++;
+    return avail - i >= n && !g_ascii_strncasecmp (p + i, type, n);
+}
+
+/* In a header block: which region its end leads to, from a Content-Type
+ * field (@name bytes of field name and colon at @p). */
+static void
+note_content_type (BaCapStream *s, const char *p, size_t avail, size_t name)
+{
+    size_t k = name - 1;
+    while (k > 0 && (p[k - 1] == ' ' || p[k - 1] == '\t'))
+        k--;
+    if (k != 12 || g_ascii_strncasecmp (p, "content-type", 12))
+        return;
+    p += name;
+    avail -= name;
+    if (value_starts (p, avail, "multipart/"))
+        s->after_block = REGION_FACE;
+    /* the types GMime parses as an embedded message */
+    else if (value_starts (p, avail, "message/rfc822") || value_starts (p, avail, "message/global")
+             || value_starts (p, avail, "message/news"))
+        s->after_block = REGION_HEADER;
+}
+
+/* A line starting "--": a boundary (a part's header block follows) or a
+ * closing boundary "--...--" (an epilogue follows). */
+static region
+after_dashes (const char *p, size_t avail)
+{
+    const char *nl = memchr (p, '\n', MIN (avail, (size_t) LOOKAHEAD));
+    size_t n;
+    if (!nl)
+        return REGION_HEADER;
+    n = nl - p;
+    while (n > 2 && (p[n - 1] == '\r' || p[n - 1] == ' ' || p[n - 1] == '\t'))
+        n--;
+    return n >= 4 && p[n - 1] == '-' && p[n - 2] == '-' ? REGION_FACE : REGION_HEADER;
+}
+
+static void
+start_unit (BaCapStream *s, gboolean field)
+{
+    s->in_unit = TRUE;
+    s->unit_is_field = field;
+    s->unit_at = s->emitted;
+}
+
 static void
 start_line (BaCapStream *s)
 {
     const char *p = s->buf + s->pos;
     size_t avail = s->end - s->pos;
-    line_kind kind;
+    gboolean blank = p[0] == '\n' || (p[0] == '\r' && avail > 1 && p[1] == '\n');
+    gboolean from = avail >= 5 && !memcmp (p, "From ", 5);
+    gboolean dashes = avail >= 2 && !memcmp (p, "--", 2);
     size_t name;
-
-    if (p[0] == '\n' || (p[0] == '\r' && avail > 1 && p[1] == '\n'))
-        kind = LINE_BLANK;
-    else if ((p[0] == ' ' || p[0] == '\t') && s->in_unit)
-        kind = LINE_CONT;
-    else if ((name = field_prefix (p, avail)) > 0)
-        kind = LINE_FIELD;
-    else
-        kind = LINE_OTHER;
 
     s->line_start = FALSE;
     s->drop = KEEP;
     s->line_out = 0;
-    s->line_cont = kind == LINE_CONT;
-    if (kind == LINE_CONT) {
-        if (s->unit_cut)
-            s->drop = DROP_LINE;
-        return;
-    }
-    end_unit (s);
-    if (kind == LINE_BLANK
-        || (avail >= 5 && !memcmp (p, "From ", 5)) || (avail >= 2 && !memcmp (p, "--", 2))) {
+    s->line_cont = FALSE;
+
+    if (from || dashes) {
+        /* a new message, or a part's boundary: never cut */
+        end_unit (s);
         end_block (s);
+        s->region = from ? REGION_HEADER : after_dashes (p, avail);
+        s->after_block = REGION_BODY;
+        s->face_len = 0;
+        start_unit (s, FALSE);
         return;
     }
-    s->in_unit = TRUE;
-    s->unit_is_field = kind == LINE_FIELD;
-    s->unit_at = s->emitted;
-    if (s->unit_is_field) {
-        size_t k = 0;
-        for (size_t i = 0; i < name - 1 && k < NAME_SHOWN; i++)
-            if (p[i] > 0x20 && p[i] < 0x7f && p[i] != '"' && p[i] != '\\')
-                s->unit_name[k++] = p[i];
-        s->unit_name[k] = '\0';
-        if (s->block_len >= BA_CAP_BLOCK) {
-            s->unit_cut = s->unit_whole = TRUE;
-            s->block_dropped++;
-            s->drop = DROP_LINE;
+    if (s->region == REGION_HEADER) {
+        if (blank) {
+            end_unit (s);
+            end_block (s);
+            s->region = s->after_block;
+            s->after_block = REGION_BODY;
+            s->face_len = 0;
+            return;
         }
+        if ((p[0] == ' ' || p[0] == '\t') && s->in_unit) {
+            s->line_cont = TRUE;
+            if (s->unit_cut)
+                s->drop = DROP_LINE;
+            return;
+        }
+        end_unit (s);
+        name = field_prefix (p, avail);
+        start_unit (s, name > 0);
+        if (name > 0) {
+            size_t k = 0;
+            for (size_t i = 0; i < name - 1 && k < NAME_SHOWN; i++)
+                if (p[i] > 0x20 && p[i] < 0x7f && p[i] != '"' && p[i] != '\\')
+                    s->unit_name[k++] = p[i];
+            s->unit_name[k] = '\0';
+            note_content_type (s, p, avail, name);
+            if (s->block_len >= BA_CAP_BLOCK) {
+                s->unit_cut = s->unit_whole = TRUE;
+                s->block_dropped++;
+                s->drop = DROP_LINE;
+            }
+        }
+        return;
+    }
+    /* a body or a multipart's prologue or epilogue: each line on its own */
+    end_unit (s);
+    start_unit (s, FALSE);
+    if (s->region == REGION_FACE && s->face_len >= BA_CAP_FACE) {
+        s->unit_cut = s->unit_whole = TRUE;
+        s->drop = DROP_LINE;
     }
 }
 
@@ -231,12 +308,14 @@ fill (BaCapStream *s, char *out, size_t len)
             if (s->in_unit)
                 s->unit_source += content;
         } else {
-            gint64 cap = s->in_unit ? (s->unit_is_field ? BA_CAP_FIELD : BA_CAP_LINE) : BA_CAP_LINE;
+            gint64 cap = s->unit_is_field ? BA_CAP_FIELD : BA_CAP_LINE;
             gint64 room = cap - s->unit_len;
             size_t n = MIN (content, len - o);
             if ((gint64) n > room)
                 n = room > 0 ? (size_t) room : 0;
             emit (s, out, &o, n);
+            if (s->region == REGION_FACE)
+                s->face_len += n;
             s->line_out += n;
             s->unit_len += n;
             s->unit_source += n;
@@ -394,6 +473,8 @@ ba_cap_stream_init (BaCapStream *s)
     s->marks = g_array_new (FALSE, FALSE, sizeof (cut_mark));
     s->notes = g_ptr_array_new_with_free_func (note_free);
     s->line_start = TRUE;
+    s->region = REGION_HEADER;
+    s->after_block = REGION_BODY;
 }
 
 GMimeStream *

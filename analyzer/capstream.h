@@ -1,7 +1,8 @@
 /* capstream.h - a GMimeStream between a file and GMime's parser that cuts
  * what GMime would hold whole in memory: a header field past
  * BA_CAP_FIELD bytes (folded lines included), the fields of a header block
- * past BA_CAP_BLOCK bytes, and any other line past BA_CAP_LINE bytes.  It
+ * past BA_CAP_BLOCK bytes, any other line past BA_CAP_LINE bytes, and a
+ * multipart's prologue or epilogue past BA_CAP_FACE bytes.  It
  * keeps the map from its own byte positions to the source's, so offsets
  * (of mbox messages) and part contents (read from the source, uncut) stay
  * exact. */
@@ -13,6 +14,7 @@
 #define BA_CAP_FIELD (64 * 1024)
 #define BA_CAP_BLOCK (1024 * 1024)
 #define BA_CAP_LINE  (1024 * 1024)
+#define BA_CAP_FACE  (1024 * 1024)  /* a multipart's prologue or epilogue (message.c reads 1 MiB of it) */
 
 /* Wrap @source (a ref is taken).  When @source can tell its position, so
  * can the new stream, and its substreams are the source's. */

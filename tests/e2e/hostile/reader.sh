@@ -8,6 +8,14 @@ message () {                    # message SUBJECT: a small message that is not a
     printf 'From: a@example.org\nSubject: %s\n\nbody\n' "$1"
 }
 
+dsn_one () {
+    printf 'From: Mail Delivery System <MAILER-DAEMON@mx.example.org>\nTo: sender@example.org\n'
+    printf 'Subject: Undelivered Mail Returned to Sender\nMIME-Version: 1.0\n'
+    printf 'Content-Type: multipart/report; report-type=delivery-status; boundary="b"\n\n'
+    printf -- '--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n'
+    printf 'Final-Recipient: rfc822; flushed@example.net\nAction: failed\nStatus: 5.1.1\n\n--b--\n'
+}
+
 # -- 1. symbolic-link loops: each directory once, each message once, quickly
 mkdir -p "$r/tree/sub"
 message one >"$r/tree/one.eml"
@@ -83,13 +91,6 @@ contains "bad message: the rest is read" "$err" "2 message(s) read"
 [ "$status" = 1 ] && ok || bad "bad message: exit $status"
 
 # -- 5. output is flushed per message: a run stopped while reading keeps what it printed
-dsn_one () {
-    printf 'From: Mail Delivery System <MAILER-DAEMON@mx.example.org>\nTo: sender@example.org\n'
-    printf 'Subject: Undelivered Mail Returned to Sender\nMIME-Version: 1.0\n'
-    printf 'Content-Type: multipart/report; report-type=delivery-status; boundary="b"\n\n'
-    printf -- '--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n'
-    printf 'Final-Recipient: rfc822; flushed@example.net\nAction: failed\nStatus: 5.1.1\n\n--b--\n'
-}
 dsn_one >"$r/flush.eml"
 out=$( (sleep 5) | timeout -s INT 1 "$bin" analyze "$r/flush.eml" - 2>/dev/null)
 contains "flush: printed before the stall" "$out" "flushed@example.net"
@@ -117,7 +118,21 @@ if [ -x /usr/bin/time ]; then
         contains "header: $f.eml flagged" "$err" "cut to 65536 bytes"
     done
 fi
-rm -f "$r/subject.eml" "$r/failed.eml" "$r/part.eml"
+# a 100 MB body line, and a 100 MB prologue and epilogue of short lines (GMime keeps those in memory)
+{ dsn_one | sed -n '1,4p'; printf 'Content-Type: text/plain\n\nThis is the mail system.\n\n<user@example.net>: host mx.example.net said: 550 5.1.1 unknown user '
+  hundred_mb y; printf '\n'; } >"$r/bodyline.eml"
+{ dsn_one | sed -n '1,5p'; printf '\n'; yes 'prologue line' | head -c 100000000
+  printf '\n'; dsn_one | sed -n '6,$p'; yes 'epilogue line' | head -c 100000000; } >"$r/face.eml"
+if [ -x /usr/bin/time ]; then
+    peak timeout 60 "$bin" analyze "$r/bodyline.eml"
+    [ -n "$kib" ] && [ "$kib" -lt 131072 ] && ok || bad "body line: peak RSS ${kib:-?} KiB"
+    lacks "body line: not a header" "$err" "warning"
+    peak timeout 60 "$bin" analyze -f ndjson "$r/face.eml"
+    [ -n "$kib" ] && [ "$kib" -lt 131072 ] && ok || bad "prologue: peak RSS ${kib:-?} KiB"
+    within 60 "$bin" analyze -f ndjson "$r/face.eml"
+    contains "prologue: the DSN after it" "$out" '"recipient":"flushed@example.net"'
+fi
+rm -f "$r/subject.eml" "$r/failed.eml" "$r/part.eml" "$r/bodyline.eml" "$r/face.eml"
 
 # -- 8. a DSN with 100,000 recipient blocks: no partial recipient, a warning with the counts
 dsn_head () {
