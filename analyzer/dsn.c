@@ -260,3 +260,43 @@ ba_dsn_parse_stream (GMimeStream *stream, guint max_recipients, gint64 max_bytes
     g_string_free (line, TRUE);
     return parser_finish (&ps, cut);
 }
+
+gboolean
+ba_part_longer_than (GMimeObject *obj, gint64 max)
+{
+    GMimeDataWrapper *w = g_mime_part_get_content (GMIME_PART (obj));
+    GMimeStream *src = w ? g_mime_data_wrapper_get_stream (w) : NULL;
+    gint64 length = src ? g_mime_stream_length (src) : 0;
+    return length < 0 || length > max;
+}
+
+ba_dsn *
+ba_dsn_parse_part (GMimeObject *obj, guint max_recipients, gint64 max_bytes)
+{
+    GMimeDataWrapper *w = g_mime_part_get_content (GMIME_PART (obj));
+    GMimeStream *src = g_mime_data_wrapper_get_stream (w);
+    GMimeStream *sub = g_mime_stream_substream (src, src->bound_start, src->bound_end);
+    GMimeStream *decoded = g_mime_stream_filter_new (sub);
+    GMimeContentEncoding enc = g_mime_data_wrapper_get_encoding (w);
+    const char *charset = g_mime_object_get_content_type_parameter (obj, "charset");
+    ba_dsn *dsn;
+
+    if (enc == GMIME_CONTENT_ENCODING_BASE64 || enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE
+        || enc == GMIME_CONTENT_ENCODING_UUENCODE) {
+        GMimeFilter *f = g_mime_filter_basic_new (enc, FALSE);
+        g_mime_stream_filter_add (GMIME_STREAM_FILTER (decoded), f);
+        g_object_unref (f);
+    }
+    if (charset && g_ascii_strcasecmp (charset, "utf-8") && g_ascii_strcasecmp (charset, "us-ascii")) {
+        GMimeFilter *f = g_mime_filter_charset_new (charset, "UTF-8");
+        if (f) {
+            g_mime_stream_filter_add (GMIME_STREAM_FILTER (decoded), f);
+            g_object_unref (f);
+        }
+    }
+    g_mime_stream_reset (sub);
+    dsn = ba_dsn_parse_stream (decoded, max_recipients, max_bytes);
+    g_object_unref (decoded);
+    g_object_unref (sub);
+    return dsn;
+}

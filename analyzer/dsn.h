@@ -26,6 +26,14 @@ ba_dsn *ba_dsn_parse (const char *text, gsize len, guint max_recipients);
 ba_dsn *ba_dsn_parse_stream (GMimeStream *stream, guint max_recipients, gint64 max_bytes);
 void ba_dsn_free (ba_dsn *dsn);
 
+/* A DSN part (a GMimePart) parsed with ba_dsn_parse_stream() as its
+ * content is decoded (transfer encoding, charset): for a part too long to
+ * be read whole, so the cut falls between blocks and the blocks past the
+ * recipient cap are counted. */
+ba_dsn *ba_dsn_parse_part (GMimeObject *part, guint max_recipients, gint64 max_bytes);
+/* Is the content of @part (a GMimePart) longer than @max bytes, or of unknown length? */
+gboolean ba_part_longer_than (GMimeObject *part, gint64 max);
+
 /* The value of @field (lower case) in @fields, or NULL. */
 const char *ba_dsn_get (GHashTable *fields, const char *field);
 

@@ -170,49 +170,6 @@ part_text (GMimeObject *obj, gsize max)
     return text;
 }
 
-static gboolean
-part_longer_than (GMimeObject *obj, gint64 max)
-{
-    GMimeDataWrapper *w = g_mime_part_get_content (GMIME_PART (obj));
-    GMimeStream *src = w ? g_mime_data_wrapper_get_stream (w) : NULL;
-    gint64 length = src ? g_mime_stream_length (src) : 0;
-    return length < 0 || length > max;
-}
-
-/* A DSN part too long for part_text(), parsed block by block as it is
- * decoded, so the cut falls between blocks and the blocks past the
- * recipient cap are counted. */
-static ba_dsn *
-long_dsn_parse (GMimeObject *obj)
-{
-    GMimeDataWrapper *w = g_mime_part_get_content (GMIME_PART (obj));
-    GMimeStream *src = g_mime_data_wrapper_get_stream (w);
-    GMimeStream *sub = g_mime_stream_substream (src, src->bound_start, src->bound_end);
-    GMimeStream *decoded = g_mime_stream_filter_new (sub);
-    GMimeContentEncoding enc = g_mime_data_wrapper_get_encoding (w);
-    const char *charset = g_mime_object_get_content_type_parameter (obj, "charset");
-    ba_dsn *dsn;
-
-    if (enc == GMIME_CONTENT_ENCODING_BASE64 || enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE
-        || enc == GMIME_CONTENT_ENCODING_UUENCODE) {
-        GMimeFilter *f = g_mime_filter_basic_new (enc, FALSE);
-        g_mime_stream_filter_add (GMIME_STREAM_FILTER (decoded), f);
-        g_object_unref (f);
-    }
-    if (charset && g_ascii_strcasecmp (charset, "utf-8") && g_ascii_strcasecmp (charset, "us-ascii")) {
-        GMimeFilter *f = g_mime_filter_charset_new (charset, "UTF-8");
-        if (f) {
-            g_mime_stream_filter_add (GMIME_STREAM_FILTER (decoded), f);
-            g_object_unref (f);
-        }
-    }
-    g_mime_stream_reset (sub);
-    dsn = ba_dsn_parse_stream (decoded, MAX_RECIPIENTS, MAX_DSN_SCAN);
-    g_object_unref (decoded);
-    g_object_unref (sub);
-    return dsn;
-}
-
 /* Say what the recipient caps left out. */
 static void
 warn_dropped_blocks (ba_report *rep, const ba_dsn *dsn, gint64 size_cap)
@@ -366,7 +323,7 @@ walk (GMimeObject *obj, parts_found *pf, int depth)
         || (is_type (ct, "text", "delivery-status"))) {
         if (!pf->dsn) {
             pf->dsn = part_text (obj, MAX_PART_TEXT);
-            if (part_longer_than (obj, MAX_PART_TEXT))
+            if (ba_part_longer_than (obj, MAX_PART_TEXT))
                 pf->long_dsn = obj;
         }
     } else if (is_type (ct, "message", "feedback-report")) {
@@ -1150,7 +1107,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
         ba_dsn_free (fb);
     } else {
         if (pf.dsn) {
-            ba_dsn *dsn = pf.long_dsn ? long_dsn_parse (pf.long_dsn)
+            ba_dsn *dsn = pf.long_dsn ? ba_dsn_parse_part (pf.long_dsn, MAX_RECIPIENTS, MAX_DSN_SCAN)
                 : ba_dsn_parse_cut (pf.dsn, strlen (pf.dsn), MAX_RECIPIENTS, strlen (pf.dsn) >= MAX_PART_TEXT);
             warn_dropped_blocks (rep, dsn, pf.long_dsn ? MAX_DSN_SCAN : MAX_PART_TEXT);
             from_dsn (rep, dsn, text_found, msg);
