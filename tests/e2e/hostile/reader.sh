@@ -153,6 +153,13 @@ n=$(printf '%s\n' "$out" | grep -c '"recipient":"user[0-9]*@example.net"')
 n=$(printf '%s\n' "$out" | grep -vc '"recipient":"user[0-9]*@example.net"')
 [ "$n" = 0 ] && ok || bad "dsn100k: $n other recipients"
 rm -f "$r/dsn100k.eml"
+{ printf 'From: Mail Delivery System <Mailer-Daemon@mx.example.org>\nTo: sender@example.org\n'
+  printf 'Subject: Mail delivery failed: returning message to sender\n\n'
+  printf 'This message was created automatically by mail delivery software.\n\n'
+  printf 'A message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error. The following address(es) failed:\n\n'
+  seq 1 12000 | sed 's/.*/  user&@example.net\n    unknown user/'; } >"$r/notice12k.eml"
+if within 20 "$bin" analyze -f ndjson "$r/notice12k.eml"; then ok; else bad "notice12k: did not end in 20 s"; fi
+contains "notice12k: warning" "$err" "warning: recipients: 10000 kept, 2000 dropped past the cap of 10000"
 
 # -- 9. an address that is not plausible is never a recipient
 esc=$(printf '\033')
