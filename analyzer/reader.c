@@ -75,6 +75,7 @@ struct ba_reader {
     ba_reader_hooks hooks;
     GHashTable *seen;           /* "device:inode" of every directory and file visited */
     gboolean stdin_cut;         /* standard input was longer than BA_MAX_STDIN */
+    gint64 stdin_kept;          /* then: the bytes of it read (whole mbox messages) */
     gboolean stdin_reported;
 
     /* the file being read */
@@ -516,13 +517,44 @@ next_in_file (ba_reader *r, ba_input *input, GError **error)
     return BA_READ_MESSAGE;
 }
 
-/* Open standard input (spooled); FALSE with @error set when it cannot be. */
+/* The offset of the last From_ line of @fd before @end, or 0. */
+static gint64
+last_from_line (int fd, gint64 end)
+{
+    char buf[65536];
+    gint64 pos = end;
+
+    while (pos > 0) {
+        gint64 from = MAX (pos - (gint64) sizeof buf, 0);
+        ssize_t n = pread (fd, buf, pos - from, from);
+        if (n <= 0)
+            return 0;
+        for (ssize_t i = n - 6; i >= 0; i--)
+            if (buf[i] == '\n' && !memcmp (buf + i + 1, "From ", 5))
+                return from + i + 1;
+        if (from == 0)
+            return 0;
+        pos = from + 5;         /* a From_ line across the chunk border is seen next time */
+    }
+    return 0;
+}
+
+/* Open standard input (spooled); FALSE with @error set when it cannot be.
+ * When it was cut at the cap, only its whole mbox messages are read: a
+ * message cut short would be analysed wrong. */
 static gboolean
 open_stdin (ba_reader *r, GError **error)
 {
     r->stdin_fd = spool_stdin (&r->stdin_cut, error);
     if (r->stdin_fd < 0)
         return FALSE;
+    if (r->stdin_cut) {
+        char head[5];
+        gboolean mbox = pread (r->stdin_fd, head, 5, 0) == 5 && !memcmp (head, "From ", 5);
+        r->stdin_kept = mbox ? last_from_line (r->stdin_fd, BA_MAX_STDIN) : 0;
+        if (ftruncate (r->stdin_fd, r->stdin_kept) != 0)
+            r->stdin_kept = BA_MAX_STDIN;
+    }
     return open_file (r, "-", dup (r->stdin_fd), error);
 }
 
@@ -588,7 +620,7 @@ ba_reader_next (ba_reader *r, ba_input *input, GError **error)
             g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOSPC,
                          "standard input is longer than %" G_GINT64_FORMAT " bytes (%" G_GINT64_FORMAT
                          " MiB): not read from byte %" G_GINT64_FORMAT " on",
-                         BA_MAX_STDIN, BA_MAX_STDIN >> 20, BA_MAX_STDIN);
+                         BA_MAX_STDIN, BA_MAX_STDIN >> 20, r->stdin_kept);
             return BA_READ_ERROR;
         }
 

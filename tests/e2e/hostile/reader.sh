@@ -51,8 +51,16 @@ contains "fifo: ingest warning" "$err" "md/new/2.host: warning: a FIFO"
 
 # -- 3. standard input is capped: an endless one ends with an error naming "-" and the byte
 if within 30 "$bin" analyze - </dev/zero; then ok; else bad "stdin: /dev/zero did not end"; fi
-contains "stdin: cap error" "$err" "-: standard input is longer than 268435456 bytes (256 MiB): not read from byte 268435456 on"
+contains "stdin: cap error" "$err" "-: standard input is longer than 268435456 bytes (256 MiB): not read from byte 0 on"
 [ "$status" = 1 ] && ok || bad "stdin: exit $status"
+# an mbox past the cap: its whole messages are read, the one the cap cuts is not
+{ printf 'From a@example.org Tue Mar 25 16:02:11 2008\n'; message first; printf '\n'; } >"$r/stdin-head"
+second=$(stat -c %s "$r/stdin-head")
+if within 30 sh -c '{ cat "$1"; printf "From b@example.org Tue Mar 25 16:03:11 2008\nSubject: big\n\n"
+                    head -c 300000000 /dev/zero | tr "\0" z; } | "$2" analyze -v -' sh "$r/stdin-head" "$bin"
+then ok; else bad "stdin: big mbox did not end"; fi
+contains "stdin: whole messages read" "$err" "1 message(s) read"
+contains "stdin: cut at the cut message" "$err" "not read from byte $second on"
 
 # -- 4. an mbox's access time is left as it was (where reading would change it)
 { printf 'From a@example.org Tue Mar 25 16:02:11 2008\n'; message atime; } >"$r/atime.mbox"
