@@ -885,7 +885,7 @@ failed_recipients_header (GMimeMessage *msg)
             continue;
         if (!out)
             out = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_text_recipient_free);
-        if (out->len >= MAX_RECIPIENTS || !g_hash_table_add (seen, g_ascii_strdown (a, -1)))
+        if (out->len >= MAX_TEXT_SEEN || !g_hash_table_add (seen, g_ascii_strdown (a, -1)))
             continue;
         ba_text_recipient *t = g_new0 (ba_text_recipient, 1);
         t->recipient = g_strdup (a);
