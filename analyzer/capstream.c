@@ -259,18 +259,19 @@ start_line (BaCapStream *s)
         end_unit (s);
         name = field_prefix (p, avail);
         start_unit (s, name > 0);
-        if (name > 0) {
+        if (s->block_len >= BA_CAP_BLOCK) {
+            /* past the block cap every unit goes, lines that are no field too */
+            s->unit_cut = s->unit_whole = TRUE;
+            s->drop = DROP_LINE;
+            if (name > 0)
+                s->block_dropped++;
+        } else if (name > 0) {
             size_t k = 0;
             for (size_t i = 0; i < name - 1 && k < NAME_SHOWN; i++)
                 if (p[i] > 0x20 && p[i] < 0x7f && p[i] != '"' && p[i] != '\\')
                     s->unit_name[k++] = p[i];
             s->unit_name[k] = '\0';
             note_content_type (s, p, avail, name);
-            if (s->block_len >= BA_CAP_BLOCK) {
-                s->unit_cut = s->unit_whole = TRUE;
-                s->block_dropped++;
-                s->drop = DROP_LINE;
-            }
         }
         return;
     }
