@@ -435,7 +435,13 @@ open_path (ba_reader *r, const char *path, gboolean *skipped, GError **error)
                      "%s", g_strerror (errno));
         return FALSE;
     }
-    if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode)) {
+    if (fstat (fd, &st) != 0) {
+        g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
+                     "%s", g_strerror (errno));
+        close (fd);
+        return FALSE;
+    }
+    if (!S_ISREG (st.st_mode)) {
         *skipped = TRUE;
         set_skipped (error, st.st_mode);
         close (fd);
