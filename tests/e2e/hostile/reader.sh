@@ -43,6 +43,12 @@ if within 1 "$bin" analyze -v "$r/tree"; then ok; else bad "fifo: tree blocked";
 contains "fifo: tree warning" "$err" "sub/pipe: warning: a FIFO"
 contains "fifo: tree count" "$err" "2 message(s) read"
 rm -f "$r/tree/sub/pipe"
+if python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$r/tree/sock" 2>/dev/null; then
+    within 1 "$bin" analyze -v "$r/tree"
+    contains "socket: warning" "$err" "tree/sock: warning: a socket, not a regular file or directory: skipped"
+    contains "socket: count" "$err" "2 message(s) read"
+    rm -f "$r/tree/sock"
+fi
 if within 1 "$bin" analyze /dev/null; then ok; else bad "device: blocked"; fi
 contains "device: warning" "$err" "a character device, not a regular file or directory: skipped"
 if within 1 "$bin" ingest --db "$r/fifo.db" "$r/md"; then ok; else bad "fifo: ingest blocked"; fi
