@@ -166,7 +166,13 @@ n=$(printf '%s\n' "$out" | grep -c '"recipient":"user[0-9]*@example.net"')
 [ "$n" = 10000 ] && ok || bad "dsn100k: $n well-formed recipients, not 10000"
 n=$(printf '%s\n' "$out" | grep -vc '"recipient":"user[0-9]*@example.net"')
 [ "$n" = 0 ] && ok || bad "dsn100k: $n other recipients"
-rm -f "$r/dsn100k.eml"
+if within 60 "$bin" ingest --db "$r/dsn100k.db" "$r/dsn100k.eml"; then ok; else bad "dsn100k: ingest did not end"; fi
+contains "dsn100k: ingest warning" "$err" "warning: recipients: 10000 kept, 90000 dropped past the cap of 10000"
+n=$(python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1])
+print(c.execute("select count(*) from recipients where address not like \x27user%@example.net\x27").fetchone()[0],
+      c.execute("select count(*) from recipients").fetchone()[0])' "$r/dsn100k.db")
+[ "$n" = "0 10000" ] && ok || bad "dsn100k: ingest stored (other, all) = $n"
+rm -f "$r/dsn100k.eml" "$r/dsn100k.db"
 { printf 'From: Mail Delivery System <Mailer-Daemon@mx.example.org>\nTo: sender@example.org\n'
   printf 'Subject: Mail delivery failed: returning message to sender\n\n'
   printf 'This message was created automatically by mail delivery software.\n\n'
