@@ -181,6 +181,29 @@ rm -f "$r/dsn100k.eml" "$r/dsn100k.db"
 if within 20 "$bin" analyze -f ndjson "$r/notice12k.eml"; then ok; else bad "notice12k: did not end in 20 s"; fi
 contains "notice12k: warning" "$err" "warning: recipients: 10000 kept, 2000 dropped past the cap of 10000"
 
+# a DSN pasted into a text notice past the 1 MiB part cap, cut inside "Final-Recipient: rfc82"
+python3 - "$r/pasted.eml" <<'PY'
+import sys
+head = ("From: Mail Delivery System <MAILER-DAEMON@mx.example.org>\nTo: sender@example.org\n"
+        "Subject: Undelivered Mail Returned to Sender\nContent-Type: text/plain\n\n")
+body = "The message could not be delivered.\n\nReporting-MTA: dns; mx.example.org\n\n"
+block = ("Final-Recipient: rfc822; user%06d@example.net\nAction: failed\nStatus: 5.1.1\n"
+         "Diagnostic-Code: smtp; 550 5.1.1 user unknown " + "x" * 150 + "\n\n")
+cap, tail = 1024 * 1024, "Final-Recipient: rfc82"
+i = 0
+while len(body) < cap - 2000:
+    body += block % i
+    i += 1
+body += "Note: " + "p" * (cap - len(body) - len(tail) - 8) + "\n\n"
+assert len(body) + len(tail) == cap
+body += "Final-Recipient: rfc822; last@example.net\nAction: failed\nStatus: 5.1.1\n"
+open(sys.argv[1], "w").write(head + body)
+PY
+within 10 "$bin" analyze -f ndjson "$r/pasted.eml"
+lacks "pasted DSN: no partial recipient" "$out" '"recipient":"rfc82'
+contains "pasted DSN: the cut block counted" "$err" "recipients: 1 recipient block dropped, cut by the 1 MiB size cap"
+rm -f "$r/pasted.eml"
+
 # -- 9. an address that is not plausible is never a recipient
 esc=$(printf '\033')
 { dsn_head
