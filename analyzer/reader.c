@@ -468,7 +468,7 @@ next_from_line (ba_reader *r, gint64 from)
         if (n <= 6)
             return -1;
         for (ssize_t i = 0; i + 5 < n; i++)
-            if (buf[i] == '\n' && memcmp (buf + i + 1, "From ", 5) == 0)
+            if ((buf[i] == '\n' || buf[i] == '\r') && memcmp (buf + i + 1, "From ", 5) == 0)
                 return pos + i + 1;
         pos += n - 5;
     }
@@ -536,7 +536,7 @@ last_from_line (int fd, gint64 end)
         if (n <= 0)
             return 0;
         for (ssize_t i = n - 6; i >= 0; i--)
-            if (buf[i] == '\n' && !memcmp (buf + i + 1, "From ", 5))
+            if ((buf[i] == '\n' || buf[i] == '\r') && !memcmp (buf + i + 1, "From ", 5))
                 return from + i + 1;
         if (from == 0)
             return 0;
