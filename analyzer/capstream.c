@@ -17,7 +17,7 @@
 #include <string.h>
 
 #define LOOKAHEAD   260         /* to see a field name and its colon at a line start */
-#define IN_SIZE     (64 * 1024)
+#define IN_SIZE     8192        /* like GMime's own read size: a parser restarted often reads little */
 #define NAME_SHOWN  40
 #define MAX_NOTES   32          /* warnings kept between two takes */
 

@@ -302,7 +302,7 @@ file_offset (ba_reader *r, gint64 p)
 static gboolean
 resync_mbox (ba_reader *r, gint64 after)
 {
-    char buf[65536];
+    char buf[4096];            /* the next From_ line is usually near: read little */
     gint64 pos = after + 1;
 
     while (r->end < 0 || pos < r->end) {
@@ -477,7 +477,7 @@ open_path (ba_reader *r, const char *path, gboolean *skipped, GError **error)
 static gint64
 next_from_line (ba_reader *r, gint64 from)
 {
-    char buf[65536];
+    char buf[4096];            /* the next From_ line is usually near: read little */
     gint64 pos = from;
 
     if (pos == 0) {
