@@ -53,10 +53,7 @@ gboolean parse_period (const char *command, const char *since, const char *until
 /* @t as local time with @fmt, e.g. "%Y-%m-%d %H:%M". */
 char *local_time (gint64 t, const char *fmt);
 
-/* One CSV field (RFC 4180: quoted when it holds a comma, quote or line
- * break; quotes doubled).  NULL is an empty field. */
-void csv_field (GString *line, const char *s);
-/* End a CSV record (CRLF) and write it. */
+/* End a CSV record (cells from ba_csv_cell()) with CRLF and write it. */
 void csv_end (FILE *out, GString *line);
 
 #endif

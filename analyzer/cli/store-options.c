@@ -64,26 +64,6 @@ local_time (gint64 t, const char *fmt)
 }
 
 void
-csv_field (GString *line, const char *s)
-{
-    if (line->len)
-        g_string_append_c (line, ',');
-    if (!s)
-        return;
-    if (!strpbrk (s, ",\"\r\n")) {
-        g_string_append (line, s);
-        return;
-    }
-    g_string_append_c (line, '"');
-    for (const char *p = s; *p; p++) {
-        if (*p == '"')
-            g_string_append_c (line, '"');
-        g_string_append_c (line, *p);
-    }
-    g_string_append_c (line, '"');
-}
-
-void
 csv_end (FILE *out, GString *line)
 {
     g_string_append (line, "\r\n");

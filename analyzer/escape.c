@@ -1,0 +1,67 @@
+/* escape.c - see escape.h */
+#include "escape.h"
+
+#include <string.h>
+
+gboolean
+ba_unichar_is_hidden (gunichar c)
+{
+    if (c < 0x20 || (c >= 0x7f && c < 0xa0))
+        return TRUE;
+    switch (g_unichar_type (c)) {
+    case G_UNICODE_FORMAT:
+    case G_UNICODE_LINE_SEPARATOR:
+    case G_UNICODE_PARAGRAPH_SEPARATOR:
+        return TRUE;
+    default:
+        return FALSE;
+    }
+}
+
+/* Spreadsheets (Excel, LibreOffice, Google Sheets) start a formula with
+ * these, also after leading blanks. */
+static gboolean
+starts_formula (const char *s)
+{
+    while (*s == ' ')
+        s++;
+    switch (g_utf8_get_char (s)) {
+    case '=': case '+': case '-': case '@':
+    case 0xff1d: case 0xff0b: case 0xff0d: case 0xff20:  /* their full-width forms */
+        return TRUE;
+    default:
+        return FALSE;
+    }
+}
+
+void
+ba_csv_cell (GString *line, const char *s)
+{
+    char *valid;
+    GString *cell;
+
+    if (line->len)
+        g_string_append_c (line, ',');
+    if (!s)
+        return;
+    valid = g_utf8_make_valid (s, -1);
+    cell = g_string_sized_new (strlen (valid));
+    for (const char *p = valid; *p; p = g_utf8_next_char (p)) {
+        gunichar c = g_utf8_get_char (p);
+        if (c == '\t' || c == '\n' || c == '\r' || c == 0x2028 || c == 0x2029)
+            g_string_append_c (cell, ' ');
+        else if (!ba_unichar_is_hidden (c))
+            g_string_append_len (cell, p, g_utf8_next_char (p) - p);
+    }
+    g_string_append_c (line, '"');
+    if (starts_formula (cell->str))
+        g_string_append_c (line, '\'');
+    for (const char *p = cell->str; *p; p++) {
+        if (*p == '"')
+            g_string_append_c (line, '"');
+        g_string_append_c (line, *p);
+    }
+    g_string_append_c (line, '"');
+    g_string_free (cell, TRUE);
+    g_free (valid);
+}
