@@ -13,6 +13,7 @@
  * content_hash is the SHA-256 of the message's bytes as stored in the
  * file: for an mbox from its From_ line up to the next one. */
 #include "storage.h"
+#include "storage-errors.h"
 #include "emit.h"
 #include "command.h"
 #include "context.h"
@@ -197,6 +198,9 @@ G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == BA_STORE_SCHEMA_VERSION);
 struct ba_store {
     sqlite3 *db;
     char *path;
+    gboolean read_only;         /* for queries: never writes */
+    gboolean snapshot;          /* opened immutable: no locks, no WAL */
+    struct stat seen;           /* the file as a snapshot was opened */
 };
 
 const char *
@@ -215,21 +219,20 @@ ba_store_path (const ba_store *st)
 static gboolean
 sql_fail (ba_store *st, GError **error, const char *what)
 {
-    g_set_error (error, BA_STORE_ERROR, BA_STORE_ERROR_SQL, "%s: %s: %s", st->path, what,
-                 sqlite3_errmsg (st->db));
+    GError *changed = NULL;
+    /* a snapshot read while an ingest wrote may look damaged: say that */
+    if (!ba_store_unchanged (st, &changed))
+        g_propagate_error (error, changed);
+    else
+        ba_store_set_error (error, st->db, st->path, what);
     return FALSE;
 }
 
 static gboolean
 exec (ba_store *st, const char *sql, GError **error)
 {
-    char *msg = NULL;
-    if (sqlite3_exec (st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        g_set_error (error, BA_STORE_ERROR, BA_STORE_ERROR_SQL, "%s: %s", st->path,
-                     msg ? msg : sqlite3_errmsg (st->db));
-        sqlite3_free (msg);
-        return FALSE;
-    }
+    if (sqlite3_exec (st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return sql_fail (st, error, "writing it");
     return TRUE;
 }
 
@@ -295,51 +298,91 @@ migrate (ba_store *st, int from, GError **error)
     return TRUE;
 }
 
-ba_store *
-ba_store_open (const char *path, gboolean create, GError **error)
+/* Is the database at @st bounce-analyzer's, of a schema this build
+ * knows; its schema version into @version. */
+static gboolean
+check_identity (ba_store *st, gint64 *version, GError **error)
 {
-    ba_store *st;
-    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
-    gint64 version, app, tables;
+    gint64 app, tables = -1;
 
-    if (!create && !g_file_test (path, G_FILE_TEST_EXISTS)) {
-        g_set_error (error, BA_STORE_ERROR, BA_STORE_ERROR_MISSING,
-                     "no database at %s: 'bounce-analyzer ingest PATH...' creates it "
-                     "(or give --db FILE, or set BOUNCE_ANALYZER_DB)", path);
-        return NULL;
+    app = query_int (st, "PRAGMA application_id", error);
+    *version = app < 0 ? -1 : query_int (st, "PRAGMA user_version", error);
+    if (*version >= 0)
+        tables = query_int (st, "SELECT count(*) FROM sqlite_schema", error);
+    if (tables < 0)
+        return FALSE;
+    if ((app != 0 && app != APPLICATION_ID) || (app == 0 && *version == 0 && tables > 0)) {
+        g_set_error (error, BA_STORE_ERROR, BA_STORE_ERROR_NOT_OURS,
+                     "%s is an SQLite database of another program, not of bounce-analyzer", st->path);
+        return FALSE;
     }
-    st = g_new0 (ba_store, 1);
+    if (*version > BA_STORE_SCHEMA_VERSION) {
+        g_set_error (error, BA_STORE_ERROR, BA_STORE_ERROR_TOO_NEW,
+                     "%s has schema version %" G_GINT64_FORMAT ", newer than this bounce-analyzer "
+                     "(%s) knows (up to %d): use a newer bounce-analyzer",
+                     st->path, *version, BA_VERSION, BA_STORE_SCHEMA_VERSION);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean
+missing (const char *path, GError **error)
+{
+    if (g_file_test (path, G_FILE_TEST_EXISTS))
+        return FALSE;
+    g_set_error (error, BA_STORE_ERROR, BA_STORE_ERROR_MISSING,
+                 "no database at %s: 'bounce-analyzer ingest PATH...' creates it "
+                 "(or give --db FILE, or set BOUNCE_ANALYZER_DB)", path);
+    return TRUE;
+}
+
+static ba_store *
+store_connect (const char *path, const char *name, int flags, gboolean read_only, GError **error)
+{
+    ba_store *st = g_new0 (ba_store, 1);
     st->path = g_strdup (path);
-    if (sqlite3_open_v2 (path, &st->db, flags, NULL) != SQLITE_OK) {
-        g_set_error (error, BA_STORE_ERROR, BA_STORE_ERROR_SQL, "%s: %s", path,
-                     st->db ? sqlite3_errmsg (st->db) : "cannot open");
+    st->read_only = read_only;
+    if (sqlite3_open_v2 (name, &st->db, flags, NULL) != SQLITE_OK) {
+        ba_store_set_error (error, st->db, path, NULL);
         ba_store_free (st);
         return NULL;
     }
     sqlite3_extended_result_codes (st->db, 1);
     /* an ingest from cron and a helpdesk query may meet */
     sqlite3_busy_timeout (st->db, 30000);
+    return st;
+}
 
-    app = query_int (st, "PRAGMA application_id", NULL);
-    version = query_int (st, "PRAGMA user_version", NULL);
-    tables = query_int (st, "SELECT count(*) FROM sqlite_schema", NULL);
-    if (app < 0 || version < 0 || tables < 0) {
-        g_set_error (error, BA_STORE_ERROR, BA_STORE_ERROR_NOT_OURS,
-                     "%s is not an SQLite database (%s)", path, sqlite3_errmsg (st->db));
+ba_store *
+ba_store_open (const char *path, gboolean create, GError **error)
+{
+    ba_store *st;
+    gint64 version;
+
+    if (!create && missing (path, error))
+        return NULL;
+    /* read_only until it is known to be ours, so that closing writes nothing */
+    st = store_connect (path, path, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0), TRUE, error);
+    if (!st)
+        return NULL;
+    /* SQLite opens a file it may not write read-only without a word;
+     * reading it would then leave a -wal and -shm no one may remove */
+    if (sqlite3_db_readonly (st->db, "main") == 1) {
+        int code;
+        char *msg = ba_store_describe_failure (SQLITE_READONLY, 0, path, "opening it to store",
+                                               NULL, &code);
+        g_set_error_literal (error, BA_STORE_ERROR, code, msg);
+        g_free (msg);
         ba_store_free (st);
         return NULL;
     }
-    if ((app != 0 && app != APPLICATION_ID) || (app == 0 && version == 0 && tables > 0)) {
-        g_set_error (error, BA_STORE_ERROR, BA_STORE_ERROR_NOT_OURS,
-                     "%s is an SQLite database of another program, not of bounce-analyzer", path);
+    if (!check_identity (st, &version, error)) {
         ba_store_free (st);
         return NULL;
     }
-    if (version > BA_STORE_SCHEMA_VERSION) {
-        g_set_error (error, BA_STORE_ERROR, BA_STORE_ERROR_TOO_NEW,
-                     "%s has schema version %" G_GINT64_FORMAT ", newer than this bounce-analyzer "
-                     "(%s) knows (up to %d): use a newer bounce-analyzer",
-                     path, version, BA_VERSION, BA_STORE_SCHEMA_VERSION);
+    /* never write into a damaged database: it would spread the damage */
+    if (version > 0 && !ba_store_quick_check (st->db, path, error)) {
         ba_store_free (st);
         return NULL;
     }
@@ -355,7 +398,86 @@ ba_store_open (const char *path, gboolean create, GError **error)
         ba_store_free (st);
         return NULL;
     }
+    st->read_only = FALSE;
     return st;
+}
+
+/* Does the header of the database at @path say WAL mode (bytes 18 and
+ * 19, the file format versions, are 2)? */
+static gboolean
+in_wal_mode (const char *path)
+{
+    unsigned char head[20];
+    int fd = open (path, O_RDONLY | O_CLOEXEC);
+    gboolean wal;
+    if (fd < 0)
+        return FALSE;
+    wal = pread (fd, head, sizeof head, 0) == (ssize_t) sizeof head && head[18] == 2 && head[19] == 2;
+    close (fd);
+    return wal;
+}
+
+ba_store *
+ba_store_open_readonly (const char *path, GError **error)
+{
+    ba_store *st;
+    char *wal, *uri = NULL;
+    gboolean snapshot;
+    struct stat seen = { 0 };
+    gint64 version;
+
+    if (missing (path, error))
+        return NULL;
+    /* Read-only, SQLite would create -wal and -shm beside a WAL database
+     * no one has open, and could not remove them; a snapshot needs none. */
+    wal = g_strconcat (path, "-wal", NULL);
+    snapshot = in_wal_mode (path) && !g_file_test (wal, G_FILE_TEST_EXISTS) && stat (path, &seen) == 0;
+    g_free (wal);
+    if (snapshot) {
+        char *abs = g_canonicalize_filename (path, NULL);
+        char *file_uri = g_filename_to_uri (abs, NULL, NULL);
+        uri = file_uri ? g_strconcat (file_uri, "?immutable=1", NULL) : NULL;
+        g_free (file_uri);
+        g_free (abs);
+    }
+    st = store_connect (path, uri ? uri : path, SQLITE_OPEN_READONLY | (uri ? SQLITE_OPEN_URI : 0), TRUE, error);
+    g_free (uri);
+    if (!st)
+        return NULL;
+    st->snapshot = snapshot;
+    st->seen = seen;
+    if (!check_identity (st, &version, error)) {
+        ba_store_free (st);
+        return NULL;
+    }
+    if (version < BA_STORE_SCHEMA_VERSION) {
+        if (version == 0)
+            g_set_error (error, BA_STORE_ERROR, BA_STORE_ERROR_MISSING,
+                         "%s is empty: 'bounce-analyzer ingest --db %s PATH...' fills it", path, path);
+        else
+            g_set_error (error, BA_STORE_ERROR, BA_STORE_ERROR_TOO_NEW,
+                         "%s has schema version %" G_GINT64_FORMAT " and a query does not upgrade it: "
+                         "run 'bounce-analyzer ingest' on it once", path, version);
+        ba_store_free (st);
+        return NULL;
+    }
+    return st;
+}
+
+gboolean
+ba_store_unchanged (const ba_store *st, GError **error)
+{
+    struct stat now;
+    if (!st->snapshot)
+        return TRUE;
+    if (stat (st->path, &now) == 0 && now.st_dev == st->seen.st_dev && now.st_ino == st->seen.st_ino
+        && now.st_size == st->seen.st_size && now.st_mtim.tv_sec == st->seen.st_mtim.tv_sec
+        && now.st_mtim.tv_nsec == st->seen.st_mtim.tv_nsec)
+        return TRUE;
+    g_set_error (error, BA_STORE_ERROR, BA_STORE_ERROR_SQL,
+                 "%s was written while it was read (an ingest ran): the answer may be incomplete; "
+                 "run the command again", st->path);
+    return FALSE;
 }
 
 void
@@ -364,7 +486,8 @@ ba_store_free (ba_store *st)
     if (!st)
         return;
     if (st->db) {
-        sqlite3_exec (st->db, "PRAGMA optimize", NULL, NULL, NULL);
+        if (!st->read_only)
+            sqlite3_exec (st->db, "PRAGMA optimize", NULL, NULL, NULL);
         sqlite3_close_v2 (st->db);
     }
     g_free (st->path);

@@ -248,7 +248,7 @@ cmd_report (int argc, char **argv)
         status = EXIT_USAGE;
         goto out;
     }
-    if (!(st = open_store ("report", db, FALSE))) {
+    if (!(st = open_store_to_read ("report", db))) {
         status = EXIT_INPUT;
         goto out;
     }
@@ -380,6 +380,8 @@ out:
         if (rows[i])
             g_ptr_array_unref (rows[i]);
     ba_ruleset_free (set);
+    if (!store_read_was_stable ("report", st) && status == 0)
+        status = EXIT_INPUT;
     ba_store_free (st);
     rule_options_clear (&ro);
     g_free (db);

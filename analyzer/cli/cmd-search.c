@@ -263,6 +263,11 @@ cmd_search (int argc, char **argv)
         status = EXIT_USAGE;
         goto out;
     }
+    if (!check_target ("search", "--recipient ", recipient) || !check_target ("search", "--domain ", domain)
+        || !check_target ("search", "--sender ", sender)) {
+        status = EXIT_USAGE;
+        goto out;
+    }
     if (limit < 0) {
         warn ("search: --limit must be 0 or more");
         status = EXIT_USAGE;
@@ -286,7 +291,7 @@ cmd_search (int argc, char **argv)
     q.text = text;
     q.limit = (guint) limit;
 
-    if (!(st = open_store ("search", db, FALSE))) {
+    if (!(st = open_store_to_read ("search", db))) {
         status = EXIT_INPUT;
         goto out;
     }
@@ -320,6 +325,8 @@ out:
         p.sp->free (p.sp);
     if (p.csv)
         g_string_free (p.csv, TRUE);
+    if (!store_read_was_stable ("search", st) && status == 0)
+        status = EXIT_INPUT;
     ba_store_free (st);
     g_free (text);
     g_free (db);
