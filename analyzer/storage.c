@@ -2273,7 +2273,8 @@ ba_store_reclassify (ba_store *st, const ba_ruleset *set, gboolean dry_run,
 
     memset (out, 0, sizeof *out);
     out->transitions = g_ptr_array_new_with_free_func ((GDestroyNotify) transition_free);
-    if (!exec (st, "BEGIN IMMEDIATE", error))
+    /* a dry run only reads, so it may run on a read-only store */
+    if (!exec (st, dry_run ? "BEGIN" : "BEGIN IMMEDIATE", error))
         goto done;
     if (!(sel = prepare (st, select_sql, error)) || !(upd = prepare (st, update_sql, error)))
         goto done;

@@ -19,7 +19,7 @@ expect_error () {
 cp "$store" "$dbdir/before.db"
 for q in "why retail.example" "why orders@retail.example" "search" "search --format csv" \
          "search --format json" "search relays.ordb.org" "report" "report --format csv" \
-         "report --format json"; do
+         "report --format json" "reclassify --dry-run"; do
     # shellcheck disable=SC2086
     within 30 "$bin" $q --db "$store" && [ "$status" = 0 ] && ok || bad "database: $q: exit $status ($err)"
 done
