@@ -50,10 +50,12 @@ ba_store_describe_failure (int rc, int sys_errno, const char *path, const char *
     switch (rc & 0xff) {
     case SQLITE_CORRUPT:
         *code = BA_STORE_ERROR_CORRUPT;
-        return g_strdup_printf ("%s is damaged (SQLite: %s) and was not changed: restore it from a "
-                                "backup, or save what can still be read with 'sqlite3 %s .recover "
-                                "| sqlite3 NEW.db', or ingest the mail again into a new database",
-                                path, said, path);
+        /* only a check at opening knows that nothing was written yet */
+        return g_strdup_printf ("%s is damaged (SQLite: %s)%s: restore it from a backup, or save "
+                                "what can still be read with 'sqlite3 %s .recover | sqlite3 NEW.db', "
+                                "or ingest the mail again into a new database", path, said,
+                                !doing || !strcmp (doing, "checking it") ? " and was left as it was" : "",
+                                path);
     case SQLITE_NOTADB:
         *code = BA_STORE_ERROR_NOT_OURS;
         return g_strdup_printf ("%s is not an SQLite database (nor an encrypted one this build "
