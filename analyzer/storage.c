@@ -853,10 +853,9 @@ ba_ingest_new (ba_store *st, const ba_ruleset *set, guint batch)
     ing->reader.path = st->path;
     if (sqlite3_open_v2 (st->path, &ing->reader.db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
         /* no second connection: the writer's error will tell */
+        ba_store_set_error (&ing->hook_error, ing->reader.db, st->path, "opening a second connection");
         sqlite3_close (ing->reader.db);
         ing->reader.db = NULL;
-        ing->hook_error = g_error_new (BA_STORE_ERROR, BA_STORE_ERROR_SQL,
-                                       "%s: cannot open a second connection", st->path);
     } else {
         sqlite3_busy_timeout (ing->reader.db, 30000);
     }
