@@ -388,16 +388,19 @@ ba_store_open_readonly (const char *path, GError **error)
 {
     ba_store *st;
     char *wal, *uri = NULL;
-    gboolean snapshot;
+    gboolean wal_mode, has_wal, snapshot;
     struct stat seen = { 0 };
     gint64 version;
+    GError *err = NULL;
 
     if (missing (path, error))
         return NULL;
     /* Read-only, SQLite would create -wal and -shm beside a WAL database
      * no one has open, and could not remove them; a snapshot needs none. */
     wal = g_strconcat (path, "-wal", NULL);
-    snapshot = in_wal_mode (path) && !g_file_test (wal, G_FILE_TEST_EXISTS) && stat (path, &seen) == 0;
+    wal_mode = in_wal_mode (path);
+    has_wal = g_file_test (wal, G_FILE_TEST_EXISTS);
+    snapshot = wal_mode && !has_wal && stat (path, &seen) == 0;
     g_free (wal);
     if (snapshot) {
         char *abs = g_canonicalize_filename (path, NULL);
@@ -412,7 +415,19 @@ ba_store_open_readonly (const char *path, GError **error)
         return NULL;
     st->snapshot = snapshot;
     st->seen = seen;
-    if (!check_identity (st, &version, error)) {
+    if (!check_identity (st, &version, &err)) {
+        /* a WAL file to read through needs the -shm index beside it */
+        if (wal_mode && has_wal
+            && (err->code == BA_STORE_ERROR_SQL || err->code == BA_STORE_ERROR_READ_ONLY)) {
+            g_set_error (error, BA_STORE_ERROR, BA_STORE_ERROR_READ_ONLY,
+                         "%s cannot be read by this user now: it has a -wal file (an ingest is running, "
+                         "or one was stopped) and its -shm file is missing or not writable here; try "
+                         "again after the ingest, or after the next one, which removes both (%s)",
+                         path, err->message);
+            g_error_free (err);
+        } else {
+            g_propagate_error (error, err);
+        }
         ba_store_free (st);
         return NULL;
     }

@@ -50,6 +50,19 @@ if [ -n "$as_reader" ] && $as_reader "$bin" --version > /dev/null 2>&1 \
     expect_error "database: read-only directory: new store" "read-only" \
         $as_reader "$bin" ingest -q --db "$rodir/new.db" samples/exim-mailboxfull.eml
     [ ! -e "$rodir/new.db" ] && [ ! -e "$rodir/s.db-wal" ] && ok || bad "database: read-only user: files created"
+    # a writer killed with its -wal and -shm left: readable through them; without the -shm, said so
+    chmod u+w "$rodir" "$rodir/s.db"
+    python3 -c 'import os, sqlite3, sys
+c = sqlite3.connect(sys.argv[1]); c.execute("PRAGMA journal_mode = WAL")
+c.execute("INSERT INTO meta (key, value) VALUES (?, ?)", ("left", "behind")); c.commit(); os._exit(0)' "$rodir/s.db"
+    [ "$(id -u)" = 0 ] || chmod a-w "$rodir/s.db" "$rodir/s.db-wal" "$rodir/s.db-shm" "$rodir"
+    within 30 $as_reader "$bin" why --db "$rodir/s.db" retail.example
+    [ "$status" = 0 ] && [ -e "$rodir/s.db-wal" ] && ok || bad "database: read-only user, -wal left: why: exit $status ($err)"
+    chmod u+w "$rodir"
+    rm -f "$rodir/s.db-shm"
+    [ "$(id -u)" = 0 ] || chmod a-w "$rodir"
+    expect_error "database: read-only user, -wal without -shm: why" "has a -wal file" \
+        $as_reader "$bin" why --db "$rodir/s.db" retail.example
 else
     echo "   (database: no read-only user to test with: skipped)"
 fi
