@@ -22,7 +22,7 @@ json_quote (GString *out, const char *s)
     char *valid = g_utf8_make_valid (s, -1);
     g_string_append_c (out, '"');
     for (const char *p = valid; *p; p = g_utf8_next_char (p)) {
-        gunichar c = g_utf8_get_char (p);
+        gunichar c = (guchar) *p < 0x80 ? (guchar) *p : g_utf8_get_char (p);
         switch (c) {
         case '"':  g_string_append (out, "\\\""); break;
         case '\\': g_string_append (out, "\\\\"); break;
@@ -32,6 +32,10 @@ json_quote (GString *out, const char *s)
         case '\r': g_string_append (out, "\\r"); break;
         case '\t': g_string_append (out, "\\t"); break;
         default:
+            if (c >= 0x20 && c < 0x7f) {
+                g_string_append_c (out, (char) c);
+                break;
+            }
             /* C0 must be escaped; DEL, C1, format characters and U+2028/9
              * are too, so no terminal, viewer or eval acts on them. */
             if (ba_unichar_is_hidden (c))
