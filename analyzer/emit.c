@@ -94,6 +94,8 @@ ba_safe_text (const char *s)
 
     if (!s)
         return g_strdup ("");
+    if (ba_printable_ascii (s))
+        return g_strdup (s);
     valid = g_utf8_make_valid (s, -1);
     out = g_string_sized_new (strlen (valid));
     for (const char *p = valid; *p; p = g_utf8_next_char (p)) {

@@ -36,9 +36,8 @@ starts_formula (const char *s)
     }
 }
 
-/* Only printable ASCII, the common case that needs no cleaning? */
-static gboolean
-printable_ascii (const char *s)
+gboolean
+ba_printable_ascii (const char *s)
 {
     for (; *s; s++)
         if ((guchar) *s < 0x20 || (guchar) *s >= 0x7f)
@@ -73,7 +72,7 @@ ba_csv_cell (GString *line, const char *s)
         g_string_append_c (line, ',');
     if (!s)
         return;
-    cell = printable_ascii (s) ? s : (cleaned = clean_cell (s));
+    cell = ba_printable_ascii (s) ? s : (cleaned = clean_cell (s));
     g_string_append_c (line, '"');
     if (starts_formula (cell))
         g_string_append_c (line, '\'');

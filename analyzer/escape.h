@@ -10,6 +10,10 @@
  * tags: G_UNICODE_FORMAT), or the line or paragraph separator. */
 gboolean ba_unichar_is_hidden (gunichar c);
 
+/* Is @s printable ASCII only (0x20-0x7e), the common case no output
+ * needs to clean? */
+gboolean ba_printable_ascii (const char *s);
+
 /* Append @s to @line as one CSV cell (RFC 4180), always quoted, quotes
  * doubled; invalid UTF-8 becomes U+FFFD, tabs and line breaks a space,
  * other hidden characters are dropped, and a cell a spreadsheet would
