@@ -292,14 +292,28 @@ check_identity (ba_store *st, gint64 *version, GError **error)
     return TRUE;
 }
 
+/* Is there no database file at @path (nothing, or a directory, FIFO,
+ * socket or device, which opening could block on or misread)?  Nothing
+ * is missing only when @create. */
 static gboolean
-missing (const char *path, GError **error)
+missing (const char *path, gboolean create, GError **error)
 {
-    if (g_file_test (path, G_FILE_TEST_EXISTS))
+    struct stat sb;
+
+    if (stat (path, &sb) != 0) {
+        if (create)
+            return FALSE;
+        g_set_error (error, BA_STORE_ERROR, BA_STORE_ERROR_MISSING,
+                     "no database at %s: 'bounce-analyzer ingest PATH...' creates it "
+                     "(or give --db FILE, or set BOUNCE_ANALYZER_DB)", path);
+        return TRUE;
+    }
+    if (S_ISREG (sb.st_mode))
         return FALSE;
-    g_set_error (error, BA_STORE_ERROR, BA_STORE_ERROR_MISSING,
-                 "no database at %s: 'bounce-analyzer ingest PATH...' creates it "
-                 "(or give --db FILE, or set BOUNCE_ANALYZER_DB)", path);
+    g_set_error (error, BA_STORE_ERROR, BA_STORE_ERROR_NOT_OURS,
+                 S_ISDIR (sb.st_mode) ? "%s is a directory, not a database file"
+                                      : "%s is not a regular file (a FIFO, socket or device), not a database",
+                 path);
     return TRUE;
 }
 
@@ -326,7 +340,7 @@ ba_store_open (const char *path, gboolean create, GError **error)
     ba_store *st;
     gint64 version;
 
-    if (!create && missing (path, error))
+    if (missing (path, create, error))
         return NULL;
     /* read_only until it is known to be ours, so that closing writes nothing */
     st = store_connect (path, path, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0), TRUE, error);
@@ -374,7 +388,7 @@ static gboolean
 in_wal_mode (const char *path)
 {
     unsigned char head[20];
-    int fd = open (path, O_RDONLY | O_CLOEXEC);
+    int fd = open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     gboolean wal;
     if (fd < 0)
         return FALSE;
@@ -393,7 +407,7 @@ ba_store_open_readonly (const char *path, GError **error)
     gint64 version;
     GError *err = NULL;
 
-    if (missing (path, error))
+    if (missing (path, FALSE, error))
         return NULL;
     /* Read-only, SQLite would create -wal and -shm beside a WAL database
      * no one has open, and could not remove them; a snapshot needs none. */

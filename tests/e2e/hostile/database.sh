@@ -88,6 +88,10 @@ expect_error "database: random bytes: why" "not an SQLite database" \
 mkdir "$dbdir/dir.db"
 expect_error "database: a directory: ingest" "is a directory" \
     "$bin" ingest -q --db "$dbdir/dir.db" samples/exim-mailboxfull.eml
+mkfifo "$dbdir/fifo.db"
+expect_error "database: a FIFO: why" "not a regular file" "$bin" why --db "$dbdir/fifo.db" example.com
+expect_error "database: a FIFO: ingest" "not a regular file" \
+    "$bin" ingest -q --db "$dbdir/fifo.db" samples/exim-mailboxfull.eml
 expect_error "database: no such directory" "no directory" \
     "$bin" ingest -q --db "$dbdir/none/s.db" samples/exim-mailboxfull.eml
 
