@@ -116,3 +116,18 @@ for f in text csv json; do
     "$bin" report --db "$db" --format $f > "$out_dir/report.$f" 2>&1
     clean "output: report $f" $f "$out_dir/report.$f"
 done
+
+# a file name with terminal controls and a bidi override, in every output
+named=$out_dir/named
+mkdir -p "$named"
+cp "$h" "$named/$(printf 'bill\033]0;owned\007\342\200\256fdp.eml')"
+"$bin" analyze "$named" > "$out_dir/named.txt" 2>&1
+clean "output: a hostile file name: analyze text" text "$out_dir/named.txt"
+"$bin" analyze --format json "$named" > "$out_dir/named.json" 2>&1
+clean "output: a hostile file name: analyze json" json "$out_dir/named.json"
+"$bin" ingest --db "$out_dir/named.db" "$named" > "$out_dir/named-ingest.txt" 2>&1
+clean "output: a hostile file name: ingest" text "$out_dir/named-ingest.txt"
+"$bin" search --db "$out_dir/named.db" --format csv > "$out_dir/named.csv" 2>&1
+clean "output: a hostile file name: search csv" csv "$out_dir/named.csv"
+"$bin" why --db "$out_dir/named.db" example.com > "$out_dir/named-why.txt" 2>&1
+clean "output: a hostile file name: why" text "$out_dir/named-why.txt"
