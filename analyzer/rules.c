@@ -59,7 +59,15 @@ ba_pattern_free (ba_pattern *p)
     g_free (p->source);
     pcre2_code_free (p->code);
     g_free (p->literal);
+    g_free (p->where);
     g_free (p);
+}
+
+void
+ba_pattern_set_origin (ba_pattern *p, const char *file, int line)
+{
+    g_free (p->where);
+    p->where = g_strdup_printf ("%s:%d", file, line);
 }
 
 ba_pattern *
@@ -251,10 +259,22 @@ compile_entry (loader *ld, const char *file, const ba_ini_entry *e)
         g_free (msg);
         return NULL;
     }
+    ba_pattern_set_origin (p, file, e->line);
+    msg = ba_pattern_hazard (e->value, ba_format_key_is_line (e->key));
+    if (msg) {
+        reportf (ld, file, e->line, "warning: %s: %s", e->key, msg);
+        g_free (msg);
+    }
     pcre2_pattern_info (p->code, PCRE2_INFO_CAPTURECOUNT, &n);
     if (n + 1 > ld->set->max_captures)
         ld->set->max_captures = n + 1;
     return p;
+}
+
+gboolean
+ba_format_key_is_line (const char *key)
+{
+    return !strcmp (key, "recipient") || !strcmp (key, "continue") || !strcmp (key, "detail");
 }
 
 static gboolean
