@@ -26,6 +26,7 @@ struct node {
     char anchor;                /* '^' line start, 'A' text start, '$', 'z' end, 'b' other */
     int min, max;               /* max -1: unbounded */
     gboolean lazy, possessive, atomic;
+    gboolean negative_behind;   /* NODE_LOOK: (?<!...) */
 };
 
 typedef struct {
@@ -344,8 +345,10 @@ parse_group (parser *ps)
             ps->s++, n->atomic = TRUE;
         else if (*ps->s == '=' || *ps->s == '!')
             ps->s++, n->kind = NODE_LOOK;
-        else if (*ps->s == '<' && (ps->s[1] == '=' || ps->s[1] == '!'))
+        else if (*ps->s == '<' && (ps->s[1] == '=' || ps->s[1] == '!')) {
+            n->negative_behind = ps->s[1] == '!';
             ps->s += 2, n->kind = NODE_LOOK;
+        }
         else if (*ps->s == '<' || *ps->s == '\'' || (*ps->s == 'P' && ps->s[1] == '<')) {
             const char *close = strpbrk (ps->s + 1, ">'");
             if (!close) {
@@ -576,6 +579,21 @@ rest_cannot_fail (GPtrArray *seq, guint i, const node *n, gboolean tail)
 
 static cset walk_seq (walk_state *ws, GPtrArray *seq, cset trail, gboolean tail);
 
+/* Does some alternative of @n end with a lazy unbounded run, as in
+ * "(?<diagnostic>.+?)"? */
+static gboolean
+group_ends_lazy (const node *n)
+{
+    for (guint i = 0; n->alts && i < n->alts->len; i++) {
+        GPtrArray *seq = g_ptr_array_index (n->alts, i);
+        const node *last = seq->len ? g_ptr_array_index (seq, seq->len - 1) : NULL;
+        if (last && ((last->kind == NODE_SET && last->max == -1 && last->lazy)
+                     || (last->kind == NODE_GROUP && group_ends_lazy (last))))
+            return TRUE;
+    }
+    return FALSE;
+}
+
 /* Is @seq a run of single characters (a word)? */
 static gboolean
 is_word (GPtrArray *seq)
@@ -595,13 +613,16 @@ static gboolean
 alternatives_ambiguous (GPtrArray *a, GPtrArray *b)
 {
     cset fa = { { 0 } }, fb = { { 0 } };
-    if (is_word (a) && is_word (b)) {
-        guint n = MIN (a->len, b->len);
-        for (guint i = 0; i < n; i++)
-            if (!cset_overlaps (&((node *) g_ptr_array_index (a, i))->set,
-                                &((node *) g_ptr_array_index (b, i))->set))
-                return FALSE;
-        return TRUE;
+    guint n = MIN (a->len, b->len);
+    for (guint i = 0; i < n; i++) {
+        const node *x = g_ptr_array_index (a, i), *y = g_ptr_array_index (b, i);
+        if (x->kind != NODE_SET || y->kind != NODE_SET || x->min != 1 || x->max != 1
+            || y->min != 1 || y->max != 1)
+            break;
+        if (!cset_overlaps (&x->set, &y->set))
+            return FALSE;
+        if (i + 1 == n && is_word (a) && is_word (b))
+            return TRUE;
     }
     seq_chars (a, &fa, TRUE);
     seq_chars (b, &fb, TRUE);
@@ -640,16 +661,46 @@ walk_group (walk_state *ws, const node *n, cset trail, gboolean tail)
     }
     if (!backtracks)
         out = (cset) { { 0 } };
-    else if (n->max == -1)
-        node_chars (n, &out, FALSE);
     if (node_nullable (n))
         cset_union (&out, &trail);
     return out;
 }
 
+/* Is @n a negative lookbehind, "(?<![...])" or "(?<![a-z]\\.)", made of
+ * characters @next takes?  Then a run of @next cannot start where one
+ * could have gone on, and PCRE2's search loop does not retry inside it. */
+static gboolean cset_within (const cset *a, const cset *b);
+
+static gboolean
+lookbehind_guard (const node *n, const node *next)
+{
+    GPtrArray *seq;
+    cset chars = { { 0 } };
+    if (n->kind != NODE_LOOK || !n->negative_behind || n->alts->len != 1)
+        return FALSE;
+    seq = g_ptr_array_index (n->alts, 0);
+    node_chars (next, &chars, FALSE);
+    for (guint i = 0; i < seq->len; i++) {
+        const node *m = g_ptr_array_index (seq, i);
+        if (m->kind != NODE_SET || m->min != 1 || m->max != 1 || !cset_within (&m->set, &chars))
+            return FALSE;
+    }
+    return seq->len > 0;
+}
+
+static gboolean
+cset_within (const cset *a, const cset *b)
+{
+    for (int i = 0; i < 8; i++)
+        if (a->bits[i] & ~b->bits[i])
+            return FALSE;
+    return TRUE;
+}
+
 static cset
 walk_seq (walk_state *ws, GPtrArray *seq, cset trail, gboolean tail)
 {
+    gboolean lazy_trail = FALSE;
     for (guint i = 0; i < seq->len && !ws->hazard; i++) {
         const node *n = g_ptr_array_index (seq, i);
         gboolean item_tail = tail;
@@ -673,6 +724,9 @@ walk_seq (walk_state *ws, GPtrArray *seq, cset trail, gboolean tail)
             break;
         case NODE_LOOK: {
             cset none = { { 0 } };
+            const node *m = i + 1 < seq->len ? g_ptr_array_index (seq, i + 1) : NULL;
+            if (m && lookbehind_guard (n, m))
+                trail = none;
             for (guint k = 0; k < n->alts->len; k++)
                 walk_seq (ws, g_ptr_array_index (n->alts, k), none, FALSE);
             break;
@@ -685,10 +739,17 @@ walk_seq (walk_state *ws, GPtrArray *seq, cset trail, gboolean tail)
                 next = n->set;
             if (n->min == 0)
                 cset_union (&next, &trail);
+            else if (n->max != -1 && lazy_trail)
+                /* a lazy run retries what follows at each length: a
+                 * character both runs can take keeps them adjacent */
+                for (int k = 0; k < 8; k++)
+                    next.bits[k] |= trail.bits[k] & n->set.bits[k];
+            lazy_trail = n->max == -1 ? n->lazy : (n->min == 0 && lazy_trail);
             trail = next;
             break;
         case NODE_GROUP:
             trail = walk_group (ws, n, trail, item_tail);
+            lazy_trail = group_ends_lazy (n);
             break;
         }
     }
