@@ -42,6 +42,7 @@ void
 ba_context_begin (ba_context *ctx)
 {
     ctx->used_bytes = 0;
+    ctx->n_matches = 0;
     ctx->deadline = g_get_monotonic_time () + ctx->budget_usec;
     ctx->exhausted = FALSE;
     ctx->last_error = 0;
@@ -113,7 +114,10 @@ budget_left (ba_context *ctx, gsize bytes)
     if (ctx->exhausted)
         return FALSE;
     ctx->used_bytes += bytes;
-    if (ctx->used_bytes > ctx->budget_bytes || g_get_monotonic_time () > ctx->deadline)
+    /* reading the clock costs more than a match on a short line: every
+     * 64th match, or before a long text */
+    if (ctx->used_bytes > ctx->budget_bytes
+        || ((++ctx->n_matches % 64 == 0 || bytes > 65536) && g_get_monotonic_time () > ctx->deadline))
         ctx->exhausted = TRUE;
     return !ctx->exhausted;
 }

@@ -21,6 +21,7 @@ struct ba_context {
     pcre2_match_context *mctx;  /* bounds backtracking on hostile text */
     /* the current message's budget: armed by ba_context_begin */
     guint64 budget_bytes, used_bytes;
+    guint n_matches;            /* since ba_context_begin */
     gint64 budget_usec, deadline; /* deadline 0: no message begun, no budget */
     gboolean exhausted;
     int last_error;             /* of the last ba_match: 0 or a PCRE2 limit error */
