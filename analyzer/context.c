@@ -14,6 +14,11 @@ ba_context_new (const ba_ruleset *set)
     pcre2_set_match_limit (ctx->mctx, BA_MATCH_LIMIT);
     pcre2_set_depth_limit (ctx->mctx, BA_DEPTH_LIMIT);
     pcre2_set_heap_limit (ctx->mctx, BA_HEAP_LIMIT_KIB);
+    /* JIT's default 32 KiB stack would turn a deep but legitimate match
+     * into a limit hit */
+    ctx->jit_stack = pcre2_jit_stack_create (32 * 1024, BA_JIT_STACK_MAX, NULL);
+    if (ctx->jit_stack)
+        pcre2_jit_stack_assign (ctx->mctx, NULL, ctx->jit_stack);
     ctx->budget_bytes = BA_BUDGET_BYTES;
     ctx->budget_usec = BA_BUDGET_USEC;
     ctx->limit_hits = g_ptr_array_new_with_free_func (g_free);
@@ -27,6 +32,7 @@ ba_context_free (ba_context *ctx)
         return;
     pcre2_match_data_free (ctx->md);
     pcre2_match_context_free (ctx->mctx);
+    pcre2_jit_stack_free (ctx->jit_stack);
     g_ptr_array_unref (ctx->limit_hits);
     g_free (ctx);
 }

@@ -9,6 +9,7 @@
 #define BA_MATCH_LIMIT 1000000
 #define BA_DEPTH_LIMIT 10000
 #define BA_HEAP_LIMIT_KIB 20480
+#define BA_JIT_STACK_MAX (1024 * 1024)
 /* A message's default matching budget: text handed to PCRE2, and time. */
 #define BA_BUDGET_BYTES ((guint64) 512 * 1024 * 1024)
 #define BA_BUDGET_USEC ((gint64) 3 * G_USEC_PER_SEC)
@@ -19,6 +20,7 @@ struct ba_context {
     const ba_ruleset *set;
     pcre2_match_data *md;       /* sized for the largest pattern of the set */
     pcre2_match_context *mctx;  /* bounds backtracking on hostile text */
+    pcre2_jit_stack *jit_stack;
     /* the current message's budget: armed by ba_context_begin */
     guint64 budget_bytes, used_bytes;
     guint n_matches;            /* since ba_context_begin */
