@@ -147,9 +147,10 @@ typedef struct ba_context ba_context;
 ba_context *ba_context_new (const ba_ruleset *set);
 void ba_context_free (ba_context *ctx);
 
-/* A message's matching budget (README, "Hostile input"): at most @bytes of
- * text handed to PCRE2 and @usec of time from ba_context_begin; after that
- * the remaining formats and rules are skipped.  0 keeps the default. */
+/* A message's matching budget (README, "Patterns that stay linear"): at
+ * most @bytes of text read by matches and @usec of time from
+ * ba_context_begin; after that the remaining formats and rules are
+ * skipped.  0 keeps the default. */
 void ba_context_set_budget (ba_context *ctx, guint64 bytes, gint64 usec);
 /* Start a message: arm the budget and forget earlier limit hits.
  * ba_analyze_message does this itself; call it before a bare ba_classify. */

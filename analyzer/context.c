@@ -119,7 +119,6 @@ budget_left (ba_context *ctx, gsize bytes)
         return TRUE;
     if (ctx->exhausted)
         return FALSE;
-    ctx->used_bytes += bytes;
     /* reading the clock costs more than a match on a short line: every
      * 64th match, or before a long text */
     if (ctx->used_bytes > ctx->budget_bytes
@@ -138,6 +137,14 @@ ba_match (ba_context *ctx, const ba_pattern *p, const char *text, gsize len, gsi
     if (!budget_left (ctx, len - start))
         return FALSE;
     rc = pcre2_match (p->code, (PCRE2_SPTR) text, len, start, 0, ctx->md, ctx->mctx);
+    /* the text a match read: up to its end, or all of it for a failure, so
+     * a caller walking a list match by match pays for the list once */
+    if (rc >= 0) {
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer (ctx->md);
+        ctx->used_bytes += ov[1] > start ? ov[1] - start : 1;
+    } else {
+        ctx->used_bytes += len - start;
+    }
     if (rc < 0 && limit_name (rc)) {
         ctx->last_error = rc;
         record_limit_hit (ctx, p, rc);

@@ -10,7 +10,7 @@
 #define BA_DEPTH_LIMIT 10000
 #define BA_HEAP_LIMIT_KIB 20480
 #define BA_JIT_STACK_MAX (1024 * 1024)
-/* A message's default matching budget: text handed to PCRE2, and time. */
+/* A message's default matching budget: text read by matches, and time. */
 #define BA_BUDGET_BYTES ((guint64) 512 * 1024 * 1024)
 #define BA_BUDGET_USEC ((gint64) 3 * G_USEC_PER_SEC)
 /* Limit hits kept as warnings per message (the rest are only counted). */
