@@ -77,7 +77,7 @@ ba_context_warnings (const ba_context *ctx)
         g_free (more);
     }
     if (ctx->exhausted) {
-        char *w = g_strdup_printf ("matching budget used up (%" G_GUINT64_FORMAT " MiB of text or %"
+        char *w = g_strdup_printf ("matching budget used up (%" G_GUINT64_FORMAT " MiB of text read or %"
                                    G_GINT64_FORMAT " ms): the remaining formats and rules were skipped",
                                    ctx->budget_bytes >> 20, ctx->budget_usec / 1000);
         g_strv_builder_add (b, w);
