@@ -15,7 +15,7 @@ ba_context_new (const ba_ruleset *set)
     pcre2_set_depth_limit (ctx->mctx, BA_DEPTH_LIMIT);
     pcre2_set_heap_limit (ctx->mctx, BA_HEAP_LIMIT_KIB);
     /* JIT's default 32 KiB stack would turn a deep but legitimate match
-     * into a limit hit */
+     * into a limit hit. */
     ctx->jit_stack = pcre2_jit_stack_create (32 * 1024, BA_JIT_STACK_MAX, NULL);
     if (ctx->jit_stack)
         pcre2_jit_stack_assign (ctx->mctx, NULL, ctx->jit_stack);

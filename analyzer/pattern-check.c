@@ -65,15 +65,11 @@ typedef struct {
     char *hazard;               /* the first one found */
 } walk_state;
 
-static void G_GNUC_PRINTF (2, 3)
-flag (walk_state *ws, const char *fmt, ...)
+static void
+flag (walk_state *ws, const char *what)
 {
-    va_list ap;
-    if (ws->hazard)
-        return;
-    va_start (ap, fmt);
-    ws->hazard = g_strdup_vprintf (fmt, ap);
-    va_end (ap);
+    if (!ws->hazard)
+        ws->hazard = g_strdup (what);
 }
 
 /* What must hold after an item for the match to succeed: NOT_TAIL when
@@ -292,7 +288,8 @@ ba_pattern_hazard (const char *source, gboolean one_line)
     regex_tree_free (t);
     if (!ws.hazard)
         return NULL;
-    msg = g_strdup_printf ("%s (superlinear on long text; see README, \"Rules\")", ws.hazard);
+    msg = g_strdup_printf ("%s (superlinear on long text; see README, \"Patterns that stay linear\")",
+                           ws.hazard);
     g_free (ws.hazard);
     return msg;
 }

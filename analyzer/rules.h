@@ -110,8 +110,8 @@ void ba_pattern_set_origin (ba_pattern *p, const char *file, int line);
 
 /* A static check of a pattern's source for the shapes that make matching
  * superlinear: adjacent or nested unbounded quantifiers whose character
- * sets overlap (README, "Rules"); @one_line: the text it is matched against
- * is one line.  Returns a sentence, or NULL when clean. */
+ * sets overlap (README, "Patterns that stay linear").  @one_line: it is
+ * matched against one line.  Returns a sentence, or NULL when clean. */
 char *ba_pattern_hazard (const char *source, gboolean one_line);
 /* Is a format key's pattern matched against one line at a time? */
 gboolean ba_format_key_is_line (const char *key);
