@@ -147,6 +147,19 @@ typedef struct ba_context ba_context;
 ba_context *ba_context_new (const ba_ruleset *set);
 void ba_context_free (ba_context *ctx);
 
+/* A message's matching budget (README, "Patterns that stay linear"): at
+ * most @bytes of text read by matches and @usec of time from
+ * ba_context_begin; after that the remaining formats and rules are
+ * skipped.  0 keeps the default. */
+void ba_context_set_budget (ba_context *ctx, guint64 bytes, gint64 usec);
+/* Start a message: arm the budget and forget earlier limit hits.
+ * ba_analyze_message does this itself; call it before a bare ba_classify. */
+void ba_context_begin (ba_context *ctx);
+/* What went wrong in matching since ba_context_begin, as sentences (a
+ * pattern that hit a PCRE2 limit, the budget used up); NULL-terminated,
+ * free with g_strfreev. */
+char **ba_context_warnings (const ba_context *ctx);
+
 /* Analyse one parsed message.  Never NULL: a message that is not a bounce
  * gives kind BA_KIND_OTHER and no recipients. */
 ba_report *ba_analyze_message (ba_context *ctx, GMimeMessage *message,

@@ -1000,17 +1000,23 @@ embedded_message (const char *notice)
 ba_report *
 ba_analyze_message (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset)
 {
-    ba_report *rep = analyze (ctx, msg, source, offset, 0);
+    ba_report *rep;
     GPtrArray *cut = msg ? g_object_get_data (G_OBJECT (msg), BA_READ_WARNINGS) : NULL;
+    char **warnings;
 
+    ba_context_begin (ctx);
+    rep = analyze (ctx, msg, source, offset, 0);
     for (guint i = 0; cut && i < cut->len; i++)
         ba_report_warn (rep, "%s", (const char *) g_ptr_array_index (cut, i));
-
     for (guint i = 0; i < rep->recipients->len; i++) {
         ba_recipient *r = g_ptr_array_index (rep->recipients, i);
         settle_codes (r);
         ba_classify (ctx, r, rep->date, NULL);
     }
+    warnings = ba_context_warnings (ctx);
+    for (int i = 0; warnings[i]; i++)
+        ba_report_warn (rep, "%s", warnings[i]);
+    g_strfreev (warnings);
     return rep;
 }
 
