@@ -19,13 +19,20 @@ replay_file (const char *path)
     GError *error = NULL;
     gchar *data;
     gsize size;
+    gint64 start;
+    double seconds;
 
     if (!g_file_get_contents (path, &data, &size, &error)) {
         fprintf (stderr, "replay: %s\n", error->message);
         g_error_free (error);
         return 0;
     }
+    start = g_get_monotonic_time ();
     LLVMFuzzerTestOneInput ((const uint8_t *) data, size);
+    seconds = (g_get_monotonic_time () - start) / 1e6;
+    /* a note, not a verdict: the fuzzer's -timeout judges slowness */
+    if (seconds >= 1.0)
+        fprintf (stderr, "replay: %s: slow, %.1f s\n", path, seconds);
     g_free (data);
     return 1;
 }
