@@ -3,7 +3,6 @@
  * the classifier's trace (explain) and both printers (text and JSON).
  * Build: scripts/fuzz (clang, libFuzzer, ASan/UBSan); tests/fuzz/replay.c
  * runs the same function on the regression corpus without libFuzzer. */
-#define _GNU_SOURCE            /* memfd_create */
 #include "bounce-analyzer.h"
 #include "emit.h"
 #include "sprinter.h"
@@ -12,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 /* Loaded once: rules are immutable, and loading them costs more than
@@ -20,16 +18,26 @@
 typedef struct {
     ba_ruleset *set;
     ba_context *ctx;
-    int input_fd;               /* memory file the input is written to */
-    char *input_path;           /* /proc/self/fd/N, a path the reader opens */
+    int input_fd;               /* the input is written to this file... */
+    char *input_path;           /* ...which the reader opens by its name */
     FILE *sink;                 /* /dev/null: printing is run, not kept */
 } fuzz_state;
+
+static char *input_path_to_remove;
+
+static void
+remove_input_file (void)
+{
+    if (input_path_to_remove)
+        unlink (input_path_to_remove);
+}
 
 static fuzz_state *
 fuzz_state_get (void)
 {
     static fuzz_state *st;
     GPtrArray *errors;
+    GError *error = NULL;
 
     if (st)
         return st;
@@ -44,13 +52,20 @@ fuzz_state_get (void)
     }
     g_ptr_array_unref (errors);
     st->ctx = ba_context_new (st->set);
-    st->input_fd = memfd_create ("fuzz-input", MFD_CLOEXEC);
-    st->sink = fopen ("/dev/null", "w");
-    if (st->input_fd < 0 || !st->sink) {
-        perror ("fuzz-message: memfd_create or /dev/null");
+    /* a regular file with a plain name: the reader treats symlinks and
+     * special files differently, so /proc/self/fd/N would not do */
+    st->input_fd = g_file_open_tmp ("fuzz-message-XXXXXX", &st->input_path, &error);
+    if (st->input_fd < 0) {
+        fprintf (stderr, "fuzz-message: %s\n", error->message);
         abort ();
     }
-    st->input_path = g_strdup_printf ("/proc/self/fd/%d", st->input_fd);
+    input_path_to_remove = st->input_path;
+    atexit (remove_input_file);
+    st->sink = fopen ("/dev/null", "w");
+    if (!st->sink) {
+        perror ("fuzz-message: /dev/null");
+        abort ();
+    }
     return st;
 }
 
