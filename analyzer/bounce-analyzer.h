@@ -54,6 +54,8 @@ typedef struct {
     char *diagnostic;           /* unfolded, decoded, whitespace collapsed */
     char *last_attempt;         /* ISO 8601 */
     char *feedback_type;        /* ARF only */
+    char *format;               /* id of the report's format ("qmail", "dsn+postfix"), for
+                                 * rules limited to a format; NULL when unknown */
 
     /* verdict, from the rules */
     const char *reason;         /* vocabulary word (static storage) */

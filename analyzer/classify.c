@@ -38,6 +38,22 @@ glob_any (char **globs, const char *value)
     return !positive || hit;
 }
 
+/* A notice forwarded inline keeps the verdict of the notice it quotes, so
+ * the "forwarded+" of "forwarded+qmail" is not part of the id tested. */
+static gboolean
+format_holds (char **globs, const char *format)
+{
+    char *low = format ? g_ascii_strdown (format, -1) : NULL;
+    const char *inner = low;
+    gboolean ok;
+
+    while (inner && g_str_has_prefix (inner, "forwarded+"))
+        inner += strlen ("forwarded+");
+    ok = glob_any (globs, inner);
+    g_free (low);
+    return ok;
+}
+
 static gboolean
 conditions_hold (const ba_rule *r, const ba_recipient *rcpt, const char *code)
 {
@@ -54,6 +70,8 @@ conditions_hold (const ba_rule *r, const ba_recipient *rcpt, const char *code)
         ok = glob_any (r->remote_globs, m);
         g_free (m);
     }
+    if (ok && r->format_globs)
+        ok = format_holds (r->format_globs, rcpt->format);
     return ok;
 }
 

@@ -360,6 +360,66 @@ test_action_remote_conditions (void)
     g_free (sub);
 }
 
+/* `format =` limits a rule to the notices of some formats; a forwarded
+ * notice keeps its format's rules, and a format word that names no format
+ * is a load error. */
+static void
+test_format_condition (void)
+{
+    char *sub = g_build_filename (dir, "fmt", NULL), *p;
+    GPtrArray *errors = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_rule_error_free);
+    ba_ruleset *set;
+    ba_context *ctx;
+    ba_recipient *r;
+
+    g_assert_cmpint (g_mkdir (sub, 0700), ==, 0);
+    p = g_build_filename (sub, "reasons.conf", NULL);
+    g_assert_true (g_file_set_contents (p, reasons, -1, NULL));
+    g_free (p);
+    p = g_build_filename (sub, "10-fmt.rules", NULL);
+    g_assert_true (g_file_set_contents (p,
+        "[own-table]\ndescription = o\nreason = rejected\nformat = dsn\npattern = sorry\npriority = 73\n"
+        "[dsn-family]\ndescription = f\nreason = blocked\nformat = dsn+*\npattern = sorry\npriority = 72\n"
+        "[any]\ndescription = a\nreason = userunknown\npattern = sorry\npriority = 71\n", -1, NULL));
+    g_free (p);
+    set = ba_ruleset_load (sub, NULL, errors);
+    g_assert_nonnull (set);
+    g_assert_cmpuint (errors->len, ==, 0);
+
+    ctx = ba_context_new (set);
+    r = g_new0 (ba_recipient, 1);
+    r->diagnostic = g_strdup ("Sorry, no.");
+    ba_classify (ctx, r, NULL, NULL);
+    g_assert_cmpstr (r->rule, ==, "any");
+    r->format = g_strdup ("DSN");
+    ba_classify (ctx, r, NULL, NULL);
+    g_assert_cmpstr (r->rule, ==, "own-table");
+    g_free (r->format);
+    r->format = g_strdup ("forwarded+dsn+postfix");
+    ba_classify (ctx, r, NULL, NULL);
+    g_assert_cmpstr (r->rule, ==, "dsn-family");
+    g_free (r->format);
+    r->format = g_strdup ("exim");
+    ba_classify (ctx, r, NULL, NULL);
+    g_assert_cmpstr (r->rule, ==, "any");
+    g_free (r->format);
+    r->format = NULL;
+    recipient_clear (r);
+    ba_context_free (ctx);
+    ba_ruleset_free (set);
+
+    p = g_build_filename (sub, "20-typo.rules", NULL);
+    g_assert_true (g_file_set_contents (p,
+        "[typo]\ndescription = t\nreason = rejected\nformat = qmial\npattern = x\n", -1, NULL));
+    g_free (p);
+    set = ba_ruleset_load (sub, NULL, errors);
+    g_assert_cmpuint (errors->len, ==, 1);
+    g_assert_nonnull (strstr (((ba_rule_error *) g_ptr_array_index (errors, 0))->message, "unknown format 'qmial'"));
+    ba_ruleset_free (set);
+    g_ptr_array_unref (errors);
+    g_free (sub);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -375,6 +435,7 @@ main (int argc, char **argv)
     g_test_add_func ("/rules/default-set", test_default_rules_load);
     g_test_add_func ("/rules/smtp-command", test_smtp_command);
     g_test_add_func ("/rules/action-remote-mta", test_action_remote_conditions);
+    g_test_add_func ("/rules/format", test_format_condition);
     rc = g_test_run ();
     {
         char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
