@@ -116,22 +116,22 @@ status_class (const ba_recipient *rcpt)
     return 0;
 }
 
-static gboolean
-is_generic_status (const char *s)
-{
-    return !s || g_str_has_suffix (s, ".0.0");
-}
-
-/* When the bounce gave no status or only a generic one, derive the
- * reason's typical code, in the class the bounce implies. */
+/* When the bounce gave no status, derive the reason's typical code in the
+ * class the bounce implies, or else the one its reply code implies; a
+ * reported status, even a generic X.0.0, is kept (RFC 3463 precedence),
+ * and reported_status stays NULL, marking the status as derived. */
 static void
 derive_status (ba_recipient *rcpt, const ba_reason_info *info)
 {
     int cls;
     char *derived;
 
-    if (!info || !info->status || !ba_status_valid (info->status) || !is_generic_status (rcpt->status))
+    if (!info || !info->status || !ba_status_valid (info->status) || rcpt->status) {
+        const char *from_code = ba_status_of_reply_code (rcpt->smtp_code);
+        if (!rcpt->status && from_code)
+            rcpt->status = g_strdup (from_code);
         return;
+    }
     cls = status_class (rcpt);
     if (cls != 4 && cls != 5)
         cls = info->status[0] - '0';

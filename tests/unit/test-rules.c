@@ -420,6 +420,51 @@ test_format_condition (void)
     g_free (sub);
 }
 
+/* A bounce with no status gets the reason's typical code in the class of
+ * its reply code, or else the reply code's own status; a reported one,
+ * even generic, is kept; reported_status is never filled in. */
+static void
+test_derived_status (void)
+{
+    GPtrArray *errors = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_rule_error_free);
+    ba_ruleset *set = load (NULL, errors);
+    ba_context *ctx = ba_context_new (set);
+    ba_recipient *r = g_new0 (ba_recipient, 1);
+
+    r->diagnostic = g_strdup ("450 user unknown");
+    r->smtp_code = 450;
+    ba_classify (ctx, r, NULL, NULL);
+    g_assert_cmpstr (r->reason, ==, "userunknown");
+    g_assert_cmpstr (r->status, ==, "4.1.1");
+    g_assert_null (r->reported_status);
+
+    g_clear_pointer (&r->status, g_free);
+    g_free (r->diagnostic);
+    r->diagnostic = g_strdup ("535 go away");
+    r->smtp_code = 535;
+    ba_classify (ctx, r, NULL, NULL);
+    g_assert_cmpstr (r->reason, ==, "undefined");
+    g_assert_cmpstr (r->status, ==, "5.7.8");
+
+    g_clear_pointer (&r->status, g_free);
+    r->smtp_code = 554;
+    ba_classify (ctx, r, NULL, NULL);
+    g_assert_cmpstr (r->status, ==, "5.0.0");
+
+    g_free (r->status);
+    r->status = g_strdup ("5.0.0");
+    g_free (r->diagnostic);
+    r->diagnostic = g_strdup ("550 user unknown");
+    r->smtp_code = 550;
+    ba_classify (ctx, r, NULL, NULL);
+    g_assert_cmpstr (r->reason, ==, "userunknown");
+    g_assert_cmpstr (r->status, ==, "5.0.0");
+    recipient_clear (r);
+    ba_context_free (ctx);
+    ba_ruleset_free (set);
+    g_ptr_array_unref (errors);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -436,6 +481,7 @@ main (int argc, char **argv)
     g_test_add_func ("/rules/smtp-command", test_smtp_command);
     g_test_add_func ("/rules/action-remote-mta", test_action_remote_conditions);
     g_test_add_func ("/rules/format", test_format_condition);
+    g_test_add_func ("/rules/derived-status", test_derived_status);
     rc = g_test_run ();
     {
         char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
