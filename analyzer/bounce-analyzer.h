@@ -149,6 +149,11 @@ typedef struct ba_context ba_context;
 ba_context *ba_context_new (const ba_ruleset *set);
 void ba_context_free (ba_context *ctx);
 
+/* The number of patterns of rule @rule (in `rules list` order), and
+ * whether pattern @pattern of it matches @text, conditions aside. */
+guint ba_ruleset_rule_n_patterns (const ba_ruleset *set, guint rule);
+gboolean ba_ruleset_pattern_matches (ba_context *ctx, guint rule, guint pattern, const char *text);
+
 /* Analyse one parsed message.  Never NULL: a message that is not a bounce
  * gives kind BA_KIND_OTHER and no recipients. */
 ba_report *ba_analyze_message (ba_context *ctx, GMimeMessage *message,
