@@ -465,6 +465,38 @@ test_derived_status (void)
     g_ptr_array_unref (errors);
 }
 
+/* \S, \D and \W match non-ASCII characters (PCRE2 10.42's JIT misses
+ * them under PCRE2_MATCH_INVALID_UTF; the compiler rewrites them), and the
+ * rewrite leaves escaped brackets and classes alone. */
+static void
+test_non_ascii_classes (void)
+{
+    GPtrArray *errors = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_rule_error_free);
+    ba_ruleset *set = load (NULL, errors);
+    ba_context *ctx = ba_context_new (set);
+    static const struct { const char *re, *text; gboolean hit; } cases[] = {
+        { "^\\S+$", "メールボックス", TRUE },
+        { "ab \\S+ cd", "ab é cd", TRUE },
+        { "\\W", "é", TRUE },
+        { "\\D", "é", TRUE },
+        { "\\[?\\S+?\\]? x", "[é] x", TRUE },
+        { "[\\S]", " ", FALSE },
+        { "[]\\S]+", "]é", TRUE },
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+        char *msg = NULL;
+        ba_pattern *p = ba_pattern_compile (cases[i].re, &msg);
+        g_assert_nonnull (p);
+        g_assert_cmpint (ba_match (ctx, p, cases[i].text, strlen (cases[i].text), 0), ==, cases[i].hit);
+        g_assert_cmpstr (p->source, ==, cases[i].re);
+        ba_pattern_free (p);
+    }
+    ba_context_free (ctx);
+    ba_ruleset_free (set);
+    g_ptr_array_unref (errors);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -482,6 +514,7 @@ main (int argc, char **argv)
     g_test_add_func ("/rules/action-remote-mta", test_action_remote_conditions);
     g_test_add_func ("/rules/format", test_format_condition);
     g_test_add_func ("/rules/derived-status", test_derived_status);
+    g_test_add_func ("/rules/non-ascii-classes", test_non_ascii_classes);
     rc = g_test_run ();
     {
         char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
