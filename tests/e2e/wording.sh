@@ -51,5 +51,22 @@ expect suspend --status 5.7.1 "550 temporarily locked"
 
 # text with no ASCII letters still gets the unrecognised-text verdict
 expect onhold "メールボックスのエラーです"
+# a refusal at the greeting, read from a Sendmail transcript: no command
+# was sent before the server's "<<< 554", so the sending host was refused
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+printf '%s\n' 'From: Mail Delivery Subsystem <MAILER-DAEMON@relay.example>' \
+    'To: owner@relay.example' 'Subject: Returned mail: see transcript for details' \
+    'Date: Tue, 1 Dec 2026 09:00:00 +0000' 'MIME-Version: 1.0' 'Content-Type: text/plain' '' \
+    '   ----- The following addresses had permanent fatal errors -----' '<who@dest.example>' \
+    '    (reason: 554 mx.dest.example closing the door)' '' \
+    '   ----- Transcript of session follows -----' '... while talking to mx.dest.example.:' \
+    '<<< 554 mx.dest.example closing the door' '554 5.0.0 Service unavailable' > "$tmp/greeting.eml"
+got=$("$bin" analyze --format ndjson "$tmp/greeting.eml")
+case "$got" in
+    *'"smtp_command":"CONN"'*'"reason":"blocked"'*) pass=$((pass + 1)) ;;
+    *) echo "FAIL: greeting refusal in a transcript: $got"; fail=$((fail + 1)) ;;
+esac
+
 echo "pass=$pass fail=$fail"
 [ "$fail" -eq 0 ]
