@@ -51,6 +51,20 @@ expect suspend --status 5.7.1 "550 temporarily locked"
 
 # text with no ASCII letters still gets the unrecognised-text verdict
 expect onhold "メールボックスのエラーです"
+# format = : an MTA's own message table holds only in that MTA's notices
+expect userunknown --format imail "Unknown user: pat"
+expect filtered "Unknown user: pat"
+expect hostunknown --format dragonfly "DNS lookup failure: host mx.nowhere.example not found"
+expect networkerror "DNS lookup failure: host mx.nowhere.example not found"
+expect hostunknown --format forwarded+dragonfly "DNS lookup failure: host mx.nowhere.example not found"
+expect mailererror --format dsn+sendmail "X-Unix; 71"
+expect onhold --format exim "71"
+
+# providers' code tables
+expect speeding "550 192.0.2.7 has sent too many messages this hour. IB504"
+expect mailboxfull "552 5.1.1 Boite du destinataire pleine. Recipient mailbox full. OFR000_417 [417]"
+expect requireptr "554 no rDNS for 192.0.2.7 AUP#CXDNS"
+
 # a refusal at the greeting, read from a Sendmail transcript: no command
 # was sent before the server's "<<< 554", so the sending host was refused
 tmp=$(mktemp -d)
