@@ -64,6 +64,8 @@ expect onhold --format exim "71"
 expect speeding "550 192.0.2.7 has sent too many messages this hour. IB504"
 expect mailboxfull "552 5.1.1 Boite du destinataire pleine. Recipient mailbox full. OFR000_417 [417]"
 expect requireptr "554 no rDNS for 192.0.2.7 AUP#CXDNS"
+expect rejected --status 5.7.124 "550 5.7.124 Sender not in allowed-senders list"
+expect rejected --status 5.7.12 "550 5.7.12 Sender was not authenticated by organization"
 
 # a refusal at the greeting, read from a Sendmail transcript: no command
 # was sent before the server's "<<< 554", so the sending host was refused
