@@ -54,6 +54,8 @@ typedef struct {
     char *diagnostic;           /* unfolded, decoded, whitespace collapsed */
     char *last_attempt;         /* ISO 8601 */
     char *feedback_type;        /* ARF only */
+    char *format;               /* id of the report's format ("qmail", "dsn+postfix"), for
+                                 * rules limited to a format; NULL when unknown */
 
     /* verdict, from the rules */
     const char *reason;         /* vocabulary word (static storage) */
@@ -159,6 +161,11 @@ void ba_context_begin (ba_context *ctx);
  * pattern that hit a PCRE2 limit, the budget used up); NULL-terminated,
  * free with g_strfreev. */
 char **ba_context_warnings (const ba_context *ctx);
+
+/* The number of patterns of rule @rule (in `rules list` order), and
+ * whether pattern @pattern of it matches @text, conditions aside. */
+guint ba_ruleset_rule_n_patterns (const ba_ruleset *set, guint rule);
+gboolean ba_ruleset_pattern_matches (ba_context *ctx, guint rule, guint pattern, const char *text);
 
 /* Analyse one parsed message.  Never NULL: a message that is not a bounce
  * gives kind BA_KIND_OTHER and no recipients. */

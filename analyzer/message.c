@@ -47,6 +47,7 @@ recipient_free (ba_recipient *r)
     g_free (r->diagnostic);
     g_free (r->last_attempt);
     g_free (r->feedback_type);
+    g_free (r->format);
     g_free (r->rule);
     if (r->captures)
         g_ptr_array_unref (r->captures);
@@ -1011,6 +1012,8 @@ ba_analyze_message (ba_context *ctx, GMimeMessage *msg, const char *source, gint
     for (guint i = 0; i < rep->recipients->len; i++) {
         ba_recipient *r = g_ptr_array_index (rep->recipients, i);
         settle_codes (r);
+        g_free (r->format);
+        r->format = g_strdup (rep->format);
         ba_classify (ctx, r, rep->date, NULL);
     }
     warnings = ba_context_warnings (ctx);

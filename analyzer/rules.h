@@ -31,6 +31,7 @@ typedef struct {
     char **command_globs;       /* smtp-command: NULL = any */
     char **action_globs;        /* action (failed, delayed, ...): NULL = any */
     char **remote_globs;        /* remote-mta host name: NULL = any */
+    char **format_globs;        /* the report's format id: NULL = any */
     int hard;                   /* -1 = reason's default */
     const char *fault;          /* NULL = reason's default */
 } ba_rule;

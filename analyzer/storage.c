@@ -1801,7 +1801,7 @@ ba_store_reclassify (ba_store *st, const ba_ruleset *set, gboolean dry_run,
         "SELECT r.id, r.address, r.original_recipient, r.action, r.reported_status, r.smtp_code,"
         " r.remote_mta, r.diagnostic, r.last_attempt, r.feedback_type, m.bounce_date,"
         " r.reason, r.hard, r.fault, r.rule, r.status, r.captures, r.dnsbl, r.listed, r.advice,"
-        " r.command"
+        " r.command, m.format"
         " FROM recipients r JOIN messages m ON m.id = r.message_id ORDER BY r.id";
     static const char update_sql[] =
         "UPDATE recipients SET status = ?, reason = ?, hard = ?, rule = ?, captures = ?,"
@@ -1836,6 +1836,7 @@ ba_store_reclassify (ba_store *st, const ba_ruleset *set, gboolean dry_run,
         r.last_attempt = (char *) col_text (sel, 8);
         r.feedback_type = (char *) col_text (sel, 9);
         r.command = ba_intern_command (col_text (sel, 20));
+        r.format = (char *) col_text (sel, 21);
         r.status = ba_status_before_rules (r.reported_status, r.diagnostic);
         ba_classify (ctx, &r, col_text (sel, 10), NULL);
 
