@@ -6,6 +6,7 @@
 #include "dsn.h"
 #include "textbounce.h"
 #include "command.h"
+#include "notice.h"
 #include "util.h"
 
 #include <stdarg.h>
@@ -662,7 +663,7 @@ failure_code (const char *text)
 static void
 address_for_local_delivery (ba_report *rep, ba_recipient *r, GPtrArray *hdr)
 {
-    if (!hdr || strchr (r->recipient, '@'))
+    if (!hdr || ba_notice_usable_address (r->recipient))
         return;
     for (guint i = 0; i < hdr->len && i < 64; i++) {
         ba_text_recipient *t = g_ptr_array_index (hdr, i);
@@ -672,19 +673,37 @@ address_for_local_delivery (ba_report *rep, ba_recipient *r, GPtrArray *hdr)
             used = o->recipient && !g_ascii_strcasecmp (o->recipient, t->recipient);
         }
         if (!used) {
-            g_free (r->original_recipient);
-            r->original_recipient = r->recipient;
+            if (*r->recipient) {
+                g_free (r->original_recipient);
+                r->original_recipient = r->recipient;
+            } else {
+                g_free (r->recipient);
+            }
             r->recipient = g_strdup (t->recipient);
             break;
         }
     }
 }
 
+/* A DSN address field's addr-spec, without type or source route. */
+static char *
+dsn_address (const char *value)
+{
+    char *a = ba_dsn_strip_type (value, TRUE);
+    char *b = ba_notice_strip_route (a);
+    g_free (a);
+    return b;
+}
+
+/* The recipients of a DSN.  A recipient whose Final-Recipient is no
+ * address (a pipe, a file, "@host", empty, missing) is the Original-Recipient,
+ * else one X-Failed-Recipients names, else one the notice names. */
 static void
-from_dsn (ba_report *rep, ba_dsn *dsn, GPtrArray *text_found, GMimeMessage *msg)
+from_dsn (ba_context *ctx, ba_report *rep, ba_dsn *dsn, GPtrArray *text_found, GMimeMessage *msg,
+          GMimeMessage *original, const char *notice)
 {
     const char *v;
-    GPtrArray *hdr = NULL;
+    GPtrArray *hdr = NULL, *gen = NULL;
     gboolean hdr_read = FALSE;
     int local_tries = 0;
 
@@ -698,14 +717,18 @@ from_dsn (ba_report *rep, ba_dsn *dsn, GPtrArray *text_found, GMimeMessage *msg)
         ba_text_recipient *t;
 
         if ((v = ba_dsn_get (f, "final-recipient")))
-            r->recipient = ba_dsn_strip_type (v, TRUE);
+            r->recipient = dsn_address (v);
         if ((v = ba_dsn_get (f, "original-recipient")))
-            r->original_recipient = ba_dsn_strip_type (v, TRUE);
-        if ((!r->recipient || !strchr (r->recipient, '@')) && r->original_recipient
-            && strchr (r->original_recipient, '@')) {
-            g_free (r->recipient);
+            r->original_recipient = dsn_address (v);
+        if (!ba_notice_usable_address (r->recipient) && ba_notice_usable_address (r->original_recipient)) {
+            char *final = r->recipient;
             r->recipient = g_strdup (r->original_recipient);
+            g_free (final);
         }
+        /* a block that says what happened but not to whom: the header or
+         * the notice may tell */
+        if (!r->recipient && (ba_dsn_get (f, "action") || ba_dsn_get (f, "status")))
+            r->recipient = g_strdup ("");
         if ((v = ba_dsn_get (f, "action")))
             r->action = g_ascii_strdown (v, -1);
         if ((v = ba_dsn_get (f, "status")))
@@ -724,12 +747,22 @@ from_dsn (ba_report *rep, ba_dsn *dsn, GPtrArray *text_found, GMimeMessage *msg)
             continue;
         }
         /* the header is read once, and only for a few such recipients */
-        if (!strchr (r->recipient, '@') && local_tries++ < 16) {
+        if (!ba_notice_usable_address (r->recipient) && local_tries++ < 16) {
             if (!hdr_read) {
                 hdr = msg ? failed_recipients_header (msg) : NULL;
                 hdr_read = TRUE;
             }
             address_for_local_delivery (rep, r, hdr);
+            address_for_local_delivery (rep, r, text_found);
+            if (!ba_notice_usable_address (r->recipient) && ctx && msg) {
+                if (!gen)
+                    gen = ba_notice_read_message (ctx, msg, original, notice, TRUE, 64);
+                address_for_local_delivery (rep, r, gen);
+            }
+        }
+        if (!*r->recipient) {
+            recipient_free (r);
+            continue;
         }
         /* a DSN without diagnostic text: take the notice's words */
         t = find_text (text_found, r->recipient);
@@ -765,6 +798,8 @@ from_dsn (ba_report *rep, ba_dsn *dsn, GPtrArray *text_found, GMimeMessage *msg)
     }
     if (hdr)
         g_ptr_array_unref (hdr);
+    if (gen)
+        g_ptr_array_unref (gen);
 }
 
 /* A feedback report field, wherever its block landed (a report that
@@ -880,6 +915,8 @@ diagnose_from_notice (GPtrArray *found, const char *notice)
     for (guint i = 0; i < found->len; i++) {
         ba_text_recipient *t = g_ptr_array_index (found, i);
         const char *pick = NULL;
+        if (t->diagnostic->len)
+            continue;
         for (int j = 0; lines[j] && !pick; j++)
             if (ba_find_reply_code (lines[j]) && strstr (lines[j], t->recipient))
                 pick = lines[j];
@@ -890,6 +927,26 @@ diagnose_from_notice (GPtrArray *found, const char *notice)
             g_string_assign (t->diagnostic, pick);
     }
     g_strfreev (lines);
+}
+
+/* A format read as failures what the notice words as a delay warning (an
+ * MTA whose failure and warning notices share one layout): delayed. */
+static void
+settle_delay (ba_context *ctx, ba_report *rep, GPtrArray *found, const ba_format *fmt, const char *notice)
+{
+    const char *action;
+    if (fmt->action && g_ascii_strcasecmp (fmt->action, "failed"))
+        return;
+    if (!(action = ba_notice_action (ctx, notice, rep->subject)))
+        return;
+    for (guint i = 0; i < rep->recipients->len; i++) {
+        ba_recipient *r = g_ptr_array_index (rep->recipients, i);
+        ba_text_recipient *t = find_text (found, r->recipient);
+        if ((!t || !t->action) && !g_strcmp0 (r->action, "failed")) {
+            g_free (r->action);
+            r->action = g_strdup (action);
+        }
+    }
 }
 
 /* ---- the stage ---------------------------------------------------------- */
@@ -1075,7 +1132,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     } else {
         if (pf.dsn) {
             ba_dsn *dsn = ba_dsn_parse (pf.dsn, strlen (pf.dsn), MAX_RECIPIENTS);
-            from_dsn (rep, dsn, text_found, msg);
+            from_dsn (ctx, rep, dsn, text_found, msg, pf.original, notice);
             ba_dsn_free (dsn);
             if (rep->recipients->len) {
                 rep->kind = BA_KIND_DSN;
@@ -1086,6 +1143,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
             rep->kind = BA_KIND_BOUNCE;
             rep->format = g_strdup (fmt->id);
             add_text_recipients (rep, text_found, fmt->action);
+            settle_delay (ctx, rep, text_found, fmt, notice);
             for (guint i = 0; i < rep->recipients->len; i++)
                 if (((ba_recipient *) g_ptr_array_index (rep->recipients, i))->feedback_type)
                     rep->kind = BA_KIND_FEEDBACK;
@@ -1098,14 +1156,28 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
             }
         }
         if (rep->kind == BA_KIND_OTHER && !autoreply) {
+            /* no format read it: the wording MTAs share, and X-Failed-Recipients */
             GPtrArray *hdr = failed_recipients_header (msg);
+            GPtrArray *gen = ba_notice_read_message (ctx, msg, pf.original, notice, FALSE, MAX_RECIPIENTS);
             if (hdr) {
+                const char *action = ba_notice_action (ctx, notice, rep->subject);
+                for (guint i = 0; i < hdr->len; i++) {
+                    ba_text_recipient *t = g_ptr_array_index (hdr, i), *g = find_text (gen, t->recipient);
+                    if (g)
+                        g_string_assign (t->diagnostic, g->diagnostic->str);
+                }
                 diagnose_from_notice (hdr, notice);
                 rep->kind = BA_KIND_BOUNCE;
                 rep->format = g_strdup ("x-failed-recipients");
-                add_text_recipients (rep, hdr, "failed");
+                add_text_recipients (rep, hdr, action ? action : "failed");
                 g_ptr_array_unref (hdr);
+            } else if (gen && gen->len) {
+                rep->kind = BA_KIND_BOUNCE;
+                rep->format = g_strdup ("notice");
+                add_text_recipients (rep, gen, "failed");
             }
+            if (gen)
+                g_ptr_array_unref (gen);
         }
         if (rep->kind == BA_KIND_OTHER && autoreply) {
             ba_recipient *r = recipient_new ();
