@@ -289,6 +289,8 @@ line_len (const notice_lines *nl, guint i)
 {
     gsize s = g_array_index (nl->starts, gsize, i);
     gsize e = i + 1 < nl->starts->len ? g_array_index (nl->starts, gsize, i + 1) - 1 : nl->text->len;
+    if (e > s && e <= nl->text->len && nl->text->str[e - 1] == '\n')
+        e--;
     return e > s ? e - s : 0;
 }
 
@@ -460,6 +462,7 @@ typedef struct {
     guint line;                 /* where the notice names it */
     GString *diag;
     gboolean from_alias;
+    gboolean listed;            /* leads a line under a failure heading */
 } candidate;
 
 static void
@@ -533,6 +536,13 @@ follow_text (const notice_lines *nl, GPtrArray *cands, candidate *c, const char 
              && !line_address (line_at (nl, i), line_len (nl, i), &s, &a) && !is_candidate_line (cands, i); i++, k++)
             append_diag (c->diag, line_at (nl, i), line_len (nl, i));
     }
+    /* a list that gives the error before the address (Lotus Notes) */
+    if (c->diag->len == 0)
+        for (i = c->line, k = 0; i > 0 && k < 3 && !line_blank (nl, i - 1) && !heading_line[i - 1]
+             && !line_address (line_at (nl, i - 1), line_len (nl, i - 1), &s, &a); i--, k++)
+            ;
+    for (; c->diag->len == 0 && i < c->line; i++)
+        append_diag (c->diag, line_at (nl, i), line_len (nl, i));
     if (failure_code (c->diag->str, c->diag->len))
         return;
     for (i = c->line + 1, k = 0; i < n && k < LOOK_AHEAD && !is_candidate_line (cands, i); i++, k++) {
@@ -661,6 +671,7 @@ match_headings (ba_context *ctx, const notice_lines *nl, gboolean *heading_line,
             seen = k;
             candidate *c = add_candidate (cands, l + s, a, i, FALSE);
             if (c) {
+                c->listed = TRUE;
                 pending pd = { c, g_strndup (l + s + a, ll - s - a), FALSE };
                 g_array_append_val (pend, pd);
             }
@@ -668,8 +679,11 @@ match_headings (ba_context *ctx, const notice_lines *nl, gboolean *heading_line,
     }
 }
 
+/* Postmaster and the mailer daemon never failed; nor did the bounce's own
+ * sender and addressee, unless a failure heading lists them (a message
+ * sent to oneself). */
 static gboolean
-not_failed (const ba_notice_input *in, const char *addr)
+not_failed (const ba_notice_input *in, const char *addr, gboolean listed)
 {
     const char *at = strrchr (addr, '@');
     gsize local = at ? (gsize) (at - addr) : strlen (addr);
@@ -677,7 +691,7 @@ not_failed (const ba_notice_input *in, const char *addr)
     for (guint i = 0; i < G_N_ELEMENTS (daemons); i++)
         if (local == strlen (daemons[i]) && !g_ascii_strncasecmp (addr, daemons[i], local))
             return TRUE;
-    for (int i = 0; in->not_failed && in->not_failed[i]; i++)
+    for (int i = 0; !listed && in->not_failed && in->not_failed[i]; i++)
         if (!g_ascii_strcasecmp (in->not_failed[i], addr))
             return TRUE;
     return FALSE;
@@ -731,6 +745,11 @@ ba_notice_read (ba_context *ctx, const ba_notice_input *in, guint max)
     match_kind (ctx, &nl, BA_NOTICE_TRANSCRIPT, cands, pend);
     match_kind (ctx, &nl, BA_NOTICE_ALIAS, cands, pend);
     g_array_sort (pend, by_line);
+    if (g_getenv ("BA_NOTICE_DEBUG")) {
+        g_printerr ("text=[%s]\nlines=%u pend=%u\n", nl.text->str, nl.starts->len, pend->len);
+        for (guint i = 0; i < nl.starts->len; i++)
+            if (heading_line[i]) g_printerr ("heading at %u\n", i);
+    }
     action = action_of (ctx, nl.text->str, in->subject);
 
     for (guint i = 0; i < pend->len; i++) {
@@ -739,7 +758,7 @@ ba_notice_read (ba_context *ctx, const ba_notice_input *in, guint max)
         ba_text_recipient *r;
         char *key;
 
-        if (not_failed (in, c->address))
+        if (not_failed (in, c->address, c->listed))
             continue;
         /* "expanded from" right after the address it led to names no other failure */
         if (c->from_alias && i > 0 && !g_array_index (pend, pending, i - 1).c->from_alias
