@@ -504,13 +504,36 @@ failure_code (const char *s, gsize n)
     return yes;
 }
 
+/* Does line @line name another failed address than @c's (which ends @c's text)? */
 static gboolean
-is_candidate_line (GPtrArray *cands, guint line)
+other_candidate_line (GPtrArray *cands, guint line, const candidate *c)
 {
-    for (guint i = 0; i < cands->len; i++)
-        if (((candidate *) g_ptr_array_index (cands, i))->line == line)
+    for (guint i = 0; i < cands->len; i++) {
+        const candidate *o = g_ptr_array_index (cands, i);
+        if (o->line == line && !o->from_alias && g_ascii_strcasecmp (o->address, c->address))
             return TRUE;
+    }
     return FALSE;
+}
+
+/* Append the non-blank lines from @i that belong to @c's text; the line
+ * after them. */
+static guint
+take_paragraph (const notice_lines *nl, GPtrArray *cands, candidate *c, guint i, const gboolean *heading_line)
+{
+    gsize s, a;
+    for (guint k = 0; i < nl->starts->len && k < DIAG_LINES && !line_blank (nl, i) && !heading_line[i]
+         && !line_address (line_at (nl, i), line_len (nl, i), &s, &a) && !other_candidate_line (cands, i, c); i++, k++)
+        append_diag (c->diag, line_at (nl, i), line_len (nl, i));
+    return i;
+}
+
+static guint
+skip_blank (const notice_lines *nl, guint i)
+{
+    for (guint k = 0; i < nl->starts->len && k < 2 && line_blank (nl, i); k++)
+        i++;
+    return i;
 }
 
 /* The error text of an address named on line @i, its own text after
@@ -521,31 +544,26 @@ static void
 follow_text (const notice_lines *nl, GPtrArray *cands, candidate *c, const char *rest, gsize rest_len,
              gboolean *heading_line)
 {
-    guint n = nl->starts->len, i = c->line + 1, k;
+    guint n = nl->starts->len, i, k;
     gsize s, a;
 
     if (rest)
         append_diag (c->diag, rest, rest_len);
-    for (k = 0; i < n && k < DIAG_LINES && !line_blank (nl, i) && !heading_line[i]
-         && !line_address (line_at (nl, i), line_len (nl, i), &s, &a) && !is_candidate_line (cands, i); i++, k++)
-        append_diag (c->diag, line_at (nl, i), line_len (nl, i));
-    if (c->diag->len == 0) {
-        for (k = 0; i < n && k < 2 && line_blank (nl, i); i++, k++)
-            ;
-        for (k = 0; i < n && k < DIAG_LINES && !line_blank (nl, i) && !heading_line[i]
-             && !line_address (line_at (nl, i), line_len (nl, i), &s, &a) && !is_candidate_line (cands, i); i++, k++)
-            append_diag (c->diag, line_at (nl, i), line_len (nl, i));
-    }
+    i = take_paragraph (nl, cands, c, c->line + 1, heading_line);
+    /* the error in the next paragraph, or after an intro ("because:") */
+    for (k = 0; k < 2 && (c->diag->len == 0 || c->diag->str[c->diag->len - 1] == ':'); k++)
+        i = take_paragraph (nl, cands, c, skip_blank (nl, i), heading_line);
     /* a list that gives the error before the address (Lotus Notes) */
-    if (c->diag->len == 0)
+    if (c->diag->len == 0) {
         for (i = c->line, k = 0; i > 0 && k < 3 && !line_blank (nl, i - 1) && !heading_line[i - 1]
              && !line_address (line_at (nl, i - 1), line_len (nl, i - 1), &s, &a); i--, k++)
             ;
-    for (; c->diag->len == 0 && i < c->line; i++)
-        append_diag (c->diag, line_at (nl, i), line_len (nl, i));
+        for (; i < c->line; i++)
+            append_diag (c->diag, line_at (nl, i), line_len (nl, i));
+    }
     if (failure_code (c->diag->str, c->diag->len))
         return;
-    for (i = c->line + 1, k = 0; i < n && k < LOOK_AHEAD && !is_candidate_line (cands, i); i++, k++) {
+    for (i = c->line + 1, k = 0; i < n && k < LOOK_AHEAD && !other_candidate_line (cands, i, c); i++, k++) {
         if (!failure_code (line_at (nl, i), line_len (nl, i)))
             continue;
         for (guint j = 0; j < 3 && i < n && !line_blank (nl, i); j++, i++) {
