@@ -667,7 +667,7 @@ address_for_local_delivery (ba_report *rep, ba_recipient *r, GPtrArray *hdr)
         return;
     for (guint i = 0; i < hdr->len && i < 64; i++) {
         ba_text_recipient *t = g_ptr_array_index (hdr, i);
-        gboolean used = FALSE;
+        gboolean used = !ba_notice_usable_address (t->recipient);
         for (guint j = 0; j < rep->recipients->len && !used; j++) {
             ba_recipient *o = g_ptr_array_index (rep->recipients, j);
             used = o->recipient && !g_ascii_strcasecmp (o->recipient, t->recipient);

@@ -476,7 +476,7 @@ candidate_free (candidate *c)
 static void
 append_diag (GString *d, const char *text, gsize n)
 {
-    while (n && (g_ascii_isspace (*text) || strchr (":-.,;)(", *text))) {
+    while (n && (g_ascii_isspace (*text) || strchr (":-.,;)(>", *text))) {
         text++;
         n--;
     }
