@@ -379,8 +379,11 @@ unquote_into (GString *out, const char *notice)
     const char *p = notice;
     while (*p && out->len < MAX_NOTICE_TEXT) {
         const char *nl = strchr (p, '\n');
-        gsize n = nl ? (gsize) (nl - p) : strlen (p);
-        gsize i = 0;
+        gsize full = nl ? (gsize) (nl - p) : strlen (p), n, advance, i = 0;
+        /* CRLF and bare CR line ends, from a caller that kept them */
+        const char *cr = memchr (p, '\r', full);
+        n = cr ? (gsize) (cr - p) : full;
+        advance = cr && cr + 1 < p + full ? n + 1 : full + (nl ? 1 : 0);
         while (i < n && i < 16 && p[i] == '>') {
             i++;
             if (i < n && p[i] == ' ')
@@ -388,7 +391,7 @@ unquote_into (GString *out, const char *notice)
         }
         g_string_append_len (out, p + i, MIN (n - i, MAX_NOTICE_TEXT - out->len));
         g_string_append_c (out, '\n');
-        p = nl ? nl + 1 : p + n;
+        p += advance;
     }
 }
 
@@ -419,7 +422,8 @@ notice_lines_init (ba_context *ctx, notice_lines *nl, const char *notice)
     g_string_truncate (nl->text, cut);
 
     nl->starts = g_array_new (FALSE, FALSE, sizeof (gsize));
-    for (gsize pos = 0; pos < nl->text->len && nl->starts->len < MAX_LINES;) {
+    gsize pos = 0;
+    while (pos < nl->text->len && nl->starts->len < MAX_LINES) {
         const char *l = nl->text->str + pos;
         const char *end = memchr (l, '\n', nl->text->len - pos);
         gsize n = end ? (gsize) (end - l) : nl->text->len - pos;
@@ -442,6 +446,9 @@ notice_lines_init (ba_context *ctx, notice_lines *nl, const char *notice)
         g_array_append_val (nl->starts, pos);
         pos += n + 1;
     }
+    /* the lines past the bound are not read */
+    if (pos < nl->text->len)
+        g_string_truncate (nl->text, pos);
     if (nl->starts->len == 0) {
         gsize zero = 0;
         g_array_append_val (nl->starts, zero);
