@@ -372,6 +372,38 @@ header_field (const char *l, gboolean folded)
     return i > 0 && l[i] == ':';
 }
 
+static gboolean any_group_matches (ba_context *ctx, ba_notice_kind kind, gboolean subject, const char *text);
+
+/* Is the header block around @pos a bounce's own (a forwarded or pasted
+ * bounce, whose notice follows), by its From or Subject? */
+static gboolean
+bounce_header_block (ba_context *ctx, const notice_lines *nl, gsize pos)
+{
+    const char *start = nl->text->str, *p = start + pos;
+    gboolean yes = FALSE;
+    /* back to the block's first line (after a blank line), bounded */
+    for (int k = 0; k < 60 && p > start; k++) {
+        const char *prev = p - 1;
+        while (prev > start && prev[-1] != '\n')
+            prev--;
+        if (prev == p - 1)
+            break;
+        p = prev;
+    }
+    for (int k = 0; k < 60 && *p && *p != '\n' && !yes; k++) {
+        const char *e = strchr (p, '\n');
+        gsize n = e ? (gsize) (e - p) : strlen (p);
+        if (n > 5 && (!g_ascii_strncasecmp (p, "from:", 5) || !g_ascii_strncasecmp (p, "subject:", 8))) {
+            char *v = g_strndup (p, n);
+            yes = p[0] == 'f' || p[0] == 'F' ? any_group_matches (ctx, BA_NOTICE_FROM, FALSE, v + 5)
+                : any_group_matches (ctx, BA_NOTICE_SUBJECT, FALSE, g_strstrip (v + 8));
+            g_free (v);
+        }
+        p = e ? e + 1 : p + n;
+    }
+    return yes;
+}
+
 /* Unquote each line ("> ", ">> ") into @out, bounded. */
 static void
 unquote_into (GString *out, const char *notice)
@@ -427,7 +459,8 @@ notice_lines_init (ba_context *ctx, notice_lines *nl, const char *notice)
         const char *l = nl->text->str + pos;
         const char *end = memchr (l, '\n', nl->text->len - pos);
         gsize n = end ? (gsize) (end - l) : nl->text->len - pos;
-        if (original_header_line (l, n) && end && header_field (end + 1, TRUE)) {
+        if (original_header_line (l, n) && end && header_field (end + 1, TRUE)
+            && !bounce_header_block (ctx, nl, pos)) {
             /* the block starts at the field lines just before this one */
             guint first = nl->starts->len;
             while (first > 0 && header_field (nl->text->str + g_array_index (nl->starts, gsize, first - 1), FALSE))
@@ -554,12 +587,26 @@ follow_text (const notice_lines *nl, GPtrArray *cands, candidate *c, const char 
     guint n = nl->starts->len, i, k;
     gsize s, a;
 
-    if (rest)
+    /* "addr (addr)": the address written twice is no error text */
+    if (rest && !(rest_len <= strlen (c->address) + 4 && g_strstr_len (rest, rest_len, c->address)))
         append_diag (c->diag, rest, rest_len);
     i = take_paragraph (nl, cands, c, c->line + 1, heading_line);
-    /* the error in the next paragraph, or after an intro ("because:") */
-    for (k = 0; k < 2 && (c->diag->len == 0 || c->diag->str[c->diag->len - 1] == ':'); k++)
-        i = take_paragraph (nl, cands, c, skip_blank (nl, i), heading_line);
+    /* the error in the next paragraph, or after an intro ("because:",
+     * "The response was:") that ends its text or stands after it */
+    for (k = 0; k < 3; k++) {
+        guint next = skip_blank (nl, i), end = next;
+        gsize before = c->diag->len;
+        if (c->diag->len && c->diag->str[c->diag->len - 1] != ':') {
+            /* an intro paragraph of one or two lines */
+            while (end < n && end - next < 3 && !line_blank (nl, end))
+                end++;
+            if (end == next || end - next > 2 || line_at (nl, end - 1)[line_len (nl, end - 1) - 1] != ':')
+                break;
+        }
+        i = take_paragraph (nl, cands, c, next, heading_line);
+        if (c->diag->len == before)
+            break;
+    }
     /* a list that gives the error before the address (Lotus Notes) */
     if (c->diag->len == 0) {
         for (i = c->line, k = 0; i > 0 && k < 3 && !line_blank (nl, i - 1) && !heading_line[i - 1]
