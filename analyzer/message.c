@@ -1116,6 +1116,11 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
         }
     }
 
+    /* what a format found without words, in a notice without a DSN: the
+     * generic reader's */
+    if (fmt && text_found && !pf.dsn)
+        ba_notice_fill_texts (ctx, msg, pf.original, notice, text_found);
+
     if (pf.feedback || pf.report_feedback) {
         ba_dsn *fb = ba_dsn_parse (pf.feedback ? pf.feedback : "", pf.feedback ? strlen (pf.feedback) : 0, 16);
         rep->kind = BA_KIND_FEEDBACK;

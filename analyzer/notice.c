@@ -19,6 +19,11 @@
 #define LOOK_AHEAD       30
 #define MAX_DIAG         2048
 
+/* What a line of the notice is, for the error-text walk. */
+#define MARK_HEADING 1          /* a failure heading */
+#define MARK_BREAK   2          /* another exchange starts */
+#define MARK_REPLY   4          /* a transcript's server reply */
+
 #define ADDRESS_RE "(?<recipient>[^\\s<>@\"'(),;:\\[\\]\\\\]{1,64}@(?:\\[[0-9a-f.:]{3,45}\\]" \
     "|[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)+))"
 
@@ -30,7 +35,8 @@ static const struct {
     { "heading", BA_NOTICE_HEADING }, { "line", BA_NOTICE_LINE },
     { "alias", BA_NOTICE_ALIAS }, { "transcript", BA_NOTICE_TRANSCRIPT },
     { "original", BA_NOTICE_ORIGINAL }, { "delay", BA_NOTICE_DELAY },
-    { "delivered", BA_NOTICE_DELIVERED },
+    { "delivered", BA_NOTICE_DELIVERED }, { "break", BA_NOTICE_BREAK },
+    { "reply", BA_NOTICE_REPLY },
 };
 
 void
@@ -107,7 +113,7 @@ ba_notice_load (ba_ruleset *set, const ba_ini *ini, ba_ini_report report, void *
                     }
                 if (!has_kind) {
                     reportf (report, data, ini->file, e->line, "unknown kind '%s' (from, subject, heading, "
-                             "line, alias, transcript, original, delay, delivered)", e->value);
+                             "line, alias, transcript, original, delay, delivered, break, reply)", e->value);
                     ok = FALSE;
                 }
             } else if (!strcmp (e->key, "description")) {
@@ -416,11 +422,19 @@ unquote_into (GString *out, const char *notice)
         const char *cr = memchr (p, '\r', full);
         n = cr ? (gsize) (cr - p) : full;
         advance = cr && cr + 1 < p + full ? n + 1 : full + (nl ? 1 : 0);
-        while (i < n && i < 16 && p[i] == '>') {
-            i++;
-            if (i < n && p[i] == ' ')
-                i++;
+        /* quote markers, after any indentation; a transcript's ">>> " is
+         * no quote */
+        gsize q = 0, depth = 0;
+        while (q < n && q < 16 && (p[q] == ' ' || p[q] == '\t'))
+            q++;
+        while (q < n && depth < 16 && p[q] == '>' && !(n - q >= 4 && !strncmp (p + q, ">>> ", 4))) {
+            q++;
+            depth++;
+            if (q < n && p[q] == ' ')
+                q++;
         }
+        if (depth)
+            i = q;
         g_string_append_len (out, p + i, MIN (n - i, MAX_NOTICE_TEXT - out->len));
         g_string_append_c (out, '\n');
         p += advance;
@@ -559,10 +573,10 @@ other_candidate_line (GPtrArray *cands, guint line, const candidate *c)
 /* Append the non-blank lines from @i that belong to @c's text; the line
  * after them. */
 static guint
-take_paragraph (const notice_lines *nl, GPtrArray *cands, candidate *c, guint i, const gboolean *heading_line)
+take_paragraph (const notice_lines *nl, GPtrArray *cands, candidate *c, guint i, const guint8 *heading_line)
 {
     gsize s, a;
-    for (guint k = 0; i < nl->starts->len && k < DIAG_LINES && !line_blank (nl, i) && !heading_line[i]
+    for (guint k = 0; i < nl->starts->len && k < DIAG_LINES && !line_blank (nl, i) && !(heading_line[i] & (MARK_HEADING | MARK_BREAK))
          && !line_address (line_at (nl, i), line_len (nl, i), &s, &a) && !other_candidate_line (cands, i, c); i++, k++)
         append_diag (c->diag, line_at (nl, i), line_len (nl, i));
     return i;
@@ -582,11 +596,19 @@ skip_blank (const notice_lines *nl, guint i)
  * line with a failure code before the next recipient. */
 static void
 follow_text (const notice_lines *nl, GPtrArray *cands, candidate *c, const char *rest, gsize rest_len,
-             gboolean *heading_line)
+             guint8 *heading_line)
 {
     guint n = nl->starts->len, i, k;
     gsize s, a;
 
+    /* a transcript's reply just before the line (the address is named
+     * after it: "<<< 550 Relaying denied" then "554 <addr>... error") */
+    for (i = c->line, k = 0; i > 0 && k < 4 && !(heading_line[i - 1] & (MARK_HEADING | MARK_BREAK))
+         && !other_candidate_line (cands, i - 1, c); i--, k++)
+        if (heading_line[i - 1] & MARK_REPLY) {
+            append_diag (c->diag, line_at (nl, i - 1), line_len (nl, i - 1));
+            break;
+        }
     /* "addr (addr)": the address written twice is no error text */
     if (rest && !(rest_len <= strlen (c->address) + 4 && g_strstr_len (rest, rest_len, c->address)))
         append_diag (c->diag, rest, rest_len);
@@ -609,7 +631,7 @@ follow_text (const notice_lines *nl, GPtrArray *cands, candidate *c, const char 
     }
     /* a list that gives the error before the address (Lotus Notes) */
     if (c->diag->len == 0) {
-        for (i = c->line, k = 0; i > 0 && k < 3 && !line_blank (nl, i - 1) && !heading_line[i - 1]
+        for (i = c->line, k = 0; i > 0 && k < 3 && !line_blank (nl, i - 1) && !(heading_line[i - 1] & (MARK_HEADING | MARK_BREAK))
              && !line_address (line_at (nl, i - 1), line_len (nl, i - 1), &s, &a); i--, k++)
             ;
         for (; i < c->line; i++)
@@ -700,9 +722,32 @@ match_kind (ba_context *ctx, const notice_lines *nl, ba_notice_kind kind, GPtrAr
     }
 }
 
+/* Mark every line where a pattern of the groups of @kind matches. */
+static void
+mark_lines (ba_context *ctx, const notice_lines *nl, ba_notice_kind kind, guint8 mark, guint8 *marks)
+{
+    const char *text = nl->text->str;
+    gsize len = nl->text->len;
+    for (guint g = 0; g < ctx->set->notice->len; g++) {
+        const ba_notice_group *grp = g_ptr_array_index (ctx->set->notice, g);
+        if (grp->kind != kind)
+            continue;
+        for (guint i = 0; i < grp->patterns->len; i++) {
+            const ba_pattern *p = g_ptr_array_index (grp->patterns, i);
+            gsize from = 0, s, e;
+            for (guint m = 0; m < MAX_LINES && from < len && ba_match (ctx, p, text, len, from); m++) {
+                ba_match_span (ctx, &s, &e);
+                guint l = line_of (nl, e > s ? e - 1 : s);
+                marks[l] |= mark;
+                from = g_array_index (nl->starts, gsize, l) + line_len (nl, l) + 1;
+            }
+        }
+    }
+}
+
 /* Lines under each heading that start with an address. */
 static void
-match_headings (ba_context *ctx, const notice_lines *nl, gboolean *heading_line, GPtrArray *cands,
+match_headings (ba_context *ctx, const notice_lines *nl, guint8 *heading_line, GPtrArray *cands,
                 GArray *pend)
 {
     const char *text = nl->text->str;
@@ -718,16 +763,16 @@ match_headings (ba_context *ctx, const notice_lines *nl, gboolean *heading_line,
             for (guint m = 0; m < MAX_MATCHES && from < len && ba_match (ctx, p, text, len, from); m++) {
                 ba_match_span (ctx, &s, &e);
                 guint hl = line_of (nl, e > s ? e - 1 : s);
-                heading_line[hl] = TRUE;
+                heading_line[hl] |= MARK_HEADING;
                 from = g_array_index (nl->starts, gsize, hl) + line_len (nl, hl) + 1;
             }
         }
     }
     for (guint h = 0; h < n; h++) {
         guint seen = 0;
-        if (!heading_line[h])
+        if (!(heading_line[h] & MARK_HEADING))
             continue;
-        for (guint i = h + 1, k = 0; i < n && k < LIST_LINES && !heading_line[i]; i++) {
+        for (guint i = h + 1, k = 0; i < n && k < LIST_LINES && !(heading_line[i] & MARK_HEADING); i++) {
             gsize s, a;
             const char *l = line_at (nl, i);
             gsize ll = line_len (nl, i);
@@ -807,11 +852,13 @@ ba_notice_read (ba_context *ctx, const ba_notice_input *in, guint max)
     GArray *pend = g_array_new (FALSE, FALSE, sizeof (pending));
     GHashTable *index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     notice_lines nl;
-    gboolean *heading_line;
+    guint8 *heading_line;
     const char *action;
 
     notice_lines_init (ctx, &nl, in->notice);
-    heading_line = g_new0 (gboolean, nl.starts->len + 1);
+    heading_line = g_new0 (guint8, nl.starts->len + 1);
+    mark_lines (ctx, &nl, BA_NOTICE_BREAK, MARK_BREAK, heading_line);
+    mark_lines (ctx, &nl, BA_NOTICE_REPLY, MARK_REPLY, heading_line);
     match_headings (ctx, &nl, heading_line, cands, pend);
     match_kind (ctx, &nl, BA_NOTICE_LINE, cands, pend);
     match_kind (ctx, &nl, BA_NOTICE_TRANSCRIPT, cands, pend);
@@ -820,7 +867,7 @@ ba_notice_read (ba_context *ctx, const ba_notice_input *in, guint max)
     if (g_getenv ("BA_NOTICE_DEBUG")) {
         g_printerr ("text=[%s]\nlines=%u pend=%u\n", nl.text->str, nl.starts->len, pend->len);
         for (guint i = 0; i < nl.starts->len; i++)
-            if (heading_line[i]) g_printerr ("heading at %u\n", i);
+            if (heading_line[i] & MARK_HEADING) g_printerr ("heading at %u\n", i);
     }
     action = action_of (ctx, nl.text->str, in->subject);
 
@@ -930,4 +977,27 @@ ba_notice_read_message (ba_context *ctx, GMimeMessage *msg, GMimeMessage *origin
     g_free (subj);
     g_ptr_array_unref (never);
     return found;
+}
+
+void
+ba_notice_fill_texts (ba_context *ctx, GMimeMessage *msg, GMimeMessage *original,
+                      const char *notice, GPtrArray *found)
+{
+    GPtrArray *gen = NULL;
+    for (guint i = 0; found && i < found->len; i++) {
+        ba_text_recipient *t = g_ptr_array_index (found, i);
+        if (t->diagnostic->len)
+            continue;
+        if (!gen)
+            gen = ba_notice_read_message (ctx, msg, original, notice, TRUE, 1000);
+        for (guint j = 0; j < gen->len; j++) {
+            ba_text_recipient *g = g_ptr_array_index (gen, j);
+            if (!g_ascii_strcasecmp (g->recipient, t->recipient)) {
+                g_string_assign (t->diagnostic, g->diagnostic->str);
+                break;
+            }
+        }
+    }
+    if (gen)
+        g_ptr_array_unref (gen);
 }

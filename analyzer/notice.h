@@ -19,6 +19,8 @@ typedef enum {
     BA_NOTICE_ORIGINAL,         /* the line after which the returned message follows */
     BA_NOTICE_DELAY,            /* wording of a delay warning: action delayed */
     BA_NOTICE_DELIVERED,        /* wording of a success notice: action delivered */
+    BA_NOTICE_BREAK,            /* a line that starts another exchange: ends an error text */
+    BA_NOTICE_REPLY,            /* a transcript's server reply, (?<diagnostic>) */
 } ba_notice_kind;
 
 typedef struct {
@@ -66,6 +68,12 @@ GPtrArray *ba_notice_read (ba_context *ctx, const ba_notice_input *in, guint max
  * bounce test is skipped (a DSN is a bounce already). */
 GPtrArray *ba_notice_read_message (ba_context *ctx, GMimeMessage *msg, GMimeMessage *original,
                                    const char *notice, gboolean any, guint max);
+
+/* For each recipient of @found (of ba_text_recipient*, read by a format)
+ * without error text: the text the generic reader finds for its address
+ * in @notice of @msg. */
+void ba_notice_fill_texts (ba_context *ctx, GMimeMessage *msg, GMimeMessage *original,
+                           const char *notice, GPtrArray *found);
 
 /* Is @address usable as a recipient: local@domain, not a pipe, a file, a
  * source route or a bare "@host"? */
