@@ -79,6 +79,11 @@ void ba_notice_fill_texts (ba_context *ctx, GMimeMessage *msg, GMimeMessage *ori
  * source route or a bare "@host"? */
 gboolean ba_notice_usable_address (const char *address);
 
+/* Does the (unquoted) line @line of @n bytes start with an address, after
+ * indentation, a bullet or a number, an opening '<' or quote?  Its offset
+ * and length into @start and @alen. */
+gboolean ba_notice_line_address (const char *line, gsize n, gsize *start, gsize *alen);
+
 /* @address without an RFC 5321 source route ("@a,@b:user@c" gives
  * "user@c"), as a new string; a copy when it has none. */
 char *ba_notice_strip_route (const char *address);
