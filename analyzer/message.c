@@ -685,16 +685,6 @@ address_for_local_delivery (ba_report *rep, ba_recipient *r, GPtrArray *hdr)
     }
 }
 
-/* A DSN address field's addr-spec, without type or source route. */
-static char *
-dsn_address (const char *value)
-{
-    char *a = ba_dsn_strip_type (value, TRUE);
-    char *b = ba_notice_strip_route (a);
-    g_free (a);
-    return b;
-}
-
 /* The recipients of a DSN.  A recipient whose Final-Recipient is no
  * address (a pipe, a file, "@host", empty, missing) is the Original-Recipient,
  * else one X-Failed-Recipients names, else one the notice names. */
@@ -717,9 +707,9 @@ from_dsn (ba_context *ctx, ba_report *rep, ba_dsn *dsn, GPtrArray *text_found, G
         ba_text_recipient *t;
 
         if ((v = ba_dsn_get (f, "final-recipient")))
-            r->recipient = dsn_address (v);
+            r->recipient = ba_notice_dsn_address (v);
         if ((v = ba_dsn_get (f, "original-recipient")))
-            r->original_recipient = dsn_address (v);
+            r->original_recipient = ba_notice_dsn_address (v);
         if (!ba_notice_usable_address (r->recipient) && ba_notice_usable_address (r->original_recipient)) {
             char *final = r->recipient;
             r->recipient = g_strdup (r->original_recipient);
@@ -929,26 +919,6 @@ diagnose_from_notice (GPtrArray *found, const char *notice)
     g_strfreev (lines);
 }
 
-/* A format read as failures what the notice words as a delay warning (an
- * MTA whose failure and warning notices share one layout): delayed. */
-static void
-settle_delay (ba_context *ctx, ba_report *rep, GPtrArray *found, const ba_format *fmt, const char *notice)
-{
-    const char *action;
-    if (fmt->action && g_ascii_strcasecmp (fmt->action, "failed"))
-        return;
-    if (!(action = ba_notice_action (ctx, notice, rep->subject)))
-        return;
-    for (guint i = 0; i < rep->recipients->len; i++) {
-        ba_recipient *r = g_ptr_array_index (rep->recipients, i);
-        ba_text_recipient *t = find_text (found, r->recipient);
-        if ((!t || !t->action) && !g_strcmp0 (r->action, "failed")) {
-            g_free (r->action);
-            r->action = g_strdup (action);
-        }
-    }
-}
-
 /* ---- the stage ---------------------------------------------------------- */
 
 static ba_report *analyze (ba_context *ctx, GMimeMessage *msg, const char *source,
@@ -1148,7 +1118,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
             rep->kind = BA_KIND_BOUNCE;
             rep->format = g_strdup (fmt->id);
             add_text_recipients (rep, text_found, fmt->action);
-            settle_delay (ctx, rep, text_found, fmt, notice);
+            ba_notice_settle_delay (ctx, rep, text_found, fmt->action, notice);
             for (guint i = 0; i < rep->recipients->len; i++)
                 if (((ba_recipient *) g_ptr_array_index (rep->recipients, i))->feedback_type)
                     rep->kind = BA_KIND_FEEDBACK;

@@ -86,10 +86,10 @@ other_candidate_line (GPtrArray *cands, guint line, const candidate *c)
 /* Append the non-blank lines from @i that belong to @c's text; the line
  * after them. */
 static guint
-take_paragraph (const ba_notice_lines *nl, GPtrArray *cands, candidate *c, guint i, const guint8 *heading_line)
+take_paragraph (const ba_notice_lines *nl, GPtrArray *cands, candidate *c, guint i, const guint8 *marks)
 {
     gsize s, a;
-    for (guint k = 0; i < nl->starts->len && k < DIAG_LINES && !ba_notice_line_blank (nl, i) && !(heading_line[i] & (MARK_HEADING | MARK_BREAK))
+    for (guint k = 0; i < nl->starts->len && k < DIAG_LINES && !ba_notice_line_blank (nl, i) && !(marks[i] & (MARK_HEADING | MARK_BREAK))
          && !ba_notice_line_address (ba_notice_line_at (nl, i), ba_notice_line_len (nl, i), &s, &a) && !other_candidate_line (cands, i, c); i++, k++)
         append_diag (c->diag, ba_notice_line_at (nl, i), ba_notice_line_len (nl, i));
     return i;
@@ -109,23 +109,23 @@ skip_blank (const ba_notice_lines *nl, guint i)
  * line with a failure code before the next recipient. */
 static void
 follow_text (const ba_notice_lines *nl, GPtrArray *cands, candidate *c, const char *rest, gsize rest_len,
-             guint8 *heading_line)
+             guint8 *marks)
 {
     guint n = nl->starts->len, i, k;
     gsize s, a;
 
     /* a transcript's reply just before the line (the address is named
      * after it: "<<< 550 Relaying denied" then "554 <addr>... error") */
-    for (i = c->line, k = 0; i > 0 && k < 4 && !(heading_line[i - 1] & (MARK_HEADING | MARK_BREAK))
+    for (i = c->line, k = 0; i > 0 && k < 4 && !(marks[i - 1] & (MARK_HEADING | MARK_BREAK))
          && !other_candidate_line (cands, i - 1, c); i--, k++)
-        if (heading_line[i - 1] & MARK_REPLY) {
+        if (marks[i - 1] & MARK_REPLY) {
             append_diag (c->diag, ba_notice_line_at (nl, i - 1), ba_notice_line_len (nl, i - 1));
             break;
         }
     /* "addr (addr)": the address written twice is no error text */
     if (rest && !(rest_len <= strlen (c->address) + 4 && g_strstr_len (rest, rest_len, c->address)))
         append_diag (c->diag, rest, rest_len);
-    i = take_paragraph (nl, cands, c, c->line + 1, heading_line);
+    i = take_paragraph (nl, cands, c, c->line + 1, marks);
     /* the error in the next paragraph, or after an intro ("because:",
      * "The response was:") that ends its text or stands after it */
     for (k = 0; k < 3; k++) {
@@ -138,13 +138,13 @@ follow_text (const ba_notice_lines *nl, GPtrArray *cands, candidate *c, const ch
             if (end == next || end - next > 2 || ba_notice_line_at (nl, end - 1)[ba_notice_line_len (nl, end - 1) - 1] != ':')
                 break;
         }
-        i = take_paragraph (nl, cands, c, next, heading_line);
+        i = take_paragraph (nl, cands, c, next, marks);
         if (c->diag->len == before)
             break;
     }
     /* a list that gives the error before the address (Lotus Notes) */
     if (c->diag->len == 0) {
-        for (i = c->line, k = 0; i > 0 && k < 3 && !ba_notice_line_blank (nl, i - 1) && !(heading_line[i - 1] & (MARK_HEADING | MARK_BREAK))
+        for (i = c->line, k = 0; i > 0 && k < 3 && !ba_notice_line_blank (nl, i - 1) && !(marks[i - 1] & (MARK_HEADING | MARK_BREAK))
              && !ba_notice_line_address (ba_notice_line_at (nl, i - 1), ba_notice_line_len (nl, i - 1), &s, &a); i--, k++)
             ;
         for (; i < c->line; i++)
@@ -260,7 +260,7 @@ mark_lines (ba_context *ctx, const ba_notice_lines *nl, ba_notice_kind kind, gui
 
 /* Lines under each heading that start with an address. */
 static void
-match_headings (ba_context *ctx, const ba_notice_lines *nl, guint8 *heading_line, GPtrArray *cands,
+match_headings (ba_context *ctx, const ba_notice_lines *nl, guint8 *marks, GPtrArray *cands,
                 GArray *pend)
 {
     const char *text = nl->text->str;
@@ -276,16 +276,16 @@ match_headings (ba_context *ctx, const ba_notice_lines *nl, guint8 *heading_line
             for (guint m = 0; m < MAX_MATCHES && from < len && ba_match (ctx, p, text, len, from); m++) {
                 ba_match_span (ctx, &s, &e);
                 guint hl = ba_notice_line_of (nl, e > s ? e - 1 : s);
-                heading_line[hl] |= MARK_HEADING;
+                marks[hl] |= MARK_HEADING;
                 from = g_array_index (nl->starts, gsize, hl) + ba_notice_line_len (nl, hl) + 1;
             }
         }
     }
     for (guint h = 0; h < n; h++) {
         guint seen = 0;
-        if (!(heading_line[h] & MARK_HEADING))
+        if (!(marks[h] & MARK_HEADING))
             continue;
-        for (guint i = h + 1, k = 0; i < n && k < LIST_LINES && !(heading_line[i] & MARK_HEADING); i++) {
+        for (guint i = h + 1, k = 0; i < n && k < LIST_LINES && !(marks[i] & MARK_HEADING); i++) {
             gsize s, a;
             const char *l = ba_notice_line_at (nl, i);
             gsize ll = ba_notice_line_len (nl, i);
@@ -365,14 +365,14 @@ ba_notice_read (ba_context *ctx, const ba_notice_input *in, guint max)
     GArray *pend = g_array_new (FALSE, FALSE, sizeof (pending));
     GHashTable *index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     ba_notice_lines nl;
-    guint8 *heading_line;
+    guint8 *marks;
     const char *action;
 
     ba_notice_lines_init (ctx, &nl, in->notice);
-    heading_line = g_new0 (guint8, nl.starts->len + 1);
-    mark_lines (ctx, &nl, BA_NOTICE_BREAK, MARK_BREAK, heading_line);
-    mark_lines (ctx, &nl, BA_NOTICE_REPLY, MARK_REPLY, heading_line);
-    match_headings (ctx, &nl, heading_line, cands, pend);
+    marks = g_new0 (guint8, nl.starts->len + 1);
+    mark_lines (ctx, &nl, BA_NOTICE_BREAK, MARK_BREAK, marks);
+    mark_lines (ctx, &nl, BA_NOTICE_REPLY, MARK_REPLY, marks);
+    match_headings (ctx, &nl, marks, cands, pend);
     match_kind (ctx, &nl, BA_NOTICE_LINE, cands, pend);
     match_kind (ctx, &nl, BA_NOTICE_TRANSCRIPT, cands, pend);
     match_kind (ctx, &nl, BA_NOTICE_ALIAS, cands, pend);
@@ -391,7 +391,7 @@ ba_notice_read (ba_context *ctx, const ba_notice_input *in, guint max)
         if (c->from_alias && i > 0 && !g_array_index (pend, pending, i - 1).c->from_alias
             && g_array_index (pend, pending, i - 1).c->line + 3 >= c->line)
             continue;
-        follow_text (&nl, cands, c, pd->rest, pd->rest ? strlen (pd->rest) : 0, heading_line);
+        follow_text (&nl, cands, c, pd->rest, pd->rest ? strlen (pd->rest) : 0, marks);
         /* a transcript names every recipient it sent; only a refused one failed */
         if (pd->transcript && !failure_code (c->diag->str, c->diag->len))
             continue;
@@ -434,7 +434,7 @@ ba_notice_read (ba_context *ctx, const ba_notice_input *in, guint max)
     g_array_unref (pend);
     g_ptr_array_unref (cands);
     g_hash_table_unref (index);
-    g_free (heading_line);
+    g_free (marks);
     ba_notice_lines_clear (&nl);
     return out;
 }
@@ -508,4 +508,36 @@ ba_notice_fill_texts (ba_context *ctx, GMimeMessage *msg, GMimeMessage *original
     }
     if (gen)
         g_ptr_array_unref (gen);
+}
+
+void
+ba_notice_settle_delay (ba_context *ctx, ba_report *rep, GPtrArray *found, const char *action,
+                        const char *notice)
+{
+    const char *worded;
+    if (action && g_ascii_strcasecmp (action, "failed"))
+        return;
+    if (!(worded = ba_notice_action (ctx, notice, rep->subject)))
+        return;
+    for (guint i = 0; i < rep->recipients->len; i++) {
+        ba_recipient *r = g_ptr_array_index (rep->recipients, i);
+        ba_text_recipient *t = NULL;
+        for (guint j = 0; found && j < found->len && !t; j++)
+            if (!g_ascii_strcasecmp (((ba_text_recipient *) found->pdata[j])->recipient, r->recipient))
+                t = found->pdata[j];
+        /* a recipient whose own words name its action keeps it */
+        if ((!t || !t->action) && !g_strcmp0 (r->action, "failed")) {
+            g_free (r->action);
+            r->action = g_strdup (worded);
+        }
+    }
+}
+
+char *
+ba_notice_dsn_address (const char *value)
+{
+    char *a = ba_dsn_strip_type (value, TRUE);
+    char *b = ba_notice_strip_route (a);
+    g_free (a);
+    return b;
 }

@@ -75,6 +75,15 @@ GPtrArray *ba_notice_read_message (ba_context *ctx, GMimeMessage *msg, GMimeMess
 void ba_notice_fill_texts (ba_context *ctx, GMimeMessage *msg, GMimeMessage *original,
                            const char *notice, GPtrArray *found);
 
+/* A format read as failures (its action @action is the default, failed)
+ * what the notice words as a delay warning or a success: the recipients
+ * of @rep whose own text (in @found) names no action take the wording's. */
+void ba_notice_settle_delay (ba_context *ctx, ba_report *rep, GPtrArray *found, const char *action,
+                             const char *notice);
+
+/* A DSN address field's addr-spec, without its type or source route. */
+char *ba_notice_dsn_address (const char *value);
+
 /* Is @address usable as a recipient: local@domain, not a pipe, a file, a
  * source route or a bare "@host"? */
 gboolean ba_notice_usable_address (const char *address);
