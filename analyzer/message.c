@@ -1130,9 +1130,11 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
                 g_object_unref (em);
             }
         }
-        if (rep->kind == BA_KIND_OTHER && !autoreply) {
-            /* no format read it: the wording MTAs share, and X-Failed-Recipients */
-            GPtrArray *hdr = failed_recipients_header (msg);
+        if (rep->kind == BA_KIND_OTHER) {
+            /* no format read it: the wording MTAs share, and X-Failed-Recipients
+             * (an Auto-Submitted bounce from an unknown sender may look like
+             * an autoreply: the reader's From/Subject test decides) */
+            GPtrArray *hdr = autoreply ? NULL : failed_recipients_header (msg);
             GPtrArray *gen = ba_notice_read_message (ctx, msg, pf.original, notice, FALSE, MAX_RECIPIENTS);
             if (hdr) {
                 const char *action = ba_notice_action (ctx, notice, rep->subject);

@@ -45,3 +45,8 @@ done
 printf 'From: Anna <anna@shop.example>\nTo: bob@shop.example\nSubject: notes\n\nThe following addresses had permanent fatal errors\n\n<kim@partner.example>\n' > "$tmp/notice-person.eml"
 within 10 "$bin" analyze --format ndjson "$tmp/notice-person.eml"
 lacks notice-person "$out" '"recipient"'
+
+# a bounce marked Auto-Submitted from a sender no format knows is still a bounce
+printf 'From: Mail Delivery Service <noreply@mx.example.net>\nTo: anna@shop.example\nSubject: Undeliverable: Offer\nAuto-Submitted: auto-replied\n\nDelivery has failed to these recipients or groups:\n\nkim@partner.example\nThe email address you entered could not be found.\n' > "$tmp/notice-autosubmitted.eml"
+within 10 "$bin" analyze --format ndjson "$tmp/notice-autosubmitted.eml"
+contains notice-autosubmitted "$out" '"recipient":"kim@partner.example","action":"failed"'
