@@ -50,3 +50,22 @@ lacks notice-person "$out" '"recipient"'
 printf 'From: Mail Delivery Service <noreply@mx.example.net>\nTo: anna@shop.example\nSubject: Undeliverable: Offer\nAuto-Submitted: auto-replied\n\nDelivery has failed to these recipients or groups:\n\nkim@partner.example\nThe email address you entered could not be found.\n' > "$tmp/notice-autosubmitted.eml"
 within 10 "$bin" analyze --format ndjson "$tmp/notice-autosubmitted.eml"
 contains notice-autosubmitted "$out" '"recipient":"kim@partner.example","action":"failed"'
+
+# a DSN whose Final-Recipient is unusable: Original-Recipient, then
+# X-Failed-Recipients, then the notice's own words
+dsn () {  # $1 extra header, $2 recipient block
+    printf 'From: MAILER-DAEMON@mx.example.net\nTo: anna@shop.example\nSubject: Delivery Status Notification (Failure)\n%sMIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary="b"\n\n--b\nContent-Type: text/plain\n\nDelivery to the following recipient failed permanently:\n\n     lee@partner.example\n\n--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.net\n\n%sAction: failed\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 User unknown\n\n--b--\n' "$1" "$2"
+}
+dsn '' 'Final-Recipient: rfc822; @mx.partner.example
+Original-Recipient: rfc822; kim@partner.example
+' > "$tmp/dsn-athost.eml"
+within 10 "$bin" analyze --format ndjson "$tmp/dsn-athost.eml"
+contains dsn-athost "$out" '"recipient":"kim@partner.example"'
+dsn 'X-Failed-Recipients: ops@partner.example
+' 'Final-Recipient: rfc822;
+' > "$tmp/dsn-empty.eml"
+within 10 "$bin" analyze --format ndjson "$tmp/dsn-empty.eml"
+contains dsn-empty "$out" '"recipient":"ops@partner.example"'
+dsn '' '' > "$tmp/dsn-missing.eml"
+within 10 "$bin" analyze --format ndjson "$tmp/dsn-missing.eml"
+contains dsn-missing "$out" '"recipient":"lee@partner.example"'
