@@ -774,6 +774,16 @@ from_dsn (ba_context *ctx, ba_report *rep, ba_dsn *dsn, GPtrArray *text_found, G
             r->remote_mta = g_strdup (t->remote_mta);
         if (!r->reported_status && t && t->status)
             r->reported_status = g_strdup (t->status);
+        /* no words in the DSN nor from a format: the generic reader's */
+        if (!r->diagnostic && ctx && msg) {
+            if (!gen)
+                gen = ba_notice_read_message (ctx, msg, original, notice, TRUE, 64);
+            for (guint j = 0; j < gen->len && !r->diagnostic; j++) {
+                ba_text_recipient *g = g_ptr_array_index (gen, j);
+                if (!g_ascii_strcasecmp (g->recipient, r->recipient) && g->diagnostic->len)
+                    set_diagnostic (r, g->diagnostic->str);
+            }
+        }
         /* no words at all: the comment of "Status: 4.0.0 (host name lookup
          * failure)" is the reporting MTA's */
         if (!r->diagnostic && r->reported_status) {
