@@ -89,8 +89,15 @@ static guint
 take_paragraph (const ba_notice_lines *nl, GPtrArray *cands, candidate *c, guint i, const guint8 *marks)
 {
     gsize s, a;
-    for (guint k = 0; i < nl->starts->len && k < DIAG_LINES && !ba_notice_line_blank (nl, i) && !(marks[i] & (MARK_HEADING | MARK_BREAK))
-         && !ba_notice_line_address (ba_notice_line_at (nl, i), ba_notice_line_len (nl, i), &s, &a) && !other_candidate_line (cands, i, c); i++, k++)
+    guint n = nl->starts->len;
+    /* a paragraph may open with a section rule or a transcript's "while
+     * talking to": the exchange it opens is this address's */
+    if (i < n && (marks[i] & MARK_BREAK) && !(marks[i] & MARK_HEADING))
+        i++;
+    for (guint k = 0; i < n && k < DIAG_LINES && !ba_notice_line_blank (nl, i)
+         && !(marks[i] & (MARK_HEADING | MARK_BREAK))
+         && !ba_notice_line_address (ba_notice_line_at (nl, i), ba_notice_line_len (nl, i), &s, &a)
+         && !other_candidate_line (cands, i, c); i++, k++)
         append_diag (c->diag, ba_notice_line_at (nl, i), ba_notice_line_len (nl, i));
     return i;
 }
