@@ -179,25 +179,24 @@ domain_valid (const char *d, gsize n)
 static gsize
 address_len (const char *s, gsize n)
 {
-    gsize i = 0, at, dstart;
-    while (i < n && local_char ((guchar) s[i]))
+    gsize i = 0, dstart;
+    /* bounded: a hostile line of address characters is scanned once */
+    while (i < n && i <= 64 && local_char ((guchar) s[i]))
         i++;
     if (i == 0 || i > 64 || i >= n || s[i] != '@')
         return 0;
-    at = i++;
-    dstart = i;
+    dstart = ++i;
     if (i < n && s[i] == '[') {
         while (i < n && s[i] != ']' && i - dstart < 48)
             i++;
         if (i < n && s[i] == ']')
             i++;
     } else {
-        while (i < n && (g_ascii_isalnum (s[i]) || s[i] == '-' || s[i] == '.'))
+        while (i < n && i - dstart <= 253 && (g_ascii_isalnum (s[i]) || s[i] == '-' || s[i] == '.'))
             i++;
         while (i > dstart && (s[i - 1] == '.' || s[i - 1] == '-'))
             i--;
     }
-    (void) at;
     return domain_valid (s + dstart, i - dstart) ? i : 0;
 }
 
