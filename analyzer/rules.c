@@ -2,6 +2,7 @@
 #include "rules.h"
 #include "ini.h"
 #include "command.h"
+#include "notice.h"
 
 #include <string.h>
 
@@ -759,6 +760,8 @@ load_file (loader *ld, const char *path)
         load_advice (ld, ini);
     else if (!strcmp (base, "commands.conf"))
         ba_commands_load (ld->set, ini, report, ld);
+    else if (!strcmp (base, "notice.conf"))
+        ba_notice_load (ld->set, ini, report, ld);
     else if (g_str_has_suffix (base, ".formats"))
         load_formats (ld, ini);
     else
@@ -806,7 +809,8 @@ is_rule_file (const char *name)
 {
     return g_str_has_suffix (name, ".rules") || g_str_has_suffix (name, ".formats")
         || !strcmp (name, "reasons.conf") || !strcmp (name, "blacklists.conf")
-        || !strcmp (name, "advice.conf") || !strcmp (name, "commands.conf");
+        || !strcmp (name, "advice.conf") || !strcmp (name, "commands.conf")
+        || !strcmp (name, "notice.conf");
 }
 
 static gint
@@ -865,6 +869,7 @@ ba_ruleset_load (const char *rules_dir, const char *const *site_files, GPtrArray
     set->blacklists = g_ptr_array_new_with_free_func (blacklist_free);
     set->advice = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
     set->commands = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_command_rule_free);
+    set->notice = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_notice_group_free);
     set->max_captures = 1;
     ld.set = set;
     ld.errors = errors;
@@ -902,6 +907,7 @@ ba_ruleset_free (ba_ruleset *set)
     g_ptr_array_unref (set->blacklists);
     g_hash_table_unref (set->advice);
     g_ptr_array_unref (set->commands);
+    g_ptr_array_unref (set->notice);
     g_free (set->fingerprint);
     g_free (set);
 }

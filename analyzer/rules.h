@@ -99,6 +99,7 @@ struct ba_ruleset {
     GHashTable *advice;         /* "reason" or "reason.case" -> template */
     guint32 max_captures;       /* largest capture count of any pattern */
     GPtrArray *commands;        /* of ba_command_rule*, from commands.conf */
+    GPtrArray *notice;          /* of ba_notice_group*, from notice.conf */
     char *fingerprint;          /* hash of every file loaded */
 };
 
