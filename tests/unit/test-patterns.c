@@ -163,7 +163,7 @@ test_budget (void)
 }
 
 static void
-test_no_budget_without_begin (void)
+test_budget_outside_message (void)
 {
     ba_ruleset *set = load_default ();
     ba_context *ctx = ba_context_new (set);
@@ -174,6 +174,20 @@ test_no_budget_without_begin (void)
     ba_context_set_budget (ctx, 1, 0);
     for (int i = 0; i < 100; i++)
         g_assert_true (ba_match (ctx, p, "user unknown", 12, 0));
+    /* nor has one whose message ended within its budget */
+    ba_context_set_budget (ctx, 100, 0);
+    ba_context_begin (ctx);
+    g_assert_true (ba_match (ctx, p, "user unknown", 12, 0));
+    ba_context_end (ctx);
+    for (int i = 0; i < 100; i++)
+        g_assert_true (ba_match (ctx, p, "user unknown", 12, 0));
+    /* but one whose message used it up stays used up, as explain must show */
+    ba_context_begin (ctx);
+    for (int i = 0; i < 20; i++)
+        ba_match (ctx, p, "user unknown", 12, 0);
+    g_assert_true (ba_context_exhausted (ctx));
+    ba_context_end (ctx);
+    g_assert_false (ba_match (ctx, p, "user unknown", 12, 0));
     ba_pattern_free (p);
     ba_context_free (ctx);
     ba_ruleset_free (set);
@@ -187,6 +201,6 @@ main (int argc, char **argv)
     g_test_add_func ("/patterns/clean", test_clean_shapes);
     g_test_add_func ("/patterns/limit-hit", test_limit_hit_recorded);
     g_test_add_func ("/patterns/budget", test_budget);
-    g_test_add_func ("/patterns/no-budget-without-begin", test_no_budget_without_begin);
+    g_test_add_func ("/patterns/budget-outside-a-message", test_budget_outside_message);
     return g_test_run ();
 }
