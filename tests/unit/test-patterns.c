@@ -141,8 +141,12 @@ test_budget (void)
         ba_context_set_budget (ctx, 1, 0);
         ba_context_begin (ctx);
         r.diagnostic = g_strdup ("550 5.1.1 <someone@example.net>: user unknown");
+        r.status = g_strdup ("5.1.1");
         ba_classify (ctx, &r, NULL, trace);
-        g_assert_cmpstr (r.reason, ==, "undefined");
+        /* no pattern rule ran; the rules on the status alone still decide */
+        g_assert_cmpstr (r.reason, ==, "userunknown");
+        g_assert_nonnull (r.rule);
+        g_assert_true (g_str_has_prefix (r.rule, "status-"));
         for (guint i = 0; i < trace->len; i++)
             if (!((ba_trace_step *) g_ptr_array_index (trace, i))->matched)
                 said = TRUE;
