@@ -38,6 +38,22 @@ glob_any (char **globs, const char *value)
     return !positive || hit;
 }
 
+/* A notice forwarded inline keeps the verdict of the notice it quotes, so
+ * the "forwarded+" of "forwarded+qmail" is not part of the id tested. */
+static gboolean
+format_holds (char **globs, const char *format)
+{
+    char *low = format ? g_ascii_strdown (format, -1) : NULL;
+    const char *inner = low;
+    gboolean ok;
+
+    while (inner && g_str_has_prefix (inner, "forwarded+"))
+        inner += strlen ("forwarded+");
+    ok = glob_any (globs, inner);
+    g_free (low);
+    return ok;
+}
+
 static gboolean
 conditions_hold (const ba_rule *r, const ba_recipient *rcpt, const char *code)
 {
@@ -54,6 +70,8 @@ conditions_hold (const ba_rule *r, const ba_recipient *rcpt, const char *code)
         ok = glob_any (r->remote_globs, m);
         g_free (m);
     }
+    if (ok && r->format_globs)
+        ok = format_holds (r->format_globs, rcpt->format);
     return ok;
 }
 
@@ -116,22 +134,22 @@ status_class (const ba_recipient *rcpt)
     return 0;
 }
 
-static gboolean
-is_generic_status (const char *s)
-{
-    return !s || g_str_has_suffix (s, ".0.0");
-}
-
-/* When the bounce gave no status or only a generic one, derive the
- * reason's typical code, in the class the bounce implies. */
+/* When the bounce gave no status, derive the reason's typical code in the
+ * class the bounce implies, or else the one its reply code implies; a
+ * reported status, even a generic X.0.0, is kept (RFC 3463 precedence),
+ * and reported_status stays NULL, marking the status as derived. */
 static void
 derive_status (ba_recipient *rcpt, const ba_reason_info *info)
 {
     int cls;
     char *derived;
 
-    if (!info || !info->status || !ba_status_valid (info->status) || !is_generic_status (rcpt->status))
+    if (!info || !info->status || !ba_status_valid (info->status) || rcpt->status) {
+        const char *from_code = ba_status_of_reply_code (rcpt->smtp_code);
+        if (!rcpt->status && from_code)
+            rcpt->status = g_strdup (from_code);
         return;
+    }
     cls = status_class (rcpt);
     if (cls != 4 && cls != 5)
         cls = info->status[0] - '0';

@@ -22,6 +22,44 @@ ba_pattern_set_origin (ba_pattern *p, const char *file, int line)
     p->where = g_strdup_printf ("%s:%d", file, line);
 }
 
+/* PCRE2 10.42's JIT with PCRE2_MATCH_INVALID_UTF never matches a non-ASCII
+ * character with \S, \D or \W (the interpreter does), so "\S+" would stop
+ * at "é" or a Japanese word: outside a character class they are rewritten
+ * as the equivalent [^\s], [^\d], [^\w], which the JIT matches right. */
+static char *
+jit_safe_source (const char *source)
+{
+    GString *out = g_string_sized_new (strlen (source) + 16);
+    gboolean in_class = FALSE;
+
+    if (strstr (source, "\\Q"))
+        return g_string_free (g_string_append (out, source), FALSE);
+    for (const char *s = source; *s; s++) {
+        if (*s == '\\' && s[1]) {
+            if (!in_class && strchr ("SDW", s[1]))
+                g_string_append_printf (out, "[^\\%c]", g_ascii_tolower (s[1]));
+            else
+                g_string_append_len (out, s, 2);
+            s++;
+            continue;
+        }
+        if (!in_class && *s == '[') {
+            in_class = TRUE;
+            g_string_append_c (out, *s);
+            /* a ']' first in the class (after an optional '^') is literal */
+            if (s[1] == '^')
+                g_string_append_c (out, *++s);
+            if (s[1] == ']')
+                g_string_append_c (out, *++s);
+            continue;
+        }
+        if (in_class && *s == ']')
+            in_class = FALSE;
+        g_string_append_c (out, *s);
+    }
+    return g_string_free (out, FALSE);
+}
+
 ba_pattern *
 ba_pattern_compile (const char *source, char **message)
 {
@@ -29,10 +67,12 @@ ba_pattern_compile (const char *source, char **message)
     PCRE2_SIZE erroff;
     pcre2_code *code;
     ba_pattern *p;
+    char *jit_safe = jit_safe_source (source);
 
-    code = pcre2_compile ((PCRE2_SPTR) source, PCRE2_ZERO_TERMINATED,
+    code = pcre2_compile ((PCRE2_SPTR) jit_safe, PCRE2_ZERO_TERMINATED,
                           PCRE2_CASELESS | PCRE2_MULTILINE | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
                           &errcode, &erroff, NULL);
+    g_free (jit_safe);
     if (!code) {
         PCRE2_UCHAR buf[256];
         pcre2_get_error_message (errcode, buf, sizeof buf);

@@ -2,6 +2,7 @@
 #include "rules.h"
 #include "ini.h"
 #include "command.h"
+#include "notice.h"
 
 #include <string.h>
 
@@ -152,6 +153,7 @@ rule_free (gpointer p)
     g_strfreev (r->command_globs);
     g_strfreev (r->action_globs);
     g_strfreev (r->remote_globs);
+    g_strfreev (r->format_globs);
     g_free (r);
 }
 
@@ -251,6 +253,12 @@ load_rules (loader *ld, const ba_ini *ini)
                 g_strfreev (r->remote_globs);
                 r->remote_globs = split_globs (low);
                 g_free (low);
+            } else if (!strcmp (e->key, "format")) {
+                /* the id of the format that read the notice, lower case */
+                char *low = g_ascii_strdown (e->value, -1);
+                g_strfreev (r->format_globs);
+                r->format_globs = split_globs (low);
+                g_free (low);
             } else if (!strcmp (e->key, "hard")) {
                 gboolean b;
                 if (!parse_bool (e->value, &b)) {
@@ -292,8 +300,8 @@ load_rules (loader *ld, const ba_ini *ini)
             ok = FALSE;
         }
         if (ok && r->patterns->len == 0 && !r->status_globs && !r->code_globs && !r->command_globs
-            && !r->action_globs && !r->remote_globs) {
-            reportf (ld, ini->file, grp->line, "rule '%s' has no pattern, status, smtp-code, smtp-command, action or remote-mta", r->id);
+            && !r->action_globs && !r->remote_globs && !r->format_globs) {
+            reportf (ld, ini->file, grp->line, "rule '%s' has no pattern, status, smtp-code, smtp-command, action, remote-mta or format", r->id);
             ok = FALSE;
         }
         if (ok && !r->description)
@@ -752,6 +760,8 @@ load_file (loader *ld, const char *path)
         load_advice (ld, ini);
     else if (!strcmp (base, "commands.conf"))
         ba_commands_load (ld->set, ini, report, ld);
+    else if (!strcmp (base, "notice.conf"))
+        ba_notice_load (ld->set, ini, report, ld);
     else if (g_str_has_suffix (base, ".formats"))
         load_formats (ld, ini);
     else
@@ -760,12 +770,47 @@ load_file (loader *ld, const char *path)
     ba_ini_free (ini);
 }
 
+/* Is @id a format a report can name: a loaded format, or one the analyzer
+ * builds in (a bare DSN, ARF, the X-Failed-Recipients fallback)? */
+static gboolean
+is_known_format (const ba_ruleset *set, const char *id)
+{
+    static const char *const builtin[] = { "dsn", "arf", "x-failed-recipients", NULL };
+
+    while (g_str_has_prefix (id, "forwarded+"))
+        id += strlen ("forwarded+");
+    if (g_str_has_prefix (id, "dsn+"))
+        id += strlen ("dsn+");
+    if (g_strv_contains (builtin, id))
+        return TRUE;
+    for (guint i = 0; i < set->formats->len; i++)
+        if (!g_ascii_strcasecmp (((const ba_format *) g_ptr_array_index (set->formats, i))->id, id))
+            return TRUE;
+    return FALSE;
+}
+
+/* A `format` word without glob characters that names no format would
+ * silently never match: once every file is loaded, that is an error. */
+static void
+check_format_globs (loader *ld)
+{
+    for (guint i = 0; i < ld->set->rules->len; i++) {
+        const ba_rule *r = g_ptr_array_index (ld->set->rules, i);
+        for (int k = 0; r->format_globs && r->format_globs[k]; k++) {
+            const char *w = r->format_globs[k] + (r->format_globs[k][0] == '!');
+            if (!strpbrk (w, "*?") && !is_known_format (ld->set, w))
+                reportf (ld, r->file, r->line, "rule '%s': unknown format '%s' (see `bounce-analyzer rules list`)", r->id, w);
+        }
+    }
+}
+
 static gboolean
 is_rule_file (const char *name)
 {
     return g_str_has_suffix (name, ".rules") || g_str_has_suffix (name, ".formats")
         || !strcmp (name, "reasons.conf") || !strcmp (name, "blacklists.conf")
-        || !strcmp (name, "advice.conf") || !strcmp (name, "commands.conf");
+        || !strcmp (name, "advice.conf") || !strcmp (name, "commands.conf")
+        || !strcmp (name, "notice.conf");
 }
 
 static gint
@@ -824,6 +869,7 @@ ba_ruleset_load (const char *rules_dir, const char *const *site_files, GPtrArray
     set->blacklists = g_ptr_array_new_with_free_func (blacklist_free);
     set->advice = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
     set->commands = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_command_rule_free);
+    set->notice = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_notice_group_free);
     set->max_captures = 1;
     ld.set = set;
     ld.errors = errors;
@@ -843,6 +889,7 @@ ba_ruleset_load (const char *rules_dir, const char *const *site_files, GPtrArray
     for (int i = 0; site_files && site_files[i]; i++)
         load_file (&ld, site_files[i]);
 
+    check_format_globs (&ld);
     g_ptr_array_sort (set->rules, compare_rules);
     set->fingerprint = g_strndup (g_checksum_get_string (ld.checksum), 16);
     g_checksum_free (ld.checksum);
@@ -860,6 +907,7 @@ ba_ruleset_free (ba_ruleset *set)
     g_ptr_array_unref (set->blacklists);
     g_hash_table_unref (set->advice);
     g_ptr_array_unref (set->commands);
+    g_ptr_array_unref (set->notice);
     g_free (set->fingerprint);
     g_free (set);
 }

@@ -31,6 +31,7 @@ typedef struct {
     char **command_globs;       /* smtp-command: NULL = any */
     char **action_globs;        /* action (failed, delayed, ...): NULL = any */
     char **remote_globs;        /* remote-mta host name: NULL = any */
+    char **format_globs;        /* the report's format id: NULL = any */
     int hard;                   /* -1 = reason's default */
     const char *fault;          /* NULL = reason's default */
 } ba_rule;
@@ -98,6 +99,7 @@ struct ba_ruleset {
     GHashTable *advice;         /* "reason" or "reason.case" -> template */
     guint32 max_captures;       /* largest capture count of any pattern */
     GPtrArray *commands;        /* of ba_command_rule*, from commands.conf */
+    GPtrArray *notice;          /* of ba_notice_group*, from notice.conf */
     char *fingerprint;          /* hash of every file loaded */
 };
 

@@ -10,11 +10,12 @@ int
 cmd_classify (int argc, char **argv)
 {
     rule_options ro = { 0 };
-    char *status = NULL, *date = NULL;
+    char *status = NULL, *date = NULL, *format = NULL;
     gboolean json = FALSE, explain = FALSE;
     GOptionEntry entries[] = {
         { "status", 's', 0, G_OPTION_ARG_STRING, &status, "the RFC 3463 status, if known", "X.Y.Z" },
         { "date", 'd', 0, G_OPTION_ARG_STRING, &date, "when the reject happened (ISO 8601), for blacklist knowledge", "DATE" },
+        { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "the id of the format that read the notice (qmail, dsn+postfix, ...), for rules limited to formats", "ID" },
         { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "print JSON", NULL },
         { "explain", 0, 0, G_OPTION_ARG_NONE, &explain, "list every rule that matched", NULL },
         { NULL }
@@ -52,6 +53,7 @@ cmd_classify (int argc, char **argv)
     else if (ba_status_of (r.diagnostic, found))
         r.status = g_strdup (found);
     r.reported_status = g_strdup (r.status);
+    r.format = format;
     if (explain)
         trace = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_trace_step_free);
     ba_context_begin (ctx);
@@ -138,5 +140,6 @@ cmd_classify (int argc, char **argv)
     rule_options_clear (&ro);
     g_free (status);
     g_free (date);
+    g_free (format);
     return 0;
 }
