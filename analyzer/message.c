@@ -1061,6 +1061,7 @@ ba_analyze_message (ba_context *ctx, GMimeMessage *msg, const char *source, gint
     for (int i = 0; warnings[i]; i++)
         ba_report_warn (rep, "%s", warnings[i]);
     g_strfreev (warnings);
+    ba_context_end (ctx);
     return rep;
 }
 
