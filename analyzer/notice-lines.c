@@ -155,6 +155,34 @@ unquote_into (GString *out, const char *notice)
 /* The notice up to the returned message: an `original` line of the
  * data, or the header block of a message (two header lines at column 0,
  * one of them a line only a message's own header has). */
+/* The sender addresses of the header block at the start of @tail (the
+ * returned message, where the reader stops), into @out, bounded. */
+static void
+collect_senders (const char *tail, GPtrArray *out)
+{
+    static const char *const fields[] = { "from:", "sender:", "reply-to:", "return-path:" };
+    const char *p = tail;
+    for (int k = 0; k < 100 && *p && out->len < 16; k++) {
+        const char *e = strchr (p, '\n');
+        gsize n = e ? (gsize) (e - p) : strlen (p);
+        for (guint f = 0; f < G_N_ELEMENTS (fields); f++) {
+            gsize fl = strlen (fields[f]);
+            if (n <= fl || g_ascii_strncasecmp (p, fields[f], fl))
+                continue;
+            char *value = g_strndup (p + fl, MIN (n - fl, 1000));
+            char **tokens = g_strsplit_set (value, " \t,;", 32);
+            for (int t = 0; tokens[t] && out->len < 16; t++) {
+                gsize s, a;
+                if (ba_notice_line_address (tokens[t], strlen (tokens[t]), &s, &a))
+                    g_ptr_array_add (out, g_strndup (tokens[t] + s, a));
+            }
+            g_strfreev (tokens);
+            g_free (value);
+        }
+        p = e ? e + 1 : p + n;
+    }
+}
+
 void
 ba_notice_lines_init (ba_context *ctx, ba_notice_lines *nl, const char *notice)
 {
@@ -175,6 +203,12 @@ ba_notice_lines_init (ba_context *ctx, ba_notice_lines *nl, const char *notice)
                     s--;
                 cut = s;
             }
+    }
+    nl->senders = g_ptr_array_new_with_free_func (g_free);
+    if (cut < nl->text->len) {
+        const char *nl_after = strchr (nl->text->str + cut, '\n');
+        if (nl_after)
+            collect_senders (nl_after + 1, nl->senders);
     }
     g_string_truncate (nl->text, cut);
 
@@ -197,6 +231,7 @@ ba_notice_lines_init (ba_context *ctx, ba_notice_lines *nl, const char *notice)
                 pos += n + 1;
                 continue;
             }
+            collect_senders (nl->text->str + at, nl->senders);
             g_string_truncate (nl->text, at);
             g_array_set_size (nl->starts, first);
             break;
@@ -218,4 +253,5 @@ ba_notice_lines_clear (ba_notice_lines *nl)
 {
     g_string_free (nl->text, TRUE);
     g_array_unref (nl->starts);
+    g_ptr_array_unref (nl->senders);
 }

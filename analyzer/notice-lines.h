@@ -13,6 +13,8 @@
 typedef struct {
     GString *text;              /* unquoted, cut at the returned message */
     GArray *starts;             /* of gsize: each line's offset */
+    GPtrArray *senders;         /* of char*: From, Sender, Reply-To and Return-Path
+                                 * addresses of the returned message's header */
 } ba_notice_lines;
 
 void ba_notice_lines_init (ba_context *ctx, ba_notice_lines *nl, const char *notice);

@@ -317,16 +317,19 @@ match_headings (ba_context *ctx, const ba_notice_lines *nl, guint8 *marks, GPtrA
 }
 
 /* Postmaster and the mailer daemon never failed; nor did the bounce's own
- * sender and addressee, unless a failure heading lists them (a message
- * sent to oneself). */
+ * sender and addressee, or the returned message's sender (@senders),
+ * unless a failure heading lists them (a message sent to oneself). */
 static gboolean
-not_failed (const ba_notice_input *in, const char *addr, gboolean listed)
+not_failed (const ba_notice_input *in, const GPtrArray *senders, const char *addr, gboolean listed)
 {
     const char *at = strrchr (addr, '@');
     gsize local = at ? (gsize) (at - addr) : strlen (addr);
     static const char *const daemons[] = { "postmaster", "mailer-daemon", "mailer_daemon", "double-bounce" };
     for (guint i = 0; i < G_N_ELEMENTS (daemons); i++)
         if (local == strlen (daemons[i]) && !g_ascii_strncasecmp (addr, daemons[i], local))
+            return TRUE;
+    for (guint i = 0; !listed && i < senders->len; i++)
+        if (!g_ascii_strcasecmp (g_ptr_array_index (senders, i), addr))
             return TRUE;
     for (int i = 0; !listed && in->not_failed && in->not_failed[i]; i++)
         if (!g_ascii_strcasecmp (in->not_failed[i], addr))
@@ -392,7 +395,7 @@ ba_notice_read (ba_context *ctx, const ba_notice_input *in, guint max)
         ba_text_recipient *r;
         char *key;
 
-        if (not_failed (in, c->address, c->listed))
+        if (not_failed (in, nl.senders, c->address, c->listed))
             continue;
         /* "expanded from" right after the address it led to names no other failure */
         if (c->from_alias && i > 0 && !g_array_index (pend, pending, i - 1).c->from_alias
