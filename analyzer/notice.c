@@ -367,6 +367,26 @@ ba_notice_action (ba_context *ctx, const char *notice, const char *subject)
     return a;
 }
 
+static char *
+lines_words (const ba_notice_lines *nl, gsize max)
+{
+    char *all = ba_collapse_ws (nl->text->str);
+    char *cut = ba_strndup_utf8 (all, max);
+    g_free (all);
+    return cut;
+}
+
+char *
+ba_notice_words (ba_context *ctx, const char *notice, gsize max)
+{
+    ba_notice_lines nl;
+    char *words;
+    ba_notice_lines_init (ctx, &nl, notice);
+    words = lines_words (&nl, max);
+    ba_notice_lines_clear (&nl);
+    return words;
+}
+
 GPtrArray *
 ba_notice_read (ba_context *ctx, const ba_notice_input *in, guint max)
 {
@@ -432,11 +452,9 @@ ba_notice_read (ba_context *ctx, const ba_notice_input *in, guint max)
     /* one recipient and no words of its own: the notice's */
     if (out->len == 1 && ((ba_text_recipient *) g_ptr_array_index (out, 0))->diagnostic->len == 0) {
         ba_text_recipient *r = g_ptr_array_index (out, 0);
-        char *all = ba_collapse_ws (nl.text->str);
-        char *cut = ba_strndup_utf8 (all, 1000);
-        g_string_assign (r->diagnostic, cut);
-        g_free (cut);
-        g_free (all);
+        char *words = lines_words (&nl, 1000);
+        g_string_assign (r->diagnostic, words);
+        g_free (words);
     }
 
     for (guint i = 0; i < pend->len; i++)
