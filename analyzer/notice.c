@@ -30,6 +30,7 @@ typedef struct {
     GString *diag;
     gboolean from_alias;
     gboolean listed;            /* leads a line under a failure heading */
+    gboolean excluded;          /* an address that never failed */
 } candidate;
 
 static void
@@ -77,7 +78,7 @@ other_candidate_line (GPtrArray *cands, guint line, const candidate *c)
 {
     for (guint i = 0; i < cands->len; i++) {
         const candidate *o = g_ptr_array_index (cands, i);
-        if (o->line == line && !o->from_alias && g_ascii_strcasecmp (o->address, c->address))
+        if (o->line == line && !o->from_alias && !o->excluded && g_ascii_strcasecmp (o->address, c->address))
             return TRUE;
     }
     return FALSE;
@@ -409,13 +410,18 @@ ba_notice_read (ba_context *ctx, const ba_notice_input *in, guint max)
     g_array_sort (pend, by_line);
     action = action_of (ctx, nl.text->str, in->subject);
 
+    /* addresses that never failed neither count nor end another's text */
+    for (guint i = 0; i < pend->len; i++) {
+        candidate *c = g_array_index (pend, pending, i).c;
+        c->excluded = not_failed (in, nl.senders, c->address, c->listed);
+    }
     for (guint i = 0; i < pend->len; i++) {
         pending *pd = &g_array_index (pend, pending, i);
         candidate *c = pd->c;
         ba_text_recipient *r;
         char *key;
 
-        if (not_failed (in, nl.senders, c->address, c->listed))
+        if (c->excluded)
             continue;
         /* "expanded from" right after the address it led to names no other failure */
         if (c->from_alias && i > 0 && !g_array_index (pend, pending, i - 1).c->from_alias
