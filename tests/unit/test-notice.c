@@ -2,6 +2,7 @@
  * the default rules/notice.conf. */
 #include "notice.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 static ba_ruleset *set;
@@ -333,6 +334,41 @@ test_bounds (void)
     g_string_free (big, TRUE);
 }
 
+/* A notice.conf with mistakes says where each is. */
+static void
+test_load_errors (void)
+{
+    char *dir = g_dir_make_tmp ("ba-notice-XXXXXX", NULL);
+    char *path = g_build_filename (dir, "notice.conf", NULL);
+    GPtrArray *errors = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_rule_error_free);
+    ba_ruleset *bad;
+    const char *text =
+        "[no-kind]\ndescription = x\npattern = a\n"
+        "[bad-kind]\ndescription = x\nkind = nonsense\npattern = a\n"
+        "[no-address]\ndescription = x\nkind = line\npattern = failed\n"
+        "[bad-regex]\ndescription = x\nkind = heading\npattern = (unclosed\n"
+        "[no-description]\nkind = heading\npattern = a\n"
+        "[subject-on-heading]\ndescription = x\nkind = heading\nsubject = a\n"
+        "[unknown-key]\ndescription = x\nkind = heading\npattern = a\ncolour = red\n"
+        "[good]\ndescription = x\nkind = line\npattern = Failed: {address}\n";
+    g_assert_true (g_file_set_contents (path, text, -1, NULL));
+    bad = ba_ruleset_load (dir, NULL, errors);
+    g_assert_nonnull (bad);
+    g_assert_cmpuint (errors->len, ==, 7);
+    for (guint i = 0; i < errors->len; i++) {
+        ba_rule_error *e = g_ptr_array_index (errors, i);
+        g_assert_true (g_str_has_suffix (e->file, "notice.conf"));
+        g_assert_cmpint (e->line, >, 0);
+    }
+    g_assert_cmpuint (bad->notice->len, ==, 1);
+    ba_ruleset_free (bad);
+    g_ptr_array_unref (errors);
+    g_unlink (path);
+    g_rmdir (dir);
+    g_free (path);
+    g_free (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -364,6 +400,7 @@ main (int argc, char **argv)
     g_test_add_func ("/notice/is-bounce", test_is_bounce);
     g_test_add_func ("/notice/addresses", test_addresses);
     g_test_add_func ("/notice/bounds", test_bounds);
+    g_test_add_func ("/notice/load-errors", test_load_errors);
     rc = g_test_run ();
     ba_context_free (ctx);
     ba_ruleset_free (set);
