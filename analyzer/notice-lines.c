@@ -44,7 +44,8 @@ ba_notice_line_of (const ba_notice_lines *nl, gsize offset)
 }
 
 gboolean
-ba_notice_any_matches (ba_context *ctx, ba_notice_kind kind, gboolean subject, const char *text)
+ba_notice_any_matches (ba_context *ctx, ba_notice_kind kind, gboolean subject, const char *text,
+                       const char *lower)
 {
     gsize len;
     if (!text)
@@ -55,11 +56,21 @@ ba_notice_any_matches (ba_context *ctx, ba_notice_kind kind, gboolean subject, c
         GPtrArray *pats = subject ? grp->subject : grp->patterns;
         if (grp->kind != kind)
             continue;
-        for (guint i = 0; i < pats->len; i++)
-            if (ba_match (ctx, g_ptr_array_index (pats, i), text, len, 0))
+        for (guint i = 0; i < pats->len; i++) {
+            const ba_pattern *p = g_ptr_array_index (pats, i);
+            if (lower && p->literal && !strstr (lower, p->literal))
+                continue;
+            if (ba_match (ctx, p, text, len, 0))
                 return TRUE;
+        }
     }
     return FALSE;
+}
+
+gboolean
+ba_notice_may_match (const ba_pattern *p, const ba_notice_lines *nl)
+{
+    return !p->literal || strstr (nl->lower, p->literal) != NULL;
 }
 
 /* A header line at column 0 that only a message's own header block has. */
@@ -112,8 +123,8 @@ bounce_header_block (ba_context *ctx, const ba_notice_lines *nl, gsize pos)
         gsize n = e ? (gsize) (e - p) : strlen (p);
         if (n > 5 && (!g_ascii_strncasecmp (p, "from:", 5) || !g_ascii_strncasecmp (p, "subject:", 8))) {
             char *v = g_strndup (p, n);
-            yes = p[0] == 'f' || p[0] == 'F' ? ba_notice_any_matches (ctx, BA_NOTICE_FROM, FALSE, v + 5)
-                : ba_notice_any_matches (ctx, BA_NOTICE_SUBJECT, FALSE, g_strstrip (v + 8));
+            yes = p[0] == 'f' || p[0] == 'F' ? ba_notice_any_matches (ctx, BA_NOTICE_FROM, FALSE, v + 5, NULL)
+                : ba_notice_any_matches (ctx, BA_NOTICE_SUBJECT, FALSE, g_strstrip (v + 8), NULL);
             g_free (v);
         }
         p = e ? e + 1 : p + n;
@@ -246,6 +257,9 @@ ba_notice_lines_init (ba_context *ctx, ba_notice_lines *nl, const char *notice)
         gsize zero = 0;
         g_array_append_val (nl->starts, zero);
     }
+    nl->lower = g_malloc (nl->text->len + 1);
+    for (gsize i = 0; i <= nl->text->len; i++)
+        nl->lower[i] = g_ascii_tolower (nl->text->str[i]);
 }
 
 void
@@ -254,4 +268,5 @@ ba_notice_lines_clear (ba_notice_lines *nl)
     g_string_free (nl->text, TRUE);
     g_array_unref (nl->starts);
     g_ptr_array_unref (nl->senders);
+    g_free (nl->lower);
 }

@@ -214,6 +214,8 @@ match_kind (ba_context *ctx, const ba_notice_lines *nl, ba_notice_kind kind, GPt
         for (guint i = 0; i < grp->patterns->len; i++) {
             const ba_pattern *p = g_ptr_array_index (grp->patterns, i);
             gsize from = 0, s, e;
+            if (!ba_notice_may_match (p, nl))
+                continue;
             for (guint m = 0; m < MAX_MATCHES && from <= len && ba_match (ctx, p, text, len, from); m++) {
                 char *raw = ba_match_group (ctx, p, text, "recipient");
                 char *diag = ba_match_group (ctx, p, text, "diagnostic");
@@ -256,6 +258,8 @@ mark_lines (ba_context *ctx, const ba_notice_lines *nl, ba_notice_kind kind, gui
         for (guint i = 0; i < grp->patterns->len; i++) {
             const ba_pattern *p = g_ptr_array_index (grp->patterns, i);
             gsize from = 0, s, e;
+            if (!ba_notice_may_match (p, nl))
+                continue;
             for (guint m = 0; m < BA_NOTICE_MAX_LINES && from < len && ba_match (ctx, p, text, len, from); m++) {
                 ba_match_span (ctx, &s, &e);
                 guint l = ba_notice_line_of (nl, e > s ? e - 1 : s);
@@ -281,6 +285,8 @@ match_headings (ba_context *ctx, const ba_notice_lines *nl, guint8 *marks, GPtrA
         for (guint i = 0; i < grp->patterns->len; i++) {
             const ba_pattern *p = g_ptr_array_index (grp->patterns, i);
             gsize from = 0, s, e;
+            if (!ba_notice_may_match (p, nl))
+                continue;
             for (guint m = 0; m < MAX_MATCHES && from < len && ba_match (ctx, p, text, len, from); m++) {
                 ba_match_span (ctx, &s, &e);
                 guint hl = ba_notice_line_of (nl, e > s ? e - 1 : s);
@@ -341,18 +347,18 @@ not_failed (const ba_notice_input *in, const GPtrArray *senders, const char *add
 gboolean
 ba_notice_is_bounce (ba_context *ctx, const ba_notice_input *in)
 {
-    return in->failed_header || ba_notice_any_matches (ctx, BA_NOTICE_FROM, FALSE, in->from)
-        || ba_notice_any_matches (ctx, BA_NOTICE_SUBJECT, FALSE, in->subject);
+    return in->failed_header || ba_notice_any_matches (ctx, BA_NOTICE_FROM, FALSE, in->from, NULL)
+        || ba_notice_any_matches (ctx, BA_NOTICE_SUBJECT, FALSE, in->subject, NULL);
 }
 
 static const char *
-action_of (ba_context *ctx, const char *text, const char *subject)
+action_of (ba_context *ctx, const ba_notice_lines *nl, const char *subject)
 {
-    if (ba_notice_any_matches (ctx, BA_NOTICE_DELAY, FALSE, text)
-        || ba_notice_any_matches (ctx, BA_NOTICE_DELAY, TRUE, subject))
+    if (ba_notice_any_matches (ctx, BA_NOTICE_DELAY, FALSE, nl->text->str, nl->lower)
+        || ba_notice_any_matches (ctx, BA_NOTICE_DELAY, TRUE, subject, NULL))
         return "delayed";
-    if (ba_notice_any_matches (ctx, BA_NOTICE_DELIVERED, FALSE, text)
-        || ba_notice_any_matches (ctx, BA_NOTICE_DELIVERED, TRUE, subject))
+    if (ba_notice_any_matches (ctx, BA_NOTICE_DELIVERED, FALSE, nl->text->str, nl->lower)
+        || ba_notice_any_matches (ctx, BA_NOTICE_DELIVERED, TRUE, subject, NULL))
         return "delivered";
     return NULL;
 }
@@ -363,7 +369,7 @@ ba_notice_action (ba_context *ctx, const char *notice, const char *subject)
     ba_notice_lines nl;
     const char *a;
     ba_notice_lines_init (ctx, &nl, notice);
-    a = action_of (ctx, nl.text->str, subject);
+    a = action_of (ctx, &nl, subject);
     ba_notice_lines_clear (&nl);
     return a;
 }
@@ -408,7 +414,7 @@ ba_notice_read (ba_context *ctx, const ba_notice_input *in, guint max)
     match_kind (ctx, &nl, BA_NOTICE_TRANSCRIPT, cands, pend);
     match_kind (ctx, &nl, BA_NOTICE_ALIAS, cands, pend);
     g_array_sort (pend, by_line);
-    action = action_of (ctx, nl.text->str, in->subject);
+    action = action_of (ctx, &nl, in->subject);
 
     /* addresses that never failed neither count nor end another's text */
     for (guint i = 0; i < pend->len; i++) {
