@@ -50,6 +50,9 @@ append_diag (GString *d, const char *text, gsize n)
     }
     while (n && g_ascii_isspace (text[n - 1]))
         n--;
+    /* "addr (error)": the parenthesis closed after the address was opened */
+    if (n && text[n - 1] == ')' && !memchr (text, '(', n))
+        n--;
     /* a few letters at least: "...", ")" or "on 10/9/2013" is no error text */
     gsize letters = 0;
     for (gsize i = 0; i < n; i++)
