@@ -18,6 +18,8 @@
 #define MAX_PARTS       256
 #define MAX_DEPTH       16
 #define MAX_RECIPIENTS  10000
+#define MAX_TEXT_SEEN   (4 * MAX_RECIPIENTS)    /* recipients of a notice counted, to say how many were dropped */
+#define MAX_DSN_SCAN    (64 * 1024 * 1024)  /* a DSN part past MAX_PART_TEXT is read this far, block by block */
 #define MAX_DIAGNOSTIC  4096
 
 const char *
@@ -46,6 +48,7 @@ recipient_free (ba_recipient *r)
     g_free (r->diagnostic);
     g_free (r->last_attempt);
     g_free (r->feedback_type);
+    g_free (r->format);
     g_free (r->rule);
     if (r->captures)
         g_ptr_array_unref (r->captures);
@@ -169,6 +172,18 @@ part_text (GMimeObject *obj, gsize max)
     return text;
 }
 
+/* Say what the recipient caps left out. */
+static void
+warn_dropped_blocks (ba_report *rep, const ba_dsn *dsn, gint64 size_cap)
+{
+    if (dsn->over_cap)
+        ba_report_warn (rep, "recipients: %u kept, %u dropped past the cap of %d",
+                        dsn->recipients->len, dsn->over_cap, MAX_RECIPIENTS);
+    if (dsn->cut_block)
+        ba_report_warn (rep, "recipients: 1 recipient block dropped, cut by the %d MiB size cap",
+                        (int) (size_cap >> 20));
+}
+
 static gboolean
 is_type (GMimeContentType *ct, const char *type, const char *subtype)
 {
@@ -181,6 +196,7 @@ typedef struct {
     char *notice;               /* first text/plain outside the original */
     char *html;                 /* first text/html, when no text/plain */
     GMimeMessage *original;     /* from message/rfc822 (borrowed) */
+    GMimeObject *long_dsn;      /* the DSN part, when longer than MAX_PART_TEXT (borrowed) */
     char *headers;              /* text/rfc822-headers body */
     gboolean report_feedback;   /* multipart/report; report-type=feedback-report */
     gboolean report_dsn;        /* multipart/report; report-type=delivery-status */
@@ -307,8 +323,11 @@ walk (GMimeObject *obj, parts_found *pf, int depth)
 
     if (is_type (ct, "message", "delivery-status") || is_type (ct, "message", "global-delivery-status")
         || (is_type (ct, "text", "delivery-status"))) {
-        if (!pf->dsn)
+        if (!pf->dsn) {
             pf->dsn = part_text (obj, MAX_PART_TEXT);
+            if (ba_part_longer_than (obj, MAX_PART_TEXT))
+                pf->long_dsn = obj;
+        }
     } else if (is_type (ct, "message", "feedback-report")) {
         if (!pf->feedback)
             pf->feedback = part_text (obj, MAX_PART_TEXT);
@@ -618,6 +637,10 @@ settle_codes (ba_recipient *r)
 static void
 add_text_recipients (ba_report *rep, GPtrArray *found, const char *action)
 {
+    if (found->len > MAX_RECIPIENTS)
+        ba_report_warn (rep, "recipients: %d kept, %s%u dropped past the cap of %d", MAX_RECIPIENTS,
+                        found->len >= MAX_TEXT_SEEN ? "at least " : "", found->len - MAX_RECIPIENTS,
+                        MAX_RECIPIENTS);
     for (guint i = 0; i < found->len && rep->recipients->len < MAX_RECIPIENTS; i++) {
         ba_text_recipient *t = g_ptr_array_index (found, i);
         ba_recipient *r = recipient_new ();
@@ -710,6 +733,11 @@ from_dsn (ba_context *ctx, ba_report *rep, ba_dsn *dsn, GPtrArray *text_found, G
             r->recipient = ba_notice_dsn_address (v);
         if ((v = ba_dsn_get (f, "original-recipient")))
             r->original_recipient = ba_notice_dsn_address (v);
+        /* a local delivery may name a user without a domain, but never garbage */
+        if (r->recipient && !ba_address_plausible (r->recipient, FALSE))
+            g_clear_pointer (&r->recipient, g_free);
+        if (r->original_recipient && !ba_address_plausible (r->original_recipient, FALSE))
+            g_clear_pointer (&r->original_recipient, g_free);
         if (!ba_notice_usable_address (r->recipient) && ba_notice_usable_address (r->original_recipient)) {
             char *final = r->recipient;
             r->recipient = g_strdup (r->original_recipient);
@@ -845,7 +873,7 @@ from_feedback (ba_report *rep, ba_dsn *fb, const char *raw)
         if (!g_ascii_strncasecmp (p, "original-rcpt-to:", 17)) {
             char *line = g_strndup (p + 17, nl ? (gsize) (nl - p - 17) : strlen (p + 17));
             char *a = ba_dsn_strip_type (g_strstrip (line), TRUE);
-            if (*a && strchr (a, '@'))
+            if (ba_address_plausible (a, TRUE))
                 g_ptr_array_add (rep->recipients, feedback_recipient (fb, a));
             g_free (a);
             g_free (line);
@@ -855,6 +883,8 @@ from_feedback (ba_report *rep, ba_dsn *fb, const char *raw)
     if (rep->recipients->len == 0) {
         if ((v = feedback_get (fb, "removal-recipient")))
             addr = ba_dsn_strip_type (v, TRUE);
+        if (addr && !ba_address_plausible (addr, TRUE))
+            g_clear_pointer (&addr, g_free);
         /* else the original's addressee, when it is an address */
         if (!addr && rep->original.to && strchr (rep->original.to, '@'))
             addr = g_strdup (rep->original.to);
@@ -887,11 +917,11 @@ failed_recipients_header (GMimeMessage *msg)
         gsize n = strlen (a);
         if (n && a[n - 1] == '>')
             a[n - 1] = '\0';
-        if (!strchr (a, '@'))
+        if (!ba_address_plausible (a, TRUE))
             continue;
         if (!out)
             out = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_text_recipient_free);
-        if (out->len >= MAX_RECIPIENTS || !g_hash_table_add (seen, g_ascii_strdown (a, -1)))
+        if (out->len >= MAX_TEXT_SEEN || !g_hash_table_add (seen, g_ascii_strdown (a, -1)))
             continue;
         ba_text_recipient *t = g_new0 (ba_text_recipient, 1);
         t->recipient = g_strdup (a);
@@ -1008,13 +1038,25 @@ embedded_message (const char *notice)
 ba_report *
 ba_analyze_message (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset)
 {
-    ba_report *rep = analyze (ctx, msg, source, offset, 0);
+    ba_report *rep;
+    GPtrArray *cut = msg ? g_object_get_data (G_OBJECT (msg), BA_READ_WARNINGS) : NULL;
+    char **warnings;
 
+    ba_context_begin (ctx);
+    rep = analyze (ctx, msg, source, offset, 0);
+    for (guint i = 0; cut && i < cut->len; i++)
+        ba_report_warn (rep, "%s", (const char *) g_ptr_array_index (cut, i));
     for (guint i = 0; i < rep->recipients->len; i++) {
         ba_recipient *r = g_ptr_array_index (rep->recipients, i);
         settle_codes (r);
+        g_free (r->format);
+        r->format = g_strdup (rep->format);
         ba_classify (ctx, r, rep->date, NULL);
     }
+    warnings = ba_context_warnings (ctx);
+    for (int i = 0; warnings[i]; i++)
+        ba_report_warn (rep, "%s", warnings[i]);
+    g_strfreev (warnings);
     return rep;
 }
 
@@ -1077,7 +1119,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
         if (f->recipient_original->len && !original_headers && pf.original)
             original_headers = header_block (GMIME_OBJECT (pf.original));
         GPtrArray *found = ba_format_extract (ctx, f, notice, headers_text, original_headers,
-                                              MAX_RECIPIENTS, &oat, &rmta);
+                                              MAX_TEXT_SEEN, &oat, &rmta);
         if (found->len > 0 || (pf.dsn && !fmt)) {
             if (text_found)
                 g_ptr_array_unref (text_found);
@@ -1116,7 +1158,9 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
         ba_dsn_free (fb);
     } else {
         if (pf.dsn) {
-            ba_dsn *dsn = ba_dsn_parse (pf.dsn, strlen (pf.dsn), MAX_RECIPIENTS);
+            ba_dsn *dsn = pf.long_dsn ? ba_dsn_parse_part (pf.long_dsn, MAX_RECIPIENTS, MAX_DSN_SCAN)
+                : ba_dsn_parse_cut (pf.dsn, strlen (pf.dsn), MAX_RECIPIENTS, strlen (pf.dsn) >= MAX_PART_TEXT);
+            warn_dropped_blocks (rep, dsn, pf.long_dsn ? MAX_DSN_SCAN : MAX_PART_TEXT);
             from_dsn (ctx, rep, dsn, text_found, msg, pf.original, notice);
             ba_dsn_free (dsn);
             if (rep->recipients->len) {
