@@ -1204,6 +1204,12 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
                         g_string_assign (t->diagnostic, g->diagnostic->str);
                 }
                 diagnose_from_notice (hdr, notice);
+                /* one address and still no words: the notice's own */
+                if (hdr->len == 1 && !((ba_text_recipient *) hdr->pdata[0])->diagnostic->len) {
+                    char *words = ba_notice_words (ctx, notice, 1000);
+                    g_string_assign (((ba_text_recipient *) hdr->pdata[0])->diagnostic, words);
+                    g_free (words);
+                }
                 rep->kind = BA_KIND_BOUNCE;
                 rep->format = g_strdup ("x-failed-recipients");
                 add_text_recipients (rep, hdr, action ? action : "failed");
