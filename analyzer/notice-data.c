@@ -48,7 +48,7 @@ reportf (ba_ini_report report, void *data, const char *file, int line, const cha
 
 static gboolean
 add_pattern (ba_ruleset *set, GPtrArray *to, const ba_ini *ini, const ba_ini_entry *e,
-             ba_ini_report report, void *data)
+             gboolean one_line, ba_ini_report report, void *data)
 {
     GString *src = g_string_new (e->value);
     char *msg = NULL;
@@ -57,12 +57,21 @@ add_pattern (ba_ruleset *set, GPtrArray *to, const ba_ini *ini, const ba_ini_ent
 
     g_string_replace (src, "{address}", ADDRESS_RE, 0);
     p = ba_pattern_compile (src->str, &msg);
-    g_string_free (src, TRUE);
     if (!p) {
+        g_string_free (src, TRUE);
         reportf (report, data, ini->file, e->line, "%s: %s", e->key, msg);
         g_free (msg);
         return FALSE;
     }
+    ba_pattern_set_origin (p, ini->file, e->line);
+    /* the reader runs every notice pattern over the whole notice; From
+     * and Subject are one line */
+    msg = ba_pattern_hazard (src->str, one_line);
+    if (msg) {
+        reportf (report, data, ini->file, e->line, "warning: %s: %s", e->key, msg);
+        g_free (msg);
+    }
+    g_string_free (src, TRUE);
     pcre2_pattern_info (p->code, PCRE2_INFO_CAPTURECOUNT, &n);
     if (n + 1 > set->max_captures)
         set->max_captures = n + 1;
@@ -101,9 +110,11 @@ ba_notice_load (ba_ruleset *set, const ba_ini *ini, ba_ini_report report, void *
                 g_free (g->description);
                 g->description = g_strdup (e->value);
             } else if (!strcmp (e->key, "pattern")) {
-                ok = add_pattern (set, g->patterns, ini, e, report, data) && ok;
+                ok = add_pattern (set, g->patterns, ini, e,
+                                  has_kind && (g->kind == BA_NOTICE_FROM || g->kind == BA_NOTICE_SUBJECT),
+                                  report, data) && ok;
             } else if (!strcmp (e->key, "subject")) {
-                ok = add_pattern (set, g->subject, ini, e, report, data) && ok;
+                ok = add_pattern (set, g->subject, ini, e, TRUE, report, data) && ok;
             } else {
                 reportf (report, data, ini->file, e->line, "unknown key '%s'", e->key);
                 ok = FALSE;
