@@ -27,6 +27,7 @@ expect userunknown "host mx.example.org said: 550 <bo@example.org> is not a vali
 expect userunknown "RCPT TO:<cy@example.org> 550 Non-existent user here"
 expect filtered "host mx.example.org said: 550 <bo@example.org>: Mailbox invalid (in reply to end of DATA command)"
 expect userunknown --status 5.1.1 "550 Recipient not ok"
+expect rejected "SMTP error from remote mail server after MAIL FROM:<me@example.net>: 553 Sender address invalid"
 
 # families, no status
 expect mailboxfull "maildir delivery failed: userdisk quota exceeded (#5.2.2)"
