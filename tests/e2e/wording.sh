@@ -53,8 +53,12 @@ expect suspend --status 5.7.1 "550 temporarily locked"
 # RFC 5321's stock 552 text yields to a more specific status
 expect mailboxfull "552 Requested mail action aborted: exceeded storage allocation"
 expect mesgtoobig --status 5.3.4 "552 5.3.4 Requested mail action aborted: exceeded storage allocation"
-expect exceedlimit --status 5.2.2 "552 5.2.2 Message exceeds the maximum size allowed by the recipient"
+expect exceedlimit "552 Message exceeds the maximum size allowed by the recipient"
 expect systemerror --status 5.3.0 "554 5.3.0 Other mail system problem"
+expect mailboxfull --status 5.2.2 "550 5.2.2 <al@example.org>... User unknown"
+expect mesgtoobig --status 5.3.4 "552 5.3.4 Sorry, no such user"
+expect mailboxfull --status 5.3.4 "552 5.3.4 Mailbox full"
+expect exceedlimit --status 5.2.3 "552 5.2.3 Policy rejection"
 
 # text with no ASCII letters still gets the unrecognised-text verdict
 expect onhold "メールボックスのエラーです"
