@@ -95,5 +95,27 @@ case "$got" in
     *) echo "FAIL: greeting refusal in a transcript: $got"; fail=$((fail + 1)) ;;
 esac
 
+# reclassify reads each stored report's format: a site rule limited to
+# IMail's notices moves the IMail sample only when its format is imail
+cat > "$tmp/imail.rules" <<'RULES'
+[site-imail-only]
+description = test: IMail's size wording, in IMail notices only
+reason = systemfull
+format = imail
+pattern = user mailbox exceeds allowed size
+priority = 1000
+RULES
+sed 's/^format = imail$/format = exim/' "$tmp/imail.rules" > "$tmp/exim.rules"
+"$bin" ingest -q --db "$tmp/w.db" samples/imail-mailboxfull.eml 2>/dev/null
+for site in exim imail; do
+    "$bin" reclassify --db "$tmp/w.db" --site-rules "$tmp/$site.rules" --dry-run > "$tmp/rc-$site.out" 2>&1
+done
+if grep -q "mailboxfull *-> systemfull" "$tmp/rc-imail.out" && ! grep -q "mailboxfull *-> systemfull" "$tmp/rc-exim.out"; then
+    pass=$((pass + 1))
+else
+    echo "FAIL: reclassify with format = imail: $(cat "$tmp/rc-imail.out") / format = exim: $(cat "$tmp/rc-exim.out")"
+    fail=$((fail + 1))
+fi
+
 echo "pass=$pass fail=$fail"
 [ "$fail" -eq 0 ]
