@@ -88,18 +88,36 @@ ba_recipient_capture (const ba_recipient *rcpt, const char *name)
     return NULL;
 }
 
-/* The first pattern of @r that matches, or -1. */
+/* The first pattern of @r that matches, or -1; *@limit_hit tells whether
+ * one of them gave up on a PCRE2 limit instead of answering. */
 static int
-rule_matches (ba_context *ctx, const ba_rule *r, const char *text, gsize len, const char *lower)
+rule_matches (ba_context *ctx, const ba_rule *r, const char *text, gsize len, const char *lower,
+              gboolean *limit_hit)
 {
+    *limit_hit = FALSE;
     for (guint i = 0; i < r->patterns->len; i++) {
         const ba_pattern *p = g_ptr_array_index (r->patterns, i);
         if (p->literal && !strstr (lower, p->literal))
             continue;
         if (ba_match (ctx, p, text, len, 0))
             return (int) i;
+        if (ctx->last_error)
+            *limit_hit = TRUE;
     }
     return -1;
+}
+
+/* A rule that gave no answer (a limit hit, the budget used up), for explain. */
+static void
+trace_unanswered (GPtrArray *trace, const ba_rule *r, const char *why)
+{
+    ba_trace_step *st = g_new0 (ba_trace_step, 1);
+    st->rule = r->id;
+    st->reason = r->reason;
+    st->priority = r->priority;
+    st->matched = FALSE;
+    st->why = why;
+    g_ptr_array_add (trace, st);
 }
 
 static int
@@ -194,6 +212,7 @@ ba_classify (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date, GPtrA
     if (!rcpt->reason) {
         for (guint i = 0; i < set->rules->len; i++) {
             const ba_rule *r = g_ptr_array_index (set->rules, i);
+            gboolean limit_hit = FALSE;
             int pi;
 
             if (!conditions_hold (r, rcpt, code[0] ? code : NULL))
@@ -201,7 +220,15 @@ ba_classify (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date, GPtrA
             if (r->patterns->len == 0)
                 pi = 0;         /* a code-only rule: its conditions held */
             else
-                pi = rule_matches (ctx, r, text, len, lower);
+                pi = rule_matches (ctx, r, text, len, lower, &limit_hit);
+            if (pi < 0 && ba_context_exhausted (ctx)) {
+                if (trace)
+                    trace_unanswered (trace, r, "the message's matching budget was used up here: "
+                                                "this and every later rule were skipped");
+                break;
+            }
+            if (pi < 0 && limit_hit && trace)
+                trace_unanswered (trace, r, "a pattern hit a PCRE2 limit on this text: counted as no match");
             if (pi < 0)
                 continue;
             if (trace) {

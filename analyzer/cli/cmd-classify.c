@@ -25,7 +25,7 @@ cmd_classify (int argc, char **argv)
     ba_context *ctx;
     ba_recipient r = { 0 };
     GPtrArray *trace = NULL;
-    char *text, *safe;
+    char *text, *safe, **warnings;
     char found[16];
 
     g_option_context_add_main_entries (octx, entries, NULL);
@@ -56,7 +56,12 @@ cmd_classify (int argc, char **argv)
     r.format = format;
     if (explain)
         trace = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_trace_step_free);
+    ba_context_begin (ctx);
     ba_classify (ctx, &r, date, trace);
+    warnings = ba_context_warnings (ctx);
+    for (int i = 0; warnings[i]; i++)
+        warn ("classify: %s", warnings[i]);
+    g_strfreev (warnings);
 
     if (json) {
         sprinter *sp = sprinter_json_new (stdout, FALSE);
@@ -105,10 +110,15 @@ cmd_classify (int argc, char **argv)
             printf ("advice:  %s\n", safe);
             g_free (safe);
         }
-        for (guint i = 0; trace && i < trace->len; i++) {
+        for (guint i = 0, won = 0; trace && i < trace->len; i++) {
             ba_trace_step *st = g_ptr_array_index (trace, i);
+            if (!st->matched) {
+                printf ("LIMIT %-35s %-15s priority %-4d no answer: %s\n", st->rule, st->reason,
+                        st->priority, st->why);
+                continue;
+            }
             safe = ba_safe_text (st->span);
-            printf ("%s %-36s %-15s priority %-4d matched \"%s\"\n", i == 0 ? "WON " : "    ",
+            printf ("%s %-36s %-15s priority %-4d matched \"%s\"\n", won++ == 0 ? "WON " : "    ",
                     st->rule, st->reason, st->priority, safe);
             g_free (safe);
         }
