@@ -65,16 +65,19 @@ ba_pattern_compile (const char *source, char **message)
 {
     int errcode;
     PCRE2_SIZE erroff;
+    const uint32_t options = PCRE2_CASELESS | PCRE2_MULTILINE | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
     pcre2_code *code;
     ba_pattern *p;
     char *jit_safe = jit_safe_source (source);
 
-    code = pcre2_compile ((PCRE2_SPTR) jit_safe, PCRE2_ZERO_TERMINATED,
-                          PCRE2_CASELESS | PCRE2_MULTILINE | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
-                          &errcode, &erroff, NULL);
+    code = pcre2_compile ((PCRE2_SPTR) jit_safe, PCRE2_ZERO_TERMINATED, options, &errcode, &erroff, NULL);
     g_free (jit_safe);
     if (!code) {
         PCRE2_UCHAR buf[256];
+        pcre2_code *as_written;
+        /* report the error at its offset in the pattern as written */
+        as_written = pcre2_compile ((PCRE2_SPTR) source, PCRE2_ZERO_TERMINATED, options, &errcode, &erroff, NULL);
+        pcre2_code_free (as_written);
         pcre2_get_error_message (errcode, buf, sizeof buf);
         *message = g_strdup_printf ("bad pattern at offset %zu: %s", (size_t) erroff, (char *) buf);
         return NULL;

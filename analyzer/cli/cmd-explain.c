@@ -32,12 +32,17 @@ explain_report (FILE *out, ba_context *ctx, ba_report *rep)
         const ba_trace_step *won;
         char *who = ba_safe_text (r->recipient);
 
+        /* classify again from the bounce's own codes, not the status the
+         * first classification derived */
+        g_free (r->status);
+        r->status = ba_status_before_rules (r->reported_status, r->diagnostic);
         ba_classify (ctx, r, rep->date, trace);
         fprintf (out, "  explain %s:\n", who);
         g_free (who);
         print_safe (out, "    text tried:  ", r->diagnostic ? r->diagnostic : "(no diagnostic text)");
-        fprintf (out, "    codes:       status %s, reply code %d, command %s\n",
-                 r->status ? r->status : "none", r->smtp_code, r->command ? r->command : "unknown");
+        fprintf (out, "    codes:       status %s%s, reply code %d, command %s, format %s\n",
+                 r->status ? r->status : "none", r->status && !r->reported_status ? " (derived)" : "",
+                 r->smtp_code, r->command ? r->command : "unknown", r->format ? r->format : "unknown");
         won = first_match (trace);
         if (!won)
             fprintf (out, "    no rule matched%s\n",

@@ -27,6 +27,7 @@ expect userunknown "host mx.example.org said: 550 <bo@example.org> is not a vali
 expect userunknown "RCPT TO:<cy@example.org> 550 Non-existent user here"
 expect filtered "host mx.example.org said: 550 <bo@example.org>: Mailbox invalid (in reply to end of DATA command)"
 expect userunknown --status 5.1.1 "550 Recipient not ok"
+expect rejected "SMTP error from remote mail server after MAIL FROM:<me@example.net>: 553 Sender address invalid"
 
 # families, no status
 expect mailboxfull "maildir delivery failed: userdisk quota exceeded (#5.2.2)"
@@ -52,8 +53,12 @@ expect suspend --status 5.7.1 "550 temporarily locked"
 # RFC 5321's stock 552 text yields to a more specific status
 expect mailboxfull "552 Requested mail action aborted: exceeded storage allocation"
 expect mesgtoobig --status 5.3.4 "552 5.3.4 Requested mail action aborted: exceeded storage allocation"
-expect exceedlimit --status 5.2.2 "552 5.2.2 Message exceeds the maximum size allowed by the recipient"
+expect exceedlimit "552 Message exceeds the maximum size allowed by the recipient"
 expect systemerror --status 5.3.0 "554 5.3.0 Other mail system problem"
+expect mailboxfull --status 5.2.2 "550 5.2.2 <al@example.org>... User unknown"
+expect mesgtoobig --status 5.3.4 "552 5.3.4 Sorry, no such user"
+expect mailboxfull --status 5.3.4 "552 5.3.4 Mailbox full"
+expect exceedlimit --status 5.2.3 "552 5.2.3 Policy rejection"
 
 # text with no ASCII letters still gets the unrecognised-text verdict
 expect onhold "メールボックスのエラーです"
@@ -89,6 +94,28 @@ case "$got" in
     *'"smtp_command":"CONN"'*'"reason":"blocked"'*) pass=$((pass + 1)) ;;
     *) echo "FAIL: greeting refusal in a transcript: $got"; fail=$((fail + 1)) ;;
 esac
+
+# reclassify reads each stored report's format: a site rule limited to
+# IMail's notices moves the IMail sample only when its format is imail
+cat > "$tmp/imail.rules" <<'RULES'
+[site-imail-only]
+description = test: IMail's size wording, in IMail notices only
+reason = systemfull
+format = imail
+pattern = user mailbox exceeds allowed size
+priority = 1000
+RULES
+sed 's/^format = imail$/format = exim/' "$tmp/imail.rules" > "$tmp/exim.rules"
+"$bin" ingest -q --db "$tmp/w.db" samples/imail-mailboxfull.eml 2>/dev/null
+for site in exim imail; do
+    "$bin" reclassify --db "$tmp/w.db" --site-rules "$tmp/$site.rules" --dry-run > "$tmp/rc-$site.out" 2>&1
+done
+if grep -q "mailboxfull *-> systemfull" "$tmp/rc-imail.out" && ! grep -q "mailboxfull *-> systemfull" "$tmp/rc-exim.out"; then
+    pass=$((pass + 1))
+else
+    echo "FAIL: reclassify with format = imail: $(cat "$tmp/rc-imail.out") / format = exim: $(cat "$tmp/rc-exim.out")"
+    fail=$((fail + 1))
+fi
 
 echo "pass=$pass fail=$fail"
 [ "$fail" -eq 0 ]
