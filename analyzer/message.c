@@ -1037,7 +1037,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
         }
         char *rmta = NULL;
         gssize oat = -1;
-        if (f->recipient_original->len && !original_headers && pf.original)
+        if ((f->recipient_original->len || f->bare_recipient) && !original_headers && pf.original)
             original_headers = header_block (GMIME_OBJECT (pf.original));
         GPtrArray *found = ba_format_extract (ctx, f, notice, headers_text, original_headers,
                                               MAX_RECIPIENTS, &oat, &rmta);

@@ -5,6 +5,7 @@
  * error text of a recipient whose own text carries no SMTP code. */
 #include "textbounce.h"
 #include "util.h"
+#include "mailbox-name.h"
 
 #include <string.h>
 
@@ -145,7 +146,7 @@ group (ba_context *ctx, const ba_format *fmt, const ba_pattern *p, const char *t
        const char *name)
 {
     char *v = ba_match_group (ctx, p, text, name);
-    if (v && fmt->unescape_json) {
+    for (int i = 0; v && i < fmt->unescape_json; i++) {
         char *u = ba_json_unescape (v);
         g_free (v);
         v = u;
@@ -185,6 +186,16 @@ match_recipients (ba_context *ctx, const ba_format *fmt, GPtrArray *patterns,
         while (from <= len && n++ < max && ba_match (ctx, p, text, len, from)) {
             char *raw = group (ctx, fmt, p, text, "recipient");
             char *addr = raw ? clean_address (raw) : NULL;
+            if (!addr && raw && fmt->bare_recipient) {
+                /* a mailbox name alone, completed once the original is known */
+                char *name = g_strstrip (g_strdup (raw));
+                g_strdelimit (name, "<>\"", ' ');
+                g_strstrip (name);
+                if (ba_mailbox_name_plausible (name))
+                    addr = name;
+                else
+                    g_free (name);
+            }
             ba_match_span (ctx, &s, &e);
             if (addr) {
                 /* the index (lower-case address) keeps a long list linear */
@@ -220,6 +231,56 @@ match_recipients (ba_context *ctx, const ba_format *fmt, GPtrArray *patterns,
         }
     }
     return last;
+}
+
+/* The domain that recipient-domain finds in the header block, else in
+ * the notice; NULL when none or not a host name. */
+static char *
+bare_name_domain (ba_context *ctx, const ba_format *fmt, const char *notice, const char *headers)
+{
+    const char *texts[] = { headers, notice };
+    for (guint i = 0; fmt->recipient_domain && i < G_N_ELEMENTS (texts); i++) {
+        if (!texts[i] || !ba_match (ctx, fmt->recipient_domain, texts[i], strlen (texts[i]), 0))
+            continue;
+        char *d = ba_match_group (ctx, fmt->recipient_domain, texts[i], "domain");
+        gboolean ok = d && strchr (d, '.') && strlen (d) < 254;
+        for (const char *c = d; ok && *c; c++)
+            ok = g_ascii_isalnum (*c) || *c == '.' || *c == '-';
+        if (ok)
+            return g_ascii_strdown (d, -1);
+        g_free (d);
+    }
+    return NULL;
+}
+
+/* Bare mailbox names become the returned message's To/Cc address with
+ * that local part, else name@domain; a name that stays bare is dropped. */
+static void
+complete_bare_names (ba_context *ctx, const ba_format *fmt, GPtrArray *out, const char *notice,
+                     const char *headers, const char *original_headers, gssize original_at)
+{
+    char *domain = NULL;
+    gboolean looked = FALSE;
+    const char *orig = original_headers ? original_headers
+                     : original_at >= 0 ? notice + original_at : NULL;
+
+    for (guint i = out->len; i > 0; i--) {
+        ba_text_recipient *r = g_ptr_array_index (out, i - 1);
+        if (strchr (r->recipient, '@'))
+            continue;
+        if (!looked) {
+            domain = bare_name_domain (ctx, fmt, notice, headers);
+            looked = TRUE;
+        }
+        char *addr = ba_mailbox_name_complete (r->recipient, orig, domain);
+        if (addr) {
+            g_free (r->recipient);
+            r->recipient = addr;
+        } else {
+            g_ptr_array_remove_index (out, i - 1);
+        }
+    }
+    g_free (domain);
 }
 
 GPtrArray *
@@ -383,6 +444,9 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
     }
     g_ptr_array_unref (details);
     g_hash_table_unref (index);
+
+    if (fmt->bare_recipient)
+        complete_bare_names (ctx, fmt, out, notice, headers, original_headers, *original_at);
 
     for (guint i = 0; fmt->feedback_type && i < out->len; i++) {
         ba_text_recipient *r = g_ptr_array_index (out, i);

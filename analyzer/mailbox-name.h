@@ -1,0 +1,19 @@
+/* mailbox-name.h - complete a bare mailbox name ("jdoe", an AOL screen
+ * name, a GroupWise user ID) that a notice gives without its @domain. */
+#ifndef BA_MAILBOX_NAME_H
+#define BA_MAILBOX_NAME_H
+
+#include <glib.h>
+
+/* Is @name a plausible local part on its own (no @, no spaces, at most
+ * 64 characters of the RFC 5321 atom set and dots)? */
+gboolean ba_mailbox_name_plausible (const char *name);
+
+/* The address of @name: the To, Cc or Bcc address of @original_headers
+ * (the returned message's "Name: value" header block, may be NULL) whose
+ * local part is @name, else @name@@domain when @domain is given, else
+ * NULL.  A new string. */
+char *ba_mailbox_name_complete (const char *name, const char *original_headers,
+                                const char *domain);
+
+#endif
