@@ -44,8 +44,12 @@ ba_mailbox_name_complete (const char *name, const char *original_headers, const 
 
     if (!ba_mailbox_name_plausible (name))
         return NULL;
-    /* the header block ends at its first blank line; folded lines continue a field */
-    for (const char *p = original_headers; p && *p && *p != '\n' && !found;) {
+    const char *p = original_headers;
+    /* an inline copy may start after blank lines; its header block ends
+     * at the next blank line; folded lines continue a field */
+    while (p && (*p == '\n' || *p == '\r'))
+        p++;
+    for (; p && *p && *p != '\n' && *p != '\r' && !found;) {
         const char *nl = strchr (p, '\n');
         const char *next = nl ? nl + 1 : p + strlen (p);
         gsize skip = 0;
