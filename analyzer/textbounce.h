@@ -33,7 +33,7 @@ gboolean ba_format_detect (ba_context *ctx, const ba_format *fmt, const ba_detec
 /* The recipients @fmt finds in @notice (of ba_text_recipient*), at most
  * @max; @headers is the header block, for recipient-header, and
  * @original_headers that of the returned message (may be NULL), for
- * recipient-original.  *@original_at
+ * recipient-original and for completing bare mailbox names.  *@original_at
  * is set to the offset in @notice where an inline copy of the original
  * message begins, or -1. */
 GPtrArray *ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
