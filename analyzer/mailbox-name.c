@@ -11,7 +11,7 @@ ba_mailbox_name_plausible (const char *name)
     if (n == 0 || n > 64 || name[0] == '.' || name[n - 1] == '.')
         return FALSE;
     for (gsize i = 0; i < n; i++)
-        if (!g_ascii_isalnum (name[i]) && !strchr (".!#$%&'*+/=?^_`{|}~-", name[i]))
+        if (!g_ascii_isalnum (name[i]) && !strchr ("._+=-", name[i]))
             return FALSE;
     return TRUE;
 }

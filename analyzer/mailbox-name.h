@@ -5,8 +5,9 @@
 
 #include <glib.h>
 
-/* Is @name a plausible local part on its own (no @, no spaces, at most
- * 64 characters of the RFC 5321 atom set and dots)? */
+/* Is @name a plausible mailbox name on its own: at most 64 letters,
+ * digits and . _ + = -, not starting or ending with a dot (a pipe, a path
+ * or a quoted name is never one)? */
 gboolean ba_mailbox_name_plausible (const char *name);
 
 /* The address of @name: the To, Cc or Bcc address of @original_headers

@@ -273,6 +273,12 @@ complete_bare_names (ba_context *ctx, const ba_format *fmt, GPtrArray *out, cons
             looked = TRUE;
         }
         char *addr = ba_mailbox_name_complete (r->recipient, orig, domain);
+        for (guint j = 0; addr && j < out->len; j++) {
+            ba_text_recipient *o = g_ptr_array_index (out, j);
+            /* the notice named it in full too: one recipient, not two */
+            if (o != r && !g_ascii_strcasecmp (o->recipient, addr))
+                g_clear_pointer (&addr, g_free);
+        }
         if (addr) {
             g_free (r->recipient);
             r->recipient = addr;
