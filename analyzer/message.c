@@ -986,8 +986,10 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
 {
     ba_report *rep = g_new0 (ba_report, 1);
     parts_found pf = { 0 };
-    GPtrArray *text_found = NULL;
-    const ba_format *fmt = NULL, *autoreply = NULL;
+    GPtrArray *text_found = NULL, *weak_found = NULL;
+    const ba_format *fmt = NULL, *autoreply = NULL, *weak_fmt = NULL;
+    gssize weak_at = -1;
+    char *weak_rmta = NULL;
     char *headers_text, *from_addr, *notice_lower, *headers_lower, *original_headers = NULL;
     ba_detect_input din;
     gssize original_at = -1;
@@ -1041,6 +1043,20 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
             original_headers = header_block (GMIME_OBJECT (pf.original));
         GPtrArray *found = ba_format_extract (ctx, f, notice, headers_text, original_headers,
                                               MAX_RECIPIENTS, &oat, &rmta);
+        if (ba_text_found_only_original (found)) {
+            /* the returned message's To is a last resort: a later format
+             * may name the recipient in the notice itself */
+            if (!weak_found) {
+                weak_found = found;
+                weak_fmt = f;
+                weak_at = oat;
+                weak_rmta = rmta;
+            } else {
+                g_ptr_array_unref (found);
+                g_free (rmta);
+            }
+            continue;
+        }
         if (found->len > 0 || (pf.dsn && !fmt)) {
             if (text_found)
                 g_ptr_array_unref (text_found);
@@ -1058,6 +1074,18 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
             g_free (rmta);
         }
     }
+    if (weak_found && !(text_found && text_found->len) && !(pf.dsn && fmt)) {
+        if (text_found)
+            g_ptr_array_unref (text_found);
+        text_found = g_steal_pointer (&weak_found);
+        fmt = weak_fmt;
+        original_at = weak_at;
+        if (!rep->reporting_mta)
+            rep->reporting_mta = g_steal_pointer (&weak_rmta);
+    }
+    if (weak_found)
+        g_ptr_array_unref (weak_found);
+    g_free (weak_rmta);
 
     if (pf.feedback || pf.report_feedback) {
         ba_dsn *fb = ba_dsn_parse (pf.feedback ? pf.feedback : "", pf.feedback ? strlen (pf.feedback) : 0, 16);

@@ -233,6 +233,24 @@ match_recipients (ba_context *ctx, const ba_format *fmt, GPtrArray *patterns,
     return last;
 }
 
+/* The header block of a message copied into the notice at @text: from
+ * its first non-blank line to the next blank one. */
+static char *
+inline_header_block (const char *text)
+{
+    const char *p = text, *q;
+    while (*p == '\n' || *p == '\r' || *p == ' ' || *p == '\t')
+        p++;
+    for (q = p; *q; ) {
+        const char *nl = strchr (q, '\n');
+        gsize n = nl ? (gsize) (nl - q) : strlen (q);
+        if (n == 0 || (n == 1 && q[0] == '\r'))
+            break;
+        q += n + (nl ? 1 : 0);
+    }
+    return g_strndup (p, (gsize) (q - p));
+}
+
 /* The domain that recipient-domain finds in the header block, else in
  * the notice; NULL when none or not a host name. */
 static char *
@@ -287,6 +305,15 @@ complete_bare_names (ba_context *ctx, const ba_format *fmt, GPtrArray *out, cons
         }
     }
     g_free (domain);
+}
+
+gboolean
+ba_text_found_only_original (const GPtrArray *found)
+{
+    for (guint i = 0; found && i < found->len; i++)
+        if (!((const ba_text_recipient *) g_ptr_array_index (found, i))->from_original)
+            return FALSE;
+    return found && found->len > 0;
 }
 
 GPtrArray *
@@ -357,10 +384,18 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
      * the notice names none */
     if (headers && fmt->recipient_header->len && out->len == 0)
         match_recipients (ctx, fmt, fmt->recipient_header, headers, strlen (headers), out, index, max);
-    /* ... or only in the returned message's (a complaint that attaches it) */
-    if (original_headers && fmt->recipient_original->len && out->len == 0)
-        match_recipients (ctx, fmt, fmt->recipient_original, original_headers,
-                          strlen (original_headers), out, index, max);
+    /* ... or only in the returned message's (a complaint that attaches it,
+     * a notice that gives the reason alone), attached or inline */
+    if (fmt->recipient_original->len && out->len == 0) {
+        char *inline_headers = original_headers || *original_at < 0 ? NULL
+                             : inline_header_block (notice + *original_at);
+        const char *oh = original_headers ? original_headers : inline_headers;
+        if (oh)
+            match_recipients (ctx, fmt, fmt->recipient_original, oh, strlen (oh), out, index, max);
+        for (guint i = 0; i < out->len; i++)
+            ((ba_text_recipient *) g_ptr_array_index (out, i))->from_original = TRUE;
+        g_free (inline_headers);
+    }
 
     /* error text given once for all (before the recipient list, or for
      * recipients named in a header): for those without text of their own */
