@@ -10,10 +10,16 @@
  * or a quoted name is never one)? */
 gboolean ba_mailbox_name_plausible (const char *name);
 
+/* Is @name a plausible display name ("John Doe", "Doe, John"): at most
+ * 64 bytes with a letter and a space or comma, and no @ < > " or control
+ * characters? */
+gboolean ba_display_name_plausible (const char *name);
+
 /* The address of @name: the To, Cc or Bcc address of @original_headers
  * (the returned message's "Name: value" header block, may be NULL) whose
- * local part is @name, else @name@@domain when @domain is given, else
- * NULL.  A new string. */
+ * local part is @name, or whose display name is @name (a display name
+ * also matches written "Last, First"); else @name@@domain when @name is a
+ * mailbox name and @domain is given; else NULL.  A new string. */
 char *ba_mailbox_name_complete (const char *name, const char *original_headers,
                                 const char *domain);
 

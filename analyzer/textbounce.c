@@ -191,7 +191,7 @@ match_recipients (ba_context *ctx, const ba_format *fmt, GPtrArray *patterns,
                 char *name = g_strstrip (g_strdup (raw));
                 g_strdelimit (name, "<>\"", ' ');
                 g_strstrip (name);
-                if (ba_mailbox_name_plausible (name))
+                if (ba_mailbox_name_plausible (name) || ba_display_name_plausible (name))
                     addr = name;
                 else
                     g_free (name);

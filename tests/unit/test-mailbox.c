@@ -52,6 +52,29 @@ test_complete (void)
     g_assert_null (ba_mailbox_name_complete ("|prog", orig, "aol.example"));
 }
 
+static void
+test_display_name (void)
+{
+    const char *orig =
+        "To: \"John  Doe\" <jdoe@lawfirm.example>, Kat Lee <kat@lawfirm.example>\n"
+        "Subject: x\n\n";
+    char *a;
+
+    g_assert_true (ba_display_name_plausible ("John Doe"));
+    g_assert_true (ba_display_name_plausible ("Doe, John"));
+    g_assert_false (ba_display_name_plausible ("jdoe"));
+    g_assert_false (ba_display_name_plausible ("John <x>"));
+    g_assert_false (ba_display_name_plausible ("  "));
+    a = ba_mailbox_name_complete ("john doe", orig, NULL);
+    g_assert_cmpstr (a, ==, "jdoe@lawfirm.example");
+    g_free (a);
+    a = ba_mailbox_name_complete ("Lee, Kat", orig, NULL);
+    g_assert_cmpstr (a, ==, "kat@lawfirm.example");
+    g_free (a);
+    /* a display name never gets the domain appended */
+    g_assert_null (ba_mailbox_name_complete ("Jane Roe", orig, "lawfirm.example"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -59,5 +82,6 @@ main (int argc, char **argv)
     g_mime_init ();
     g_test_add_func ("/mailbox-name/plausible", test_plausible);
     g_test_add_func ("/mailbox-name/complete", test_complete);
+    g_test_add_func ("/mailbox-name/display-name", test_display_name);
     return g_test_run ();
 }
