@@ -264,8 +264,11 @@ bare_name_domain (ba_context *ctx, const ba_format *fmt, const char *notice, con
         gboolean ok = d && strchr (d, '.') && strlen (d) < 254;
         for (const char *c = d; ok && *c; c++)
             ok = g_ascii_isalnum (*c) || *c == '.' || *c == '-';
-        if (ok)
-            return g_ascii_strdown (d, -1);
+        if (ok) {
+            char *lower = g_ascii_strdown (d, -1);
+            g_free (d);
+            return lower;
+        }
         g_free (d);
     }
     return NULL;
