@@ -62,6 +62,21 @@ ba_pattern_free (ba_pattern *p)
     g_free (p);
 }
 
+/* Does @source use \S, \D or \W (an escaped backslash is not one)? */
+static gboolean
+negated_shorthand (const char *source)
+{
+    for (const char *p = source; *p; p++) {
+        if (*p != '\\')
+            continue;
+        if (p[1] == 'S' || p[1] == 'D' || p[1] == 'W')
+            return TRUE;
+        if (p[1])
+            p++;
+    }
+    return FALSE;
+}
+
 ba_pattern *
 ba_pattern_compile (const char *source, char **message)
 {
@@ -79,8 +94,11 @@ ba_pattern_compile (const char *source, char **message)
         *message = g_strdup_printf ("bad pattern at offset %zu: %s", (size_t) erroff, (char *) buf);
         return NULL;
     }
-    /* JIT is an optimisation; a pattern it cannot handle still matches. */
-    pcre2_jit_compile (code, PCRE2_JIT_COMPLETE);
+    /* JIT is an optimisation; a pattern it cannot handle still matches.
+     * PCRE2 10.42's JIT with MATCH_INVALID_UTF lets \S, \D and \W miss
+     * every multibyte character, so such a pattern is interpreted. */
+    if (!negated_shorthand (source))
+        pcre2_jit_compile (code, PCRE2_JIT_COMPLETE);
     p = g_new0 (ba_pattern, 1);
     p->source = g_strdup (source);
     p->code = code;
