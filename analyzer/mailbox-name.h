@@ -23,4 +23,13 @@ gboolean ba_display_name_plausible (const char *name);
 char *ba_mailbox_name_complete (const char *name, const char *original_headers,
                                 const char *domain);
 
+/* The To, Cc and Bcc addresses of @original_headers (at most 1000), read
+ * once for completing many names. */
+typedef struct ba_original_addresses ba_original_addresses;
+ba_original_addresses *ba_original_addresses_new (const char *original_headers);
+void ba_original_addresses_free (ba_original_addresses *o);
+/* As ba_mailbox_name_complete, with the addresses read already. */
+char *ba_original_addresses_complete (const ba_original_addresses *o, const char *name,
+                                      const char *domain);
+
 #endif

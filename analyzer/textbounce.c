@@ -280,34 +280,59 @@ static void
 complete_bare_names (ba_context *ctx, const ba_format *fmt, GPtrArray *out, const char *notice,
                      const char *headers, const char *original_headers, gssize original_at)
 {
-    char *domain = NULL;
-    gboolean looked = FALSE;
     const char *orig = original_headers ? original_headers
                      : original_at >= 0 ? notice + original_at : NULL;
+    char *domain = NULL;
+    ba_original_addresses *known = NULL;
+    GHashTable *named = NULL;   /* lower-case addresses the notice gives in full */
+    guint kept = 0;
 
-    for (guint i = out->len; i > 0; i--) {
-        ba_text_recipient *r = g_ptr_array_index (out, i - 1);
-        if (strchr (r->recipient, '@'))
+    for (guint i = 0; i < out->len; i++) {
+        ba_text_recipient *r = g_ptr_array_index (out, i);
+        if (!strchr (r->recipient, '@'))
             continue;
-        if (!looked) {
-            domain = bare_name_domain (ctx, fmt, notice, headers);
-            looked = TRUE;
-        }
-        char *addr = ba_mailbox_name_complete (r->recipient, orig, domain);
-        for (guint j = 0; addr && j < out->len; j++) {
-            ba_text_recipient *o = g_ptr_array_index (out, j);
-            /* the notice named it in full too: one recipient, not two */
-            if (o != r && !g_ascii_strcasecmp (o->recipient, addr))
+        if (!named)
+            named = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+        g_hash_table_add (named, g_ascii_strdown (r->recipient, -1));
+    }
+    /* compact in place, keeping the order */
+    for (guint i = 0; i < out->len; i++) {
+        ba_text_recipient *r = g_ptr_array_index (out, i);
+        if (!strchr (r->recipient, '@')) {
+            if (!known) {
+                domain = bare_name_domain (ctx, fmt, notice, headers);
+                known = ba_original_addresses_new (orig);
+            }
+            char *addr = ba_original_addresses_complete (known, r->recipient, domain);
+            char *key = addr ? g_ascii_strdown (addr, -1) : NULL;
+            /* the notice named it in full too, or another name led to it:
+             * one recipient, not two */
+            if (key && named && g_hash_table_contains (named, key))
                 g_clear_pointer (&addr, g_free);
-        }
-        if (addr) {
+            if (!addr) {
+                g_free (key);
+                ba_text_recipient_free (r);
+                continue;
+            }
+            if (!named)
+                named = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+            g_hash_table_add (named, key);
             g_free (r->recipient);
             r->recipient = addr;
-        } else {
-            g_ptr_array_remove_index (out, i - 1);
         }
+        out->pdata[kept++] = r;
+    }
+    /* the dropped entries were freed above, so shrink without freeing */
+    {
+        GDestroyNotify none = NULL;
+        g_ptr_array_set_free_func (out, none);
+        g_ptr_array_set_size (out, kept);
+        g_ptr_array_set_free_func (out, (GDestroyNotify) ba_text_recipient_free);
     }
     g_free (domain);
+    ba_original_addresses_free (known);
+    if (named)
+        g_hash_table_unref (named);
 }
 
 gboolean

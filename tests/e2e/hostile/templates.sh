@@ -54,3 +54,22 @@ if within 10 "$bin" analyze --rules="$tmp/utf-rules" "$tmp/utf.eml"; then
 else
     bad "\\S on multibyte text: analyze hung"
 fi
+
+# Thousands of bare names against a returned message with a long To: each
+# name is looked up in addresses read once, and the output stays bounded.
+{
+    printf 'From: Mail Delivery Subsystem <MAILER-DAEMON@relay.example>\n'
+    printf 'To: bob@shop.example\nSubject: Returned mail: see transcript for details\n\n'
+    printf '   ----- The following addresses had permanent fatal errors -----\n'
+    for i in $(seq 1 5000); do printf '<user%d>\n' "$i"; done
+    printf '\n   ----- Original message follows -----\n\nFrom: bob@shop.example\nTo: '
+    for i in $(seq 1 3000); do printf 'User%d@college.example, ' "$i"; done
+    printf 'last@college.example\nSubject: x\n\nbody\n'
+} > "$tmp/bare-flood.eml"
+if within 20 "$bin" analyze --format ndjson "$tmp/bare-flood.eml"; then
+    n=$(printf '%s\n' "$out" | grep -c '"recipient"')
+    # only the first 1000 addresses of the original are known
+    if [ "$n" = 1000 ]; then ok; else bad "bare flood: $n recipients, not 1000"; fi
+else
+    bad "bare flood: analyze hung"
+fi
