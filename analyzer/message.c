@@ -1070,8 +1070,10 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
 {
     ba_report *rep = g_new0 (ba_report, 1);
     parts_found pf = { 0 };
-    GPtrArray *text_found = NULL;
-    const ba_format *fmt = NULL, *autoreply = NULL;
+    GPtrArray *text_found = NULL, *weak_found = NULL;
+    const ba_format *fmt = NULL, *autoreply = NULL, *weak_fmt = NULL;
+    gssize weak_at = -1;
+    char *weak_rmta = NULL;
     char *headers_text, *from_addr, *notice_lower, *headers_lower, *original_headers = NULL;
     ba_detect_input din;
     gssize original_at = -1;
@@ -1122,10 +1124,24 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
         }
         char *rmta = NULL;
         gssize oat = -1;
-        if (f->recipient_original->len && !original_headers && pf.original)
+        if ((f->recipient_original->len || f->bare_recipient) && !original_headers && pf.original)
             original_headers = header_block (GMIME_OBJECT (pf.original));
         GPtrArray *found = ba_format_extract (ctx, f, notice, headers_text, original_headers,
                                               MAX_TEXT_SEEN, &oat, &rmta);
+        if (ba_text_found_only_original (found)) {
+            /* the returned message's To is a last resort: a later format
+             * may name the recipient in the notice itself */
+            if (!weak_found) {
+                weak_found = found;
+                weak_fmt = f;
+                weak_at = oat;
+                weak_rmta = rmta;
+            } else {
+                g_ptr_array_unref (found);
+                g_free (rmta);
+            }
+            continue;
+        }
         if (found->len > 0 || (pf.dsn && !fmt)) {
             if (text_found)
                 g_ptr_array_unref (text_found);
@@ -1143,6 +1159,18 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
             g_free (rmta);
         }
     }
+    if (weak_found && !(text_found && text_found->len) && !(pf.dsn && fmt)) {
+        if (text_found)
+            g_ptr_array_unref (text_found);
+        text_found = g_steal_pointer (&weak_found);
+        fmt = weak_fmt;
+        original_at = weak_at;
+        if (!rep->reporting_mta)
+            rep->reporting_mta = g_steal_pointer (&weak_rmta);
+    }
+    if (weak_found)
+        g_ptr_array_unref (weak_found);
+    g_free (weak_rmta);
 
     /* what a format found without words, in a notice without a DSN: the
      * generic reader's */

@@ -388,6 +388,7 @@ format_free (gpointer p)
     g_ptr_array_unref (f->recipient_header);
     g_ptr_array_unref (f->recipient_original);
     ba_pattern_free (f->diagnostic);
+    ba_pattern_free (f->recipient_domain);
     ba_pattern_free (f->begin);
     ba_pattern_free (f->end);
     ba_pattern_free (f->cont);
@@ -489,11 +490,22 @@ load_formats (loader *ld, const ba_ini *ini)
             }
             if (!strcmp (k, "unescape")) {
                 if (!strcmp (e->value, "json"))
-                    f->unescape_json = TRUE;
+                    f->unescape_json = 1;
+                else if (!strcmp (e->value, "json-in-json"))
+                    f->unescape_json = 2;
                 else if (!strcmp (e->value, "none"))
-                    f->unescape_json = FALSE;
+                    f->unescape_json = 0;
                 else
-                    reportf (ld, ini->file, e->line, "unescape must be json or none");
+                    reportf (ld, ini->file, e->line, "unescape must be json, json-in-json or none");
+                continue;
+            }
+            if (!strcmp (k, "bare-recipient")) {
+                if (!strcmp (e->value, "yes"))
+                    f->bare_recipient = TRUE;
+                else if (!strcmp (e->value, "no"))
+                    f->bare_recipient = FALSE;
+                else
+                    reportf (ld, ini->file, e->line, "bare-recipient must be yes or no");
                 continue;
             }
             if (!strcmp (k, "detect")) multi = f->detect;
@@ -506,6 +518,7 @@ load_formats (loader *ld, const ba_ini *ini)
             else if (!strcmp (k, "recipient-header")) multi = f->recipient_header;
             else if (!strcmp (k, "recipient-original")) multi = f->recipient_original;
             else if (!strcmp (k, "diagnostic")) single = &f->diagnostic;
+            else if (!strcmp (k, "recipient-domain")) single = &f->recipient_domain;
             else if (!strcmp (k, "begin")) single = &f->begin;
             else if (!strcmp (k, "end")) single = &f->end;
             else if (!strcmp (k, "continue")) single = &f->cont;
@@ -535,6 +548,11 @@ load_formats (loader *ld, const ba_ini *ini)
                 ba_pattern_free (p);
                 continue;
             }
+            if (single == &f->recipient_domain && !has_group (p, "domain")) {
+                reportf (ld, ini->file, e->line, "recipient-domain needs a (?<domain>...) group");
+                ba_pattern_free (p);
+                continue;
+            }
             if (single == &f->remote_mta && !has_group (p, "remote_mta")) {
                 reportf (ld, ini->file, e->line, "remote-mta needs a (?<remote_mta>...) group");
                 ba_pattern_free (p);
@@ -555,6 +573,9 @@ load_formats (loader *ld, const ba_ini *ini)
         if (f->detect->len == 0 && f->detect_subject->len == 0 && f->detect_from->len == 0
             && f->detect_header->len == 0) {
             reportf (ld, ini->file, grp->line, "format '%s' has no detect, detect-subject, detect-from or detect-header", f->id);
+            format_free (f);
+        } else if (f->recipient_domain && !f->bare_recipient) {
+            reportf (ld, ini->file, grp->line, "format '%s' has recipient-domain without bare-recipient = yes", f->id);
             format_free (f);
         } else if (f->recipient->len == 0 && f->recipient_header->len == 0
                    && f->recipient_original->len == 0 && !f->autoreply) {

@@ -70,7 +70,10 @@ typedef struct {
     GPtrArray *recipient_header; /* (?<recipient>) in the header block, every match */
     GPtrArray *recipient_original; /* ... in the returned message's header block */
     ba_pattern *diagnostic;     /* (?<diagnostic>) anywhere in the region: text for all */
-    gboolean unescape_json;     /* unescape = json: captured text is a JSON string body */
+    int unescape_json;          /* unescape = json (1): captured text is a JSON string body;
+                                 * json-in-json (2): one inside a JSON string, escaped twice */
+    gboolean bare_recipient;    /* bare-recipient = yes: a recipient may be a mailbox name alone */
+    ba_pattern *recipient_domain; /* (?<domain>) completing a bare mailbox name */
     char *feedback_type;        /* feedback-type: its recipients are feedback, not failures */
     const char *command;        /* command: the SMTP command its rejections came after, by default */
 } ba_format;

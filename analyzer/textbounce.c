@@ -5,6 +5,7 @@
  * error text of a recipient whose own text carries no SMTP code. */
 #include "textbounce.h"
 #include "util.h"
+#include "mailbox-name.h"
 
 #include <string.h>
 
@@ -181,7 +182,7 @@ group (ba_context *ctx, const ba_format *fmt, const ba_pattern *p, const char *t
        const char *name)
 {
     char *v = ba_match_group (ctx, p, text, name);
-    if (v && fmt->unescape_json) {
+    for (int i = 0; v && i < fmt->unescape_json; i++) {
         char *u = ba_json_unescape (v);
         g_free (v);
         v = u;
@@ -221,6 +222,16 @@ match_recipients (ba_context *ctx, const ba_format *fmt, GPtrArray *patterns,
         while (from <= len && n++ < max && ba_match (ctx, p, text, len, from)) {
             char *raw = group (ctx, fmt, p, text, "recipient");
             char *addr = raw ? clean_address (raw) : NULL;
+            if (!addr && raw && fmt->bare_recipient) {
+                /* a mailbox name alone, completed once the original is known */
+                char *name = g_strstrip (g_strdup (raw));
+                g_strdelimit (name, "<>\"", ' ');
+                g_strstrip (name);
+                if (ba_mailbox_name_plausible (name) || ba_display_name_plausible (name))
+                    addr = name;
+                else
+                    g_free (name);
+            }
             ba_match_span (ctx, &s, &e);
             if (addr) {
                 /* the index (lower-case address) keeps a long list linear */
@@ -256,6 +267,117 @@ match_recipients (ba_context *ctx, const ba_format *fmt, GPtrArray *patterns,
         }
     }
     return last;
+}
+
+/* The header block of a message copied into the notice at @text: from
+ * its first non-blank line to the next blank one. */
+static char *
+inline_header_block (const char *text)
+{
+    const char *p = text, *q;
+    while (*p == '\n' || *p == '\r' || *p == ' ' || *p == '\t')
+        p++;
+    for (q = p; *q; ) {
+        const char *nl = strchr (q, '\n');
+        gsize n = nl ? (gsize) (nl - q) : strlen (q);
+        if (n == 0 || (n == 1 && q[0] == '\r'))
+            break;
+        q += n + (nl ? 1 : 0);
+    }
+    return g_strndup (p, (gsize) (q - p));
+}
+
+/* The domain that recipient-domain finds in the header block, else in
+ * the notice; NULL when none or not a host name. */
+static char *
+bare_name_domain (ba_context *ctx, const ba_format *fmt, const char *notice, const char *headers)
+{
+    const char *texts[] = { headers, notice };
+    for (guint i = 0; fmt->recipient_domain && i < G_N_ELEMENTS (texts); i++) {
+        if (!texts[i] || !ba_match (ctx, fmt->recipient_domain, texts[i], strlen (texts[i]), 0))
+            continue;
+        char *d = ba_match_group (ctx, fmt->recipient_domain, texts[i], "domain");
+        gboolean ok = d && strchr (d, '.') && strlen (d) < 254;
+        for (const char *c = d; ok && *c; c++)
+            ok = g_ascii_isalnum (*c) || *c == '.' || *c == '-';
+        if (ok) {
+            char *lower = g_ascii_strdown (d, -1);
+            g_free (d);
+            return lower;
+        }
+        g_free (d);
+    }
+    return NULL;
+}
+
+/* Bare mailbox names become the returned message's To/Cc address with
+ * that local part, else name@domain; a name that stays bare is dropped. */
+static void
+complete_bare_names (ba_context *ctx, const ba_format *fmt, GPtrArray *out, const char *notice,
+                     const char *headers, const char *original_headers, gssize original_at)
+{
+    const char *orig = original_headers ? original_headers
+                     : original_at >= 0 ? notice + original_at : NULL;
+    char *domain = NULL;
+    ba_original_addresses *known = NULL;
+    GHashTable *named = NULL;   /* lower-case addresses the notice gives in full */
+    guint kept = 0;
+
+    for (guint i = 0; i < out->len; i++) {
+        ba_text_recipient *r = g_ptr_array_index (out, i);
+        if (!strchr (r->recipient, '@'))
+            continue;
+        if (!named)
+            named = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+        g_hash_table_add (named, g_ascii_strdown (r->recipient, -1));
+    }
+    /* compact in place, keeping the order */
+    for (guint i = 0; i < out->len; i++) {
+        ba_text_recipient *r = g_ptr_array_index (out, i);
+        if (!strchr (r->recipient, '@')) {
+            if (!known) {
+                domain = bare_name_domain (ctx, fmt, notice, headers);
+                known = ba_original_addresses_new (orig);
+            }
+            char *addr = ba_original_addresses_complete (known, r->recipient, domain);
+            char *key = addr ? g_ascii_strdown (addr, -1) : NULL;
+            /* the notice named it in full too, or another name led to it:
+             * one recipient, not two */
+            if (key && named && g_hash_table_contains (named, key))
+                g_clear_pointer (&addr, g_free);
+            if (!addr) {
+                g_free (key);
+                ba_text_recipient_free (r);
+                continue;
+            }
+            if (!named)
+                named = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+            g_hash_table_add (named, key);
+            g_free (r->recipient);
+            r->recipient = addr;
+        }
+        out->pdata[kept++] = r;
+    }
+    /* the dropped entries were freed above, so shrink without freeing */
+    {
+        GDestroyNotify none = NULL;
+        g_ptr_array_set_free_func (out, none);
+        g_ptr_array_set_size (out, kept);
+        g_ptr_array_set_free_func (out, (GDestroyNotify) ba_text_recipient_free);
+    }
+    g_free (domain);
+    ba_original_addresses_free (known);
+    if (named)
+        g_hash_table_unref (named);
+}
+
+gboolean
+ba_text_found_only_original (const GPtrArray *found)
+{
+    for (guint i = 0; found && i < found->len; i++)
+        if (!((const ba_text_recipient *) g_ptr_array_index (found, i))->from_original)
+            return FALSE;
+    return found && found->len > 0;
 }
 
 GPtrArray *
@@ -326,10 +448,18 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
      * the notice names none */
     if (headers && fmt->recipient_header->len && out->len == 0)
         match_recipients (ctx, fmt, fmt->recipient_header, headers, strlen (headers), out, index, max);
-    /* ... or only in the returned message's (a complaint that attaches it) */
-    if (original_headers && fmt->recipient_original->len && out->len == 0)
-        match_recipients (ctx, fmt, fmt->recipient_original, original_headers,
-                          strlen (original_headers), out, index, max);
+    /* ... or only in the returned message's (a complaint that attaches it,
+     * a notice that gives the reason alone), attached or inline */
+    if (fmt->recipient_original->len && out->len == 0) {
+        char *inline_headers = original_headers || *original_at < 0 ? NULL
+                             : inline_header_block (notice + *original_at);
+        const char *oh = original_headers ? original_headers : inline_headers;
+        if (oh)
+            match_recipients (ctx, fmt, fmt->recipient_original, oh, strlen (oh), out, index, max);
+        for (guint i = 0; i < out->len; i++)
+            ((ba_text_recipient *) g_ptr_array_index (out, i))->from_original = TRUE;
+        g_free (inline_headers);
+    }
 
     /* error text given once for all (before the recipient list, or for
      * recipients named in a header): for those without text of their own */
@@ -419,6 +549,9 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
     }
     g_ptr_array_unref (details);
     g_hash_table_unref (index);
+
+    if (fmt->bare_recipient)
+        complete_bare_names (ctx, fmt, out, notice, headers, original_headers, *original_at);
 
     for (guint i = 0; fmt->feedback_type && i < out->len; i++) {
         ba_text_recipient *r = g_ptr_array_index (out, i);

@@ -14,7 +14,12 @@ typedef struct {
     char *action;               /* (?<action>) */
     char *feedback_type;        /* (?<feedback_type>): a complaint, not a failure */
     gssize at;                  /* offset of its line in the notice, -1 if none */
+    gboolean from_original;     /* named only by the returned message (recipient-original) */
 } ba_text_recipient;
+
+/* Did @found come only from recipient-original, a weaker guess than a
+ * later format's own recipient lines? */
+gboolean ba_text_found_only_original (const GPtrArray *found);
 
 void ba_text_recipient_free (ba_text_recipient *r);
 
@@ -32,8 +37,9 @@ gboolean ba_format_detect (ba_context *ctx, const ba_format *fmt, const ba_detec
 
 /* The recipients @fmt finds in @notice (of ba_text_recipient*), at most
  * @max; @headers is the header block, for recipient-header, and
- * @original_headers that of the returned message (may be NULL), for
- * recipient-original.  *@original_at
+ * @original_headers that of the returned message (may be NULL: then an
+ * inline copy after the format's original marker is read), for
+ * recipient-original and for completing bare mailbox names.  *@original_at
  * is set to the offset in @notice where an inline copy of the original
  * message begins, or -1. */
 GPtrArray *ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
