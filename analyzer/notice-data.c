@@ -63,6 +63,7 @@ add_pattern (ba_ruleset *set, GPtrArray *to, const ba_ini *ini, const ba_ini_ent
         g_free (msg);
         return FALSE;
     }
+    ba_pattern_set_origin (p, ini->file, e->line);
     pcre2_pattern_info (p->code, PCRE2_INFO_CAPTURECOUNT, &n);
     if (n + 1 > set->max_captures)
         set->max_captures = n + 1;
