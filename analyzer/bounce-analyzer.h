@@ -220,7 +220,10 @@ typedef enum {
 
 /* Open @path: a message file, a directory (recursive), a Maildir, an mbox,
  * or "-" for standard input.  Opening itself never fails; problems come
- * out of ba_reader_next() as BA_READ_ERROR. */
+ * out of ba_reader_next() as BA_READ_ERROR, what is not a file to read
+ * (FIFO, socket, device) as BA_READ_SKIPPED, an mbox's unfinished last
+ * message as BA_READ_INCOMPLETE.  Each directory and file is read once,
+ * however many symbolic links lead to it. */
 ba_reader *ba_reader_open (const char *path);
 ba_read_status ba_reader_next (ba_reader *reader, ba_input *input, GError **error);
 void ba_reader_free (ba_reader *reader);

@@ -9,14 +9,15 @@
  * BA_CAP_LINE, and a multipart's prologue and epilogue (which GMime keeps
  * in memory) at BA_CAP_FACE.  Bodies lose nothing that is analysed: GMime
  * reads a part's content from the source through substreams.  A cut keeps
- * the first line end of what it cuts, and blank, From_ and "--" lines are
- * never dropped, so the structure is kept. */
+ * the first line end of what it cuts, and blank, From_ and (up to
+ * BA_CAP_PARTS a message) "--" lines are never dropped, so the structure
+ * is kept. */
 #include "capstream.h"
 
 #include <string.h>
 
 #define LOOKAHEAD   260         /* to see a field name and its colon at a line start */
-#define IN_SIZE     (64 * 1024)
+#define IN_SIZE     8192        /* like GMime's own read size: a parser restarted often reads little */
 #define NAME_SHOWN  40
 #define MAX_NOTES   32          /* warnings kept between two takes */
 
@@ -50,6 +51,7 @@ typedef struct {
     guint block_dropped;
     region region, after_block;    /* where we are; where the header block leads */
     gint64 face_len;
+    guint dashes;               /* "--" lines since the last From_ line */
 } BaCapStream;
 
 typedef struct { GMimeStreamClass parent_class; } BaCapStreamClass;
@@ -231,6 +233,19 @@ start_line (BaCapStream *s)
     s->line_out = 0;
     s->line_cont = FALSE;
 
+    if (dashes && !from && ++s->dashes > BA_CAP_PARTS) {
+        /* GMime would build a part for each: past the cap they are content */
+        if (s->dashes == BA_CAP_PARTS + 1)
+            add_note (s, s->emitted, g_strdup_printf ("more than %d boundary lines: the rest read as content",
+                                                      BA_CAP_PARTS));
+        end_unit (s);
+        start_unit (s, FALSE);
+        s->unit_cut = s->unit_whole = TRUE;
+        s->drop = DROP_LINE;
+        return;
+    }
+    if (from)
+        s->dashes = 0;
     if (from || dashes) {
         /* a new message, or a part's boundary: never cut */
         end_unit (s);

@@ -1,8 +1,9 @@
 /* capstream.h - a GMimeStream between a file and GMime's parser that cuts
  * what GMime would hold whole in memory: a header field past
  * BA_CAP_FIELD bytes (folded lines included), the fields of a header block
- * past BA_CAP_BLOCK bytes, any other line past BA_CAP_LINE bytes, and a
- * multipart's prologue or epilogue past BA_CAP_FACE bytes.  It
+ * past BA_CAP_BLOCK bytes, any other line past BA_CAP_LINE bytes, a
+ * multipart's prologue or epilogue past BA_CAP_FACE bytes, and boundary
+ * lines (each a MIME part to GMime) past BA_CAP_PARTS in one message.  It
  * keeps the map from its own byte positions to the source's, so offsets
  * (of mbox messages) and part contents (read from the source, uncut) stay
  * exact. */
@@ -15,6 +16,7 @@
 #define BA_CAP_BLOCK (1024 * 1024)
 #define BA_CAP_LINE  (1024 * 1024)
 #define BA_CAP_FACE  (1024 * 1024)  /* a multipart's prologue or epilogue (message.c reads 1 MiB of it) */
+#define BA_CAP_PARTS 1000           /* boundary ("--") lines of one message; past it, content */
 
 /* Wrap @source (a ref is taken).  When @source can tell its position, so
  * can the new stream, and its substreams are the source's. */

@@ -195,6 +195,7 @@ ba_classify (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date, GPtrA
     char *lower = g_ascii_strdown (text, len);
     char code[8] = "";
     const ba_rule *winner = NULL;
+    gboolean budget_noted = FALSE;
     const ba_reason_info *info;
 
     g_free (rcpt->rule);
@@ -222,10 +223,12 @@ ba_classify (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date, GPtrA
             else
                 pi = rule_matches (ctx, r, text, len, lower, &limit_hit);
             if (pi < 0 && ba_context_exhausted (ctx)) {
-                if (trace)
+                /* rules on codes alone still decide, so the status is not lost */
+                if (trace && !budget_noted)
                     trace_unanswered (trace, r, "the message's matching budget was used up here: "
-                                                "this and every later rule were skipped");
-                break;
+                                                "this and every later rule with a pattern were skipped");
+                budget_noted = TRUE;
+                continue;
             }
             if (pi < 0 && limit_hit && trace)
                 trace_unanswered (trace, r, "a pattern hit a PCRE2 limit on this text: counted as no match");

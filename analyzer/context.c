@@ -56,6 +56,13 @@ ba_context_begin (ba_context *ctx)
     g_ptr_array_set_size (ctx->limit_hits, 0);
 }
 
+void
+ba_context_end (ba_context *ctx)
+{
+    if (!ctx->exhausted)
+        ctx->deadline = 0;
+}
+
 gboolean
 ba_context_exhausted (const ba_context *ctx)
 {
@@ -115,10 +122,10 @@ record_limit_hit (ba_context *ctx, const ba_pattern *p, int rc)
 static gboolean
 budget_left (ba_context *ctx, gsize bytes)
 {
-    if (!ctx->deadline)
-        return TRUE;
     if (ctx->exhausted)
         return FALSE;
+    if (!ctx->deadline)
+        return TRUE;
     /* reading the clock costs more than a match on a short line: every
      * 64th match, or before a long text */
     if (ctx->used_bytes > ctx->budget_bytes

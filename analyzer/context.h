@@ -37,6 +37,10 @@ struct ba_context {
  * budget is used up every match fails at once (ba_context_exhausted). */
 gboolean ba_match (ba_context *ctx, const ba_pattern *p, const char *text, gsize len, gsize start);
 
+/* End a message: later matches (explain's) run without its clock, but
+ * still fail at once when its budget was used up, as they did in it. */
+void ba_context_end (ba_context *ctx);
+
 /* Is the current message's matching budget used up? */
 gboolean ba_context_exhausted (const ba_context *ctx);
 

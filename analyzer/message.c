@@ -197,6 +197,7 @@ typedef struct {
     char *html;                 /* first text/html, when no text/plain */
     GMimeMessage *original;     /* from message/rfc822 (borrowed) */
     GMimeObject *long_dsn;      /* the DSN part, when longer than MAX_PART_TEXT (borrowed) */
+    gboolean notice_cut, dsn_cut;   /* the part their text came from was longer than MAX_PART_TEXT */
     char *headers;              /* text/rfc822-headers body */
     gboolean report_feedback;   /* multipart/report; report-type=feedback-report */
     gboolean report_dsn;        /* multipart/report; report-type=delivery-status */
@@ -309,6 +310,7 @@ walk (GMimeObject *obj, parts_found *pf, int depth)
             const char *pro = g_mime_multipart_get_prologue (mp);
             if (pro && *pro)
                 pf->notice = prologue_text (pro);
+            pf->notice_cut = pro && strlen (pro) >= MAX_PART_TEXT;   /* cut here or by the reader */
         }
         return;
     }
@@ -342,12 +344,14 @@ walk (GMimeObject *obj, parts_found *pf, int depth)
     } else if (is_type (ct, "text", "plain") || (!ct && depth == 0)) {
         if (!pf->notice) {
             pf->notice = part_text (obj, MAX_PART_TEXT);
+            pf->notice_cut = ba_part_longer_than (obj, MAX_PART_TEXT);
         } else if (!pf->dsn) {
             /* a delivery-status part sent as text/plain ("details.txt") */
             char *t = part_text (obj, MAX_PART_TEXT);
             gssize at = dsn_offset (t);
             if (at >= 0)
                 pf->dsn = g_strdup (t + at);
+            pf->dsn_cut = at >= 0 && ba_part_longer_than (obj, MAX_PART_TEXT);
             g_free (t);
         }
     } else if (is_type (ct, "text", "html")) {
@@ -1057,6 +1061,7 @@ ba_analyze_message (ba_context *ctx, GMimeMessage *msg, const char *source, gint
     for (int i = 0; warnings[i]; i++)
         ba_report_warn (rep, "%s", warnings[i]);
     g_strfreev (warnings);
+    ba_context_end (ctx);
     return rep;
 }
 
@@ -1092,6 +1097,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
         gssize at = dsn_offset (notice);
         if (at >= 0)
             pf.dsn = g_strdup (notice + at);
+        pf.dsn_cut = at >= 0 && pf.notice_cut;
     }
     headers_text = header_block (GMIME_OBJECT (msg));
     from_addr = rep->from ? g_strdup (rep->from) : g_strdup ("");
@@ -1159,7 +1165,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     } else {
         if (pf.dsn) {
             ba_dsn *dsn = pf.long_dsn ? ba_dsn_parse_part (pf.long_dsn, MAX_RECIPIENTS, MAX_DSN_SCAN)
-                : ba_dsn_parse_cut (pf.dsn, strlen (pf.dsn), MAX_RECIPIENTS, strlen (pf.dsn) >= MAX_PART_TEXT);
+                : ba_dsn_parse_cut (pf.dsn, strlen (pf.dsn), MAX_RECIPIENTS, pf.dsn_cut);
             warn_dropped_blocks (rep, dsn, pf.long_dsn ? MAX_DSN_SCAN : MAX_PART_TEXT);
             from_dsn (ctx, rep, dsn, text_found, msg, pf.original, notice);
             ba_dsn_free (dsn);
@@ -1198,6 +1204,12 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
                         g_string_assign (t->diagnostic, g->diagnostic->str);
                 }
                 diagnose_from_notice (hdr, notice);
+                /* one address and still no words: the notice's own */
+                if (hdr->len == 1 && !((ba_text_recipient *) hdr->pdata[0])->diagnostic->len) {
+                    char *words = ba_notice_words (ctx, notice, 1000);
+                    g_string_assign (((ba_text_recipient *) hdr->pdata[0])->diagnostic, words);
+                    g_free (words);
+                }
                 rep->kind = BA_KIND_BOUNCE;
                 rep->format = g_strdup ("x-failed-recipients");
                 add_text_recipients (rep, hdr, action ? action : "failed");

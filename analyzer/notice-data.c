@@ -237,8 +237,13 @@ ba_notice_line_address (const char *line, gsize n, gsize *start, gsize *alen)
     gsize i = 0;
     while (i < n && (line[i] == ' ' || line[i] == '\t'))
         i++;
-    if (i < n && (line[i] == '-' || line[i] == '*') && i + 1 < n && line[i + 1] == ' ')
+    /* a bullet: "-", "--" (Mimecast), "*", "•" */
+    if (i + 1 < n && (line[i] == '-' || line[i] == '*') && line[i + 1] == ' ')
         i += 2;
+    else if (i + 2 < n && line[i] == '-' && line[i + 1] == '-' && line[i + 2] == ' ')
+        i += 3;
+    else if (i + 3 < n && !memcmp (line + i, "\xe2\x80\xa2 ", 4))
+        i += 4;
     else if (i < n && g_ascii_isdigit (line[i])) {
         gsize j = i;
         while (j < n && g_ascii_isdigit (line[j]) && j - i < 3)

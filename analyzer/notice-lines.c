@@ -44,7 +44,8 @@ ba_notice_line_of (const ba_notice_lines *nl, gsize offset)
 }
 
 gboolean
-ba_notice_any_matches (ba_context *ctx, ba_notice_kind kind, gboolean subject, const char *text)
+ba_notice_any_matches (ba_context *ctx, ba_notice_kind kind, gboolean subject, const char *text,
+                       const char *lower)
 {
     gsize len;
     if (!text)
@@ -55,11 +56,21 @@ ba_notice_any_matches (ba_context *ctx, ba_notice_kind kind, gboolean subject, c
         GPtrArray *pats = subject ? grp->subject : grp->patterns;
         if (grp->kind != kind)
             continue;
-        for (guint i = 0; i < pats->len; i++)
-            if (ba_match (ctx, g_ptr_array_index (pats, i), text, len, 0))
+        for (guint i = 0; i < pats->len; i++) {
+            const ba_pattern *p = g_ptr_array_index (pats, i);
+            if (lower && p->literal && !strstr (lower, p->literal))
+                continue;
+            if (ba_match (ctx, p, text, len, 0))
                 return TRUE;
+        }
     }
     return FALSE;
+}
+
+gboolean
+ba_notice_may_match (const ba_pattern *p, const ba_notice_lines *nl)
+{
+    return !p->literal || strstr (nl->lower, p->literal) != NULL;
 }
 
 /* A header line at column 0 that only a message's own header block has. */
@@ -112,8 +123,8 @@ bounce_header_block (ba_context *ctx, const ba_notice_lines *nl, gsize pos)
         gsize n = e ? (gsize) (e - p) : strlen (p);
         if (n > 5 && (!g_ascii_strncasecmp (p, "from:", 5) || !g_ascii_strncasecmp (p, "subject:", 8))) {
             char *v = g_strndup (p, n);
-            yes = p[0] == 'f' || p[0] == 'F' ? ba_notice_any_matches (ctx, BA_NOTICE_FROM, FALSE, v + 5)
-                : ba_notice_any_matches (ctx, BA_NOTICE_SUBJECT, FALSE, g_strstrip (v + 8));
+            yes = p[0] == 'f' || p[0] == 'F' ? ba_notice_any_matches (ctx, BA_NOTICE_FROM, FALSE, v + 5, NULL)
+                : ba_notice_any_matches (ctx, BA_NOTICE_SUBJECT, FALSE, g_strstrip (v + 8), NULL);
             g_free (v);
         }
         p = e ? e + 1 : p + n;
@@ -155,6 +166,34 @@ unquote_into (GString *out, const char *notice)
 /* The notice up to the returned message: an `original` line of the
  * data, or the header block of a message (two header lines at column 0,
  * one of them a line only a message's own header has). */
+/* The sender addresses of the header block at the start of @tail (the
+ * returned message, where the reader stops), into @out, bounded. */
+static void
+collect_senders (const char *tail, GPtrArray *out)
+{
+    static const char *const fields[] = { "from:", "sender:", "reply-to:", "return-path:" };
+    const char *p = tail;
+    for (int k = 0; k < 100 && *p && out->len < 16; k++) {
+        const char *e = strchr (p, '\n');
+        gsize n = e ? (gsize) (e - p) : strlen (p);
+        for (guint f = 0; f < G_N_ELEMENTS (fields); f++) {
+            gsize fl = strlen (fields[f]);
+            if (n <= fl || g_ascii_strncasecmp (p, fields[f], fl))
+                continue;
+            char *value = g_strndup (p + fl, MIN (n - fl, 1000));
+            char **tokens = g_strsplit_set (value, " \t,;", 32);
+            for (int t = 0; tokens[t] && out->len < 16; t++) {
+                gsize s, a;
+                if (ba_notice_line_address (tokens[t], strlen (tokens[t]), &s, &a))
+                    g_ptr_array_add (out, g_strndup (tokens[t] + s, a));
+            }
+            g_strfreev (tokens);
+            g_free (value);
+        }
+        p = e ? e + 1 : p + n;
+    }
+}
+
 void
 ba_notice_lines_init (ba_context *ctx, ba_notice_lines *nl, const char *notice)
 {
@@ -175,6 +214,12 @@ ba_notice_lines_init (ba_context *ctx, ba_notice_lines *nl, const char *notice)
                     s--;
                 cut = s;
             }
+    }
+    nl->senders = g_ptr_array_new_with_free_func (g_free);
+    if (cut < nl->text->len) {
+        const char *nl_after = strchr (nl->text->str + cut, '\n');
+        if (nl_after)
+            collect_senders (nl_after + 1, nl->senders);
     }
     g_string_truncate (nl->text, cut);
 
@@ -197,6 +242,7 @@ ba_notice_lines_init (ba_context *ctx, ba_notice_lines *nl, const char *notice)
                 pos += n + 1;
                 continue;
             }
+            collect_senders (nl->text->str + at, nl->senders);
             g_string_truncate (nl->text, at);
             g_array_set_size (nl->starts, first);
             break;
@@ -211,6 +257,9 @@ ba_notice_lines_init (ba_context *ctx, ba_notice_lines *nl, const char *notice)
         gsize zero = 0;
         g_array_append_val (nl->starts, zero);
     }
+    nl->lower = g_malloc (nl->text->len + 1);
+    for (gsize i = 0; i <= nl->text->len; i++)
+        nl->lower[i] = g_ascii_tolower (nl->text->str[i]);
 }
 
 void
@@ -218,4 +267,6 @@ ba_notice_lines_clear (ba_notice_lines *nl)
 {
     g_string_free (nl->text, TRUE);
     g_array_unref (nl->starts);
+    g_ptr_array_unref (nl->senders);
+    g_free (nl->lower);
 }

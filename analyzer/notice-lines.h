@@ -13,6 +13,9 @@
 typedef struct {
     GString *text;              /* unquoted, cut at the returned message */
     GArray *starts;             /* of gsize: each line's offset */
+    char *lower;                /* text in ASCII lower case, for the literal prefilter */
+    GPtrArray *senders;         /* of char*: From, Sender, Reply-To and Return-Path
+                                 * addresses of the returned message's header */
 } ba_notice_lines;
 
 void ba_notice_lines_init (ba_context *ctx, ba_notice_lines *nl, const char *notice);
@@ -25,7 +28,12 @@ gboolean ba_notice_line_blank (const ba_notice_lines *nl, guint i);
 guint ba_notice_line_of (const ba_notice_lines *nl, gsize offset);
 
 /* Does a pattern of a group of @kind match @text (with @subject, the
- * group's Subject patterns)? */
-gboolean ba_notice_any_matches (ba_context *ctx, ba_notice_kind kind, gboolean subject, const char *text);
+ * group's Subject patterns)?  @lower, when given, is @text in ASCII lower
+ * case: a pattern whose required literal it lacks is not run. */
+gboolean ba_notice_any_matches (ba_context *ctx, ba_notice_kind kind, gboolean subject, const char *text,
+                                const char *lower);
+
+/* Can @p match the notice at all (its required literal is in it)? */
+gboolean ba_notice_may_match (const ba_pattern *p, const ba_notice_lines *nl);
 
 #endif

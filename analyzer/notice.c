@@ -30,6 +30,7 @@ typedef struct {
     GString *diag;
     gboolean from_alias;
     gboolean listed;            /* leads a line under a failure heading */
+    gboolean excluded;          /* an address that never failed */
 } candidate;
 
 static void
@@ -48,6 +49,9 @@ append_diag (GString *d, const char *text, gsize n)
         n--;
     }
     while (n && g_ascii_isspace (text[n - 1]))
+        n--;
+    /* "addr (error)": the parenthesis closed after the address was opened */
+    if (n && text[n - 1] == ')' && !memchr (text, '(', n))
         n--;
     /* a few letters at least: "...", ")" or "on 10/9/2013" is no error text */
     gsize letters = 0;
@@ -77,7 +81,7 @@ other_candidate_line (GPtrArray *cands, guint line, const candidate *c)
 {
     for (guint i = 0; i < cands->len; i++) {
         const candidate *o = g_ptr_array_index (cands, i);
-        if (o->line == line && !o->from_alias && g_ascii_strcasecmp (o->address, c->address))
+        if (o->line == line && !o->from_alias && !o->excluded && g_ascii_strcasecmp (o->address, c->address))
             return TRUE;
     }
     return FALSE;
@@ -213,6 +217,8 @@ match_kind (ba_context *ctx, const ba_notice_lines *nl, ba_notice_kind kind, GPt
         for (guint i = 0; i < grp->patterns->len; i++) {
             const ba_pattern *p = g_ptr_array_index (grp->patterns, i);
             gsize from = 0, s, e;
+            if (!ba_notice_may_match (p, nl))
+                continue;
             for (guint m = 0; m < MAX_MATCHES && from <= len && ba_match (ctx, p, text, len, from); m++) {
                 char *raw = ba_match_group (ctx, p, text, "recipient");
                 char *diag = ba_match_group (ctx, p, text, "diagnostic");
@@ -255,6 +261,8 @@ mark_lines (ba_context *ctx, const ba_notice_lines *nl, ba_notice_kind kind, gui
         for (guint i = 0; i < grp->patterns->len; i++) {
             const ba_pattern *p = g_ptr_array_index (grp->patterns, i);
             gsize from = 0, s, e;
+            if (!ba_notice_may_match (p, nl))
+                continue;
             for (guint m = 0; m < BA_NOTICE_MAX_LINES && from < len && ba_match (ctx, p, text, len, from); m++) {
                 ba_match_span (ctx, &s, &e);
                 guint l = ba_notice_line_of (nl, e > s ? e - 1 : s);
@@ -280,6 +288,8 @@ match_headings (ba_context *ctx, const ba_notice_lines *nl, guint8 *marks, GPtrA
         for (guint i = 0; i < grp->patterns->len; i++) {
             const ba_pattern *p = g_ptr_array_index (grp->patterns, i);
             gsize from = 0, s, e;
+            if (!ba_notice_may_match (p, nl))
+                continue;
             for (guint m = 0; m < MAX_MATCHES && from < len && ba_match (ctx, p, text, len, from); m++) {
                 ba_match_span (ctx, &s, &e);
                 guint hl = ba_notice_line_of (nl, e > s ? e - 1 : s);
@@ -317,16 +327,19 @@ match_headings (ba_context *ctx, const ba_notice_lines *nl, guint8 *marks, GPtrA
 }
 
 /* Postmaster and the mailer daemon never failed; nor did the bounce's own
- * sender and addressee, unless a failure heading lists them (a message
- * sent to oneself). */
+ * sender and addressee, or the returned message's sender (@senders),
+ * unless a failure heading lists them (a message sent to oneself). */
 static gboolean
-not_failed (const ba_notice_input *in, const char *addr, gboolean listed)
+not_failed (const ba_notice_input *in, const GPtrArray *senders, const char *addr, gboolean listed)
 {
     const char *at = strrchr (addr, '@');
     gsize local = at ? (gsize) (at - addr) : strlen (addr);
     static const char *const daemons[] = { "postmaster", "mailer-daemon", "mailer_daemon", "double-bounce" };
     for (guint i = 0; i < G_N_ELEMENTS (daemons); i++)
         if (local == strlen (daemons[i]) && !g_ascii_strncasecmp (addr, daemons[i], local))
+            return TRUE;
+    for (guint i = 0; !listed && i < senders->len; i++)
+        if (!g_ascii_strcasecmp (g_ptr_array_index (senders, i), addr))
             return TRUE;
     for (int i = 0; !listed && in->not_failed && in->not_failed[i]; i++)
         if (!g_ascii_strcasecmp (in->not_failed[i], addr))
@@ -337,18 +350,18 @@ not_failed (const ba_notice_input *in, const char *addr, gboolean listed)
 gboolean
 ba_notice_is_bounce (ba_context *ctx, const ba_notice_input *in)
 {
-    return in->failed_header || ba_notice_any_matches (ctx, BA_NOTICE_FROM, FALSE, in->from)
-        || ba_notice_any_matches (ctx, BA_NOTICE_SUBJECT, FALSE, in->subject);
+    return in->failed_header || ba_notice_any_matches (ctx, BA_NOTICE_FROM, FALSE, in->from, NULL)
+        || ba_notice_any_matches (ctx, BA_NOTICE_SUBJECT, FALSE, in->subject, NULL);
 }
 
 static const char *
-action_of (ba_context *ctx, const char *text, const char *subject)
+action_of (ba_context *ctx, const ba_notice_lines *nl, const char *subject)
 {
-    if (ba_notice_any_matches (ctx, BA_NOTICE_DELAY, FALSE, text)
-        || ba_notice_any_matches (ctx, BA_NOTICE_DELAY, TRUE, subject))
+    if (ba_notice_any_matches (ctx, BA_NOTICE_DELAY, FALSE, nl->text->str, nl->lower)
+        || ba_notice_any_matches (ctx, BA_NOTICE_DELAY, TRUE, subject, NULL))
         return "delayed";
-    if (ba_notice_any_matches (ctx, BA_NOTICE_DELIVERED, FALSE, text)
-        || ba_notice_any_matches (ctx, BA_NOTICE_DELIVERED, TRUE, subject))
+    if (ba_notice_any_matches (ctx, BA_NOTICE_DELIVERED, FALSE, nl->text->str, nl->lower)
+        || ba_notice_any_matches (ctx, BA_NOTICE_DELIVERED, TRUE, subject, NULL))
         return "delivered";
     return NULL;
 }
@@ -359,9 +372,29 @@ ba_notice_action (ba_context *ctx, const char *notice, const char *subject)
     ba_notice_lines nl;
     const char *a;
     ba_notice_lines_init (ctx, &nl, notice);
-    a = action_of (ctx, nl.text->str, subject);
+    a = action_of (ctx, &nl, subject);
     ba_notice_lines_clear (&nl);
     return a;
+}
+
+static char *
+lines_words (const ba_notice_lines *nl, gsize max)
+{
+    char *all = ba_collapse_ws (nl->text->str);
+    char *cut = ba_strndup_utf8 (all, max);
+    g_free (all);
+    return cut;
+}
+
+char *
+ba_notice_words (ba_context *ctx, const char *notice, gsize max)
+{
+    ba_notice_lines nl;
+    char *words;
+    ba_notice_lines_init (ctx, &nl, notice);
+    words = lines_words (&nl, max);
+    ba_notice_lines_clear (&nl);
+    return words;
 }
 
 GPtrArray *
@@ -384,15 +417,20 @@ ba_notice_read (ba_context *ctx, const ba_notice_input *in, guint max)
     match_kind (ctx, &nl, BA_NOTICE_TRANSCRIPT, cands, pend);
     match_kind (ctx, &nl, BA_NOTICE_ALIAS, cands, pend);
     g_array_sort (pend, by_line);
-    action = action_of (ctx, nl.text->str, in->subject);
+    action = action_of (ctx, &nl, in->subject);
 
+    /* addresses that never failed neither count nor end another's text */
+    for (guint i = 0; i < pend->len; i++) {
+        candidate *c = g_array_index (pend, pending, i).c;
+        c->excluded = not_failed (in, nl.senders, c->address, c->listed);
+    }
     for (guint i = 0; i < pend->len; i++) {
         pending *pd = &g_array_index (pend, pending, i);
         candidate *c = pd->c;
         ba_text_recipient *r;
         char *key;
 
-        if (not_failed (in, c->address, c->listed))
+        if (c->excluded)
             continue;
         /* "expanded from" right after the address it led to names no other failure */
         if (c->from_alias && i > 0 && !g_array_index (pend, pending, i - 1).c->from_alias
@@ -429,11 +467,9 @@ ba_notice_read (ba_context *ctx, const ba_notice_input *in, guint max)
     /* one recipient and no words of its own: the notice's */
     if (out->len == 1 && ((ba_text_recipient *) g_ptr_array_index (out, 0))->diagnostic->len == 0) {
         ba_text_recipient *r = g_ptr_array_index (out, 0);
-        char *all = ba_collapse_ws (nl.text->str);
-        char *cut = ba_strndup_utf8 (all, 1000);
-        g_string_assign (r->diagnostic, cut);
-        g_free (cut);
-        g_free (all);
+        char *words = lines_words (&nl, 1000);
+        g_string_assign (r->diagnostic, words);
+        g_free (words);
     }
 
     for (guint i = 0; i < pend->len; i++)

@@ -84,6 +84,11 @@ void ba_notice_settle_delay (ba_context *ctx, ba_report *rep, GPtrArray *found, 
 /* A DSN address field's addr-spec, without its type or source route. */
 char *ba_notice_dsn_address (const char *value);
 
+/* The notice's words up to the returned message, unquoted, whitespace
+ * collapsed, at most @max bytes: the error text of a bounce about one
+ * address that names it nowhere else. */
+char *ba_notice_words (ba_context *ctx, const char *notice, gsize max);
+
 /* Is @address usable as a recipient: local@domain, not a pipe, a file, a
  * source route or a bare "@host"? */
 gboolean ba_notice_usable_address (const char *address);

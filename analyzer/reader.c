@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
-#include <stdint.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -73,7 +72,7 @@ struct ba_reader {
     gboolean started;
     int stdin_fd;               /* temp copy of standard input, or -1 */
     ba_reader_hooks hooks;
-    GHashTable *seen;           /* "device:inode" of every directory and file visited */
+    GHashTable *seen;           /* device -> set of inodes: every directory and file visited */
     gboolean stdin_cut;         /* standard input was longer than BA_MAX_STDIN */
     gint64 stdin_kept;          /* then: the bytes of it read (whole mbox messages) */
     gboolean stdin_reported;
@@ -99,7 +98,8 @@ ba_reader_open (const char *path)
     ba_reader *r = g_new0 (ba_reader, 1);
     r->path = g_strdup (path);
     r->todo = g_ptr_array_new_with_free_func (g_free);
-    r->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    r->seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                     (GDestroyNotify) g_hash_table_unref);
     r->stdin_fd = -1;
     return r;
 }
@@ -302,7 +302,7 @@ file_offset (ba_reader *r, gint64 p)
 static gboolean
 resync_mbox (ba_reader *r, gint64 after)
 {
-    char buf[65536];
+    char buf[4096];            /* the next From_ line is usually near: read little */
     gint64 pos = after + 1;
 
     while (r->end < 0 || pos < r->end) {
@@ -379,16 +379,38 @@ open_file (ba_reader *r, const char *source, int fd, GError **error)
     return TRUE;
 }
 
-/* Has the file or directory of @st been visited already?  (Marks it.) */
+/* Has the file or directory of @st been visited already?  (Marks it.)
+ * An inode is kept in the pointer itself where it fits, so a tree of a
+ * million files costs some 24 bytes a file. */
 static gboolean
 seen_before (ba_reader *r, const struct stat *st)
 {
-    char *key = g_strdup_printf ("%ju:%ju", (uintmax_t) st->st_dev, (uintmax_t) st->st_ino);
-    if (g_hash_table_contains (r->seen, key)) {
-        g_free (key);
-        return TRUE;
+    gint64 dev = (gint64) st->st_dev;
+    GHashTable *inodes = g_hash_table_lookup (r->seen, &dev);
+
+    if (!inodes) {
+#if GLIB_SIZEOF_VOID_P >= 8
+        inodes = g_hash_table_new (g_direct_hash, g_direct_equal);
+#else
+        inodes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+#endif
+        g_hash_table_insert (r->seen, g_memdup2 (&dev, sizeof dev), inodes);
     }
-    g_hash_table_add (r->seen, key);
+#if GLIB_SIZEOF_VOID_P >= 8
+    {
+        gpointer key = GSIZE_TO_POINTER ((gsize) st->st_ino);
+        if (g_hash_table_contains (inodes, key))
+            return TRUE;
+        g_hash_table_add (inodes, key);
+    }
+#else
+    {
+        gint64 ino = (gint64) st->st_ino;
+        if (g_hash_table_contains (inodes, &ino))
+            return TRUE;
+        g_hash_table_add (inodes, g_memdup2 (&ino, sizeof ino));
+    }
+#endif
     return FALSE;
 }
 
@@ -455,7 +477,7 @@ open_path (ba_reader *r, const char *path, gboolean *skipped, GError **error)
 static gint64
 next_from_line (ba_reader *r, gint64 from)
 {
-    char buf[65536];
+    char buf[4096];            /* the next From_ line is usually near: read little */
     gint64 pos = from;
 
     if (pos == 0) {
@@ -468,7 +490,7 @@ next_from_line (ba_reader *r, gint64 from)
         if (n <= 6)
             return -1;
         for (ssize_t i = 0; i + 5 < n; i++)
-            if (buf[i] == '\n' && memcmp (buf + i + 1, "From ", 5) == 0)
+            if ((buf[i] == '\n' || buf[i] == '\r') && memcmp (buf + i + 1, "From ", 5) == 0)
                 return pos + i + 1;
         pos += n - 5;
     }
@@ -536,7 +558,7 @@ last_from_line (int fd, gint64 end)
         if (n <= 0)
             return 0;
         for (ssize_t i = n - 6; i >= 0; i--)
-            if (buf[i] == '\n' && !memcmp (buf + i + 1, "From ", 5))
+            if ((buf[i] == '\n' || buf[i] == '\r') && !memcmp (buf + i + 1, "From ", 5))
                 return from + i + 1;
         if (from == 0)
             return 0;

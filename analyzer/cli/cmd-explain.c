@@ -29,6 +29,7 @@ explain_report (FILE *out, ba_context *ctx, ba_report *rep)
     for (guint i = 0; i < rep->recipients->len; i++) {
         ba_recipient *r = g_ptr_array_index (rep->recipients, i);
         GPtrArray *trace = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_trace_step_free);
+        const ba_trace_step *won;
         char *who = ba_safe_text (r->recipient);
 
         ba_classify (ctx, r, rep->date, trace);
@@ -37,7 +38,8 @@ explain_report (FILE *out, ba_context *ctx, ba_report *rep)
         print_safe (out, "    text tried:  ", r->diagnostic ? r->diagnostic : "(no diagnostic text)");
         fprintf (out, "    codes:       status %s, reply code %d, command %s\n",
                  r->status ? r->status : "none", r->smtp_code, r->command ? r->command : "unknown");
-        if (!first_match (trace))
+        won = first_match (trace);
+        if (!won)
             fprintf (out, "    no rule matched%s\n",
                      strcmp (r->reason, "undefined") ? "; the reason is fixed by the message kind"
                                                      : "; nothing decides it: undefined");
@@ -47,7 +49,7 @@ explain_report (FILE *out, ba_context *ctx, ba_report *rep)
             if (!st->matched)
                 fprintf (out, "    LIMIT %-35s %-15s priority %-4d no answer\n", st->rule, st->reason, st->priority);
             else
-                fprintf (out, "    %s %-36s %-15s priority %-4d matched \"%s\"\n", st == first_match (trace) ? "WON " : "    ",
+                fprintf (out, "    %s %-36s %-15s priority %-4d matched \"%s\"\n", st == won ? "WON " : "    ",
                          st->rule, st->reason, st->priority, span);
             fprintf (out, "         %s\n", st->why);
             g_free (span);

@@ -141,8 +141,12 @@ test_budget (void)
         ba_context_set_budget (ctx, 1, 0);
         ba_context_begin (ctx);
         r.diagnostic = g_strdup ("550 5.1.1 <someone@example.net>: user unknown");
+        r.status = g_strdup ("5.1.1");
         ba_classify (ctx, &r, NULL, trace);
-        g_assert_cmpstr (r.reason, ==, "undefined");
+        /* no pattern rule ran; the rules on the status alone still decide */
+        g_assert_cmpstr (r.reason, ==, "userunknown");
+        g_assert_nonnull (r.rule);
+        g_assert_true (g_str_has_prefix (r.rule, "status-"));
         for (guint i = 0; i < trace->len; i++)
             if (!((ba_trace_step *) g_ptr_array_index (trace, i))->matched)
                 said = TRUE;
@@ -163,7 +167,7 @@ test_budget (void)
 }
 
 static void
-test_no_budget_without_begin (void)
+test_budget_outside_message (void)
 {
     ba_ruleset *set = load_default ();
     ba_context *ctx = ba_context_new (set);
@@ -174,6 +178,20 @@ test_no_budget_without_begin (void)
     ba_context_set_budget (ctx, 1, 0);
     for (int i = 0; i < 100; i++)
         g_assert_true (ba_match (ctx, p, "user unknown", 12, 0));
+    /* nor has one whose message ended within its budget */
+    ba_context_set_budget (ctx, 100, 0);
+    ba_context_begin (ctx);
+    g_assert_true (ba_match (ctx, p, "user unknown", 12, 0));
+    ba_context_end (ctx);
+    for (int i = 0; i < 100; i++)
+        g_assert_true (ba_match (ctx, p, "user unknown", 12, 0));
+    /* but one whose message used it up stays used up, as explain must show */
+    ba_context_begin (ctx);
+    for (int i = 0; i < 20; i++)
+        ba_match (ctx, p, "user unknown", 12, 0);
+    g_assert_true (ba_context_exhausted (ctx));
+    ba_context_end (ctx);
+    g_assert_false (ba_match (ctx, p, "user unknown", 12, 0));
     ba_pattern_free (p);
     ba_context_free (ctx);
     ba_ruleset_free (set);
@@ -187,6 +205,6 @@ main (int argc, char **argv)
     g_test_add_func ("/patterns/clean", test_clean_shapes);
     g_test_add_func ("/patterns/limit-hit", test_limit_hit_recorded);
     g_test_add_func ("/patterns/budget", test_budget);
-    g_test_add_func ("/patterns/no-budget-without-begin", test_no_budget_without_begin);
+    g_test_add_func ("/patterns/budget-outside-a-message", test_budget_outside_message);
     return g_test_run ();
 }

@@ -425,6 +425,30 @@ test_header_block_cap (void)
     g_free (path);
 }
 
+/* A message of very many MIME parts: past the cap, boundary lines are content. */
+static void
+test_parts_cap (void)
+{
+    GString *m = g_string_new ("Subject: parts\nContent-Type: multipart/mixed; boundary=\"b\"\n\n");
+    char *path;
+    read_all a;
+    GMimeObject *top;
+
+    for (int i = 0; i < 5000; i++)
+        g_string_append (m, "--b\n\nx\n");
+    g_string_append (m, "--b--\n");
+    path = write_file (tmpdir, "parts.eml", m->str, m->len);
+    read_everything (path, &a);
+    g_assert_cmpuint (a.messages->len, ==, 1);
+    top = g_mime_message_get_mime_part (g_ptr_array_index (a.messages, 0));
+    g_assert_true (GMIME_IS_MULTIPART (top));
+    g_assert_cmpint (g_mime_multipart_get_count (GMIME_MULTIPART (top)), ==, 1000);
+    g_assert_true (has_warning (g_ptr_array_index (a.messages, 0), "more than 1000 boundary lines"));
+    read_all_clear (&a);
+    g_string_free (m, TRUE);
+    g_free (path);
+}
+
 /* Symbolic-link loops: each directory once, each message once. */
 static void
 test_symlink_loops (void)
@@ -557,6 +581,7 @@ main (int argc, char **argv)
     g_test_add_func ("/reader/header-caps-crlf", test_header_caps_crlf);
     g_test_add_func ("/reader/header-caps-cr", test_header_caps_cr);
     g_test_add_func ("/reader/header-block-cap", test_header_block_cap);
+    g_test_add_func ("/reader/parts-cap", test_parts_cap);
     g_test_add_func ("/reader/symlink-loops", test_symlink_loops);
     g_test_add_func ("/reader/trailing-from", test_trailing_from);
     g_test_add_func ("/reader/cap-stream-map", test_cap_stream_map);

@@ -146,7 +146,16 @@ if [ -x /usr/bin/time ]; then
     within 60 "$bin" analyze -f ndjson "$r/face.eml"
     contains "prologue: the DSN after it" "$out" '"recipient":"flushed@example.net"'
 fi
-rm -f "$r/subject.eml" "$r/failed.eml" "$r/part.eml" "$r/bodyline.eml" "$r/face.eml"
+# 200,000 tiny MIME parts (GMime builds an object for each)
+{ dsn_one | sed -n '1,4p'; printf 'Content-Type: multipart/mixed; boundary="b"\n\n'
+  yes -- $'--b\n\nx' | head -n 600000; printf -- '--b--\n'; } >"$r/parts.eml"
+if [ -x /usr/bin/time ]; then
+    peak timeout 60 "$bin" analyze "$r/parts.eml"
+    [ -n "$kib" ] && [ "$kib" -lt 131072 ] && ok || bad "parts: peak RSS ${kib:-?} KiB"
+    contains "parts: flagged" "$err" "warning: more than 1000 boundary lines: the rest read as content"
+fi
+if within 5 "$bin" analyze "$r/parts.eml"; then ok; else bad "parts: did not end in 5 s"; fi
+rm -f "$r/subject.eml" "$r/failed.eml" "$r/part.eml" "$r/bodyline.eml" "$r/face.eml" "$r/parts.eml"
 
 # -- 8. a DSN with 100,000 recipient blocks: no partial recipient, a warning with the counts
 dsn_head () {
@@ -180,6 +189,29 @@ rm -f "$r/dsn100k.eml" "$r/dsn100k.db"
   seq 1 12000 | sed 's/.*/  user&@example.net\n    unknown user/'; } >"$r/notice12k.eml"
 if within 20 "$bin" analyze -f ndjson "$r/notice12k.eml"; then ok; else bad "notice12k: did not end in 20 s"; fi
 contains "notice12k: warning" "$err" "warning: recipients: 10000 kept, 2000 dropped past the cap of 10000"
+
+# a DSN pasted into a text notice past the 1 MiB part cap, cut inside "Final-Recipient: rfc82"
+python3 - "$r/pasted.eml" <<'PY'
+import sys
+head = ("From: Mail Delivery System <MAILER-DAEMON@mx.example.org>\nTo: sender@example.org\n"
+        "Subject: Undelivered Mail Returned to Sender\nContent-Type: text/plain\n\n")
+body = "The message could not be delivered.\n\nReporting-MTA: dns; mx.example.org\n\n"
+block = ("Final-Recipient: rfc822; user%06d@example.net\nAction: failed\nStatus: 5.1.1\n"
+         "Diagnostic-Code: smtp; 550 5.1.1 user unknown " + "x" * 150 + "\n\n")
+cap, tail = 1024 * 1024, "Final-Recipient: rfc82"
+i = 0
+while len(body) < cap - 2000:
+    body += block % i
+    i += 1
+body += "Note: " + "p" * (cap - len(body) - len(tail) - 8) + "\n\n"
+assert len(body) + len(tail) == cap
+body += "Final-Recipient: rfc822; last@example.net\nAction: failed\nStatus: 5.1.1\n"
+open(sys.argv[1], "w").write(head + body)
+PY
+within 10 "$bin" analyze -f ndjson "$r/pasted.eml"
+lacks "pasted DSN: no partial recipient" "$out" '"recipient":"rfc82'
+contains "pasted DSN: the cut block counted" "$err" "recipients: 1 recipient block dropped, cut by the 1 MiB size cap"
+rm -f "$r/pasted.eml"
 
 # -- 9. an address that is not plausible is never a recipient
 esc=$(printf '\033')
