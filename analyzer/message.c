@@ -6,6 +6,7 @@
 #include "dsn.h"
 #include "textbounce.h"
 #include "command.h"
+#include "notice.h"
 #include "util.h"
 
 #include <stdarg.h>
@@ -1006,6 +1007,13 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     walk (g_mime_message_get_mime_part (msg), &pf, 0);
     if (!pf.notice && pf.html) {
         pf.notice = html_to_text (pf.html);
+    }
+    if (pf.notice) {
+        char *unwrapped = ba_notice_unwrap (pf.notice);
+        if (unwrapped) {
+            g_free (pf.notice);
+            pf.notice = unwrapped;
+        }
     }
     notice = pf.notice ? pf.notice : "";
     if (!pf.dsn) {
