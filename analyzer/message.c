@@ -325,8 +325,13 @@ walk (GMimeObject *obj, parts_found *pf, int depth)
             pf->notice = part_text (obj, MAX_PART_TEXT);
         } else if (!pf->dsn) {
             /* a delivery-status part sent as text/plain ("details.txt") */
-            char *t = part_text (obj, MAX_PART_TEXT);
-            gssize at = dsn_offset (t);
+            char *t = part_text (obj, MAX_PART_TEXT), *unwrapped = ba_notice_unwrap (t);
+            gssize at;
+            if (unwrapped) {
+                g_free (t);
+                t = unwrapped;
+            }
+            at = dsn_offset (t);
             if (at >= 0)
                 pf->dsn = g_strdup (t + at);
             g_free (t);
@@ -895,6 +900,26 @@ diagnose_from_notice (GPtrArray *found, const char *notice)
 
 /* ---- the stage ---------------------------------------------------------- */
 
+/* Total length of the error texts found. */
+static gsize
+diagnostic_total (GPtrArray *found)
+{
+    gsize n = 0;
+    for (guint i = 0; i < found->len; i++)
+        n += ((ba_text_recipient *) g_ptr_array_index (found, i))->diagnostic->len;
+    return n;
+}
+
+/* Does the re-joined notice read more than the notice as it came: more
+ * recipients, or the same ones with more of their error text? */
+static gboolean
+reflow_reads_more (GPtrArray *reflowed, GPtrArray *plain)
+{
+    if (reflowed->len != plain->len)
+        return reflowed->len > plain->len;
+    return reflowed->len > 0 && diagnostic_total (reflowed) > diagnostic_total (plain);
+}
+
 static ba_report *analyze (ba_context *ctx, GMimeMessage *msg, const char *source,
                            gint64 offset, int depth);
 
@@ -923,7 +948,8 @@ adopt_forwarded (ba_context *ctx, ba_report *rep, GMimeMessage *inner, int depth
     if (!inner || depth >= 2)
         return FALSE;
     in = analyze (ctx, inner, rep->source, rep->offset, depth + 1);
-    ok = (in->kind == BA_KIND_DSN || in->kind == BA_KIND_BOUNCE || in->kind == BA_KIND_FEEDBACK)
+    ok = (in->kind == BA_KIND_DSN || in->kind == BA_KIND_BOUNCE || in->kind == BA_KIND_FEEDBACK
+          || in->kind == BA_KIND_AUTOREPLY)
         && in->recipients->len > 0;
     if (ok) {
         GPtrArray *t = rep->recipients;
@@ -941,20 +967,43 @@ adopt_forwarded (ba_context *ctx, ba_report *rep, GMimeMessage *inner, int depth
     return ok;
 }
 
+/* The banner a mail client writes above a message it forwards inline:
+ * the header summary (From:, Date: or Sent:, To:, Subject:) follows it
+ * (Gmail, Outlook, Thunderbird, Apple Mail). */
+static gboolean
+forward_banner (const char *line)
+{
+    static const char *const banners[] = {
+        "---------- Forwarded message ---------", "-----Original Message-----",
+        "-------- Original Message --------", "-------- Forwarded Message --------",
+        "Begin forwarded message:",
+    };
+    while (*line == ' ' || *line == '\t')
+        line++;
+    for (guint i = 0; i < G_N_ELEMENTS (banners); i++)
+        if (!g_ascii_strncasecmp (line, banners[i], strlen (banners[i])))
+            return TRUE;
+    return FALSE;
+}
+
 /* A bounce pasted into the notice as text (headers and body), after a
- * line of dashes or an mbox "From " line: parse it as a message. */
+ * line of dashes, an mbox "From " line or a forwarding banner: parse it
+ * as a message. */
 static GMimeMessage *
 embedded_message (const char *notice)
 {
     const char *p = notice;
     for (int lines = 0; p && *p && lines < 2000; lines++) {
-        if (!strncmp (p, "From MAILER-DAEMON ", 19) || !g_ascii_strncasecmp (p, "Return-Path: <>", 15)) {
+        gboolean banner = forward_banner (p);
+        if (banner || !strncmp (p, "From MAILER-DAEMON ", 19) || !g_ascii_strncasecmp (p, "Return-Path: <>", 15)) {
             const char *body = p;
             GMimeStream *mem;
             GMimeParser *parser;
             GMimeMessage *m;
-            if (*p == 'F')
+            if (*p == 'F' || banner)
                 body = strchr (p, '\n') ? strchr (p, '\n') + 1 : p;
+            while (banner && (*body == ' ' || *body == '\t' || *body == '\n'))
+                body++;
             mem = g_mime_stream_mem_new_with_buffer (body, MIN (strlen (body), MAX_PART_TEXT));
             parser = g_mime_parser_new_with_stream (mem);
             m = g_mime_parser_construct_message (parser, NULL);
@@ -990,7 +1039,9 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     GPtrArray *text_found = NULL;
     const ba_format *fmt = NULL, *autoreply = NULL;
     char *headers_text, *from_addr, *notice_lower, *headers_lower, *original_headers = NULL;
-    ba_detect_input din;
+    ba_detect_input din, din_reflowed;
+    char *reflowed, *reflowed_lower;
+    gboolean use_reflowed = FALSE, text_reflowed = FALSE;
     gssize original_at = -1;
     const char *notice;
 
@@ -1034,9 +1085,16 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     din.headers_lower = headers_lower;
     din.subject = rep->subject;
     din.from = from_addr;
+    /* the notice as it was before a mail client re-wrapped its lines */
+    reflowed = ba_notice_reflow (notice);
+    reflowed_lower = reflowed ? ascii_lower (reflowed) : NULL;
+    din_reflowed = din;
+    din_reflowed.notice = reflowed;
+    din_reflowed.notice_lower = reflowed_lower;
     for (guint i = 0; i < ctx->set->formats->len; i++) {
         const ba_format *f = g_ptr_array_index (ctx->set->formats, i);
-        if (!ba_format_detect (ctx, f, &din))
+        gboolean on_notice = ba_format_detect (ctx, f, &din);
+        if (!on_notice && !(reflowed && ba_format_detect (ctx, f, &din_reflowed)))
             continue;
         if (f->autoreply) {
             if (!autoreply)
@@ -1049,12 +1107,31 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
             original_headers = header_block (GMIME_OBJECT (pf.original));
         GPtrArray *found = ba_format_extract (ctx, f, notice, headers_text, original_headers,
                                               MAX_RECIPIENTS, &oat, &rmta);
+        if (reflowed) {
+            char *rmta2 = NULL;
+            gssize oat2 = -1;
+            GPtrArray *found2 = ba_format_extract (ctx, f, reflowed, headers_text, original_headers,
+                                                   MAX_RECIPIENTS, &oat2, &rmta2);
+            if (reflow_reads_more (found2, found)) {
+                g_ptr_array_unref (found);
+                g_free (rmta);
+                found = found2;
+                rmta = rmta2;
+                oat = oat2;
+                use_reflowed = TRUE;
+            } else {
+                g_ptr_array_unref (found2);
+                g_free (rmta2);
+                use_reflowed = FALSE;
+            }
+        }
         if (found->len > 0 || (pf.dsn && !fmt)) {
             if (text_found)
                 g_ptr_array_unref (text_found);
             text_found = found;
             fmt = f;
             original_at = oat;
+            text_reflowed = use_reflowed;
             if (!rep->reporting_mta)
                 rep->reporting_mta = rmta;
             else
@@ -1066,6 +1143,10 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
             g_free (rmta);
         }
     }
+
+    /* offsets into the notice found by the format are offsets into the text it read */
+    if (text_reflowed)
+        notice = reflowed;
 
     if (pf.feedback || pf.report_feedback) {
         ba_dsn *fb = ba_dsn_parse (pf.feedback ? pf.feedback : "", pf.feedback ? strlen (pf.feedback) : 0, 16);
@@ -1168,6 +1249,8 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
         g_ptr_array_unref (text_found);
     g_free (headers_text);
     g_free (notice_lower);
+    g_free (reflowed);
+    g_free (reflowed_lower);
     g_free (headers_lower);
     g_free (original_headers);
     g_free (from_addr);

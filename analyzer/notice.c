@@ -145,3 +145,91 @@ ba_notice_unwrap (const char *text)
     }
     return unquoted;
 }
+
+/* Width in characters of the line at @p, @n bytes long. */
+static glong
+width_of (const char *p, gsize n)
+{
+    return g_utf8_strlen (p, (gssize) n);
+}
+
+static gboolean
+has_space (const char *p, gsize n)
+{
+    return memchr (p, ' ', n) != NULL;
+}
+
+/* A line that begins a field ("Name: value"): the wrapper keeps those
+ * as they are, and joining one to the line before would hide it. */
+static gboolean
+field_line (const char *p, gsize n)
+{
+    gsize i = 0;
+    while (i < n && (g_ascii_isalnum (p[i]) || p[i] == '-'))
+        i++;
+    return i > 0 && i < n && p[i] == ':';
+}
+
+/* A line opening with a run of the same mark (">>> ", "<<< ", "-----",
+ * "****"): a transcript's or a separator's line, written as a line. */
+static gboolean
+marked_line (const char *p, gsize n)
+{
+    return n >= 2 && g_ascii_ispunct (p[0]) && p[1] == p[0];
+}
+
+/* A line opening with an SMTP reply code ("550 ", "451-"): a reply. */
+static gboolean
+reply_line (const char *p, gsize n)
+{
+    return n >= 4 && p[0] >= '2' && p[0] <= '5' && g_ascii_isdigit (p[1]) && g_ascii_isdigit (p[2])
+        && (p[3] == ' ' || p[3] == '-');
+}
+
+char *
+ba_notice_reflow (const char *text)
+{
+    glong widest = 0;
+    GString *out;
+    gboolean joined = FALSE;
+
+    if (!text)
+        return NULL;
+    /* the width the text was wrapped at: its widest line of several words */
+    for (const char *p = text; *p;) {
+        gsize n = line_len (p);
+        if (has_space (p, n))
+            widest = MAX (widest, width_of (p, n));
+        p += n;
+        if (*p == '\n')
+            p++;
+    }
+    if (widest == 0)
+        return NULL;
+    out = g_string_sized_new (strlen (text));
+    for (const char *p = text; *p;) {
+        gsize n = line_len (p);
+        const char *next = p + n + (p[n] == '\n' ? 1 : 0);
+        g_string_append_len (out, p, n);
+        if (p[n] != '\n')
+            break;
+        gsize nn = line_len (next);
+        gsize word = 0;
+        while (word < nn && next[word] != ' ' && next[word] != '\t')
+            word++;
+        if (!blank (p, n) && nn && next[0] != ' ' && next[0] != '\t' && !field_line (next, nn) && !marked_line (next, nn)
+            && !reply_line (next, nn)
+            && width_of (p, n) + 1 + width_of (next, word) > widest) {
+            g_string_append_c (out, ' ');
+            joined = TRUE;
+        } else {
+            g_string_append_c (out, '\n');
+        }
+        p = next;
+    }
+    if (!joined) {
+        g_string_free (out, TRUE);
+        return NULL;
+    }
+    return g_string_free (out, FALSE);
+}

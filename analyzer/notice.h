@@ -13,4 +13,11 @@
  * nothing had to change. */
 char *ba_notice_unwrap (const char *text);
 
+
+
+/* @text with the lines a mail client broke to fit its width joined again,
+ * or NULL when no line looks broken.  A line is taken as broken when the
+ * next one starts at column 0 with a word that would have made it longer
+ * than the text's widest line: the break a composer makes at its width. */
+char *ba_notice_reflow (const char *text);
 #endif
