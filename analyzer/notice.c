@@ -186,30 +186,41 @@ reply_line (const char *p, gsize n)
         && (p[3] == ' ' || p[3] == '-');
 }
 
-char *
-ba_notice_reflow (const char *text)
+/* The width a paragraph was wrapped at: its widest line of several words
+ * (a client wraps what it shows, not the returned message's header). */
+static glong
+paragraph_width (const char *p)
 {
     glong widest = 0;
-    GString *out;
-    gboolean joined = FALSE;
-
-    if (!text)
-        return NULL;
-    /* the width the text was wrapped at: its widest line of several words */
-    for (const char *p = text; *p;) {
+    while (*p) {
         gsize n = line_len (p);
+        if (blank (p, n))
+            break;
         if (has_space (p, n))
             widest = MAX (widest, width_of (p, n));
         p += n;
         if (*p == '\n')
             p++;
     }
-    if (widest == 0)
+    return widest;
+}
+
+char *
+ba_notice_reflow (const char *text)
+{
+    GString *out;
+    gboolean joined = FALSE, para_start = TRUE;
+    glong widest = 0;
+
+    if (!text)
         return NULL;
     out = g_string_sized_new (strlen (text));
     for (const char *p = text; *p;) {
         gsize n = line_len (p);
         const char *next = p + n + (p[n] == '\n' ? 1 : 0);
+        if (para_start)
+            widest = paragraph_width (p);
+        para_start = blank (p, n);
         g_string_append_len (out, p, n);
         if (p[n] != '\n')
             break;
@@ -217,8 +228,8 @@ ba_notice_reflow (const char *text)
         gsize word = 0;
         while (word < nn && next[word] != ' ' && next[word] != '\t')
             word++;
-        if (!blank (p, n) && nn && next[0] != ' ' && next[0] != '\t' && !field_line (next, nn) && !marked_line (next, nn)
-            && !reply_line (next, nn)
+        if (!blank (p, n) && nn && next[0] != ' ' && next[0] != '\t' && !field_line (next, nn)
+            && !marked_line (next, nn) && !reply_line (next, nn)
             && width_of (p, n) + 1 + width_of (next, word) > widest) {
             g_string_append_c (out, ' ');
             joined = TRUE;
