@@ -167,7 +167,7 @@ field_line (const char *p, gsize n)
     gsize i = 0;
     while (i < n && (g_ascii_isalnum (p[i]) || p[i] == '-'))
         i++;
-    return i > 0 && i < n && p[i] == ':';
+    return i > 0 && i < n && p[i] == ':' && (i + 1 == n || p[i + 1] == ' ' || p[i + 1] == '\t');
 }
 
 /* A line opening with a run of the same mark (">>> ", "<<< ", "-----",
