@@ -1038,10 +1038,10 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     parts_found pf = { 0 };
     GPtrArray *text_found = NULL;
     const ba_format *fmt = NULL, *autoreply = NULL;
-    char *headers_text, *from_addr, *notice_lower, *headers_lower, *original_headers = NULL;
-    ba_detect_input din, din_reflowed;
-    char *reflowed, *reflowed_lower;
-    gboolean use_reflowed = FALSE, text_reflowed = FALSE;
+    char *headers_text, *from_addr, *headers_lower, *original_headers = NULL;
+    ba_detect_input din;
+    ba_notice_readings readings;
+    int text_reading = 0;
     gssize original_at = -1;
     const char *notice;
 
@@ -1077,24 +1077,22 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     from_addr = rep->from ? g_strdup (rep->from) : g_strdup ("");
 
     /* which format describes the notice, if any */
-    notice_lower = ascii_lower (notice);
     headers_lower = ascii_lower (headers_text);
-    din.notice = notice;
-    din.notice_lower = notice_lower;
     din.headers = headers_text;
     din.headers_lower = headers_lower;
     din.subject = rep->subject;
     din.from = from_addr;
-    /* the notice as it was before a mail client re-wrapped its lines */
-    reflowed = ba_notice_reflow (notice);
-    reflowed_lower = reflowed ? ascii_lower (reflowed) : NULL;
-    din_reflowed = din;
-    din_reflowed.notice = reflowed;
-    din_reflowed.notice_lower = reflowed_lower;
+    /* the notice as it came, and as it was before a client re-wrapped it */
+    ba_notice_readings_init (&readings, notice);
     for (guint i = 0; i < ctx->set->formats->len; i++) {
         const ba_format *f = g_ptr_array_index (ctx->set->formats, i);
-        gboolean on_notice = ba_format_detect (ctx, f, &din);
-        if (!on_notice && !(reflowed && ba_format_detect (ctx, f, &din_reflowed)))
+        gboolean detected = FALSE;
+        for (int k = 0; k < readings.n && !detected; k++) {
+            din.notice = readings.text[k];
+            din.notice_lower = readings.lower[k];
+            detected = ba_format_detect (ctx, f, &din);
+        }
+        if (!detected)
             continue;
         if (f->autoreply) {
             if (!autoreply)
@@ -1103,14 +1101,15 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
         }
         char *rmta = NULL;
         gssize oat = -1;
+        int reading = 0;
         if (f->recipient_original->len && !original_headers && pf.original)
             original_headers = header_block (GMIME_OBJECT (pf.original));
         GPtrArray *found = ba_format_extract (ctx, f, notice, headers_text, original_headers,
                                               MAX_RECIPIENTS, &oat, &rmta);
-        if (reflowed) {
+        for (int k = 1; k < readings.n; k++) {
             char *rmta2 = NULL;
             gssize oat2 = -1;
-            GPtrArray *found2 = ba_format_extract (ctx, f, reflowed, headers_text, original_headers,
+            GPtrArray *found2 = ba_format_extract (ctx, f, readings.text[k], headers_text, original_headers,
                                                    MAX_RECIPIENTS, &oat2, &rmta2);
             if (reflow_reads_more (found2, found)) {
                 g_ptr_array_unref (found);
@@ -1118,11 +1117,10 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
                 found = found2;
                 rmta = rmta2;
                 oat = oat2;
-                use_reflowed = TRUE;
+                reading = k;
             } else {
                 g_ptr_array_unref (found2);
                 g_free (rmta2);
-                use_reflowed = FALSE;
             }
         }
         if (found->len > 0 || (pf.dsn && !fmt)) {
@@ -1131,7 +1129,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
             text_found = found;
             fmt = f;
             original_at = oat;
-            text_reflowed = use_reflowed;
+            text_reading = reading;
             if (!rep->reporting_mta)
                 rep->reporting_mta = rmta;
             else
@@ -1145,8 +1143,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     }
 
     /* offsets into the notice found by the format are offsets into the text it read */
-    if (text_reflowed)
-        notice = reflowed;
+    notice = readings.text[text_reading];
 
     if (pf.feedback || pf.report_feedback) {
         ba_dsn *fb = ba_dsn_parse (pf.feedback ? pf.feedback : "", pf.feedback ? strlen (pf.feedback) : 0, 16);
@@ -1248,9 +1245,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     if (text_found)
         g_ptr_array_unref (text_found);
     g_free (headers_text);
-    g_free (notice_lower);
-    g_free (reflowed);
-    g_free (reflowed_lower);
+    ba_notice_readings_clear (&readings);
     g_free (headers_lower);
     g_free (original_headers);
     g_free (from_addr);

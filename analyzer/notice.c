@@ -205,8 +205,18 @@ paragraph_width (const char *p)
     return widest;
 }
 
+/* Does @p (@n bytes) end as a line ends that a writer ended on purpose:
+ * a sentence, a field or an address closed? */
+static gboolean
+ends_closed (const char *p, gsize n)
+{
+    while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+        n--;
+    return n && strchr (".:>)]!?", p[n - 1]) != NULL;
+}
+
 char *
-ba_notice_reflow (const char *text)
+ba_notice_reflow (const char *text, gboolean cautious)
 {
     GString *out;
     gboolean joined = FALSE, para_start = TRUE;
@@ -229,7 +239,7 @@ ba_notice_reflow (const char *text)
         while (word < nn && next[word] != ' ' && next[word] != '\t')
             word++;
         if (!blank (p, n) && nn && next[0] != ' ' && next[0] != '\t' && !field_line (next, nn)
-            && !marked_line (next, nn) && !reply_line (next, nn)
+            && !marked_line (next, nn) && !reply_line (next, nn) && !(cautious && ends_closed (p, n))
             && width_of (p, n) + 1 + width_of (next, word) > widest) {
             g_string_append_c (out, ' ');
             joined = TRUE;
@@ -243,4 +253,34 @@ ba_notice_reflow (const char *text)
         return NULL;
     }
     return g_string_free (out, FALSE);
+}
+
+void
+ba_notice_readings_init (ba_notice_readings *r, const char *notice)
+{
+    memset (r, 0, sizeof *r);
+    r->text[r->n++] = g_strdup (notice);
+    for (int cautious = 0; cautious <= 1; cautious++) {
+        char *t = ba_notice_reflow (notice, cautious);
+        if (t && strcmp (t, r->text[r->n - 1]))
+            r->text[r->n++] = t;
+        else
+            g_free (t);
+    }
+    for (int i = 0; i < r->n; i++) {
+        gsize n = strlen (r->text[i]);
+        r->lower[i] = g_malloc (n + 1);
+        for (gsize k = 0; k <= n; k++)
+            r->lower[i][k] = g_ascii_tolower (r->text[i][k]);
+    }
+}
+
+void
+ba_notice_readings_clear (ba_notice_readings *r)
+{
+    for (int i = 0; i < r->n; i++) {
+        g_free (r->text[i]);
+        g_free (r->lower[i]);
+    }
+    r->n = 0;
 }

@@ -19,5 +19,18 @@ char *ba_notice_unwrap (const char *text);
  * or NULL when no line looks broken.  A line is taken as broken when the
  * next one starts at column 0 with a word that would have made it longer
  * than the text's widest line: the break a composer makes at its width. */
-char *ba_notice_reflow (const char *text);
+char *ba_notice_reflow (const char *text, gboolean cautious);
+/* (cautious: a line ending a sentence, a field or an address is kept.) */
+
+/* The readings of one notice a format is tried on: as it came, then
+ * re-joined (greedy, then cautious) when that differs. */
+#define BA_NOTICE_READINGS 3
+typedef struct {
+    char *text[BA_NOTICE_READINGS];
+    char *lower[BA_NOTICE_READINGS];    /* each in ASCII lower case */
+    int n;
+} ba_notice_readings;
+
+void ba_notice_readings_init (ba_notice_readings *r, const char *notice);
+void ba_notice_readings_clear (ba_notice_readings *r);
 #endif
