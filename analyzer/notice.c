@@ -167,7 +167,8 @@ field_line (const char *p, gsize n)
     gsize i = 0;
     while (i < n && (g_ascii_isalnum (p[i]) || p[i] == '-'))
         i++;
-    return i > 0 && i < n && p[i] == ':' && (i + 1 == n || p[i + 1] == ' ' || p[i + 1] == '\t');
+    return i > 0 && i + 2 < n && p[i] == ':' && (p[i + 1] == ' ' || p[i + 1] == '\t')
+        && !blank (p + i + 1, n - i - 1);
 }
 
 /* A line opening with a run of the same mark (">>> ", "<<< ", "-----",
