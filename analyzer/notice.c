@@ -179,7 +179,8 @@ marked_line (const char *p, gsize n)
     return n >= 2 && g_ascii_ispunct (p[0]) && p[1] == p[0];
 }
 
-/* A line opening with an SMTP reply code ("550 ", "451-"): a reply. */
+/* A line opening with an SMTP reply code ("550 ", "451-"): a reply, which
+ * after a reply or a transcript's line is a line of its own. */
 static gboolean
 reply_line (const char *p, gsize n)
 {
@@ -240,7 +241,7 @@ ba_notice_reflow (const char *text, gboolean cautious)
         while (word < nn && next[word] != ' ' && next[word] != '\t')
             word++;
         if (!blank (p, n) && nn && next[0] != ' ' && next[0] != '\t' && !field_line (next, nn)
-            && !marked_line (next, nn) && !reply_line (next, nn) && !(cautious && ends_closed (p, n))
+            && !marked_line (next, nn) && !(reply_line (next, nn) && (reply_line (p, n) || marked_line (p, n))) && !(cautious && ends_closed (p, n))
             && width_of (p, n) + 1 + width_of (next, word) > widest) {
             g_string_append_c (out, ' ');
             joined = TRUE;
