@@ -179,6 +179,24 @@ marked_line (const char *p, gsize n)
     return n >= 2 && g_ascii_ispunct (p[0]) && p[1] == p[0];
 }
 
+/* A line of marks only ("-----") closing a banner the line before opened
+ * with the same marks ("----- Transcript of session follows"). */
+static gboolean
+closes_banner (const char *line, gsize n, const char *next, gsize nn)
+{
+    gsize i = 0;
+    while (nn && (next[nn - 1] == ' ' || next[nn - 1] == '\t'))
+        nn--;
+    while (i < n && (line[i] == ' ' || line[i] == '\t'))
+        i++;
+    if (nn < 2 || i + 2 > n || line[i] != next[0] || line[i + 1] != next[0])
+        return FALSE;
+    for (gsize k = 0; k < nn; k++)
+        if (next[k] != next[0])
+            return FALSE;
+    return TRUE;
+}
+
 /* A line opening with an SMTP reply code ("550 ", "451-"): a reply, which
  * after a reply or a transcript's line is a line of its own. */
 static gboolean
@@ -217,6 +235,26 @@ ends_closed (const char *p, gsize n)
     return n && strchr (".:>)]!?", p[n - 1]) != NULL;
 }
 
+/* Was the line @p (@n bytes) broken by a composer wrapping at @widest,
+ * with @next (@nn bytes) the rest of it? */
+static gboolean
+soft_break (const char *p, gsize n, const char *next, gsize nn, glong widest, gboolean cautious)
+{
+    gsize word = 0;
+
+    if (blank (p, n) || !nn || next[0] == ' ' || next[0] == '\t' || field_line (next, nn))
+        return FALSE;
+    if (marked_line (next, nn) && !closes_banner (p, n, next, nn))
+        return FALSE;
+    if (reply_line (next, nn) && (reply_line (p, n) || marked_line (p, n)))
+        return FALSE;
+    if (cautious && ends_closed (p, n))
+        return FALSE;
+    while (word < nn && next[word] != ' ' && next[word] != '\t')
+        word++;
+    return width_of (p, n) + 1 + width_of (next, word) > widest;
+}
+
 char *
 ba_notice_reflow (const char *text, gboolean cautious)
 {
@@ -236,13 +274,7 @@ ba_notice_reflow (const char *text, gboolean cautious)
         g_string_append_len (out, p, n);
         if (p[n] != '\n')
             break;
-        gsize nn = line_len (next);
-        gsize word = 0;
-        while (word < nn && next[word] != ' ' && next[word] != '\t')
-            word++;
-        if (!blank (p, n) && nn && next[0] != ' ' && next[0] != '\t' && !field_line (next, nn)
-            && !marked_line (next, nn) && !(reply_line (next, nn) && (reply_line (p, n) || marked_line (p, n))) && !(cautious && ends_closed (p, n))
-            && width_of (p, n) + 1 + width_of (next, word) > widest) {
+        if (soft_break (p, n, next, line_len (next), widest, cautious)) {
             g_string_append_c (out, ' ');
             joined = TRUE;
         } else {
