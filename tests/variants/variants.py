@@ -246,7 +246,9 @@ def flattened(part, out):
         out.append(inner.header + b"\n\n")
         flattened(inner, out)
         return
-    if part.ctype.startswith("text/") or part.ctype.startswith("message/") or part.ctype == "application/json":
+    # a multipart whose boundary never occurs is shown as the text it is
+    if part.ctype.startswith("text/") or part.ctype.startswith("message/") or part.ctype == "application/json" \
+            or part.ctype.startswith("multipart/"):
         data = decoded(part)
         if data is not None:
             out.append(lf(data).rstrip(b"\n") + b"\n\n")
