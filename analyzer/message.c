@@ -1073,6 +1073,12 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
         if (at >= 0)
             pf.dsn = g_strdup (notice + at);
     }
+    if (!pf.feedback && !pf.dsn) {
+        /* a feedback report forwarded inline: its fields are in the text */
+        gssize at = ba_notice_feedback_offset (notice);
+        if (at >= 0)
+            pf.feedback = g_strdup (notice + at);
+    }
     headers_text = header_block (GMIME_OBJECT (msg));
     from_addr = rep->from ? g_strdup (rep->from) : g_strdup ("");
 

@@ -318,3 +318,29 @@ ba_notice_readings_clear (ba_notice_readings *r)
     }
     r->n = 0;
 }
+
+gssize
+ba_notice_feedback_offset (const char *text)
+{
+    const char *para = text;
+    gboolean type = FALSE, version = FALSE;
+
+    /* RFC 5965 3.1: Feedback-Type, User-Agent and Version are required */
+    for (const char *p = text; p && *p;) {
+        gsize n = line_len (p);
+        if (blank (p, n)) {
+            para = p + n + (p[n] == '\n');
+            type = version = FALSE;
+        } else if (!g_ascii_strncasecmp (p, "feedback-type:", 14)) {
+            type = TRUE;
+        } else if (!g_ascii_strncasecmp (p, "version:", 8) || !g_ascii_strncasecmp (p, "user-agent:", 11)) {
+            version = TRUE;
+        }
+        if (type && version)
+            return para - text;
+        p += n;
+        if (*p == '\n')
+            p++;
+    }
+    return -1;
+}

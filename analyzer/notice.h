@@ -33,4 +33,8 @@ typedef struct {
 
 void ba_notice_readings_init (ba_notice_readings *r, const char *notice);
 void ba_notice_readings_clear (ba_notice_readings *r);
+/* Where, in @text, the fields of a feedback report pasted as text begin
+ * (the paragraph with Feedback-Type and Version or User-Agent), or -1. */
+gssize ba_notice_feedback_offset (const char *text);
+
 #endif
