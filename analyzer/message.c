@@ -990,12 +990,13 @@ forward_banner (const char *line)
  * line of dashes, an mbox "From " line or a forwarding banner: parse it
  * as a message. */
 static GMimeMessage *
-embedded_message (const char *notice)
+embedded_message (const char *notice, gboolean banner_only)
 {
     const char *p = notice;
     for (int lines = 0; p && *p && lines < 2000; lines++) {
         gboolean banner = forward_banner (p);
-        if (banner || !strncmp (p, "From MAILER-DAEMON ", 19) || !g_ascii_strncasecmp (p, "Return-Path: <>", 15)) {
+        if (banner || (!banner_only && (!strncmp (p, "From MAILER-DAEMON ", 19)
+                                        || !g_ascii_strncasecmp (p, "Return-Path: <>", 15)))) {
             const char *body = p;
             GMimeStream *mem;
             GMimeParser *parser;
@@ -1079,6 +1080,15 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
         if (at >= 0)
             pf.feedback = g_strdup (notice + at);
     }
+    /* a message forwarded inline by a mail client: what it forwards is
+     * read first, the forwarder's own words are not the notice */
+    if (depth < 2 && !pf.original) {
+        GMimeMessage *em = embedded_message (notice, TRUE);
+        if (em) {
+            adopt_forwarded (ctx, rep, em, depth);
+            g_object_unref (em);
+        }
+    }
     headers_text = header_block (GMIME_OBJECT (msg));
     from_addr = rep->from ? g_strdup (rep->from) : g_strdup ("");
 
@@ -1090,7 +1100,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     din.from = from_addr;
     /* the notice as it came, and as it was before a client re-wrapped it */
     ba_notice_readings_init (&readings, notice);
-    for (guint i = 0; i < ctx->set->formats->len; i++) {
+    for (guint i = 0; i < ctx->set->formats->len && rep->kind == BA_KIND_OTHER; i++) {
         const ba_format *f = g_ptr_array_index (ctx->set->formats, i);
         gboolean detected = FALSE;
         for (int k = 0; k < readings.n && !detected; k++) {
@@ -1151,7 +1161,9 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     /* offsets into the notice found by the format are offsets into the text it read */
     notice = readings.text[text_reading];
 
-    if (pf.feedback || pf.report_feedback) {
+    if (rep->kind != BA_KIND_OTHER) {
+        /* adopted from the message forwarded inline */
+    } else if (pf.feedback || pf.report_feedback) {
         ba_dsn *fb = ba_dsn_parse (pf.feedback ? pf.feedback : "", pf.feedback ? strlen (pf.feedback) : 0, 16);
         rep->kind = BA_KIND_FEEDBACK;
         rep->format = g_strdup ("arf");
@@ -1183,7 +1195,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
                     rep->kind = BA_KIND_FEEDBACK;
         }
         if (rep->kind == BA_KIND_OTHER && !autoreply && !adopt_forwarded (ctx, rep, pf.original, depth)) {
-            GMimeMessage *em = depth < 2 ? embedded_message (notice) : NULL;
+            GMimeMessage *em = depth < 2 ? embedded_message (notice, FALSE) : NULL;
             if (em) {
                 adopt_forwarded (ctx, rep, em, depth);
                 g_object_unref (em);
