@@ -341,6 +341,31 @@ TRANSFORMS = {
     "base64": transfer_encode(b"base64"),
 }
 
+RETURNED_HEADER = re.compile(rb"(?im)^(?:received|return-path|message-id|from|to|date|subject|mime-version|dkim-signature):[ \t]")
+
+def notice_words(raw):
+    """The words of the notice itself, lower case: its leaves outside the
+    returned message, each cut where an inline copy's header paragraph begins."""
+    out = []
+    for leaf in notice_leaves(Part(lf(raw))):
+        if leaf.ctype in ("message/rfc822", "text/rfc822-headers", "message/rfc822-headers", "message/global-headers"):
+            continue
+        data = decoded(leaf)
+        if data is None:
+            continue
+        for m in RETURNED_HEADER.finditer(data):
+            if m.start() == 0 or data[:m.start()].endswith(b"\n\n"):
+                data = data[:m.start()]
+                break
+        out.append(data)
+    return b"\n".join(out).decode("latin-1").lower()
+
+# A client forwarding inline shows the text and a summary of From, Date, To
+# and Subject; a bounce that names its failed address only elsewhere (in
+# X-Failed-Recipients, in the returned message) has nothing left to read
+# it from: those messages are counted as "not applicable", not compared.
+INLINE_FORWARDS = ("forward-gmail-quoted", "forward-outlook-quoted", "forward-outlook")
+
 # Which fields a transformation must keep, beyond the set of recipients.
 # Every transformation keeps all of FIELDS: none of them removes a word of the
 # notice, a status code or a field; re-wrapping only moves line breaks.
@@ -393,7 +418,7 @@ def main():
         sys.exit("no binary at %s" % a.binary)
 
     work = a.keep or tempfile.mkdtemp(prefix="ba-variants-")
-    jobs = {}
+    jobs, words = {}, {}
     for set_name, files in sets.items():
         src_dir = os.path.join(work, set_name, "original")
         os.makedirs(src_dir, exist_ok=True)
@@ -409,6 +434,7 @@ def main():
                 with open(os.path.join(d, base), "wb") as fh:
                     fh.write(data)
             jobs[(set_name, t)] = d
+        words[set_name] = {base: notice_words(raw) for base, raw in raws.items()}
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         results = dict(zip(jobs, pool.map(lambda d: analyze(a.binary, d), jobs.values())))
 
@@ -419,9 +445,13 @@ def main():
         print("== %s: %d messages" % (set_name, len(bases)))
         for t in names:
             var = results[(set_name, t)]
-            changed = [b for b in bases if diagnosis(orig.get(b, []), COMPARE[t]) != diagnosis(var.get(b, []), COMPARE[t])]
-            unchanged = 100.0 * (len(bases) - len(changed)) / len(bases) if bases else 100.0
-            figures.setdefault(set_name, {})[t] = {"changed": len(changed), "of": len(bases), "unchanged_pct": round(unchanged, 1)}
+            compared = [b for b in bases if t not in INLINE_FORWARDS
+                        or all((r.get("recipient") or "").lower() in words[set_name][b] for r in orig.get(b, []))]
+            changed = [b for b in compared if diagnosis(orig.get(b, []), COMPARE[t]) != diagnosis(var.get(b, []), COMPARE[t])]
+            unchanged = 100.0 * (len(compared) - len(changed)) / len(compared) if compared else 100.0
+            figures.setdefault(set_name, {})[t] = {"changed": len(changed), "of": len(compared),
+                                                   "not_applicable": len(bases) - len(compared),
+                                                   "unchanged_pct": round(unchanged, 1)}
             if set_name == "samples":
                 shown = changed
             else:
@@ -430,8 +460,9 @@ def main():
                 shown = ([b for b in changed if not is_holdout(b)] if a.verbose else []) + \
                         (["%d held out" % len(held)] if held else [])
                 figures[set_name][t]["holdout_changed"] = len(held)
-            print("  %-24s %4d changed (%5.1f %% unchanged)%s" % (t, len(changed), unchanged,
-                  (": " + " ".join(shown)) if shown else ""))
+            na = len(bases) - len(compared)
+            print("  %-24s %4d changed of %4d (%5.1f %% unchanged)%s%s" % (t, len(changed), len(compared), unchanged,
+                  " [%d n/a]" % na if na else "", (": " + " ".join(shown)) if shown else ""))
             if a.verbose and set_name == "samples":
                 for b in changed:
                     print("      %s\n        was %s\n        now %s" % (b, diagnosis(orig.get(b, []), COMPARE[t]),
