@@ -900,26 +900,6 @@ diagnose_from_notice (GPtrArray *found, const char *notice)
 
 /* ---- the stage ---------------------------------------------------------- */
 
-/* Total length of the error texts found. */
-static gsize
-diagnostic_total (GPtrArray *found)
-{
-    gsize n = 0;
-    for (guint i = 0; i < found->len; i++)
-        n += ((ba_text_recipient *) g_ptr_array_index (found, i))->diagnostic->len;
-    return n;
-}
-
-/* Does the re-joined notice read more than the notice as it came: more
- * recipients, or the same ones with more of their error text? */
-static gboolean
-reflow_reads_more (GPtrArray *reflowed, GPtrArray *plain)
-{
-    if (reflowed->len != plain->len)
-        return reflowed->len > plain->len;
-    return reflowed->len > 0 && diagnostic_total (reflowed) > diagnostic_total (plain);
-}
-
 static ba_report *analyze (ba_context *ctx, GMimeMessage *msg, const char *source,
                            gint64 offset, int depth);
 
@@ -1120,15 +1100,22 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
         int reading = 0;
         if (f->recipient_original->len && !original_headers && pf.original)
             original_headers = header_block (GMIME_OBJECT (pf.original));
-        GPtrArray *found = ba_format_extract (ctx, f, notice, headers_text, original_headers,
-                                              MAX_RECIPIENTS, &oat, &rmta);
-        for (int k = 1; k < readings.n; k++) {
+        /* a reading where the format's opening line is whole is the one
+         * it is written for: the others would be read from the top */
+        gboolean begun[BA_NOTICE_READINGS] = { FALSE }, any_begun = FALSE;
+        for (int k = 0; f->begin && k < readings.n; k++)
+            any_begun |= begun[k] = ba_match (ctx, f->begin, readings.text[k], strlen (readings.text[k]), 0);
+        GPtrArray *found = NULL;
+        for (int k = 0; k < readings.n; k++) {
             char *rmta2 = NULL;
             gssize oat2 = -1;
+            if (any_begun && !begun[k])
+                continue;
             GPtrArray *found2 = ba_format_extract (ctx, f, readings.text[k], headers_text, original_headers,
                                                    MAX_RECIPIENTS, &oat2, &rmta2);
-            if (reflow_reads_more (found2, found)) {
-                g_ptr_array_unref (found);
+            if (!found || ba_text_reads_more (found2, found)) {
+                if (found)
+                    g_ptr_array_unref (found);
                 g_free (rmta);
                 found = found2;
                 rmta = rmta2;

@@ -397,3 +397,21 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
         }
     return out;
 }
+
+/* Total length of the error texts found. */
+static gsize
+diagnostic_total (GPtrArray *found)
+{
+    gsize n = 0;
+    for (guint i = 0; i < found->len; i++)
+        n += ((ba_text_recipient *) g_ptr_array_index (found, i))->diagnostic->len;
+    return n;
+}
+
+gboolean
+ba_text_reads_more (GPtrArray *a, GPtrArray *b)
+{
+    if (a->len != b->len)
+        return a->len > b->len;
+    return a->len > 0 && diagnostic_total (a) > diagnostic_total (b);
+}

@@ -43,4 +43,9 @@ GPtrArray *ba_format_extract (ba_context *ctx, const ba_format *fmt, const char 
 /* JSON string escapes (\" \n \uXXXX ...) of @s decoded, as a new string. */
 char *ba_json_unescape (const char *s);
 
+/* Does result @a (of ba_text_recipient*) read more than @b: more
+ * recipients, or as many with more error text?  (For choosing between
+ * readings of one notice.) */
+gboolean ba_text_reads_more (GPtrArray *a, GPtrArray *b);
+
 #endif
