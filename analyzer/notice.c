@@ -235,6 +235,21 @@ ends_closed (const char *p, gsize n)
     return n && strchr (".:>)]!?", p[n - 1]) != NULL;
 }
 
+/* Does the line open with an address ("user@host: ...", "<user@host>")? */
+static gboolean
+opens_with_address (const char *p, gsize n)
+{
+    gsize i = 0;
+    while (i < n && (p[i] == ' ' || p[i] == '\t'))
+        i++;
+    if (i < n && p[i] == '<')
+        i++;
+    for (gsize k = i; k < n && p[k] != ' ' && p[k] != '\t' && p[k] != '>'; k++)
+        if (p[k] == '@')
+            return k > i;
+    return FALSE;
+}
+
 /* Was the line @p (@n bytes) broken by a composer wrapping at @widest,
  * with @next (@nn bytes) the rest of it? */
 static gboolean
@@ -249,6 +264,9 @@ soft_break (const char *p, gsize n, const char *next, gsize nn, glong widest, gb
     if (reply_line (next, nn) && (reply_line (p, n) || marked_line (p, n)))
         return FALSE;
     if (cautious && ends_closed (p, n))
+        return FALSE;
+    /* one address per line: a list, not a broken line */
+    if (opens_with_address (p, n) && opens_with_address (next, nn))
         return FALSE;
     while (word < nn && next[word] != ' ' && next[word] != '\t')
         word++;
