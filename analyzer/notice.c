@@ -235,19 +235,31 @@ ends_closed (const char *p, gsize n)
     return n && strchr (".:>)]!?", p[n - 1]) != NULL;
 }
 
-/* Does the line open with an address ("user@host: ...", "<user@host>")? */
-static gboolean
-opens_with_address (const char *p, gsize n)
+/* The address a line opens with ("user@host: ...", "<user@host>"): its
+ * start and length, or 0. */
+static gsize
+opening_address (const char *p, gsize n, const char **at)
 {
-    gsize i = 0;
+    gsize i = 0, k;
+    gboolean has_at = FALSE;
     while (i < n && (p[i] == ' ' || p[i] == '\t'))
         i++;
     if (i < n && p[i] == '<')
         i++;
-    for (gsize k = i; k < n && p[k] != ' ' && p[k] != '\t' && p[k] != '>'; k++)
-        if (p[k] == '@')
-            return k > i;
-    return FALSE;
+    for (k = i; k < n && p[k] != ' ' && p[k] != '\t' && p[k] != '>' && p[k] != ':'; k++)
+        has_at |= p[k] == '@' && k > i;
+    *at = p + i;
+    return has_at ? k - i : 0;
+}
+
+/* Two lines opening with two different addresses: items of a list (a
+ * line quoting its own address again is the same item continued). */
+static gboolean
+list_items (const char *p, gsize n, const char *next, gsize nn)
+{
+    const char *a, *b;
+    gsize la = opening_address (p, n, &a), lb = opening_address (next, nn, &b);
+    return la && lb && (la != lb || g_ascii_strncasecmp (a, b, la));
 }
 
 /* Was the line @p (@n bytes) broken by a composer wrapping at @widest,
@@ -265,8 +277,7 @@ soft_break (const char *p, gsize n, const char *next, gsize nn, glong widest, gb
         return FALSE;
     if (cautious && ends_closed (p, n))
         return FALSE;
-    /* one address per line: a list, not a broken line */
-    if (opens_with_address (p, n) && opens_with_address (next, nn))
+    if (list_items (p, n, next, nn))
         return FALSE;
     while (word < nn && next[word] != ' ' && next[word] != '\t')
         word++;
