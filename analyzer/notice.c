@@ -165,6 +165,9 @@ static gboolean
 field_line (const char *p, gsize n)
 {
     gsize i = 0;
+    /* a field's name is capitalised ("Reason:", "Diagnostic-Code:"); prose is not */
+    if (!n || !g_ascii_isupper (p[0]))
+        return FALSE;
     while (i < n && (g_ascii_isalnum (p[i]) || p[i] == '-'))
         i++;
     return i > 0 && i + 2 < n && p[i] == ':' && (p[i + 1] == ' ' || p[i + 1] == '\t')
