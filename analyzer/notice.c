@@ -255,14 +255,27 @@ opening_address (const char *p, gsize n, const char **at)
     return has_at ? k - i : 0;
 }
 
-/* Two lines opening with two different addresses: items of a list (a
- * line quoting its own address again is the same item continued). */
+/* What follows the address a line opens with: '>', ':', a space or the
+ * line's end (0). */
+static char
+after_address (const char *line, gsize n, const char *a, gsize len)
+{
+    gsize k = (gsize) (a - line) + len;
+    return k < n ? line[k] : 0;
+}
+
+/* Two lines opening with two different addresses written alike
+ * ("a@x: ...", "b@y: ..."): items of a list.  A line quoting its own
+ * address again is the same item continued. */
 static gboolean
 list_items (const char *p, gsize n, const char *next, gsize nn)
 {
     const char *a, *b;
     gsize la = opening_address (p, n, &a), lb = opening_address (next, nn, &b);
-    return la && lb && (la != lb || g_ascii_strncasecmp (a, b, la));
+    if (!la || !lb || (la == lb && !g_ascii_strncasecmp (a, b, la)))
+        return FALSE;
+    return (a > p && a[-1] == '<') == (b > next && b[-1] == '<')
+        && after_address (p, n, a, la) == after_address (next, nn, b, lb);
 }
 
 /* Was the line @p (@n bytes) broken by a composer wrapping at @widest,
