@@ -314,7 +314,11 @@ def transfer_encode(cte):
                 continue
             data = leaf.body
             leaf.body = base64.encodebytes(data) if cte == b"base64" else quopri.encodestring(data)
-            leaf.header = set_cte(leaf.header, cte)
+            if not leaf.header.strip():
+                # a part with no header fields at all: the field and the blank line after it
+                leaf.header, leaf.sep = b"Content-Transfer-Encoding: " + cte, b"\n\n"
+            else:
+                leaf.header = set_cte(leaf.header, cte)
             if leaf is msg and top_level_text and not re.search(rb"(?im)^mime-version:", leaf.header):
                 leaf.header += b"\nMIME-Version: 1.0"
             if not leaf.sep:
