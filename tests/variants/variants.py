@@ -497,7 +497,7 @@ def main():
                 failed.append("%s: corpus %.1f %% unchanged < %.1f %%" % (t, unchanged, floor))
     if a.json:
         with open(a.json, "w") as fh:
-            json.dump(figures, fh, indent=1, sort_keys=True)
+            json.dump(figures, fh, indent=1)
     if not a.keep:
         subprocess.run(["rm", "-rf", work], check=False)
     if failed:
