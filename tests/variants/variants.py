@@ -350,7 +350,22 @@ TRANSFORMS = {
     "base64": transfer_encode(b"base64"),
 }
 
-RETURNED_HEADER = re.compile(rb"(?im)^(?:received|return-path|message-id|from|to|date|subject|mime-version|dkim-signature):[ \t]")
+FIELD_START = re.compile(rb"[A-Za-z0-9-]+:[ \t]")
+RETURNED_HEADER = re.compile(rb"(?im)^(?:received|return-path|message-id|from|date|subject|mime-version|dkim-signature):[ \t]")
+
+def returned_header_at(data):
+    """Offset of the first paragraph that is a message's header (fields, one of them one
+    every message has), or -1."""
+    pos = 0
+    while pos < len(data):
+        end = data.find(b"\n\n", pos)
+        para = data[pos:] if end < 0 else data[pos:end]
+        if FIELD_START.match(para) and RETURNED_HEADER.search(para):
+            return pos
+        if end < 0:
+            return -1
+        pos = end + 2
+    return -1
 
 def notice_words(raw):
     """The words of the notice itself, lower case: its leaves outside the
@@ -362,10 +377,9 @@ def notice_words(raw):
         data = decoded(leaf)
         if data is None:
             continue
-        for m in RETURNED_HEADER.finditer(data):
-            if m.start() == 0 or data[:m.start()].endswith(b"\n\n"):
-                data = data[:m.start()]
-                break
+        at = returned_header_at(data.lstrip(b"\n"))
+        if at >= 0:
+            data = data.lstrip(b"\n")[:at]
         out.append(data)
     return b"\n".join(out).decode("latin-1").lower()
 
@@ -374,6 +388,16 @@ def notice_words(raw):
 # X-Failed-Recipients, in the returned message) has nothing left to read
 # it from: those messages are counted as "not applicable", not compared.
 INLINE_FORWARDS = ("forward-gmail-quoted", "forward-outlook-quoted", "forward-outlook")
+
+# An mbox file of several messages is not one bounce to forward or attach.
+WHOLE_MESSAGE = INLINE_FORWARDS + ("attach-rfc822",)
+
+def comparable(t, rows, notice_text):
+    if t in WHOLE_MESSAGE and len({r.get("offset") for r in rows}) > 1:
+        return False
+    if t in INLINE_FORWARDS:
+        return all((r.get("recipient") or "").lower() in notice_text for r in rows)
+    return True
 
 # Which fields a transformation must keep, beyond the set of recipients.
 # Every transformation keeps all of FIELDS: none of them removes a word of the
@@ -468,8 +492,7 @@ def main():
         print("== %s: %d messages" % (set_name, len(bases)))
         for t in names:
             var = results[(set_name, t)]
-            compared = [b for b in bases if t not in INLINE_FORWARDS
-                        or all((r.get("recipient") or "").lower() in words[set_name][b] for r in orig.get(b, []))]
+            compared = [b for b in bases if comparable(t, orig.get(b, []), words[set_name][b])]
             changed = [b for b in compared if diagnosis(orig.get(b, []), COMPARE[t]) != diagnosis(var.get(b, []), COMPARE[t])]
             unchanged = 100.0 * (len(compared) - len(changed)) / len(compared) if compared else 100.0
             figures.setdefault(set_name, {})[t] = {"changed": len(changed), "of": len(compared),
