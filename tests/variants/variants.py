@@ -117,12 +117,16 @@ FIELD_LINE = re.compile(rb"^[!-9;-~]+:")
 
 def wrap_line(line, width):
     """Break a line longer than width at spaces, as a mail client's composer does; long words stay whole."""
-    if len(line) <= width:
+    # a composer counts characters, not bytes: UTF-8 when the line is UTF-8
+    try:
+        text, enc = line.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        text, enc = line.decode("latin-1"), "latin-1"
+    if len(text) <= width:
         return [line]
-    text = line.decode("latin-1")
     out = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False,
                         expand_tabs=False, replace_whitespace=False, drop_whitespace=True)
-    return [l.encode("latin-1") for l in out] or [line]
+    return [l.encode(enc) for l in out] or [line]
 
 def map_text_lines(data, fn):
     lines = data.split(b"\n")
