@@ -947,25 +947,6 @@ adopt_forwarded (ba_context *ctx, ba_report *rep, GMimeMessage *inner, int depth
     return ok;
 }
 
-/* The banner a mail client writes above a message it forwards inline:
- * the header summary (From:, Date: or Sent:, To:, Subject:) follows it
- * (Gmail, Outlook, Thunderbird, Apple Mail). */
-static gboolean
-forward_banner (const char *line)
-{
-    static const char *const banners[] = {
-        "---------- Forwarded message ---------", "-----Original Message-----",
-        "-------- Original Message --------", "-------- Forwarded Message --------",
-        "Begin forwarded message:",
-    };
-    while (*line == ' ' || *line == '\t')
-        line++;
-    for (guint i = 0; i < G_N_ELEMENTS (banners); i++)
-        if (!g_ascii_strncasecmp (line, banners[i], strlen (banners[i])))
-            return TRUE;
-    return FALSE;
-}
-
 /* A bounce pasted into the notice as text (headers and body), after a
  * line of dashes, an mbox "From " line or a forwarding banner: parse it
  * as a message. */
@@ -974,7 +955,7 @@ embedded_message (const char *notice, gboolean banner_only)
 {
     const char *p = notice;
     for (int lines = 0; p && *p && lines < 2000; lines++) {
-        gboolean banner = forward_banner (p);
+        gboolean banner = ba_notice_forward_banner (p);
         if (banner || (!banner_only && (!strncmp (p, "From MAILER-DAEMON ", 19)
                                         || !g_ascii_strncasecmp (p, "Return-Path: <>", 15)))) {
             const char *body = p;
@@ -1100,32 +1081,9 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
         int reading = 0;
         if (f->recipient_original->len && !original_headers && pf.original)
             original_headers = header_block (GMIME_OBJECT (pf.original));
-        /* a reading where the format's opening line is whole is the one
-         * it is written for: the others would be read from the top */
-        gboolean begun[BA_NOTICE_READINGS] = { FALSE }, any_begun = FALSE;
-        for (int k = 0; f->begin && k < readings.n; k++)
-            any_begun |= begun[k] = ba_match (ctx, f->begin, readings.text[k], strlen (readings.text[k]), 0);
-        GPtrArray *found = NULL;
-        for (int k = 0; k < readings.n; k++) {
-            char *rmta2 = NULL;
-            gssize oat2 = -1;
-            if (any_begun && !begun[k])
-                continue;
-            GPtrArray *found2 = ba_format_extract (ctx, f, readings.text[k], headers_text, original_headers,
-                                                   MAX_RECIPIENTS, &oat2, &rmta2);
-            if (!found || ba_text_reads_more (found2, found)) {
-                if (found)
-                    g_ptr_array_unref (found);
-                g_free (rmta);
-                found = found2;
-                rmta = rmta2;
-                oat = oat2;
-                reading = k;
-            } else {
-                g_ptr_array_unref (found2);
-                g_free (rmta2);
-            }
-        }
+        GPtrArray *found = ba_format_extract_readings (ctx, f, (const char *const *) readings.text, readings.n,
+                                                       headers_text, original_headers, MAX_RECIPIENTS,
+                                                       &oat, &rmta, &reading);
         if (found->len > 0 || (pf.dsn && !fmt)) {
             if (text_found)
                 g_ptr_array_unref (text_found);

@@ -389,3 +389,22 @@ ba_notice_feedback_offset (const char *text)
     }
     return -1;
 }
+
+/* The banner a mail client writes above a message it forwards inline:
+ * the header summary (From:, Date: or Sent:, To:, Subject:) follows it
+ * (Gmail, Outlook, Thunderbird, Apple Mail). */
+gboolean
+ba_notice_forward_banner (const char *line)
+{
+    static const char *const banners[] = {
+        "---------- Forwarded message ---------", "-----Original Message-----",
+        "-------- Original Message --------", "-------- Forwarded Message --------",
+        "Begin forwarded message:",
+    };
+    while (*line == ' ' || *line == '\t')
+        line++;
+    for (guint i = 0; i < G_N_ELEMENTS (banners); i++)
+        if (!g_ascii_strncasecmp (line, banners[i], strlen (banners[i])))
+            return TRUE;
+    return FALSE;
+}

@@ -37,4 +37,8 @@ void ba_notice_readings_clear (ba_notice_readings *r);
  * (the paragraph with Feedback-Type and Version or User-Agent), or -1. */
 gssize ba_notice_feedback_offset (const char *text);
 
+/* Does @line open with the banner a mail client writes above a message it
+ * forwards inline (its From:, Date: or Sent:, To:, Subject: follow)? */
+gboolean ba_notice_forward_banner (const char *line);
+
 #endif

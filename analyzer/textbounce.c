@@ -415,3 +415,42 @@ ba_text_reads_more (GPtrArray *a, GPtrArray *b)
         return a->len > b->len;
     return a->len > 0 && diagnostic_total (a) > diagnostic_total (b);
 }
+
+GPtrArray *
+ba_format_extract_readings (ba_context *ctx, const ba_format *fmt, const char *const *readings, int n,
+                            const char *headers, const char *original_headers, guint max,
+                            gssize *original_at, char **reporting_mta, int *reading)
+{
+    /* a reading where the format's opening line is whole is the one it is
+     * written for: the others would be read from the top */
+    gboolean begun[16] = { FALSE }, any_begun = FALSE;
+    GPtrArray *found = NULL;
+
+    n = MIN (n, 16);
+    for (int k = 0; fmt->begin && k < n; k++)
+        any_begun |= begun[k] = ba_match (ctx, fmt->begin, readings[k], strlen (readings[k]), 0);
+    *reading = 0;
+    for (int k = 0; k < n; k++) {
+        char *rmta = NULL;
+        gssize oat = -1;
+        if (any_begun && !begun[k])
+            continue;
+        GPtrArray *next = ba_format_extract (ctx, fmt, readings[k], headers, original_headers, max, &oat,
+                                             reporting_mta ? &rmta : NULL);
+        if (!found || ba_text_reads_more (next, found)) {
+            if (found)
+                g_ptr_array_unref (found);
+            if (reporting_mta) {
+                g_free (*reporting_mta);
+                *reporting_mta = rmta;
+            }
+            found = next;
+            *original_at = oat;
+            *reading = k;
+        } else {
+            g_ptr_array_unref (next);
+            g_free (rmta);
+        }
+    }
+    return found ? found : g_ptr_array_new_with_free_func ((GDestroyNotify) ba_text_recipient_free);
+}
