@@ -408,8 +408,10 @@ diagnostic_total (GPtrArray *found)
     return n;
 }
 
-gboolean
-ba_text_reads_more (GPtrArray *a, GPtrArray *b)
+/* Does result @a read more than @b: more recipients, or as many with
+ * more error text? */
+static gboolean
+text_reads_more (GPtrArray *a, GPtrArray *b)
 {
     if (a->len != b->len)
         return a->len > b->len;
@@ -437,7 +439,7 @@ ba_format_extract_readings (ba_context *ctx, const ba_format *fmt, const char *c
             continue;
         GPtrArray *next = ba_format_extract (ctx, fmt, readings[k], headers, original_headers, max, &oat,
                                              reporting_mta ? &rmta : NULL);
-        if (!found || ba_text_reads_more (next, found)) {
+        if (!found || text_reads_more (next, found)) {
             if (found)
                 g_ptr_array_unref (found);
             if (reporting_mta) {

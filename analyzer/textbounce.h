@@ -43,11 +43,6 @@ GPtrArray *ba_format_extract (ba_context *ctx, const ba_format *fmt, const char 
 /* JSON string escapes (\" \n \uXXXX ...) of @s decoded, as a new string. */
 char *ba_json_unescape (const char *s);
 
-/* Does result @a (of ba_text_recipient*) read more than @b: more
- * recipients, or as many with more error text?  (For choosing between
- * readings of one notice.) */
-gboolean ba_text_reads_more (GPtrArray *a, GPtrArray *b);
-
 /* ba_format_extract on each of @n readings of one notice (as it came,
  * re-joined ...): the result of the one that reads most, *@reading its
  * index.  Only readings where the format's begin line matches are used

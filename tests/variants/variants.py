@@ -149,11 +149,12 @@ def rewrap_text(data, width):
         cr = l.endswith(b"\r")
         body = l[:-1] if cr else l
         # header-shaped lines (a returned message's header, DSN-like fields in text) are not prose
-        if FIELD_LINE.match(body):
+        # (quoted with "> " too: a forwarded bounce's DSN fields)
+        if FIELD_LINE.match(re.sub(rb"^(?:> ?)+", b"", body)):
             in_fields = True
         elif not body.strip():
             in_fields = False
-        elif not body[:1].isspace():
+        elif not re.sub(rb"^(?:> ?)+", b"", body)[:1].isspace():
             in_fields = False
         if in_fields:
             out.append(l)
