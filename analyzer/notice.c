@@ -285,7 +285,8 @@ soft_break (const char *p, gsize n, const char *next, gsize nn, glong widest, gb
 {
     gsize word = 0;
 
-    if (blank (p, n) || !nn || next[0] == ' ' || next[0] == '\t' || field_line (next, nn))
+    /* (a paragraph without a line of several words shows no width) */
+    if (widest == 0 || blank (p, n) || !nn || next[0] == ' ' || next[0] == '\t' || field_line (next, nn))
         return FALSE;
     if (marked_line (next, nn) && !closes_banner (p, n, next, nn))
         return FALSE;
