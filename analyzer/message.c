@@ -333,7 +333,7 @@ walk (GMimeObject *obj, parts_found *pf, int depth)
             }
             at = dsn_offset (t);
             if (at >= 0)
-                pf->dsn = g_strdup (t + at);
+                pf->dsn = g_strndup (t + at, ba_notice_fields_len (t + at));
             g_free (t);
         }
     } else if (is_type (ct, "text", "html")) {
@@ -1033,7 +1033,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
         /* a DSN pasted into the notice, or a multipart that lost its parts */
         gssize at = dsn_offset (notice);
         if (at >= 0)
-            pf.dsn = g_strdup (notice + at);
+            pf.dsn = g_strndup (notice + at, ba_notice_fields_len (notice + at));
     }
     if (!pf.feedback && !pf.dsn) {
         /* a feedback report forwarded inline: its fields are in the text */

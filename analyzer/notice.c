@@ -409,3 +409,36 @@ ba_notice_forward_banner (const char *line)
             return TRUE;
     return FALSE;
 }
+
+/* Does the paragraph at @p (@n bytes) hold a field only a message's header
+ * has (never a DSN's)? */
+static gboolean
+message_header_paragraph (const char *p, gsize n)
+{
+    static const char *const names[] = { "received:", "return-path:", "message-id:", "from:", "subject:" };
+    for (gsize i = 0; i < n;) {
+        gsize len = line_len (p + i);
+        for (guint k = 0; k < G_N_ELEMENTS (names); k++)
+            if (len >= strlen (names[k]) && !g_ascii_strncasecmp (p + i, names[k], strlen (names[k])))
+                return TRUE;
+        i += len + 1;
+    }
+    return FALSE;
+}
+
+gsize
+ba_notice_fields_len (const char *text)
+{
+    for (const char *p = text; *p;) {
+        const char *end = strstr (p, "\n\n");
+        gsize n = end ? (gsize) (end - p) : strlen (p);
+        if (p > text && field_line (p, line_len (p)) && message_header_paragraph (p, n))
+            return p - text;
+        if (!end)
+            break;
+        p = end + 2;
+        while (*p == '\n')
+            p++;
+    }
+    return strlen (text);
+}

@@ -41,4 +41,9 @@ gssize ba_notice_feedback_offset (const char *text);
  * forwards inline (its From:, Date: or Sent:, To:, Subject: follow)? */
 gboolean ba_notice_forward_banner (const char *line);
 
+/* The length of the DSN fields at the start of @text pasted as text: up to
+ * the paragraph where a returned message's header begins (a header field
+ * no DSN has: Received, Return-Path, Message-ID, From, Subject). */
+gsize ba_notice_fields_len (const char *text);
+
 #endif

@@ -2,6 +2,8 @@
  * lines broken by a composer undone; what must stay as written stays. */
 #include "notice.h"
 
+#include <string.h>
+
 static void
 check_unwrap (const char *in, const char *want)
 {
@@ -68,6 +70,10 @@ test_feedback_and_banner (void)
 {
     g_assert_cmpint (ba_notice_feedback_offset ("hi\n\nFeedback-Type: abuse\nUser-Agent: x/1\nVersion: 1\n"), ==, 4);
     g_assert_cmpint (ba_notice_feedback_offset ("Feedback-Type: abuse\n\nVersion: 1\n"), ==, -1);
+    /* DSN fields pasted as text end where the returned message's header begins */
+    const char *dsn = "Reporting-MTA: dns; a.example\n\nFinal-Recipient: rfc822; u@b.example\nAction: failed\n\n"
+                      "Received-From-MTA: dns; c.example\n\nReceived: from x\nFrom: a@b.example\n\nbody\n";
+    g_assert_cmpuint (ba_notice_fields_len (dsn), ==, strlen (dsn) - strlen ("Received: from x\nFrom: a@b.example\n\nbody\n"));
     g_assert_true (ba_notice_forward_banner ("---------- Forwarded message ---------"));
     g_assert_true (ba_notice_forward_banner ("  -----Original Message-----"));
     g_assert_false (ba_notice_forward_banner ("----- Original message -----"));
