@@ -1081,7 +1081,8 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
         int reading = 0;
         if (f->recipient_original->len && !original_headers && pf.original)
             original_headers = header_block (GMIME_OBJECT (pf.original));
-        GPtrArray *found = ba_format_extract_readings (ctx, f, (const char *const *) readings.text, readings.n,
+        GPtrArray *found = ba_format_extract_readings (ctx, f, (const char *const *) readings.text,
+                                                       readings.by_text, readings.n,
                                                        headers_text, original_headers, MAX_RECIPIENTS,
                                                        &oat, &rmta, &reading);
         if (found->len > 0 || (pf.dsn && !fmt)) {

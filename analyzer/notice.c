@@ -200,6 +200,15 @@ closes_banner (const char *line, gsize n, const char *next, gsize nn)
     return TRUE;
 }
 
+/* A line ending with a run of marks ("... follows -----"): a banner, whole. */
+static gboolean
+ends_marked (const char *p, gsize n)
+{
+    while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+        n--;
+    return n >= 2 && g_ascii_ispunct (p[n - 1]) && p[n - 2] == p[n - 1];
+}
+
 /* A line opening with an SMTP reply code ("550 ", "451-"): a reply, which
  * after a reply or a transcript's line is a line of its own. */
 static gboolean
@@ -229,13 +238,13 @@ paragraph_width (const char *p)
 }
 
 /* Does @p (@n bytes) end as a line ends that a writer ended on purpose:
- * a sentence, a field or an address closed? */
+ * a sentence or an address closed, or (@colon) a field's name? */
 static gboolean
-ends_closed (const char *p, gsize n)
+ends_closed (const char *p, gsize n, gboolean colon)
 {
     while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
         n--;
-    return n && strchr (".:>)]!?", p[n - 1]) != NULL;
+    return n && (strchr (".>)]!?", p[n - 1]) != NULL || (colon && p[n - 1] == ':'));
 }
 
 /* The address a line opens with ("user@host: ...", "<user@host>"): its
@@ -278,21 +287,34 @@ list_items (const char *p, gsize n, const char *next, gsize nn)
         && after_address (p, n, a, la) == after_address (next, nn, b, lb);
 }
 
+/* Does the line hold an SMTP reply code (a 4xx or 5xx word)? */
+static gboolean
+holds_reply_code (const char *p, gsize n)
+{
+    for (gsize i = 0; i + 3 <= n; i++)
+        if ((p[i] == '4' || p[i] == '5') && g_ascii_isdigit (p[i + 1]) && g_ascii_isdigit (p[i + 2])
+            && (i == 0 || !g_ascii_isalnum (p[i - 1])) && (i + 3 == n || p[i + 3] == ' ' || p[i + 3] == '-'))
+            return TRUE;
+    return FALSE;
+}
+
 /* Was the line @p (@n bytes) broken by a composer wrapping at @widest,
  * with @next (@nn bytes) the rest of it? */
 static gboolean
-soft_break (const char *p, gsize n, const char *next, gsize nn, glong widest, gboolean cautious)
+soft_break (const char *p, gsize n, const char *next, gsize nn, glong widest, ba_reflow caution)
 {
     gsize word = 0;
 
     /* (a paragraph without a line of several words shows no width) */
     if (widest == 0 || blank (p, n) || !nn || next[0] == ' ' || next[0] == '\t' || field_line (next, nn))
         return FALSE;
-    if (marked_line (next, nn) && !closes_banner (p, n, next, nn))
+    if (ends_marked (p, n) || (marked_line (next, nn) && !closes_banner (p, n, next, nn)))
         return FALSE;
     if (reply_line (next, nn) && (reply_line (p, n) || marked_line (p, n)))
         return FALSE;
-    if (cautious && ends_closed (p, n))
+    /* (a colon ending an SMTP reply's line is its text going on) */
+    if (caution != BA_REFLOW_GREEDY
+        && ends_closed (p, n, caution == BA_REFLOW_KEEP_ENDS || !holds_reply_code (p, n)))
         return FALSE;
     if (list_items (p, n, next, nn))
         return FALSE;
@@ -302,7 +324,7 @@ soft_break (const char *p, gsize n, const char *next, gsize nn, glong widest, gb
 }
 
 char *
-ba_notice_reflow (const char *text, gboolean cautious)
+ba_notice_reflow (const char *text, ba_reflow caution)
 {
     GString *out;
     gboolean joined = FALSE, para_start = TRUE;
@@ -320,7 +342,7 @@ ba_notice_reflow (const char *text, gboolean cautious)
         g_string_append_len (out, p, n);
         if (p[n] != '\n')
             break;
-        if (soft_break (p, n, next, line_len (next), widest, cautious)) {
+        if (soft_break (p, n, next, line_len (next), widest, caution)) {
             g_string_append_c (out, ' ');
             joined = TRUE;
         } else {
@@ -339,11 +361,15 @@ void
 ba_notice_readings_init (ba_notice_readings *r, const char *notice)
 {
     memset (r, 0, sizeof *r);
+    r->by_text[r->n] = TRUE;
     r->text[r->n++] = g_strdup (notice);
-    for (int cautious = 0; cautious <= 1; cautious++) {
-        char *t = ba_notice_reflow (notice, cautious);
-        if (t && strcmp (t, r->text[r->n - 1]))
+    /* from the most cautious re-joining to the greedy one */
+    for (int caution = BA_REFLOW_KEEP_ENDS; caution >= BA_REFLOW_GREEDY; caution--) {
+        char *t = ba_notice_reflow (notice, (ba_reflow) caution);
+        if (t && strcmp (t, r->text[r->n - 1])) {
+            r->by_text[r->n] = caution != BA_REFLOW_GREEDY;
             r->text[r->n++] = t;
+        }
         else
             g_free (t);
     }

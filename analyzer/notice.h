@@ -19,15 +19,21 @@ char *ba_notice_unwrap (const char *text);
  * or NULL when no line looks broken.  A line is taken as broken when the
  * next one starts at column 0 with a word that would have made it longer
  * than the text's widest line: the break a composer makes at its width. */
-char *ba_notice_reflow (const char *text, gboolean cautious);
-/* (cautious: a line ending a sentence, a field or an address is kept.) */
+typedef enum {
+    BA_REFLOW_GREEDY,           /* every line that looks broken */
+    BA_REFLOW_KEEP_SENTENCES,   /* not a line ending a sentence or an address */
+    BA_REFLOW_KEEP_ENDS,        /* nor one ending with a colon */
+} ba_reflow;
+char *ba_notice_reflow (const char *text, ba_reflow caution);
 
-/* The readings of one notice a format is tried on: as it came, then
- * re-joined (greedy, then cautious) when that differs. */
-#define BA_NOTICE_READINGS 3
+/* The readings of one notice a format is tried on, each bolder than the
+ * one before: as it came, then re-joined from the most cautious way to
+ * the greedy one (each only when it differs from the one before). */
+#define BA_NOTICE_READINGS 4
 typedef struct {
     char *text[BA_NOTICE_READINGS];
     char *lower[BA_NOTICE_READINGS];    /* each in ASCII lower case */
+    gboolean by_text[BA_NOTICE_READINGS]; /* may win by more error text alone (not greedy) */
     int n;
 } ba_notice_readings;
 

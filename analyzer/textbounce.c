@@ -408,18 +408,34 @@ diagnostic_total (GPtrArray *found)
     return n;
 }
 
+/* Recipients whose error text has an SMTP code or a status. */
+static guint
+coded_total (GPtrArray *found)
+{
+    guint n = 0;
+    for (guint i = 0; i < found->len; i++)
+        n += has_code (((ba_text_recipient *) g_ptr_array_index (found, i))->diagnostic->str);
+    return n;
+}
+
 /* Does result @a read more than @b: more recipients, or as many with
- * more error text? */
+ * more of them coded; or, when @more_text counts (@a is from a cautious
+ * re-joining), as many with more error text? */
 static gboolean
-text_reads_more (GPtrArray *a, GPtrArray *b)
+text_reads_more (GPtrArray *a, GPtrArray *b, gboolean more_text)
 {
     if (a->len != b->len)
         return a->len > b->len;
-    return a->len > 0 && diagnostic_total (a) > diagnostic_total (b);
+    if (a->len == 0)
+        return FALSE;
+    if (coded_total (a) != coded_total (b))
+        return coded_total (a) > coded_total (b);
+    return more_text && diagnostic_total (a) > diagnostic_total (b);
 }
 
 GPtrArray *
-ba_format_extract_readings (ba_context *ctx, const ba_format *fmt, const char *const *readings, int n,
+ba_format_extract_readings (ba_context *ctx, const ba_format *fmt, const char *const *readings,
+                            const gboolean *by_text, int n,
                             const char *headers, const char *original_headers, guint max,
                             gssize *original_at, char **reporting_mta, int *reading)
 {
@@ -439,7 +455,9 @@ ba_format_extract_readings (ba_context *ctx, const ba_format *fmt, const char *c
             continue;
         GPtrArray *next = ba_format_extract (ctx, fmt, readings[k], headers, original_headers, max, &oat,
                                              reporting_mta ? &rmta : NULL);
-        if (!found || text_reads_more (next, found)) {
+        /* a cautious re-joining wins by more text; the greedy one only by
+         * more facts: it also joins lines the MTA ended */
+        if (!found || text_reads_more (next, found, by_text[k])) {
             if (found)
                 g_ptr_array_unref (found);
             if (reporting_mta) {

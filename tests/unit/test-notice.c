@@ -15,7 +15,7 @@ check_unwrap (const char *in, const char *want)
 static void
 check_reflow (const char *in, gboolean cautious, const char *want)
 {
-    char *got = ba_notice_reflow (in, cautious);
+    char *got = ba_notice_reflow (in, cautious ? BA_REFLOW_KEEP_ENDS : BA_REFLOW_GREEDY);
     g_assert_cmpstr (got ? got : in, ==, want);
     g_free (got);
 }
@@ -58,6 +58,9 @@ test_reflow (void)
     /* a banner's closing marks rejoin it */
     check_reflow ("  ----- Transcript of session follows\n-----\n", FALSE,
                   "  ----- Transcript of session follows -----\n");
+    /* a banner is whole: what follows it is not its continuation */
+    check_reflow ("   ----- Transcript of session follows -----\n<a@example.co.jp>... Deferred: Name server:\n", FALSE,
+                  "   ----- Transcript of session follows -----\n<a@example.co.jp>... Deferred: Name server:\n");
     /* cautious: a line that ends a sentence stays */
     check_reflow ("This is the end of a sentence here.\nNext\n", TRUE,
                   "This is the end of a sentence here.\nNext\n");
