@@ -1,4 +1,6 @@
-/* notice.c - undo quoting and common indentation in a notice's text. */
+/* notice.c - read a notice as its MTA wrote it: quoting and common
+ * indentation undone, lines a composer broke joined again, and where
+ * fields pasted as text (a feedback report, a DSN) begin and end. */
 #include "notice.h"
 
 #include <string.h>
