@@ -303,7 +303,8 @@ holds_reply_code (const char *p, gsize n)
 /* Was the line @p (@n bytes) broken by a composer wrapping at @widest,
  * with @next (@nn bytes) the rest of it? */
 static gboolean
-soft_break (const char *p, gsize n, const char *next, gsize nn, glong widest, ba_reflow caution)
+soft_break (const char *p, gsize n, const char *next, gsize nn, glong widest, ba_reflow caution,
+            gboolean in_reply)
 {
     gsize word = 0;
 
@@ -314,9 +315,8 @@ soft_break (const char *p, gsize n, const char *next, gsize nn, glong widest, ba
         return FALSE;
     if (reply_line (next, nn) && (reply_line (p, n) || marked_line (p, n)))
         return FALSE;
-    /* (a colon ending an SMTP reply's line is its text going on) */
-    if (caution != BA_REFLOW_GREEDY
-        && ends_closed (p, n, caution == BA_REFLOW_KEEP_ENDS || !holds_reply_code (p, n)))
+    /* (a colon in an SMTP reply, @in_reply for the line joined so far, is its text going on) */
+    if (caution != BA_REFLOW_GREEDY && ends_closed (p, n, caution == BA_REFLOW_KEEP_ENDS || !in_reply))
         return FALSE;
     if (list_items (p, n, next, nn))
         return FALSE;
@@ -329,7 +329,7 @@ char *
 ba_notice_reflow (const char *text, ba_reflow caution)
 {
     GString *out;
-    gboolean joined = FALSE, para_start = TRUE;
+    gboolean joined = FALSE, para_start = TRUE, in_reply = FALSE, was_joined = FALSE;
     glong widest = 0;
 
     if (!text)
@@ -344,7 +344,11 @@ ba_notice_reflow (const char *text, ba_reflow caution)
         g_string_append_len (out, p, n);
         if (p[n] != '\n')
             break;
-        if (soft_break (p, n, next, line_len (next), widest, caution)) {
+        /* whether the line joined so far holds a reply code: kept as lines
+         * join, so that a long joined line is not scanned again */
+        in_reply = (was_joined && in_reply) || holds_reply_code (p, n);
+        was_joined = soft_break (p, n, next, line_len (next), widest, caution, in_reply);
+        if (was_joined) {
             g_string_append_c (out, ' ');
             joined = TRUE;
         } else {
