@@ -246,6 +246,9 @@ ends_closed (const char *p, gsize n, gboolean colon)
 {
     while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
         n--;
+    /* "<user@host>... " is Sendmail's separator, not a sentence's end */
+    if (n >= 3 && !strncmp (p + n - 3, "...", 3))
+        return FALSE;
     return n && (strchr (".>)]!?", p[n - 1]) != NULL || (colon && p[n - 1] == ':'));
 }
 
