@@ -8,6 +8,8 @@
 /* Fewer quoted lines than this are a quotation inside the notice (a
  * returned message's reply chain), not a forwarded notice. */
 #define MIN_QUOTED_BLOCK 3
+/* Quoting levels undone at most (a bound: each level is a pass). */
+#define MAX_QUOTE_LEVELS 4
 
 /* A line quoted one level deep: "> text" or a bare ">".  ">>>" lines
  * (Sendmail's transcript of commands) are not quoting. */
@@ -137,6 +139,14 @@ ba_notice_unwrap (const char *text)
     if (!text)
         return NULL;
     unquoted = dequote (text);
+    /* a notice forwarded twice or three times is quoted as deep */
+    for (int level = 1; unquoted && level < MAX_QUOTE_LEVELS; level++) {
+        char *deeper = dequote (unquoted);
+        if (!deeper)
+            break;
+        g_free (unquoted);
+        unquoted = deeper;
+    }
     cur = unquoted ? unquoted : text;
     indent = common_indent (cur);
     if (indent)

@@ -7,8 +7,8 @@
 
 #include <glib.h>
 
-/* A new copy of @text (LF line ends) with one level of "> " quoting
- * removed from every quoted block of at least three lines, and the
+/* A new copy of @text (LF line ends) with "> " quoting (up to four
+ * levels) removed from every quoted block of at least three lines, and the
  * indentation common to all its non-blank lines removed; NULL when
  * nothing had to change. */
 char *ba_notice_unwrap (const char *text);

@@ -24,6 +24,8 @@ static void
 test_dequote (void)
 {
     check_unwrap ("fwd:\n> a\n>\n> b: c\n", "fwd:\na\n\nb: c\n");
+    /* forwarded twice: quoted twice */
+    check_unwrap ("fwd:\n> > a\n> >\n> > b\n", "fwd:\na\n\nb\n");
     /* two quoted lines are a quotation, not a forwarded notice */
     check_unwrap ("x\n> a\n> b\ny\n", "x\n> a\n> b\ny\n");
     /* Sendmail's transcript is not quoting */
