@@ -6,7 +6,7 @@
 #include "dsn.h"
 #include "textbounce.h"
 #include "command.h"
-#include "notice.h"
+#include "reading.h"
 #include "util.h"
 
 #include <stdarg.h>
@@ -325,7 +325,7 @@ walk (GMimeObject *obj, parts_found *pf, int depth)
             pf->notice = part_text (obj, MAX_PART_TEXT);
         } else if (!pf->dsn) {
             /* a delivery-status part sent as text/plain ("details.txt") */
-            char *t = part_text (obj, MAX_PART_TEXT), *unwrapped = ba_notice_unwrap (t);
+            char *t = part_text (obj, MAX_PART_TEXT), *unwrapped = ba_reading_unwrap (t);
             gssize at;
             if (unwrapped) {
                 g_free (t);
@@ -333,7 +333,7 @@ walk (GMimeObject *obj, parts_found *pf, int depth)
             }
             at = dsn_offset (t);
             if (at >= 0)
-                pf->dsn = g_strndup (t + at, ba_notice_fields_len (t + at));
+                pf->dsn = g_strndup (t + at, ba_reading_fields_len (t + at));
             g_free (t);
         }
     } else if (is_type (ct, "text", "html")) {
@@ -955,7 +955,7 @@ embedded_message (const char *notice, gboolean banner_only)
 {
     const char *p = notice;
     for (int lines = 0; p && *p && lines < 2000; lines++) {
-        gboolean banner = ba_notice_forward_banner (p);
+        gboolean banner = ba_reading_forward_banner (p);
         if (banner || (!banner_only && (!strncmp (p, "From MAILER-DAEMON ", 19)
                                         || !g_ascii_strncasecmp (p, "Return-Path: <>", 15)))) {
             const char *body = p;
@@ -1002,7 +1002,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     const ba_format *fmt = NULL, *autoreply = NULL;
     char *headers_text, *from_addr, *headers_lower, *original_headers = NULL;
     ba_detect_input din;
-    ba_notice_readings readings;
+    ba_readings readings;
     int text_reading = 0;
     gssize original_at = -1;
     const char *notice;
@@ -1022,7 +1022,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
         pf.notice = html_to_text (pf.html);
     }
     if (pf.notice) {
-        char *unwrapped = ba_notice_unwrap (pf.notice);
+        char *unwrapped = ba_reading_unwrap (pf.notice);
         if (unwrapped) {
             g_free (pf.notice);
             pf.notice = unwrapped;
@@ -1033,11 +1033,11 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
         /* a DSN pasted into the notice, or a multipart that lost its parts */
         gssize at = dsn_offset (notice);
         if (at >= 0)
-            pf.dsn = g_strndup (notice + at, ba_notice_fields_len (notice + at));
+            pf.dsn = g_strndup (notice + at, ba_reading_fields_len (notice + at));
     }
     if (!pf.feedback && !pf.dsn) {
         /* a feedback report forwarded inline: its fields are in the text */
-        gssize at = ba_notice_feedback_offset (notice);
+        gssize at = ba_reading_feedback_offset (notice);
         if (at >= 0)
             pf.feedback = g_strdup (notice + at);
     }
@@ -1060,7 +1060,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     din.subject = rep->subject;
     din.from = from_addr;
     /* the notice as it came, and as it was before a client re-wrapped it */
-    ba_notice_readings_init (&readings, notice);
+    ba_readings_init (&readings, notice);
     for (guint i = 0; i < ctx->set->formats->len && rep->kind == BA_KIND_OTHER; i++) {
         const ba_format *f = g_ptr_array_index (ctx->set->formats, i);
         gboolean detected = FALSE;
@@ -1209,7 +1209,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     if (text_found)
         g_ptr_array_unref (text_found);
     g_free (headers_text);
-    ba_notice_readings_clear (&readings);
+    ba_readings_clear (&readings);
     g_free (headers_lower);
     g_free (original_headers);
     g_free (from_addr);

@@ -1,13 +1,13 @@
-/* Unit tests: the notice readings (notice.c): quoting, indentation and
+/* Unit tests: the notice readings (reading.c): quoting, indentation and
  * lines broken by a composer undone; what must stay as written stays. */
-#include "notice.h"
+#include "reading.h"
 
 #include <string.h>
 
 static void
 check_unwrap (const char *in, const char *want)
 {
-    char *got = ba_notice_unwrap (in);
+    char *got = ba_reading_unwrap (in);
     g_assert_cmpstr (got ? got : in, ==, want);
     g_free (got);
 }
@@ -15,7 +15,7 @@ check_unwrap (const char *in, const char *want)
 static void
 check_reflow (const char *in, gboolean cautious, const char *want)
 {
-    char *got = ba_notice_reflow (in, cautious ? BA_REFLOW_KEEP_ENDS : BA_REFLOW_GREEDY);
+    char *got = ba_reading_reflow (in, cautious ? BA_REFLOW_KEEP_ENDS : BA_REFLOW_GREEDY);
     g_assert_cmpstr (got ? got : in, ==, want);
     g_free (got);
 }
@@ -73,24 +73,24 @@ test_reflow (void)
 static void
 test_feedback_and_banner (void)
 {
-    g_assert_cmpint (ba_notice_feedback_offset ("hi\n\nFeedback-Type: abuse\nUser-Agent: x/1\nVersion: 1\n"), ==, 4);
-    g_assert_cmpint (ba_notice_feedback_offset ("Feedback-Type: abuse\n\nVersion: 1\n"), ==, -1);
+    g_assert_cmpint (ba_reading_feedback_offset ("hi\n\nFeedback-Type: abuse\nUser-Agent: x/1\nVersion: 1\n"), ==, 4);
+    g_assert_cmpint (ba_reading_feedback_offset ("Feedback-Type: abuse\n\nVersion: 1\n"), ==, -1);
     /* DSN fields pasted as text end where the returned message's header begins */
     const char *dsn = "Reporting-MTA: dns; a.example\n\nFinal-Recipient: rfc822; u@b.example\nAction: failed\n\n"
                       "Received-From-MTA: dns; c.example\n\nReceived: from x\nFrom: a@b.example\n\nbody\n";
-    g_assert_cmpuint (ba_notice_fields_len (dsn), ==, strlen (dsn) - strlen ("Received: from x\nFrom: a@b.example\n\nbody\n"));
-    g_assert_true (ba_notice_forward_banner ("---------- Forwarded message ---------"));
-    g_assert_true (ba_notice_forward_banner ("  -----Original Message-----"));
-    g_assert_false (ba_notice_forward_banner ("----- Original message -----"));
+    g_assert_cmpuint (ba_reading_fields_len (dsn), ==, strlen (dsn) - strlen ("Received: from x\nFrom: a@b.example\n\nbody\n"));
+    g_assert_true (ba_reading_forward_banner ("---------- Forwarded message ---------"));
+    g_assert_true (ba_reading_forward_banner ("  -----Original Message-----"));
+    g_assert_false (ba_reading_forward_banner ("----- Original message -----"));
 }
 
 int
 main (int argc, char **argv)
 {
     g_test_init (&argc, &argv, NULL);
-    g_test_add_func ("/notice/dequote", test_dequote);
-    g_test_add_func ("/notice/dedent", test_dedent);
-    g_test_add_func ("/notice/reflow", test_reflow);
-    g_test_add_func ("/notice/feedback-and-banner", test_feedback_and_banner);
+    g_test_add_func ("/reading/dequote", test_dequote);
+    g_test_add_func ("/reading/dedent", test_dedent);
+    g_test_add_func ("/reading/reflow", test_reflow);
+    g_test_add_func ("/reading/feedback-and-banner", test_feedback_and_banner);
     return g_test_run ();
 }

@@ -1,9 +1,9 @@
-/* notice.h - the reading of a notice's text before any format sees it:
+/* reading.h - the reading of a notice's text before any format sees it:
  * what a forwarding mail client or a relay did to the lines (quoting them
  * with "> ", indenting them) is undone, so that formats and the DSN finder
  * read the MTA's own lines. */
-#ifndef BA_NOTICE_H
-#define BA_NOTICE_H
+#ifndef BA_READING_H
+#define BA_READING_H
 
 #include <glib.h>
 
@@ -11,7 +11,7 @@
  * levels) removed from every quoted block of at least three lines, and the
  * indentation common to all its non-blank lines removed; NULL when
  * nothing had to change. */
-char *ba_notice_unwrap (const char *text);
+char *ba_reading_unwrap (const char *text);
 
 
 
@@ -24,32 +24,32 @@ typedef enum {
     BA_REFLOW_KEEP_SENTENCES,   /* not a line ending a sentence or an address */
     BA_REFLOW_KEEP_ENDS,        /* nor one ending with a colon */
 } ba_reflow;
-char *ba_notice_reflow (const char *text, ba_reflow caution);
+char *ba_reading_reflow (const char *text, ba_reflow caution);
 
 /* The readings of one notice a format is tried on, each bolder than the
  * one before: as it came, then re-joined from the most cautious way to
  * the greedy one (each only when it differs from the one before). */
-#define BA_NOTICE_READINGS 4
+#define BA_READINGS 4
 typedef struct {
-    char *text[BA_NOTICE_READINGS];
-    char *lower[BA_NOTICE_READINGS];    /* each in ASCII lower case */
-    gboolean by_text[BA_NOTICE_READINGS]; /* may win by more error text alone (not greedy) */
+    char *text[BA_READINGS];
+    char *lower[BA_READINGS];    /* each in ASCII lower case */
+    gboolean by_text[BA_READINGS]; /* may win by more error text alone (not greedy) */
     int n;
-} ba_notice_readings;
+} ba_readings;
 
-void ba_notice_readings_init (ba_notice_readings *r, const char *notice);
-void ba_notice_readings_clear (ba_notice_readings *r);
+void ba_readings_init (ba_readings *r, const char *notice);
+void ba_readings_clear (ba_readings *r);
 /* Where, in @text, the fields of a feedback report pasted as text begin
  * (the paragraph with Feedback-Type and Version or User-Agent), or -1. */
-gssize ba_notice_feedback_offset (const char *text);
+gssize ba_reading_feedback_offset (const char *text);
 
 /* Does @line open with the banner a mail client writes above a message it
  * forwards inline (its From:, Date: or Sent:, To:, Subject: follow)? */
-gboolean ba_notice_forward_banner (const char *line);
+gboolean ba_reading_forward_banner (const char *line);
 
 /* The length of the DSN fields at the start of @text pasted as text: up to
  * the paragraph where a returned message's header begins (a header field
  * no DSN has: Received, Return-Path, Message-ID, From, Subject). */
-gsize ba_notice_fields_len (const char *text);
+gsize ba_reading_fields_len (const char *text);
 
 #endif

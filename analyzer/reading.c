@@ -1,7 +1,7 @@
-/* notice.c - read a notice as its MTA wrote it: quoting and common
+/* reading.c - read a notice as its MTA wrote it: quoting and common
  * indentation undone, lines a composer broke joined again, and where
  * fields pasted as text (a feedback report, a DSN) begin and end. */
-#include "notice.h"
+#include "reading.h"
 
 #include <string.h>
 
@@ -130,7 +130,7 @@ dedent (const char *text, gsize indent)
 }
 
 char *
-ba_notice_unwrap (const char *text)
+ba_reading_unwrap (const char *text)
 {
     char *unquoted, *result = NULL;
     const char *cur;
@@ -339,7 +339,7 @@ soft_break (const char *p, gsize n, const char *next, gsize nn, glong widest, ba
 }
 
 char *
-ba_notice_reflow (const char *text, ba_reflow caution)
+ba_reading_reflow (const char *text, ba_reflow caution)
 {
     GString *out;
     gboolean joined = FALSE, para_start = TRUE, in_reply = FALSE, was_joined = FALSE;
@@ -377,14 +377,14 @@ ba_notice_reflow (const char *text, ba_reflow caution)
 }
 
 void
-ba_notice_readings_init (ba_notice_readings *r, const char *notice)
+ba_readings_init (ba_readings *r, const char *notice)
 {
     memset (r, 0, sizeof *r);
     r->by_text[r->n] = TRUE;
     r->text[r->n++] = g_strdup (notice);
     /* from the most cautious re-joining to the greedy one */
     for (int caution = BA_REFLOW_KEEP_ENDS; caution >= BA_REFLOW_GREEDY; caution--) {
-        char *t = ba_notice_reflow (notice, (ba_reflow) caution);
+        char *t = ba_reading_reflow (notice, (ba_reflow) caution);
         if (t && strcmp (t, r->text[r->n - 1])) {
             r->by_text[r->n] = caution != BA_REFLOW_GREEDY;
             r->text[r->n++] = t;
@@ -401,7 +401,7 @@ ba_notice_readings_init (ba_notice_readings *r, const char *notice)
 }
 
 void
-ba_notice_readings_clear (ba_notice_readings *r)
+ba_readings_clear (ba_readings *r)
 {
     for (int i = 0; i < r->n; i++) {
         g_free (r->text[i]);
@@ -411,7 +411,7 @@ ba_notice_readings_clear (ba_notice_readings *r)
 }
 
 gssize
-ba_notice_feedback_offset (const char *text)
+ba_reading_feedback_offset (const char *text)
 {
     const char *para = text;
     gboolean type = FALSE, version = FALSE;
@@ -440,7 +440,7 @@ ba_notice_feedback_offset (const char *text)
  * the header summary (From:, Date: or Sent:, To:, Subject:) follows it
  * (Gmail, Outlook, Thunderbird, Apple Mail). */
 gboolean
-ba_notice_forward_banner (const char *line)
+ba_reading_forward_banner (const char *line)
 {
     static const char *const banners[] = {
         "---------- Forwarded message ---------", "-----Original Message-----",
@@ -472,7 +472,7 @@ message_header_paragraph (const char *p, gsize n)
 }
 
 gsize
-ba_notice_fields_len (const char *text)
+ba_reading_fields_len (const char *text)
 {
     for (const char *p = text; *p;) {
         const char *end = strstr (p, "\n\n");

@@ -1,4 +1,4 @@
-# Hostile input for the notice readings (analyzer/notice.c): quoting,
+# Hostile input for the notice readings (analyzer/reading.c): quoting,
 # indentation and re-joined lines undone in bounded time, and a forward
 # banner that forwards itself does not recurse without end.
 
