@@ -54,6 +54,8 @@ typedef struct {
     char *diagnostic;           /* unfolded, decoded, whitespace collapsed */
     char *last_attempt;         /* ISO 8601 */
     char *feedback_type;        /* ARF only */
+    char *format;               /* id of the report's format ("qmail", "dsn+postfix"), for
+                                 * rules limited to a format; NULL when unknown */
 
     /* verdict, from the rules */
     const char *reason;         /* vocabulary word (static storage) */
@@ -147,6 +149,24 @@ typedef struct ba_context ba_context;
 ba_context *ba_context_new (const ba_ruleset *set);
 void ba_context_free (ba_context *ctx);
 
+/* A message's matching budget (README, "Patterns that stay linear"): at
+ * most @bytes of text read by matches and @usec of time from
+ * ba_context_begin; after that the remaining formats and rules are
+ * skipped.  0 keeps the default. */
+void ba_context_set_budget (ba_context *ctx, guint64 bytes, gint64 usec);
+/* Start a message: arm the budget and forget earlier limit hits.
+ * ba_analyze_message does this itself; call it before a bare ba_classify. */
+void ba_context_begin (ba_context *ctx);
+/* What went wrong in matching since ba_context_begin, as sentences (a
+ * pattern that hit a PCRE2 limit, the budget used up); NULL-terminated,
+ * free with g_strfreev. */
+char **ba_context_warnings (const ba_context *ctx);
+
+/* The number of patterns of rule @rule (in `rules list` order), and
+ * whether pattern @pattern of it matches @text, conditions aside. */
+guint ba_ruleset_rule_n_patterns (const ba_ruleset *set, guint rule);
+gboolean ba_ruleset_pattern_matches (ba_context *ctx, guint rule, guint pattern, const char *text);
+
 /* Analyse one parsed message.  Never NULL: a message that is not a bounce
  * gives kind BA_KIND_OTHER and no recipients. */
 ba_report *ba_analyze_message (ba_context *ctx, GMimeMessage *message,
@@ -184,7 +204,19 @@ typedef enum {
     BA_READ_MESSAGE,            /* @input holds a message */
     BA_READ_ERROR,              /* @error says what could not be read; go on */
     BA_READ_END,
+    BA_READ_SKIPPED,            /* @error says what was skipped and why (a FIFO,
+                                 * socket or device): a warning, not a failure */
+    BA_READ_INCOMPLETE,         /* @error says the last mbox message is not yet
+                                 * complete (being written): a note, not a failure */
 } ba_read_status;
+
+/* The key (g_object_get_data) of a message's GPtrArray of char*: what the
+ * reader cut (overlong headers and lines); ba_analyze_message() turns
+ * them into the report's warnings. */
+#define BA_READ_WARNINGS "ba-read-warnings"
+
+/* Standard input is read up to this many bytes; the rest is an error. */
+#define BA_MAX_STDIN ((gint64) 256 * 1024 * 1024)
 
 /* Open @path: a message file, a directory (recursive), a Maildir, an mbox,
  * or "-" for standard input.  Opening itself never fails; problems come

@@ -38,6 +38,22 @@ glob_any (char **globs, const char *value)
     return !positive || hit;
 }
 
+/* A notice forwarded inline keeps the verdict of the notice it quotes, so
+ * the "forwarded+" of "forwarded+qmail" is not part of the id tested. */
+static gboolean
+format_holds (char **globs, const char *format)
+{
+    char *low = format ? g_ascii_strdown (format, -1) : NULL;
+    const char *inner = low;
+    gboolean ok;
+
+    while (inner && g_str_has_prefix (inner, "forwarded+"))
+        inner += strlen ("forwarded+");
+    ok = glob_any (globs, inner);
+    g_free (low);
+    return ok;
+}
+
 static gboolean
 conditions_hold (const ba_rule *r, const ba_recipient *rcpt, const char *code)
 {
@@ -54,6 +70,8 @@ conditions_hold (const ba_rule *r, const ba_recipient *rcpt, const char *code)
         ok = glob_any (r->remote_globs, m);
         g_free (m);
     }
+    if (ok && r->format_globs)
+        ok = format_holds (r->format_globs, rcpt->format);
     return ok;
 }
 
@@ -70,18 +88,36 @@ ba_recipient_capture (const ba_recipient *rcpt, const char *name)
     return NULL;
 }
 
-/* The first pattern of @r that matches, or -1. */
+/* The first pattern of @r that matches, or -1; *@limit_hit tells whether
+ * one of them gave up on a PCRE2 limit instead of answering. */
 static int
-rule_matches (ba_context *ctx, const ba_rule *r, const char *text, gsize len, const char *lower)
+rule_matches (ba_context *ctx, const ba_rule *r, const char *text, gsize len, const char *lower,
+              gboolean *limit_hit)
 {
+    *limit_hit = FALSE;
     for (guint i = 0; i < r->patterns->len; i++) {
         const ba_pattern *p = g_ptr_array_index (r->patterns, i);
         if (p->literal && !strstr (lower, p->literal))
             continue;
         if (ba_match (ctx, p, text, len, 0))
             return (int) i;
+        if (ctx->last_error)
+            *limit_hit = TRUE;
     }
     return -1;
+}
+
+/* A rule that gave no answer (a limit hit, the budget used up), for explain. */
+static void
+trace_unanswered (GPtrArray *trace, const ba_rule *r, const char *why)
+{
+    ba_trace_step *st = g_new0 (ba_trace_step, 1);
+    st->rule = r->id;
+    st->reason = r->reason;
+    st->priority = r->priority;
+    st->matched = FALSE;
+    st->why = why;
+    g_ptr_array_add (trace, st);
 }
 
 static int
@@ -98,22 +134,22 @@ status_class (const ba_recipient *rcpt)
     return 0;
 }
 
-static gboolean
-is_generic_status (const char *s)
-{
-    return !s || g_str_has_suffix (s, ".0.0");
-}
-
-/* When the bounce gave no status or only a generic one, derive the
- * reason's typical code, in the class the bounce implies. */
+/* When the bounce gave no status, derive the reason's typical code in the
+ * class the bounce implies, or else the one its reply code implies; a
+ * reported status, even a generic X.0.0, is kept (RFC 3463 precedence),
+ * and reported_status stays NULL, marking the status as derived. */
 static void
 derive_status (ba_recipient *rcpt, const ba_reason_info *info)
 {
     int cls;
     char *derived;
 
-    if (!info || !info->status || !ba_status_valid (info->status) || !is_generic_status (rcpt->status))
+    if (!info || !info->status || !ba_status_valid (info->status) || rcpt->status) {
+        const char *from_code = ba_status_of_reply_code (rcpt->smtp_code);
+        if (!rcpt->status && from_code)
+            rcpt->status = g_strdup (from_code);
         return;
+    }
     cls = status_class (rcpt);
     if (cls != 4 && cls != 5)
         cls = info->status[0] - '0';
@@ -176,6 +212,7 @@ ba_classify (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date, GPtrA
     if (!rcpt->reason) {
         for (guint i = 0; i < set->rules->len; i++) {
             const ba_rule *r = g_ptr_array_index (set->rules, i);
+            gboolean limit_hit = FALSE;
             int pi;
 
             if (!conditions_hold (r, rcpt, code[0] ? code : NULL))
@@ -183,7 +220,15 @@ ba_classify (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date, GPtrA
             if (r->patterns->len == 0)
                 pi = 0;         /* a code-only rule: its conditions held */
             else
-                pi = rule_matches (ctx, r, text, len, lower);
+                pi = rule_matches (ctx, r, text, len, lower, &limit_hit);
+            if (pi < 0 && ba_context_exhausted (ctx)) {
+                if (trace)
+                    trace_unanswered (trace, r, "the message's matching budget was used up here: "
+                                                "this and every later rule were skipped");
+                break;
+            }
+            if (pi < 0 && limit_hit && trace)
+                trace_unanswered (trace, r, "a pattern hit a PCRE2 limit on this text: counted as no match");
             if (pi < 0)
                 continue;
             if (trace) {

@@ -83,6 +83,12 @@ ba_commands_load (ba_ruleset *set, const ba_ini *ini, ba_ini_report report, void
                     ok = FALSE;
                     continue;
                 }
+                ba_pattern_set_origin (p, ini->file, e->line);
+                msg = ba_pattern_hazard (e->value, FALSE);
+                if (msg) {
+                    reportf (report, data, ini->file, e->line, "warning: %s: %s", e->key, msg);
+                    g_free (msg);
+                }
                 pcre2_pattern_info (p->code, PCRE2_INFO_CAPTURECOUNT, &n);
                 if (n + 1 > set->max_captures)
                     set->max_captures = n + 1;

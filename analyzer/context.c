@@ -11,8 +11,17 @@ ba_context_new (const ba_ruleset *set)
     ctx->md = pcre2_match_data_create (set->max_captures + 1, NULL);
     ctx->mctx = pcre2_match_context_create (NULL);
     /* A rule written carelessly must not hang on a stranger's text. */
-    pcre2_set_match_limit (ctx->mctx, 1000000);
-    pcre2_set_depth_limit (ctx->mctx, 10000);
+    pcre2_set_match_limit (ctx->mctx, BA_MATCH_LIMIT);
+    pcre2_set_depth_limit (ctx->mctx, BA_DEPTH_LIMIT);
+    pcre2_set_heap_limit (ctx->mctx, BA_HEAP_LIMIT_KIB);
+    /* JIT's default 32 KiB stack would turn a deep but legitimate match
+     * into a limit hit. */
+    ctx->jit_stack = pcre2_jit_stack_create (32 * 1024, BA_JIT_STACK_MAX, NULL);
+    if (ctx->jit_stack)
+        pcre2_jit_stack_assign (ctx->mctx, NULL, ctx->jit_stack);
+    ctx->budget_bytes = BA_BUDGET_BYTES;
+    ctx->budget_usec = BA_BUDGET_USEC;
+    ctx->limit_hits = g_ptr_array_new_with_free_func (g_free);
     return ctx;
 }
 
@@ -23,16 +32,123 @@ ba_context_free (ba_context *ctx)
         return;
     pcre2_match_data_free (ctx->md);
     pcre2_match_context_free (ctx->mctx);
+    pcre2_jit_stack_free (ctx->jit_stack);
+    g_ptr_array_unref (ctx->limit_hits);
     g_free (ctx);
+}
+
+void
+ba_context_set_budget (ba_context *ctx, guint64 bytes, gint64 usec)
+{
+    ctx->budget_bytes = bytes ? bytes : BA_BUDGET_BYTES;
+    ctx->budget_usec = usec > 0 ? usec : BA_BUDGET_USEC;
+}
+
+void
+ba_context_begin (ba_context *ctx)
+{
+    ctx->used_bytes = 0;
+    ctx->n_matches = 0;
+    ctx->deadline = g_get_monotonic_time () + ctx->budget_usec;
+    ctx->exhausted = FALSE;
+    ctx->last_error = 0;
+    ctx->n_limit_hits = 0;
+    g_ptr_array_set_size (ctx->limit_hits, 0);
+}
+
+gboolean
+ba_context_exhausted (const ba_context *ctx)
+{
+    return ctx->exhausted;
+}
+
+char **
+ba_context_warnings (const ba_context *ctx)
+{
+    GStrvBuilder *b = g_strv_builder_new ();
+    char **out;
+
+    for (guint i = 0; i < ctx->limit_hits->len; i++)
+        g_strv_builder_add (b, g_ptr_array_index (ctx->limit_hits, i));
+    if (ctx->n_limit_hits > ctx->limit_hits->len) {
+        char *more = g_strdup_printf ("%u more pattern limit hit(s) not listed",
+                                      ctx->n_limit_hits - ctx->limit_hits->len);
+        g_strv_builder_add (b, more);
+        g_free (more);
+    }
+    if (ctx->exhausted) {
+        char *w = g_strdup_printf ("matching budget used up (%" G_GUINT64_FORMAT " MiB of text read or %"
+                                   G_GINT64_FORMAT " ms): the remaining formats and rules were skipped",
+                                   ctx->budget_bytes >> 20, ctx->budget_usec / 1000);
+        g_strv_builder_add (b, w);
+        g_free (w);
+    }
+    out = g_strv_builder_end (b);
+    g_strv_builder_unref (b);
+    return out;
+}
+
+static const char *
+limit_name (int rc)
+{
+    switch (rc) {
+    case PCRE2_ERROR_MATCHLIMIT: return "match";
+    case PCRE2_ERROR_DEPTHLIMIT: return "depth";
+    case PCRE2_ERROR_HEAPLIMIT: return "heap";
+    case PCRE2_ERROR_JIT_STACKLIMIT: return "JIT stack";
+    default: return NULL;
+    }
+}
+
+static void
+record_limit_hit (ba_context *ctx, const ba_pattern *p, int rc)
+{
+    ctx->n_limit_hits++;
+    if (ctx->limit_hits->len < BA_MAX_LIMIT_HITS)
+        g_ptr_array_add (ctx->limit_hits,
+                         g_strdup_printf ("pattern at %s hit the PCRE2 %s limit: counted as no match",
+                                          p->where ? p->where : "(unknown)", limit_name (rc)));
+}
+
+/* The budget is checked before each match, so one match in progress is
+ * bounded only by the PCRE2 limits. */
+static gboolean
+budget_left (ba_context *ctx, gsize bytes)
+{
+    if (!ctx->deadline)
+        return TRUE;
+    if (ctx->exhausted)
+        return FALSE;
+    /* reading the clock costs more than a match on a short line: every
+     * 64th match, or before a long text */
+    if (ctx->used_bytes > ctx->budget_bytes
+        || ((++ctx->n_matches % 64 == 0 || bytes > 65536) && g_get_monotonic_time () > ctx->deadline))
+        ctx->exhausted = TRUE;
+    return !ctx->exhausted;
 }
 
 gboolean
 ba_match (ba_context *ctx, const ba_pattern *p, const char *text, gsize len, gsize start)
 {
     int rc;
-    if (!p || !text)
+    ctx->last_error = 0;
+    if (!p || !text || start > len)
+        return FALSE;
+    if (!budget_left (ctx, len - start))
         return FALSE;
     rc = pcre2_match (p->code, (PCRE2_SPTR) text, len, start, 0, ctx->md, ctx->mctx);
+    /* the text a match read: up to its end, or all of it for a failure, so
+     * a caller walking a list match by match pays for the list once */
+    if (rc >= 0) {
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer (ctx->md);
+        ctx->used_bytes += ov[1] > start ? ov[1] - start : 1;
+    } else {
+        ctx->used_bytes += len - start;
+    }
+    if (rc < 0 && limit_name (rc)) {
+        ctx->last_error = rc;
+        record_limit_hit (ctx, p, rc);
+    }
     return rc >= 0;
 }
 

@@ -5,6 +5,7 @@
  * block when it names a recipient, whatever its position. */
 #include "dsn.h"
 
+#include <gmime/gmime.h>
 #include <string.h>
 
 static GHashTable *
@@ -50,16 +51,34 @@ starts_recipient (GHashTable *block, const char *name, gsize len)
     return FALSE;
 }
 
+/* A field value longer than this is cut: no DSN field is near it. */
+#define MAX_VALUE (64 * 1024)
+/* A line longer than this is cut (its rest skipped) in a stream. */
+#define MAX_LINE  (64 * 1024)
+
+typedef struct {
+    ba_dsn *dsn;
+    GHashTable *block;
+    GString *name, *value;
+    guint max_recipients;
+} dsn_parser;
+
 static void
-finish_block (ba_dsn *dsn, GHashTable *block, guint max_recipients)
+finish_block (dsn_parser *ps)
 {
+    ba_dsn *dsn = ps->dsn;
+    GHashTable *block = ps->block;
+
+    ps->block = fields_new ();
     if (g_hash_table_size (block) == 0) {
         g_hash_table_unref (block);
     } else if (is_recipient_block (block)) {
-        if (dsn->recipients->len < max_recipients)
+        if (dsn->recipients->len < ps->max_recipients)
             g_ptr_array_add (dsn->recipients, block);
-        else
+        else {
+            dsn->over_cap++;
             g_hash_table_unref (block);
+        }
     } else {
         /* per-message fields; keep the first value of each */
         GHashTableIter it;
@@ -73,14 +92,16 @@ finish_block (ba_dsn *dsn, GHashTable *block, guint max_recipients)
 }
 
 static void
-store_field (GHashTable *block, GString *name, GString *value)
+store_field (dsn_parser *ps)
 {
+    GHashTable *block = ps->block;
+    GString *name = ps->name, *value = ps->value;
     char *key, *val;
 
     if (name->len == 0)
         return;
     key = g_ascii_strdown (name->str, name->len);
-    val = g_strstrip (g_strdup (value->str));
+    val = g_strstrip (g_utf8_make_valid (value->str, value->len));
     /* a repeated field keeps its first value, as a reader would */
     if (!g_hash_table_contains (block, key))
         g_hash_table_insert (block, key, val);
@@ -92,69 +113,190 @@ store_field (GHashTable *block, GString *name, GString *value)
     g_string_truncate (value, 0);
 }
 
+static void
+append_value (GString *value, const char *p, gsize n)
+{
+    if (value->len < MAX_VALUE)
+        g_string_append_len (value, p, MIN (n, MAX_VALUE - value->len));
+}
+
+static void
+parser_init (dsn_parser *ps, guint max_recipients)
+{
+    ps->dsn = g_new0 (ba_dsn, 1);
+    ps->dsn->message = fields_new ();
+    ps->dsn->recipients = g_ptr_array_new_with_free_func ((GDestroyNotify) g_hash_table_unref);
+    ps->block = fields_new ();
+    ps->name = g_string_new (NULL);
+    ps->value = g_string_new (NULL);
+    ps->max_recipients = max_recipients;
+}
+
+/* One line, without its line end. */
+static void
+parse_line (dsn_parser *ps, const char *p, gsize n)
+{
+    const char *colon;
+
+    while (n > 0 && (p[n - 1] == '\r' || p[n - 1] == ' ' || p[n - 1] == '\t'))
+        n--;
+    if (n == 0) {
+        /* a blank line ends a block */
+        store_field (ps);
+        finish_block (ps);
+    } else if ((*p == ' ' || *p == '\t') && ps->name->len > 0) {
+        /* folded continuation */
+        const char *q = p;
+        while (q < p + n && (*q == ' ' || *q == '\t'))
+            q++;
+        if (ps->value->len)
+            append_value (ps->value, " ", 1);
+        append_value (ps->value, q, p + n - q);
+    } else if ((colon = memchr (p, ':', n)) && colon > p) {
+        const char *q;
+        gboolean ok = TRUE;
+        for (q = p; q < colon; q++)
+            if (!(g_ascii_isalnum (*q) || *q == '-' || *q == '_'))
+                ok = FALSE;
+        store_field (ps);
+        /* a second recipient without a blank line before it (seen
+         * in the wild): its first field starts a new block */
+        if (ok && starts_recipient (ps->block, p, colon - p))
+            finish_block (ps);
+        if (ok) {
+            append_value (ps->name, p, MIN ((gsize) (colon - p), 256));
+            q = colon + 1;
+            while (q < p + n && (*q == ' ' || *q == '\t'))
+                q++;
+            append_value (ps->value, q, p + n - q);
+        }
+    } else {
+        /* not a field: ignore, but it ends a folded value */
+        store_field (ps);
+    }
+}
+
+static ba_dsn *
+parser_finish (dsn_parser *ps, gboolean cut)
+{
+    ba_dsn *dsn = ps->dsn;
+
+    store_field (ps);
+    if (cut && g_hash_table_size (ps->block) > 0) {
+        /* the cap fell inside this block: a partial recipient is garbage */
+        if (is_recipient_block (ps->block))
+            dsn->cut_block = TRUE;
+        g_hash_table_remove_all (ps->block);
+    }
+    finish_block (ps);
+    g_hash_table_unref (ps->block);
+    g_string_free (ps->name, TRUE);
+    g_string_free (ps->value, TRUE);
+    return dsn;
+}
+
+ba_dsn *
+ba_dsn_parse_cut (const char *text, gsize len, guint max_recipients, gboolean cut)
+{
+    dsn_parser ps;
+    const char *p = text, *end = text + len;
+
+    parser_init (&ps, max_recipients);
+    while (p < end) {
+        const char *nl = memchr (p, '\n', end - p);
+        parse_line (&ps, p, (nl ? nl : end) - p);
+        p = nl ? nl + 1 : end;
+    }
+    /* text that ends without a line end may be cut inside a line */
+    return parser_finish (&ps, cut);
+}
+
 ba_dsn *
 ba_dsn_parse (const char *text, gsize len, guint max_recipients)
 {
-    ba_dsn *dsn = g_new0 (ba_dsn, 1);
-    GHashTable *block = fields_new ();
-    GString *name = g_string_new (NULL), *value = g_string_new (NULL);
-    const char *p = text, *end = text + len;
+    return ba_dsn_parse_cut (text, len, max_recipients, FALSE);
+}
 
-    dsn->message = fields_new ();
-    dsn->recipients = g_ptr_array_new_with_free_func ((GDestroyNotify) g_hash_table_unref);
+ba_dsn *
+ba_dsn_parse_stream (GMimeStream *stream, guint max_recipients, gint64 max_bytes)
+{
+    dsn_parser ps;
+    GString *line = g_string_new (NULL);
+    char buf[65536];
+    gint64 total = 0;
+    gboolean cut = FALSE, line_cut = FALSE;
+    ssize_t n;
 
-    while (p < end) {
-        const char *nl = memchr (p, '\n', end - p);
-        const char *eol = nl ? nl : end;
-        const char *colon;
-        gsize n;
-
-        n = eol - p;
-        while (n > 0 && (p[n - 1] == '\r' || p[n - 1] == ' ' || p[n - 1] == '\t'))
-            n--;
-
-        if (n == 0) {
-            /* a blank line ends a block */
-            store_field (block, name, value);
-            finish_block (dsn, block, max_recipients);
-            block = fields_new ();
-        } else if ((*p == ' ' || *p == '\t') && name->len > 0) {
-            /* folded continuation */
-            const char *q = p;
-            while (q < p + n && (*q == ' ' || *q == '\t'))
-                q++;
-            if (value->len)
-                g_string_append_c (value, ' ');
-            g_string_append_len (value, q, p + n - q);
-        } else if ((colon = memchr (p, ':', n)) && colon > p) {
-            const char *q;
-            gboolean ok = TRUE;
-            for (q = p; q < colon; q++)
-                if (!(g_ascii_isalnum (*q) || *q == '-' || *q == '_'))
-                    ok = FALSE;
-            store_field (block, name, value);
-            /* a second recipient without a blank line before it (seen
-             * in the wild): its first field starts a new block */
-            if (ok && starts_recipient (block, p, colon - p)) {
-                finish_block (dsn, block, max_recipients);
-                block = fields_new ();
-            }
-            if (ok) {
-                g_string_append_len (name, p, colon - p);
-                q = colon + 1;
-                while (q < p + n && (*q == ' ' || *q == '\t'))
-                    q++;
-                g_string_append_len (value, q, p + n - q);
-            }
-        } else {
-            /* not a field: ignore, but it ends a folded value */
-            store_field (block, name, value);
+    parser_init (&ps, max_recipients);
+    while ((n = g_mime_stream_read (stream, buf, sizeof buf)) > 0) {
+        const char *p = buf, *end;
+        if (total + n > max_bytes) {
+            n = max_bytes - total;
+            cut = TRUE;
         }
-        p = nl ? nl + 1 : end;
+        total += n;
+        end = buf + n;
+        while (p < end) {
+            const char *nl = memchr (p, '\n', end - p);
+            const char *stop = nl ? nl : end;
+            if (!line_cut) {
+                gsize room = MAX_LINE - line->len;
+                gsize take = MIN ((gsize) (stop - p), room);
+                g_string_append_len (line, p, take);
+                line_cut = take < (gsize) (stop - p);
+            }
+            if (nl) {
+                parse_line (&ps, line->str, line->len);
+                g_string_truncate (line, 0);
+                line_cut = FALSE;
+            }
+            p = nl ? nl + 1 : end;
+        }
+        if (cut)
+            break;
     }
-    store_field (block, name, value);
-    finish_block (dsn, block, max_recipients);
-    g_string_free (name, TRUE);
-    g_string_free (value, TRUE);
+    if (line->len)
+        parse_line (&ps, line->str, line->len);
+    g_string_free (line, TRUE);
+    return parser_finish (&ps, cut);
+}
+
+gboolean
+ba_part_longer_than (GMimeObject *obj, gint64 max)
+{
+    GMimeDataWrapper *w = g_mime_part_get_content (GMIME_PART (obj));
+    GMimeStream *src = w ? g_mime_data_wrapper_get_stream (w) : NULL;
+    gint64 length = src ? g_mime_stream_length (src) : 0;
+    return length < 0 || length > max;
+}
+
+ba_dsn *
+ba_dsn_parse_part (GMimeObject *obj, guint max_recipients, gint64 max_bytes)
+{
+    GMimeDataWrapper *w = g_mime_part_get_content (GMIME_PART (obj));
+    GMimeStream *src = g_mime_data_wrapper_get_stream (w);
+    GMimeStream *sub = g_mime_stream_substream (src, src->bound_start, src->bound_end);
+    GMimeStream *decoded = g_mime_stream_filter_new (sub);
+    GMimeContentEncoding enc = g_mime_data_wrapper_get_encoding (w);
+    const char *charset = g_mime_object_get_content_type_parameter (obj, "charset");
+    ba_dsn *dsn;
+
+    if (enc == GMIME_CONTENT_ENCODING_BASE64 || enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE
+        || enc == GMIME_CONTENT_ENCODING_UUENCODE) {
+        GMimeFilter *f = g_mime_filter_basic_new (enc, FALSE);
+        g_mime_stream_filter_add (GMIME_STREAM_FILTER (decoded), f);
+        g_object_unref (f);
+    }
+    if (charset && g_ascii_strcasecmp (charset, "utf-8") && g_ascii_strcasecmp (charset, "us-ascii")) {
+        GMimeFilter *f = g_mime_filter_charset_new (charset, "UTF-8");
+        if (f) {
+            g_mime_stream_filter_add (GMIME_STREAM_FILTER (decoded), f);
+            g_object_unref (f);
+        }
+    }
+    g_mime_stream_reset (sub);
+    dsn = ba_dsn_parse_stream (decoded, max_recipients, max_bytes);
+    g_object_unref (decoded);
+    g_object_unref (sub);
     return dsn;
 }

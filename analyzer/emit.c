@@ -1,5 +1,6 @@
 /* emit.c - see emit.h */
 #include "emit.h"
+#include "escape.h"
 
 #include <string.h>
 
@@ -93,16 +94,19 @@ ba_safe_text (const char *s)
 
     if (!s)
         return g_strdup ("");
+    if (ba_printable_ascii (s))
+        return g_strdup (s);
     valid = g_utf8_make_valid (s, -1);
     out = g_string_sized_new (strlen (valid));
     for (const char *p = valid; *p; p = g_utf8_next_char (p)) {
         gunichar c = g_utf8_get_char (p);
-        /* C0 (ESC included), DEL and C1 controls could move the cursor or
-         * rewrite the screen; bidi overrides could reorder what is read. */
-        if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)
-            || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069))
-            g_string_append_c (out, c == '\t' || c == '\n' ? ' ' : '?');
-        else
+        /* Controls could move the cursor or rewrite the screen; format
+         * characters could reorder or hide what is read. */
+        if (c == '\t' || c == '\n' || c == 0x2028 || c == 0x2029)
+            g_string_append_c (out, ' ');
+        else if (c < 0x20 || (c >= 0x7f && c < 0xa0))
+            g_string_append_c (out, '?');
+        else if (!ba_unichar_is_hidden (c))
             g_string_append_len (out, p, g_utf8_next_char (p) - p);
     }
     g_free (valid);

@@ -21,8 +21,10 @@ void ba_emit_text (FILE *out, const ba_report *rep);
 /* Whose move it is, in plain words: "the receiving system", ... */
 const char *ba_fault_words (const char *fault);
 
-/* @s with terminal control characters (C0, DEL, C1, escape sequences)
- * replaced, safe to print on a terminal; NULL gives "". */
+/* @s safe to print on a terminal: invalid UTF-8 as U+FFFD, tabs, line
+ * breaks and U+2028/9 as a space, other C0, DEL and C1 controls (ESC
+ * starts every escape sequence) as '?', format characters (bidi controls,
+ * zero-width characters, the BOM) dropped; NULL gives "". */
 char *ba_safe_text (const char *s);
 
 /* Each warning of @rep as "SOURCE[: offset N]: warning: TEXT" lines, made safe. */

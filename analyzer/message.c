@@ -6,6 +6,7 @@
 #include "dsn.h"
 #include "textbounce.h"
 #include "command.h"
+#include "notice.h"
 #include "reading.h"
 #include "util.h"
 
@@ -18,6 +19,8 @@
 #define MAX_PARTS       256
 #define MAX_DEPTH       16
 #define MAX_RECIPIENTS  10000
+#define MAX_TEXT_SEEN   (4 * MAX_RECIPIENTS)    /* recipients of a notice counted, to say how many were dropped */
+#define MAX_DSN_SCAN    (64 * 1024 * 1024)  /* a DSN part past MAX_PART_TEXT is read this far, block by block */
 #define MAX_DIAGNOSTIC  4096
 
 const char *
@@ -46,6 +49,7 @@ recipient_free (ba_recipient *r)
     g_free (r->diagnostic);
     g_free (r->last_attempt);
     g_free (r->feedback_type);
+    g_free (r->format);
     g_free (r->rule);
     if (r->captures)
         g_ptr_array_unref (r->captures);
@@ -169,6 +173,18 @@ part_text (GMimeObject *obj, gsize max)
     return text;
 }
 
+/* Say what the recipient caps left out. */
+static void
+warn_dropped_blocks (ba_report *rep, const ba_dsn *dsn, gint64 size_cap)
+{
+    if (dsn->over_cap)
+        ba_report_warn (rep, "recipients: %u kept, %u dropped past the cap of %d",
+                        dsn->recipients->len, dsn->over_cap, MAX_RECIPIENTS);
+    if (dsn->cut_block)
+        ba_report_warn (rep, "recipients: 1 recipient block dropped, cut by the %d MiB size cap",
+                        (int) (size_cap >> 20));
+}
+
 static gboolean
 is_type (GMimeContentType *ct, const char *type, const char *subtype)
 {
@@ -181,6 +197,7 @@ typedef struct {
     char *notice;               /* first text/plain outside the original */
     char *html;                 /* first text/html, when no text/plain */
     GMimeMessage *original;     /* from message/rfc822 (borrowed) */
+    GMimeObject *long_dsn;      /* the DSN part, when longer than MAX_PART_TEXT (borrowed) */
     char *headers;              /* text/rfc822-headers body */
     gboolean report_feedback;   /* multipart/report; report-type=feedback-report */
     gboolean report_dsn;        /* multipart/report; report-type=delivery-status */
@@ -307,8 +324,11 @@ walk (GMimeObject *obj, parts_found *pf, int depth)
 
     if (is_type (ct, "message", "delivery-status") || is_type (ct, "message", "global-delivery-status")
         || (is_type (ct, "text", "delivery-status"))) {
-        if (!pf->dsn)
+        if (!pf->dsn) {
             pf->dsn = part_text (obj, MAX_PART_TEXT);
+            if (ba_part_longer_than (obj, MAX_PART_TEXT))
+                pf->long_dsn = obj;
+        }
     } else if (is_type (ct, "message", "feedback-report")) {
         if (!pf->feedback)
             pf->feedback = part_text (obj, MAX_PART_TEXT);
@@ -623,6 +643,10 @@ settle_codes (ba_recipient *r)
 static void
 add_text_recipients (ba_report *rep, GPtrArray *found, const char *action)
 {
+    if (found->len > MAX_RECIPIENTS)
+        ba_report_warn (rep, "recipients: %d kept, %s%u dropped past the cap of %d", MAX_RECIPIENTS,
+                        found->len >= MAX_TEXT_SEEN ? "at least " : "", found->len - MAX_RECIPIENTS,
+                        MAX_RECIPIENTS);
     for (guint i = 0; i < found->len && rep->recipients->len < MAX_RECIPIENTS; i++) {
         ba_text_recipient *t = g_ptr_array_index (found, i);
         ba_recipient *r = recipient_new ();
@@ -668,29 +692,37 @@ failure_code (const char *text)
 static void
 address_for_local_delivery (ba_report *rep, ba_recipient *r, GPtrArray *hdr)
 {
-    if (!hdr || strchr (r->recipient, '@'))
+    if (!hdr || ba_notice_usable_address (r->recipient))
         return;
     for (guint i = 0; i < hdr->len && i < 64; i++) {
         ba_text_recipient *t = g_ptr_array_index (hdr, i);
-        gboolean used = FALSE;
+        gboolean used = !ba_notice_usable_address (t->recipient);
         for (guint j = 0; j < rep->recipients->len && !used; j++) {
             ba_recipient *o = g_ptr_array_index (rep->recipients, j);
             used = o->recipient && !g_ascii_strcasecmp (o->recipient, t->recipient);
         }
         if (!used) {
-            g_free (r->original_recipient);
-            r->original_recipient = r->recipient;
+            if (*r->recipient) {
+                g_free (r->original_recipient);
+                r->original_recipient = r->recipient;
+            } else {
+                g_free (r->recipient);
+            }
             r->recipient = g_strdup (t->recipient);
             break;
         }
     }
 }
 
+/* The recipients of a DSN.  A recipient whose Final-Recipient is no
+ * address (a pipe, a file, "@host", empty, missing) is the Original-Recipient,
+ * else one X-Failed-Recipients names, else one the notice names. */
 static void
-from_dsn (ba_report *rep, ba_dsn *dsn, GPtrArray *text_found, GMimeMessage *msg)
+from_dsn (ba_context *ctx, ba_report *rep, ba_dsn *dsn, GPtrArray *text_found, GMimeMessage *msg,
+          GMimeMessage *original, const char *notice)
 {
     const char *v;
-    GPtrArray *hdr = NULL;
+    GPtrArray *hdr = NULL, *gen = NULL;
     gboolean hdr_read = FALSE;
     int local_tries = 0;
 
@@ -704,14 +736,23 @@ from_dsn (ba_report *rep, ba_dsn *dsn, GPtrArray *text_found, GMimeMessage *msg)
         ba_text_recipient *t;
 
         if ((v = ba_dsn_get (f, "final-recipient")))
-            r->recipient = ba_dsn_strip_type (v, TRUE);
+            r->recipient = ba_notice_dsn_address (v);
         if ((v = ba_dsn_get (f, "original-recipient")))
-            r->original_recipient = ba_dsn_strip_type (v, TRUE);
-        if ((!r->recipient || !strchr (r->recipient, '@')) && r->original_recipient
-            && strchr (r->original_recipient, '@')) {
-            g_free (r->recipient);
+            r->original_recipient = ba_notice_dsn_address (v);
+        /* a local delivery may name a user without a domain, but never garbage */
+        if (r->recipient && !ba_address_plausible (r->recipient, FALSE))
+            g_clear_pointer (&r->recipient, g_free);
+        if (r->original_recipient && !ba_address_plausible (r->original_recipient, FALSE))
+            g_clear_pointer (&r->original_recipient, g_free);
+        if (!ba_notice_usable_address (r->recipient) && ba_notice_usable_address (r->original_recipient)) {
+            char *final = r->recipient;
             r->recipient = g_strdup (r->original_recipient);
+            g_free (final);
         }
+        /* a block that says what happened but not to whom: the header or
+         * the notice may tell */
+        if (!r->recipient && (ba_dsn_get (f, "action") || ba_dsn_get (f, "status")))
+            r->recipient = g_strdup ("");
         if ((v = ba_dsn_get (f, "action")))
             r->action = g_ascii_strdown (v, -1);
         if ((v = ba_dsn_get (f, "status")))
@@ -730,12 +771,22 @@ from_dsn (ba_report *rep, ba_dsn *dsn, GPtrArray *text_found, GMimeMessage *msg)
             continue;
         }
         /* the header is read once, and only for a few such recipients */
-        if (!strchr (r->recipient, '@') && local_tries++ < 16) {
+        if (!ba_notice_usable_address (r->recipient) && local_tries++ < 16) {
             if (!hdr_read) {
                 hdr = msg ? failed_recipients_header (msg) : NULL;
                 hdr_read = TRUE;
             }
             address_for_local_delivery (rep, r, hdr);
+            address_for_local_delivery (rep, r, text_found);
+            if (!ba_notice_usable_address (r->recipient) && ctx && msg) {
+                if (!gen)
+                    gen = ba_notice_read_message (ctx, msg, original, notice, TRUE, 64);
+                address_for_local_delivery (rep, r, gen);
+            }
+        }
+        if (!*r->recipient) {
+            recipient_free (r);
+            continue;
         }
         /* a DSN without diagnostic text: take the notice's words */
         t = find_text (text_found, r->recipient);
@@ -757,6 +808,16 @@ from_dsn (ba_report *rep, ba_dsn *dsn, GPtrArray *text_found, GMimeMessage *msg)
             r->remote_mta = g_strdup (t->remote_mta);
         if (!r->reported_status && t && t->status)
             r->reported_status = g_strdup (t->status);
+        /* no words in the DSN nor from a format: the generic reader's */
+        if (!r->diagnostic && ctx && msg) {
+            if (!gen)
+                gen = ba_notice_read_message (ctx, msg, original, notice, TRUE, 64);
+            for (guint j = 0; j < gen->len && !r->diagnostic; j++) {
+                ba_text_recipient *g = g_ptr_array_index (gen, j);
+                if (!g_ascii_strcasecmp (g->recipient, r->recipient) && g->diagnostic->len)
+                    set_diagnostic (r, g->diagnostic->str);
+            }
+        }
         /* no words at all: the comment of "Status: 4.0.0 (host name lookup
          * failure)" is the reporting MTA's */
         if (!r->diagnostic && r->reported_status) {
@@ -771,6 +832,8 @@ from_dsn (ba_report *rep, ba_dsn *dsn, GPtrArray *text_found, GMimeMessage *msg)
     }
     if (hdr)
         g_ptr_array_unref (hdr);
+    if (gen)
+        g_ptr_array_unref (gen);
 }
 
 /* A feedback report field, wherever its block landed (a report that
@@ -816,7 +879,7 @@ from_feedback (ba_report *rep, ba_dsn *fb, const char *raw)
         if (!g_ascii_strncasecmp (p, "original-rcpt-to:", 17)) {
             char *line = g_strndup (p + 17, nl ? (gsize) (nl - p - 17) : strlen (p + 17));
             char *a = ba_dsn_strip_type (g_strstrip (line), TRUE);
-            if (*a && strchr (a, '@'))
+            if (ba_address_plausible (a, TRUE))
                 g_ptr_array_add (rep->recipients, feedback_recipient (fb, a));
             g_free (a);
             g_free (line);
@@ -826,6 +889,8 @@ from_feedback (ba_report *rep, ba_dsn *fb, const char *raw)
     if (rep->recipients->len == 0) {
         if ((v = feedback_get (fb, "removal-recipient")))
             addr = ba_dsn_strip_type (v, TRUE);
+        if (addr && !ba_address_plausible (addr, TRUE))
+            g_clear_pointer (&addr, g_free);
         /* else the original's addressee, when it is an address */
         if (!addr && rep->original.to && strchr (rep->original.to, '@'))
             addr = g_strdup (rep->original.to);
@@ -858,11 +923,11 @@ failed_recipients_header (GMimeMessage *msg)
         gsize n = strlen (a);
         if (n && a[n - 1] == '>')
             a[n - 1] = '\0';
-        if (!strchr (a, '@'))
+        if (!ba_address_plausible (a, TRUE))
             continue;
         if (!out)
             out = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_text_recipient_free);
-        if (out->len >= MAX_RECIPIENTS || !g_hash_table_add (seen, g_ascii_strdown (a, -1)))
+        if (out->len >= MAX_TEXT_SEEN || !g_hash_table_add (seen, g_ascii_strdown (a, -1)))
             continue;
         ba_text_recipient *t = g_new0 (ba_text_recipient, 1);
         t->recipient = g_strdup (a);
@@ -886,6 +951,8 @@ diagnose_from_notice (GPtrArray *found, const char *notice)
     for (guint i = 0; i < found->len; i++) {
         ba_text_recipient *t = g_ptr_array_index (found, i);
         const char *pick = NULL;
+        if (t->diagnostic->len)
+            continue;
         for (int j = 0; lines[j] && !pick; j++)
             if (ba_find_reply_code (lines[j]) && strstr (lines[j], t->recipient))
                 pick = lines[j];
@@ -983,13 +1050,25 @@ embedded_message (const char *notice, gboolean banner_only)
 ba_report *
 ba_analyze_message (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset)
 {
-    ba_report *rep = analyze (ctx, msg, source, offset, 0);
+    ba_report *rep;
+    GPtrArray *cut = msg ? g_object_get_data (G_OBJECT (msg), BA_READ_WARNINGS) : NULL;
+    char **warnings;
 
+    ba_context_begin (ctx);
+    rep = analyze (ctx, msg, source, offset, 0);
+    for (guint i = 0; cut && i < cut->len; i++)
+        ba_report_warn (rep, "%s", (const char *) g_ptr_array_index (cut, i));
     for (guint i = 0; i < rep->recipients->len; i++) {
         ba_recipient *r = g_ptr_array_index (rep->recipients, i);
         settle_codes (r);
+        g_free (r->format);
+        r->format = g_strdup (rep->format);
         ba_classify (ctx, r, rep->date, NULL);
     }
+    warnings = ba_context_warnings (ctx);
+    for (int i = 0; warnings[i]; i++)
+        ba_report_warn (rep, "%s", warnings[i]);
+    g_strfreev (warnings);
     return rep;
 }
 
@@ -1083,7 +1162,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
             original_headers = header_block (GMIME_OBJECT (pf.original));
         GPtrArray *found = ba_format_extract_readings (ctx, f, (const char *const *) readings.text,
                                                        readings.by_text, readings.n,
-                                                       headers_text, original_headers, MAX_RECIPIENTS,
+                                                       headers_text, original_headers, MAX_TEXT_SEEN,
                                                        &oat, &rmta, &reading);
         if (found->len > 0 || (pf.dsn && !fmt)) {
             if (text_found)
@@ -1107,6 +1186,11 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     /* offsets into the notice found by the format are offsets into the text it read */
     notice = readings.text[text_reading];
 
+    /* what a format found without words, in a notice without a DSN: the
+     * generic reader's */
+    if (rep->kind == BA_KIND_OTHER && fmt && text_found && !pf.dsn)
+        ba_notice_fill_texts (ctx, msg, pf.original, notice, text_found);
+
     if (rep->kind != BA_KIND_OTHER) {
         /* adopted from the message forwarded inline */
     } else if (pf.feedback || pf.report_feedback) {
@@ -1124,8 +1208,10 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
         ba_dsn_free (fb);
     } else {
         if (pf.dsn) {
-            ba_dsn *dsn = ba_dsn_parse (pf.dsn, strlen (pf.dsn), MAX_RECIPIENTS);
-            from_dsn (rep, dsn, text_found, msg);
+            ba_dsn *dsn = pf.long_dsn ? ba_dsn_parse_part (pf.long_dsn, MAX_RECIPIENTS, MAX_DSN_SCAN)
+                : ba_dsn_parse_cut (pf.dsn, strlen (pf.dsn), MAX_RECIPIENTS, strlen (pf.dsn) >= MAX_PART_TEXT);
+            warn_dropped_blocks (rep, dsn, pf.long_dsn ? MAX_DSN_SCAN : MAX_PART_TEXT);
+            from_dsn (ctx, rep, dsn, text_found, msg, pf.original, notice);
             ba_dsn_free (dsn);
             if (rep->recipients->len) {
                 rep->kind = BA_KIND_DSN;
@@ -1136,6 +1222,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
             rep->kind = BA_KIND_BOUNCE;
             rep->format = g_strdup (fmt->id);
             add_text_recipients (rep, text_found, fmt->action);
+            ba_notice_settle_delay (ctx, rep, text_found, fmt->action, notice);
             for (guint i = 0; i < rep->recipients->len; i++)
                 if (((ba_recipient *) g_ptr_array_index (rep->recipients, i))->feedback_type)
                     rep->kind = BA_KIND_FEEDBACK;
@@ -1147,15 +1234,31 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
                 g_object_unref (em);
             }
         }
-        if (rep->kind == BA_KIND_OTHER && !autoreply) {
-            GPtrArray *hdr = failed_recipients_header (msg);
+        if (rep->kind == BA_KIND_OTHER) {
+            /* no format read it: the wording MTAs share, and X-Failed-Recipients
+             * (an Auto-Submitted bounce from an unknown sender may look like
+             * an autoreply: the reader's From/Subject test decides) */
+            GPtrArray *hdr = autoreply ? NULL : failed_recipients_header (msg);
+            GPtrArray *gen = ba_notice_read_message (ctx, msg, pf.original, notice, FALSE, MAX_RECIPIENTS);
             if (hdr) {
+                const char *action = ba_notice_action (ctx, notice, rep->subject);
+                for (guint i = 0; i < hdr->len; i++) {
+                    ba_text_recipient *t = g_ptr_array_index (hdr, i), *g = find_text (gen, t->recipient);
+                    if (g)
+                        g_string_assign (t->diagnostic, g->diagnostic->str);
+                }
                 diagnose_from_notice (hdr, notice);
                 rep->kind = BA_KIND_BOUNCE;
                 rep->format = g_strdup ("x-failed-recipients");
-                add_text_recipients (rep, hdr, "failed");
+                add_text_recipients (rep, hdr, action ? action : "failed");
                 g_ptr_array_unref (hdr);
+            } else if (gen && gen->len) {
+                rep->kind = BA_KIND_BOUNCE;
+                rep->format = g_strdup ("notice");
+                add_text_recipients (rep, gen, "failed");
             }
+            if (gen)
+                g_ptr_array_unref (gen);
         }
         if (rep->kind == BA_KIND_OTHER && autoreply) {
             ba_recipient *r = recipient_new ();

@@ -313,6 +313,24 @@ holds_reply_code (const char *p, gsize n)
     return FALSE;
 }
 
+/* A line opening with a date ("1/17/2020 5:30 PM - ...", "2020-01-17 ..."):
+ * an entry of a log the notice quotes, a line of its own. */
+static gboolean
+dated_line (const char *p, gsize n)
+{
+    gsize i = 0;
+    for (int field = 0; field < 3; field++) {
+        gsize start = i;
+        while (i < n && g_ascii_isdigit (p[i]) && i - start < 4)
+            i++;
+        if (i == start || (field < 2 && (i >= n || (p[i] != '/' && p[i] != '-'))))
+            return FALSE;
+        if (field < 2)
+            i++;
+    }
+    return i < n && p[i] == ' ';
+}
+
 /* Was the line @p (@n bytes) broken by a composer wrapping at @widest,
  * with @next (@nn bytes) the rest of it? */
 static gboolean
@@ -331,7 +349,7 @@ soft_break (const char *p, gsize n, const char *next, gsize nn, glong widest, ba
     /* (a colon in an SMTP reply, @in_reply for the line joined so far, is its text going on) */
     if (caution != BA_REFLOW_GREEDY && ends_closed (p, n, caution == BA_REFLOW_KEEP_ENDS || !in_reply))
         return FALSE;
-    if (list_items (p, n, next, nn))
+    if (list_items (p, n, next, nn) || dated_line (next, nn))
         return FALSE;
     while (word < nn && next[word] != ' ' && next[word] != '\t')
         word++;

@@ -2,6 +2,7 @@
 #include "rules.h"
 #include "ini.h"
 #include "command.h"
+#include "notice.h"
 
 #include <string.h>
 
@@ -47,148 +48,6 @@ const char *
 ba_intern_fault (const char *word)
 {
     return intern_word (faults, word);
-}
-
-/* ---- patterns ----------------------------------------------------------- */
-
-void
-ba_pattern_free (ba_pattern *p)
-{
-    if (!p)
-        return;
-    g_free (p->source);
-    pcre2_code_free (p->code);
-    g_free (p->literal);
-    g_free (p);
-}
-
-ba_pattern *
-ba_pattern_compile (const char *source, char **message)
-{
-    int errcode;
-    PCRE2_SIZE erroff;
-    pcre2_code *code;
-    ba_pattern *p;
-
-    code = pcre2_compile ((PCRE2_SPTR) source, PCRE2_ZERO_TERMINATED,
-                          PCRE2_CASELESS | PCRE2_MULTILINE | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
-                          &errcode, &erroff, NULL);
-    if (!code) {
-        PCRE2_UCHAR buf[256];
-        pcre2_get_error_message (errcode, buf, sizeof buf);
-        *message = g_strdup_printf ("bad pattern at offset %zu: %s", (size_t) erroff, (char *) buf);
-        return NULL;
-    }
-    /* JIT is an optimisation; a pattern it cannot handle still matches. */
-    pcre2_jit_compile (code, PCRE2_JIT_COMPLETE);
-    p = g_new0 (ba_pattern, 1);
-    p->source = g_strdup (source);
-    p->code = code;
-    p->literal = ba_pattern_required_literal (source);
-    return p;
-}
-
-/* A conservative scan of the regex for a run of plain characters outside
- * any group, alternation or quantifier: every match must contain it, so a
- * rule whose literal is absent from the text can be skipped without
- * running PCRE2.  When unsure, return NULL (no prefilter). */
-char *
-ba_pattern_required_literal (const char *regex)
-{
-    GString *run = g_string_new (NULL), *best = g_string_new (NULL);
-    int depth = 0;
-    gboolean in_class = FALSE;
-
-    if (g_str_has_prefix (regex, "(?") && strchr ("xiJmsnU", regex[2]) && strchr (regex, ')')
-        && memchr (regex, 'x', strchr (regex, ')') - regex))
-        goto none;
-
-    for (const char *s = regex; *s; s++) {
-        char c = *s, lit = 0;
-
-        if (in_class) {
-            if (c == '\\' && s[1])
-                s++;
-            else if (c == ']')
-                in_class = FALSE;
-            continue;
-        }
-        switch (c) {
-        case '\\':
-            if (!s[1])
-                goto none;
-            s++;
-            if (*s == 'Q' || *s == 'E')
-                goto none;
-            if (strchr (".-:/@<>()[]{}|*+?^$\\'\"=,;!#%&~ _", *s))
-                lit = *s;
-            break;
-        case '[':
-            in_class = TRUE;
-            if (s[1] == ']')
-                s++;
-            break;
-        case '(':
-            depth++;
-            break;
-        case ')':
-            depth--;
-            break;
-        case '|':
-            if (depth == 0)
-                goto none;      /* top-level alternation: no single literal */
-            break;
-        case '{': {
-            /* a {m}, {m,} or {m,n} quantifier: its digits are not text */
-            const char *close = s + 1;
-            while (g_ascii_isdigit (*close) || *close == ',')
-                close++;
-            if (*close == '}' && close > s + 1)
-                s = close;
-            break;
-        }
-        case '.': case '^': case '$': case '*': case '+': case '?': case '}':
-            break;
-        default:
-            lit = c;
-        }
-        if (lit && depth == 0) {
-            /* A quantifier that allows zero repeats makes this char optional. */
-            char q = s[1];
-            if (q == '?' || q == '*' || q == '{') {
-                if (run->len > best->len)
-                    g_string_assign (best, run->str);
-                g_string_truncate (run, 0);
-                continue;
-            }
-            g_string_append_c (run, g_ascii_tolower (lit));
-            if (q == '+') {
-                if (run->len > best->len)
-                    g_string_assign (best, run->str);
-                g_string_truncate (run, 0);
-            }
-        } else {
-            if (run->len > best->len)
-                g_string_assign (best, run->str);
-            g_string_truncate (run, 0);
-        }
-    }
-    if (run->len > best->len)
-        g_string_assign (best, run->str);
-    g_string_free (run, TRUE);
-    /* Non-ASCII bytes fold differently under caseless UTF matching. */
-    for (gsize i = 0; i < best->len; i++)
-        if ((guchar) best->str[i] >= 0x80)
-            goto none_best;
-    if (best->len >= 3)
-        return g_string_free (best, FALSE);
-none_best:
-    g_string_free (best, TRUE);
-    return NULL;
-none:
-    g_string_free (run, TRUE);
-    g_string_free (best, TRUE);
-    return NULL;
 }
 
 /* ---- loading ------------------------------------------------------------ */
@@ -251,10 +110,22 @@ compile_entry (loader *ld, const char *file, const ba_ini_entry *e)
         g_free (msg);
         return NULL;
     }
+    ba_pattern_set_origin (p, file, e->line);
+    msg = ba_pattern_hazard (e->value, ba_format_key_is_line (e->key));
+    if (msg) {
+        reportf (ld, file, e->line, "warning: %s: %s", e->key, msg);
+        g_free (msg);
+    }
     pcre2_pattern_info (p->code, PCRE2_INFO_CAPTURECOUNT, &n);
     if (n + 1 > ld->set->max_captures)
         ld->set->max_captures = n + 1;
     return p;
+}
+
+gboolean
+ba_format_key_is_line (const char *key)
+{
+    return !strcmp (key, "recipient") || !strcmp (key, "continue") || !strcmp (key, "detail");
 }
 
 static gboolean
@@ -282,6 +153,7 @@ rule_free (gpointer p)
     g_strfreev (r->command_globs);
     g_strfreev (r->action_globs);
     g_strfreev (r->remote_globs);
+    g_strfreev (r->format_globs);
     g_free (r);
 }
 
@@ -381,6 +253,12 @@ load_rules (loader *ld, const ba_ini *ini)
                 g_strfreev (r->remote_globs);
                 r->remote_globs = split_globs (low);
                 g_free (low);
+            } else if (!strcmp (e->key, "format")) {
+                /* the id of the format that read the notice, lower case */
+                char *low = g_ascii_strdown (e->value, -1);
+                g_strfreev (r->format_globs);
+                r->format_globs = split_globs (low);
+                g_free (low);
             } else if (!strcmp (e->key, "hard")) {
                 gboolean b;
                 if (!parse_bool (e->value, &b)) {
@@ -422,8 +300,8 @@ load_rules (loader *ld, const ba_ini *ini)
             ok = FALSE;
         }
         if (ok && r->patterns->len == 0 && !r->status_globs && !r->code_globs && !r->command_globs
-            && !r->action_globs && !r->remote_globs) {
-            reportf (ld, ini->file, grp->line, "rule '%s' has no pattern, status, smtp-code, smtp-command, action or remote-mta", r->id);
+            && !r->action_globs && !r->remote_globs && !r->format_globs) {
+            reportf (ld, ini->file, grp->line, "rule '%s' has no pattern, status, smtp-code, smtp-command, action, remote-mta or format", r->id);
             ok = FALSE;
         }
         if (ok && !r->description)
@@ -882,6 +760,8 @@ load_file (loader *ld, const char *path)
         load_advice (ld, ini);
     else if (!strcmp (base, "commands.conf"))
         ba_commands_load (ld->set, ini, report, ld);
+    else if (!strcmp (base, "notice.conf"))
+        ba_notice_load (ld->set, ini, report, ld);
     else if (g_str_has_suffix (base, ".formats"))
         load_formats (ld, ini);
     else
@@ -890,12 +770,47 @@ load_file (loader *ld, const char *path)
     ba_ini_free (ini);
 }
 
+/* Is @id a format a report can name: a loaded format, or one the analyzer
+ * builds in (a bare DSN, ARF, the X-Failed-Recipients fallback)? */
+static gboolean
+is_known_format (const ba_ruleset *set, const char *id)
+{
+    static const char *const builtin[] = { "dsn", "arf", "x-failed-recipients", NULL };
+
+    while (g_str_has_prefix (id, "forwarded+"))
+        id += strlen ("forwarded+");
+    if (g_str_has_prefix (id, "dsn+"))
+        id += strlen ("dsn+");
+    if (g_strv_contains (builtin, id))
+        return TRUE;
+    for (guint i = 0; i < set->formats->len; i++)
+        if (!g_ascii_strcasecmp (((const ba_format *) g_ptr_array_index (set->formats, i))->id, id))
+            return TRUE;
+    return FALSE;
+}
+
+/* A `format` word without glob characters that names no format would
+ * silently never match: once every file is loaded, that is an error. */
+static void
+check_format_globs (loader *ld)
+{
+    for (guint i = 0; i < ld->set->rules->len; i++) {
+        const ba_rule *r = g_ptr_array_index (ld->set->rules, i);
+        for (int k = 0; r->format_globs && r->format_globs[k]; k++) {
+            const char *w = r->format_globs[k] + (r->format_globs[k][0] == '!');
+            if (!strpbrk (w, "*?") && !is_known_format (ld->set, w))
+                reportf (ld, r->file, r->line, "rule '%s': unknown format '%s' (see `bounce-analyzer rules list`)", r->id, w);
+        }
+    }
+}
+
 static gboolean
 is_rule_file (const char *name)
 {
     return g_str_has_suffix (name, ".rules") || g_str_has_suffix (name, ".formats")
         || !strcmp (name, "reasons.conf") || !strcmp (name, "blacklists.conf")
-        || !strcmp (name, "advice.conf") || !strcmp (name, "commands.conf");
+        || !strcmp (name, "advice.conf") || !strcmp (name, "commands.conf")
+        || !strcmp (name, "notice.conf");
 }
 
 static gint
@@ -954,6 +869,7 @@ ba_ruleset_load (const char *rules_dir, const char *const *site_files, GPtrArray
     set->blacklists = g_ptr_array_new_with_free_func (blacklist_free);
     set->advice = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
     set->commands = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_command_rule_free);
+    set->notice = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_notice_group_free);
     set->max_captures = 1;
     ld.set = set;
     ld.errors = errors;
@@ -973,6 +889,7 @@ ba_ruleset_load (const char *rules_dir, const char *const *site_files, GPtrArray
     for (int i = 0; site_files && site_files[i]; i++)
         load_file (&ld, site_files[i]);
 
+    check_format_globs (&ld);
     g_ptr_array_sort (set->rules, compare_rules);
     set->fingerprint = g_strndup (g_checksum_get_string (ld.checksum), 16);
     g_checksum_free (ld.checksum);
@@ -990,6 +907,7 @@ ba_ruleset_free (ba_ruleset *set)
     g_ptr_array_unref (set->blacklists);
     g_hash_table_unref (set->advice);
     g_ptr_array_unref (set->commands);
+    g_ptr_array_unref (set->notice);
     g_free (set->fingerprint);
     g_free (set);
 }

@@ -13,6 +13,7 @@ typedef struct {
     char *source;
     pcre2_code *code;
     char *literal;              /* lower-case text any match must contain, or NULL */
+    char *where;                /* "file:line" it was loaded from, or NULL */
 } ba_pattern;
 
 typedef struct {
@@ -30,6 +31,7 @@ typedef struct {
     char **command_globs;       /* smtp-command: NULL = any */
     char **action_globs;        /* action (failed, delayed, ...): NULL = any */
     char **remote_globs;        /* remote-mta host name: NULL = any */
+    char **format_globs;        /* the report's format id: NULL = any */
     int hard;                   /* -1 = reason's default */
     const char *fault;          /* NULL = reason's default */
 } ba_rule;
@@ -97,6 +99,7 @@ struct ba_ruleset {
     GHashTable *advice;         /* "reason" or "reason.case" -> template */
     guint32 max_captures;       /* largest capture count of any pattern */
     GPtrArray *commands;        /* of ba_command_rule*, from commands.conf */
+    GPtrArray *notice;          /* of ba_notice_group*, from notice.conf */
     char *fingerprint;          /* hash of every file loaded */
 };
 
@@ -104,6 +107,16 @@ struct ba_ruleset {
  * NULL and sets *@message. */
 ba_pattern *ba_pattern_compile (const char *source, char **message);
 void ba_pattern_free (ba_pattern *p);
+/* Record where @p was loaded from, for warnings about it. */
+void ba_pattern_set_origin (ba_pattern *p, const char *file, int line);
+
+/* A static check of a pattern's source for the shapes that make matching
+ * superlinear: adjacent or nested unbounded quantifiers whose character
+ * sets overlap (README, "Patterns that stay linear").  @one_line: it is
+ * matched against one line.  Returns a sentence, or NULL when clean. */
+char *ba_pattern_hazard (const char *source, gboolean one_line);
+/* Is a format key's pattern matched against one line at a time? */
+gboolean ba_format_key_is_line (const char *key);
 
 /* The lower-case literal every match of @regex must contain, or NULL. */
 char *ba_pattern_required_literal (const char *regex);

@@ -1,42 +1,47 @@
 /* sprinter-json.c - the JSON backend of sprinter.h */
 #include "sprinter.h"
+#include "escape.h"
 
 #include <string.h>
+
+/* \uXXXX for @u, as a surrogate pair beyond the BMP (RFC 8259, 7). */
+static void
+append_u_escape (GString *out, gunichar u)
+{
+    if (u > 0xffff) {
+        u -= 0x10000;
+        g_string_append_printf (out, "\\u%04x\\u%04x", 0xd800 + (u >> 10), 0xdc00 + (u & 0x3ff));
+    } else {
+        g_string_append_printf (out, "\\u%04x", u);
+    }
+}
 
 void
 json_quote (GString *out, const char *s)
 {
     char *valid = g_utf8_make_valid (s, -1);
     g_string_append_c (out, '"');
-    for (const char *p = valid; *p;) {
-        guchar c = (guchar) *p;
-        if (c == '"' || c == '\\') {
-            g_string_append_c (out, '\\');
-            g_string_append_c (out, c);
-            p++;
-        } else if (c == '\n') {
-            g_string_append (out, "\\n");
-            p++;
-        } else if (c == '\t') {
-            g_string_append (out, "\\t");
-            p++;
-        } else if (c == '\r') {
-            g_string_append (out, "\\r");
-            p++;
-        } else if (c < 0x20 || c == 0x7f) {
-            g_string_append_printf (out, "\\u%04x", c);
-            p++;
-        } else if (c >= 0x80) {
-            gunichar u = g_utf8_get_char (p);
-            const char *next = g_utf8_next_char (p);
-            if (u == 0x2028 || u == 0x2029)
-                g_string_append_printf (out, "\\u%04x", u);
+    for (const char *p = valid; *p; p = g_utf8_next_char (p)) {
+        gunichar c = (guchar) *p < 0x80 ? (guchar) *p : g_utf8_get_char (p);
+        switch (c) {
+        case '"':  g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\b': g_string_append (out, "\\b"); break;
+        case '\f': g_string_append (out, "\\f"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        default:
+            if (c >= 0x20 && c < 0x7f) {
+                g_string_append_c (out, (char) c);
+                break;
+            }
+            /* C0 must be escaped; DEL, C1, format characters and U+2028/9
+             * are too, so no terminal, viewer or eval acts on them. */
+            if (ba_unichar_is_hidden (c))
+                append_u_escape (out, c);
             else
-                g_string_append_len (out, p, next - p);
-            p = next;
-        } else {
-            g_string_append_c (out, c);
-            p++;
+                g_string_append_len (out, p, g_utf8_next_char (p) - p);
         }
     }
     g_string_append_c (out, '"');

@@ -29,7 +29,9 @@ sprinter *sprinter_json_new (FILE *out, gboolean pretty);
 sprinter *sprinter_json_new_string (GString *out);
 
 /* Append @s to @out as a JSON string literal, quotes included.  Invalid
- * UTF-8 becomes U+FFFD; control characters, U+2028 and U+2029 are escaped. */
+ * UTF-8 becomes U+FFFD; every character of ba_unichar_is_hidden() (C0,
+ * DEL, C1, format characters such as bidi controls, U+2028, U+2029) is
+ * escaped as \uXXXX (C0's short forms where JSON has them). */
 void json_quote (GString *out, const char *s);
 
 #endif

@@ -1,4 +1,5 @@
-/* storage.c - see storage.h; the schema is described in README.md.
+/* storage.c - see storage.h: ingest, queries, reclassify (the schema and
+ * the connection are in storage-open.c; the schema is described in README.md).
  *
  * A message's identity decides whether it is already stored:
  *   file:PATH            a message file, by canonical path
@@ -13,6 +14,7 @@
  * content_hash is the SHA-256 of the message's bytes as stored in the
  * file: for an mbox from its From_ line up to the next one. */
 #include "storage.h"
+#include "storage-private.h"
 #include "emit.h"
 #include "command.h"
 #include "context.h"
@@ -28,8 +30,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* "boun": marks the file as ours for PRAGMA application_id. */
-#define APPLICATION_ID 0x626f756e
 #define DEFAULT_BATCH 500
 #define HEAD_BYTES 4096
 /* An mbox whose last message has no final newline and that changed this
@@ -37,339 +37,6 @@
 #define STILL_WRITING_SECONDS 60
 
 G_DEFINE_QUARK (ba-store-error-quark, ba_store_error)
-
-/* ---- the schema and its migrations -------------------------------------- */
-
-/* Version 1.  Times are unix seconds (UTC); dates ISO 8601 as the
- * messages wrote them. */
-static const char schema_v1[] =
-    "CREATE TABLE messages (\n"
-    "  id INTEGER PRIMARY KEY,\n"
-    "  identity TEXT NOT NULL UNIQUE,\n"
-    "  source TEXT NOT NULL,\n"
-    "  mbox_offset INTEGER,\n"
-    "  name TEXT,\n"
-    "  size INTEGER,\n"
-    "  content_hash TEXT NOT NULL,\n"
-    "  kind TEXT NOT NULL,\n"
-    "  format TEXT,\n"
-    "  bounce_date TEXT,\n"
-    "  bounce_time INTEGER,\n"
-    "  bounce_from TEXT,\n"
-    "  bounce_subject TEXT,\n"
-    "  reporting_mta TEXT,\n"
-    "  original_message_id TEXT,\n"
-    "  original_from TEXT,\n"
-    "  original_sender TEXT,\n"
-    "  original_to TEXT,\n"
-    "  original_subject TEXT,\n"
-    "  original_date TEXT,\n"
-    "  ingested_at TEXT NOT NULL\n"
-    ");\n"
-    "CREATE INDEX messages_by_offset ON messages (mbox_offset) WHERE mbox_offset IS NOT NULL;\n"
-    "CREATE INDEX messages_by_sender ON messages (original_sender);\n"
-    "CREATE INDEX messages_by_time ON messages (bounce_time);\n"
-
-    "CREATE TABLE recipients (\n"
-    "  id INTEGER PRIMARY KEY,\n"
-    "  message_id INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,\n"
-    "  position INTEGER NOT NULL,\n"
-    "  address TEXT NOT NULL,\n"
-    "  domain TEXT,\n"
-    "  original_recipient TEXT,\n"
-    "  original_domain TEXT,\n"
-    "  action TEXT,\n"
-    "  status TEXT,\n"
-    "  reported_status TEXT,\n"
-    "  smtp_code INTEGER,\n"
-    "  remote_mta TEXT,\n"
-    "  command TEXT,\n"
-    "  diagnostic TEXT,\n"
-    "  last_attempt TEXT,\n"
-    "  time INTEGER,\n"
-    "  feedback_type TEXT,\n"
-    "  reason TEXT NOT NULL,\n"
-    "  hard INTEGER NOT NULL,\n"
-    "  rule TEXT,\n"
-    "  captures TEXT NOT NULL DEFAULT '{}',\n"
-    "  dnsbl TEXT,\n"
-    "  listed TEXT,\n"
-    "  fault TEXT,\n"
-    "  advice TEXT,\n"
-    "  ruleset TEXT,\n"
-    "  UNIQUE (message_id, position)\n"
-    ");\n"
-    "CREATE INDEX recipients_by_address ON recipients (address COLLATE NOCASE, time);\n"
-    "CREATE INDEX recipients_by_domain ON recipients (domain, time);\n"
-    "CREATE INDEX recipients_by_original ON recipients (original_recipient COLLATE NOCASE, time)\n"
-    "  WHERE original_recipient IS NOT NULL;\n"
-    "CREATE INDEX recipients_by_original_domain ON recipients (original_domain, time)\n"
-    "  WHERE original_domain IS NOT NULL;\n"
-    "CREATE INDEX recipients_by_reason ON recipients (reason, time);\n"
-    "CREATE INDEX recipients_by_time ON recipients (time);\n"
-    "CREATE INDEX recipients_by_dnsbl ON recipients (dnsbl, time) WHERE dnsbl IS NOT NULL;\n"
-
-    /* full-text search over the servers' words.  Ingest adds each batch's
-     * rows in one statement at commit (a row at a time costs FTS5 a flush
-     * per row); triggers keep deletes and updates in step. */
-    "CREATE VIRTUAL TABLE diagnostics_fts USING fts5 (\n"
-    "  diagnostic, content = 'recipients', content_rowid = 'id',\n"
-    "  tokenize = 'unicode61 remove_diacritics 2');\n"
-    "CREATE TRIGGER recipients_fts_delete AFTER DELETE ON recipients BEGIN\n"
-    "  INSERT INTO diagnostics_fts (diagnostics_fts, rowid, diagnostic)\n"
-    "  VALUES ('delete', old.id, old.diagnostic);\n"
-    " END;\n"
-    "CREATE TRIGGER recipients_fts_update AFTER UPDATE OF diagnostic ON recipients BEGIN\n"
-    "  INSERT INTO diagnostics_fts (diagnostics_fts, rowid, diagnostic)\n"
-    "  VALUES ('delete', old.id, old.diagnostic);\n"
-    "  INSERT INTO diagnostics_fts (rowid, diagnostic) VALUES (new.id, new.diagnostic);\n"
-    " END;\n"
-
-    "CREATE TABLE sources (\n"
-    "  path TEXT PRIMARY KEY,\n"
-    "  kind TEXT NOT NULL,\n"
-    "  size INTEGER,\n"
-    "  resume_offset INTEGER,\n"
-    "  last_message_offset INTEGER,\n"
-    "  head_length INTEGER,\n"
-    "  head_hash TEXT,\n"
-    "  tail_hash TEXT,\n"
-    "  first_ingest TEXT NOT NULL,\n"
-    "  last_ingest TEXT NOT NULL\n"
-    ");\n"
-
-    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);\n"
-
-    "CREATE VIEW diagnoses AS SELECT\n"
-    "  r.id, r.message_id, r.position, m.source, m.mbox_offset, m.name, m.content_hash, m.kind, m.format,\n"
-    "  m.bounce_date, m.reporting_mta,\n"
-    "  r.address AS recipient, r.domain, r.original_recipient, r.original_domain,\n"
-    "  r.action, r.status, r.reported_status, r.smtp_code, r.remote_mta, r.command, r.diagnostic,\n"
-    "  coalesce (r.last_attempt, m.bounce_date) AS date, r.time,\n"
-    "  date (r.time, 'unixepoch') AS day,\n"
-    "  r.reason, r.hard, r.rule, r.captures, r.dnsbl, r.listed, r.fault, r.advice, r.ruleset,\n"
-    "  CASE WHEN r.reason = 'delivered' THEN 'delivered'\n"
-    "       WHEN r.reason = 'vacation' OR m.kind = 'autoreply' THEN 'autoreply'\n"
-    "       WHEN r.reason = 'feedback' OR m.kind = 'feedback' THEN 'feedback'\n"
-    "       WHEN lower (r.action) = 'delayed' THEN 'delayed'\n"
-    "       ELSE 'failed' END AS outcome,\n"
-    "  m.original_message_id, m.original_from, m.original_sender, m.original_to,\n"
-    "  m.original_subject, m.original_date, m.ingested_at\n"
-    " FROM recipients r JOIN messages m ON m.id = r.message_id;\n"
-
-    "CREATE VIEW failures AS SELECT * FROM diagnoses WHERE outcome = 'failed';\n"
-    "CREATE VIEW failures_per_day AS\n"
-    " SELECT day, domain, count(*) AS failures, sum (hard) AS hard\n"
-    " FROM failures GROUP BY day, domain;\n"
-    "CREATE VIEW failures_by_reason AS\n"
-    " SELECT reason, count(*) AS failures, sum (hard) AS hard,\n"
-    "  count (DISTINCT domain) AS domains,\n"
-    "  strftime ('%Y-%m-%dT%H:%M:%SZ', min (time), 'unixepoch') AS first_seen,\n"
-    "  strftime ('%Y-%m-%dT%H:%M:%SZ', max (time), 'unixepoch') AS last_seen\n"
-    " FROM failures GROUP BY reason;\n"
-    "CREATE VIEW failures_by_domain AS\n"
-    " SELECT domain, count(*) AS failures, sum (hard) AS hard,\n"
-    "  strftime ('%Y-%m-%dT%H:%M:%SZ', min (time), 'unixepoch') AS first_seen,\n"
-    "  strftime ('%Y-%m-%dT%H:%M:%SZ', max (time), 'unixepoch') AS last_seen\n"
-    " FROM failures GROUP BY domain;\n"
-    "CREATE VIEW failures_by_remote_mta AS\n"
-    " SELECT remote_mta, count(*) AS failures, count (DISTINCT domain) AS domains,\n"
-    "  strftime ('%Y-%m-%dT%H:%M:%SZ', min (time), 'unixepoch') AS first_seen,\n"
-    "  strftime ('%Y-%m-%dT%H:%M:%SZ', max (time), 'unixepoch') AS last_seen\n"
-    " FROM failures WHERE remote_mta IS NOT NULL GROUP BY remote_mta;\n"
-    "CREATE VIEW blacklists_cited AS\n"
-    " SELECT dnsbl, count(*) AS citations, count (DISTINCT domain) AS domains,\n"
-    "  count (DISTINCT listed) AS listed,\n"
-    "  strftime ('%Y-%m-%dT%H:%M:%SZ', min (time), 'unixepoch') AS first_seen,\n"
-    "  strftime ('%Y-%m-%dT%H:%M:%SZ', max (time), 'unixepoch') AS last_seen\n"
-    " FROM diagnoses WHERE dnsbl IS NOT NULL GROUP BY dnsbl;\n";
-
-/* Step i takes the schema from version i to i + 1.  Append a step for
- * each schema change; never edit one that has shipped. */
-static const char *const migrations[] = {
-    schema_v1,
-};
-
-G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == BA_STORE_SCHEMA_VERSION);
-
-/* ---- the connection ----------------------------------------------------- */
-
-struct ba_store {
-    sqlite3 *db;
-    char *path;
-};
-
-const char *
-ba_store_default_path (void)
-{
-    const char *env = g_getenv ("BOUNCE_ANALYZER_DB");
-    return env && *env ? env : "bounces.db";
-}
-
-const char *
-ba_store_path (const ba_store *st)
-{
-    return st->path;
-}
-
-static gboolean
-sql_fail (ba_store *st, GError **error, const char *what)
-{
-    g_set_error (error, BA_STORE_ERROR, BA_STORE_ERROR_SQL, "%s: %s: %s", st->path, what,
-                 sqlite3_errmsg (st->db));
-    return FALSE;
-}
-
-static gboolean
-exec (ba_store *st, const char *sql, GError **error)
-{
-    char *msg = NULL;
-    if (sqlite3_exec (st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        g_set_error (error, BA_STORE_ERROR, BA_STORE_ERROR_SQL, "%s: %s", st->path,
-                     msg ? msg : sqlite3_errmsg (st->db));
-        sqlite3_free (msg);
-        return FALSE;
-    }
-    return TRUE;
-}
-
-static sqlite3_stmt *
-prepare (ba_store *st, const char *sql, GError **error)
-{
-    sqlite3_stmt *stmt = NULL;
-    if (sqlite3_prepare_v3 (st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK) {
-        sql_fail (st, error, "preparing a statement");
-        return NULL;
-    }
-    return stmt;
-}
-
-/* The single integer a query returns; -1 on error. */
-static gint64
-query_int (ba_store *st, const char *sql, GError **error)
-{
-    sqlite3_stmt *stmt = prepare (st, sql, error);
-    gint64 v = -1;
-    int rc;
-    if (!stmt)
-        return -1;
-    rc = sqlite3_step (stmt);
-    if (rc == SQLITE_ROW)
-        v = sqlite3_column_int64 (stmt, 0);
-    else
-        sql_fail (st, error, "reading the database");
-    sqlite3_finalize (stmt);
-    return v;
-}
-
-static gboolean
-migrate (ba_store *st, int from, GError **error)
-{
-    for (int v = from; v < BA_STORE_SCHEMA_VERSION; v++) {
-        char pragma[64];
-        if (!exec (st, "BEGIN IMMEDIATE", error))
-            return FALSE;
-        /* another process may have migrated while we waited for the lock */
-        if (query_int (st, "PRAGMA user_version", NULL) > v) {
-            exec (st, "COMMIT", NULL);
-            continue;
-        }
-        g_snprintf (pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
-        if (!exec (st, migrations[v], error) || !exec (st, pragma, error)) {
-            exec (st, "ROLLBACK", NULL);
-            g_prefix_error (error, "upgrading the database to schema version %d: ", v + 1);
-            return FALSE;
-        }
-        if (v == 0) {
-            g_snprintf (pragma, sizeof pragma, "PRAGMA application_id = %d", APPLICATION_ID);
-            if (!exec (st, pragma, error)) {
-                exec (st, "ROLLBACK", NULL);
-                return FALSE;
-            }
-        }
-        if (!exec (st, "COMMIT", error)) {
-            exec (st, "ROLLBACK", NULL);
-            return FALSE;
-        }
-    }
-    return TRUE;
-}
-
-ba_store *
-ba_store_open (const char *path, gboolean create, GError **error)
-{
-    ba_store *st;
-    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
-    gint64 version, app, tables;
-
-    if (!create && !g_file_test (path, G_FILE_TEST_EXISTS)) {
-        g_set_error (error, BA_STORE_ERROR, BA_STORE_ERROR_MISSING,
-                     "no database at %s: 'bounce-analyzer ingest PATH...' creates it "
-                     "(or give --db FILE, or set BOUNCE_ANALYZER_DB)", path);
-        return NULL;
-    }
-    st = g_new0 (ba_store, 1);
-    st->path = g_strdup (path);
-    if (sqlite3_open_v2 (path, &st->db, flags, NULL) != SQLITE_OK) {
-        g_set_error (error, BA_STORE_ERROR, BA_STORE_ERROR_SQL, "%s: %s", path,
-                     st->db ? sqlite3_errmsg (st->db) : "cannot open");
-        ba_store_free (st);
-        return NULL;
-    }
-    sqlite3_extended_result_codes (st->db, 1);
-    /* an ingest from cron and a helpdesk query may meet */
-    sqlite3_busy_timeout (st->db, 30000);
-
-    app = query_int (st, "PRAGMA application_id", NULL);
-    version = query_int (st, "PRAGMA user_version", NULL);
-    tables = query_int (st, "SELECT count(*) FROM sqlite_schema", NULL);
-    if (app < 0 || version < 0 || tables < 0) {
-        g_set_error (error, BA_STORE_ERROR, BA_STORE_ERROR_NOT_OURS,
-                     "%s is not an SQLite database (%s)", path, sqlite3_errmsg (st->db));
-        ba_store_free (st);
-        return NULL;
-    }
-    if ((app != 0 && app != APPLICATION_ID) || (app == 0 && version == 0 && tables > 0)) {
-        g_set_error (error, BA_STORE_ERROR, BA_STORE_ERROR_NOT_OURS,
-                     "%s is an SQLite database of another program, not of bounce-analyzer", path);
-        ba_store_free (st);
-        return NULL;
-    }
-    if (version > BA_STORE_SCHEMA_VERSION) {
-        g_set_error (error, BA_STORE_ERROR, BA_STORE_ERROR_TOO_NEW,
-                     "%s has schema version %" G_GINT64_FORMAT ", newer than this bounce-analyzer "
-                     "(%s) knows (up to %d): use a newer bounce-analyzer",
-                     path, version, BA_VERSION, BA_STORE_SCHEMA_VERSION);
-        ba_store_free (st);
-        return NULL;
-    }
-    /* WAL: readers go on while an ingest writes, and a killed writer
-     * leaves the last commit intact.  NORMAL sync is safe in WAL mode. */
-    if (!exec (st, "PRAGMA journal_mode = WAL", NULL) && version == 0) {
-        sql_fail (st, error, "setting WAL mode");
-        ba_store_free (st);
-        return NULL;
-    }
-    if (!exec (st, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL", error)
-        || !migrate (st, (int) version, error)) {
-        ba_store_free (st);
-        return NULL;
-    }
-    return st;
-}
-
-void
-ba_store_free (ba_store *st)
-{
-    if (!st)
-        return;
-    if (st->db) {
-        sqlite3_exec (st->db, "PRAGMA optimize", NULL, NULL, NULL);
-        sqlite3_close_v2 (st->db);
-    }
-    g_free (st->path);
-    g_free (st);
-}
 
 /* ---- binding ------------------------------------------------------------ */
 
@@ -800,7 +467,7 @@ static sqlite3_stmt *
 stmt_get (ba_store *st, sqlite3_stmt **cache, const char *sql, GError **error)
 {
     if (!*cache)
-        *cache = prepare (st, sql, error);
+        *cache = ba_store_sql_prepare (st, sql, error);
     else
         sqlite3_reset (*cache);
     if (*cache)
@@ -818,7 +485,7 @@ stmt_done (ba_store *st, sqlite3_stmt *stmt, GError **error)
     int rc = sqlite3_step (stmt);
     sqlite3_reset (stmt);
     if (rc != SQLITE_DONE)
-        return sql_fail (st, error, "writing");
+        return ba_store_sql_fail (st, error, "writing");
     return TRUE;
 }
 
@@ -829,7 +496,7 @@ ensure_tx (ba_ingest *ing, GError **error)
 {
     if (ing->in_tx)
         return TRUE;
-    if (!exec (ing->st, "BEGIN IMMEDIATE", error))
+    if (!ba_store_sql_exec (ing->st, "BEGIN IMMEDIATE", error))
         return FALSE;
     ing->in_tx = TRUE;
     return TRUE;
@@ -1021,7 +688,7 @@ run_op (ba_ingest *ing, op *o, GError **error)
     if (o->kind == OP_COMMIT) {
         if (!ing->in_tx)
             return TRUE;
-        if (!flush_fts (ing, error) || !exec (ing->st, "COMMIT", error))
+        if (!flush_fts (ing, error) || !ba_store_sql_exec (ing->st, "COMMIT", error))
             return FALSE;
         ing->in_tx = FALSE;
         return TRUE;
@@ -1109,7 +776,7 @@ writer_main (gpointer data)
     }
     /* a stop without a commit before it gives the batch up */
     if (ing->in_tx)
-        exec (ing->st, "ROLLBACK", NULL);
+        ba_store_sql_exec (ing->st, "ROLLBACK", NULL);
     ing->in_tx = FALSE;
     return NULL;
 }
@@ -1186,16 +853,15 @@ ba_ingest_new (ba_store *st, const ba_ruleset *set, guint batch)
     ing->reader.path = st->path;
     if (sqlite3_open_v2 (st->path, &ing->reader.db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
         /* no second connection: the writer's error will tell */
+        ba_store_set_error (&ing->hook_error, ing->reader.db, st->path, "opening a second connection");
         sqlite3_close (ing->reader.db);
         ing->reader.db = NULL;
-        ing->hook_error = g_error_new (BA_STORE_ERROR, BA_STORE_ERROR_SQL,
-                                       "%s: cannot open a second connection", st->path);
     } else {
         sqlite3_busy_timeout (ing->reader.db, 30000);
     }
     /* Index pages are touched all over by every batch: keep them in
      * memory, and checkpoint less often so fewer are written twice. */
-    exec (st, "PRAGMA cache_size = -8192; PRAGMA wal_autocheckpoint = 4000", NULL);
+    ba_store_sql_exec (st, "PRAGMA cache_size = -8192; PRAGMA wal_autocheckpoint = 4000", NULL);
     ing->writer = g_thread_new ("ba-writer", writer_main, ing);
     return ing;
 }
@@ -1905,7 +1571,7 @@ step_failed (ba_store *st, int rc, GError **error)
     if (strstr (msg, "fts5") || strstr (msg, "syntax error"))
         g_set_error (error, BA_STORE_ERROR, BA_STORE_ERROR_QUERY, "bad search text: %s", msg);
     else
-        sql_fail (st, error, "reading");
+        ba_store_sql_fail (st, error, "reading");
     (void) rc;
     return FALSE;
 }
@@ -1931,7 +1597,7 @@ ba_store_find (ba_store *st, const ba_query *q, ba_diagnosis_fn fn, void *data, 
         g_string_append (sql, " LIMIT ?");
         add_int (&b, q->limit);
     }
-    s = prepare (st, sql->str, error);
+    s = ba_store_sql_prepare (st, sql->str, error);
     g_string_free (sql, TRUE);
     if (!s) {
         binds_clear (&b);
@@ -2010,7 +1676,7 @@ ba_store_tally (ba_store *st, ba_tally_kind kind, const ba_query *range, guint l
         g_string_append (sql, " LIMIT ?");
         add_int (&b, limit);
     }
-    s = prepare (st, sql->str, error);
+    s = ba_store_sql_prepare (st, sql->str, error);
     g_string_free (sql, TRUE);
     if (!s) {
         binds_clear (&b);
@@ -2059,7 +1725,7 @@ ba_store_get_totals (ba_store *st, const ba_query *range, ba_store_totals *out, 
     binds_init (&b);
     g_string_assign (sql, "SELECT count(*), sum (kind <> 'other') FROM messages WHERE 1");
     add_conditions (sql, &b, &q, "bounce_time", NULL);
-    if (!(s = prepare (st, sql->str, error))) {
+    if (!(s = ba_store_sql_prepare (st, sql->str, error))) {
         ok = FALSE;
     } else {
         apply_binds (s, &b);
@@ -2067,7 +1733,7 @@ ba_store_get_totals (ba_store *st, const ba_query *range, ba_store_totals *out, 
             out->messages = sqlite3_column_int64 (s, 0);
             out->bounces = sqlite3_column_int64 (s, 1);
         } else {
-            ok = sql_fail (st, error, "reading");
+            ok = ba_store_sql_fail (st, error, "reading");
         }
         sqlite3_finalize (s);
     }
@@ -2078,7 +1744,7 @@ ba_store_get_totals (ba_store *st, const ba_query *range, ba_store_totals *out, 
         g_string_assign (sql, "SELECT count(*), sum (outcome = 'failed'), sum (outcome = 'delayed'),"
                               " min (time), max (time) FROM diagnoses WHERE 1");
         add_conditions (sql, &b, &q, "time", NULL);
-        if (!(s = prepare (st, sql->str, error))) {
+        if (!(s = ba_store_sql_prepare (st, sql->str, error))) {
             ok = FALSE;
         } else {
             apply_binds (s, &b);
@@ -2090,7 +1756,7 @@ ba_store_get_totals (ba_store *st, const ba_query *range, ba_store_totals *out, 
                 out->first = sqlite3_column_int64 (s, 3);
                 out->last = sqlite3_column_int64 (s, 4);
             } else {
-                ok = sql_fail (st, error, "reading");
+                ok = ba_store_sql_fail (st, error, "reading");
             }
             sqlite3_finalize (s);
         }
@@ -2135,7 +1801,7 @@ ba_store_reclassify (ba_store *st, const ba_ruleset *set, gboolean dry_run,
         "SELECT r.id, r.address, r.original_recipient, r.action, r.reported_status, r.smtp_code,"
         " r.remote_mta, r.diagnostic, r.last_attempt, r.feedback_type, m.bounce_date,"
         " r.reason, r.hard, r.fault, r.rule, r.status, r.captures, r.dnsbl, r.listed, r.advice,"
-        " r.command"
+        " r.command, m.format"
         " FROM recipients r JOIN messages m ON m.id = r.message_id ORDER BY r.id";
     static const char update_sql[] =
         "UPDATE recipients SET status = ?, reason = ?, hard = ?, rule = ?, captures = ?,"
@@ -2150,9 +1816,10 @@ ba_store_reclassify (ba_store *st, const ba_ruleset *set, gboolean dry_run,
 
     memset (out, 0, sizeof *out);
     out->transitions = g_ptr_array_new_with_free_func ((GDestroyNotify) transition_free);
-    if (!exec (st, "BEGIN IMMEDIATE", error))
+    /* a dry run only reads, so it may run on a read-only store */
+    if (!ba_store_sql_exec (st, dry_run ? "BEGIN" : "BEGIN IMMEDIATE", error))
         goto done;
-    if (!(sel = prepare (st, select_sql, error)) || !(upd = prepare (st, update_sql, error)))
+    if (!(sel = ba_store_sql_prepare (st, select_sql, error)) || !(upd = ba_store_sql_prepare (st, update_sql, error)))
         goto done;
     while ((rc = sqlite3_step (sel)) == SQLITE_ROW) {
         ba_recipient r = { 0 };
@@ -2169,6 +1836,7 @@ ba_store_reclassify (ba_store *st, const ba_ruleset *set, gboolean dry_run,
         r.last_attempt = (char *) col_text (sel, 8);
         r.feedback_type = (char *) col_text (sel, 9);
         r.command = ba_intern_command (col_text (sel, 20));
+        r.format = (char *) col_text (sel, 21);
         r.status = ba_status_before_rules (r.reported_status, r.diagnostic);
         ba_classify (ctx, &r, col_text (sel, 10), NULL);
 
@@ -2199,7 +1867,7 @@ ba_store_reclassify (ba_store *st, const ba_ruleset *set, gboolean dry_run,
                 sqlite3_bind_int64 (upd, 11, sqlite3_column_int64 (sel, 0));
                 rc = sqlite3_step (upd);
                 if (rc != SQLITE_DONE) {
-                    sql_fail (st, error, "updating a verdict");
+                    ba_store_sql_fail (st, error, "updating a verdict");
                     rc = SQLITE_ERROR;
                 }
             }
@@ -2216,22 +1884,22 @@ ba_store_reclassify (ba_store *st, const ba_ruleset *set, gboolean dry_run,
             goto done;
     }
     if (rc != SQLITE_DONE) {
-        sql_fail (st, error, "reading");
+        ba_store_sql_fail (st, error, "reading");
         goto done;
     }
     if (!dry_run) {
         /* every verdict is now the current set's, changed or not */
-        if (!(all = prepare (st, "UPDATE recipients SET ruleset = ? WHERE ruleset IS NOT ?", error)))
+        if (!(all = ba_store_sql_prepare (st, "UPDATE recipients SET ruleset = ? WHERE ruleset IS NOT ?", error)))
             goto done;
         bind_text (all, 1, ba_ruleset_id (set));
         bind_text (all, 2, ba_ruleset_id (set));
         if (sqlite3_step (all) != SQLITE_DONE) {
-            sql_fail (st, error, "updating");
+            ba_store_sql_fail (st, error, "updating");
             goto done;
         }
         sqlite3_finalize (all);
         all = NULL;
-        if (!(all = prepare (st, "INSERT OR REPLACE INTO meta (key, value) VALUES"
+        if (!(all = ba_store_sql_prepare (st, "INSERT OR REPLACE INTO meta (key, value) VALUES"
                                  " ('reclassified_with', ?), ('reclassified_at', ?)", error)))
             goto done;
         {
@@ -2241,7 +1909,7 @@ ba_store_reclassify (ba_store *st, const ba_ruleset *set, gboolean dry_run,
             g_free (now);
         }
         if (sqlite3_step (all) != SQLITE_DONE) {
-            sql_fail (st, error, "updating");
+            ba_store_sql_fail (st, error, "updating");
             goto done;
         }
     }
@@ -2262,9 +1930,9 @@ done:
     sqlite3_finalize (upd);
     sqlite3_finalize (all);
     if (ok && !dry_run)
-        ok = exec (st, "COMMIT", error);
+        ok = ba_store_sql_exec (st, "COMMIT", error);
     if (!ok || dry_run)
-        exec (st, "ROLLBACK", NULL);
+        ba_store_sql_exec (st, "ROLLBACK", NULL);
     g_hash_table_unref (moves);
     ba_context_free (ctx);
     return ok;

@@ -17,7 +17,10 @@ typedef enum {
     BA_STORE_ERROR_NOT_OURS,    /* some other program's file or database */
     BA_STORE_ERROR_TOO_NEW,     /* written by a newer bounce-analyzer */
     BA_STORE_ERROR_QUERY,       /* the user's query cannot be run */
-    BA_STORE_ERROR_SQL,         /* SQLite failed: I/O, locked, full disk, ... */
+    BA_STORE_ERROR_SQL,         /* SQLite failed: I/O, locked, ... */
+    BA_STORE_ERROR_CORRUPT,     /* the database is damaged */
+    BA_STORE_ERROR_READ_ONLY,   /* the file, its directory or file system is read-only */
+    BA_STORE_ERROR_FULL,        /* no space left on the file system */
 } ba_store_error;
 
 typedef struct ba_store ba_store;
@@ -25,10 +28,24 @@ typedef struct ba_store ba_store;
 /* $BOUNCE_ANALYZER_DB, else "bounces.db" in the current directory. */
 const char *ba_store_default_path (void);
 
-/* Open the database at @path, creating it when @create, else failing with
- * BA_STORE_ERROR_MISSING when there is none.  Brings an older schema up to
+/* Open the database at @path for writing, creating it when @create, else
+ * failing with BA_STORE_ERROR_MISSING when there is none.  An existing
+ * one must pass PRAGMA quick_check (else BA_STORE_ERROR_CORRUPT) and be
+ * writable (else BA_STORE_ERROR_READ_ONLY).  Brings an older schema up to
  * date; refuses a newer one (BA_STORE_ERROR_TOO_NEW). */
 ba_store *ba_store_open (const char *path, gboolean create, GError **error);
+
+/* Open the database at @path for queries only: read-only, it never writes
+ * the file and leaves no new file beside it.  A WAL database that no one
+ * has open (no -wal file) is read as an immutable snapshot, so a user who
+ * may not write its directory can query it too; ba_store_unchanged() says
+ * whether it stayed so. */
+ba_store *ba_store_open_readonly (const char *path, GError **error);
+
+/* FALSE, with an error to show, when a database read as a snapshot was
+ * written while it was read (an ingest ran), so an answer may be wrong. */
+gboolean ba_store_unchanged (const ba_store *st, GError **error);
+
 void ba_store_free (ba_store *st);
 const char *ba_store_path (const ba_store *st);
 

@@ -106,11 +106,47 @@ clean_address (const char *raw)
         start += 7;
     char *out = g_strdup (start);
     g_free (s);
-    if (!strchr (out, '@') || strchr (out, ' ') || strlen (out) > 320) {
+    if (!ba_address_plausible (out, TRUE)) {
         g_free (out);
         return NULL;
     }
     return out;
+}
+
+gboolean
+ba_address_plausible (const char *addr, gboolean need_at)
+{
+    gboolean quoted = FALSE;
+    const char *at = NULL;
+
+    if (!addr || !*addr || strlen (addr) > BA_MAX_ADDRESS || !g_utf8_validate (addr, -1, NULL))
+        return FALSE;
+    for (const char *p = addr; *p; p = g_utf8_next_char (p)) {
+        gunichar c = g_utf8_get_char (p);
+        GUnicodeType t = g_unichar_type (c);
+        /* control and invisible format characters (bidi overrides, zero
+         * widths) and line separators have no place in an address */
+        if (t == G_UNICODE_CONTROL || t == G_UNICODE_FORMAT || t == G_UNICODE_LINE_SEPARATOR
+            || t == G_UNICODE_PARAGRAPH_SEPARATOR)
+            return FALSE;
+        /* what decoding put for bytes that were not UTF-8 */
+        if (c == 0xFFFD)
+            return FALSE;
+        if (c == '"')
+            quoted = !quoted;
+        else if (quoted && c == '\\' && p[1])
+            p++;                /* a quoted pair: the next character is taken as is */
+        else if (!quoted && (g_unichar_isspace (c) || c == '<' || c == '>'))
+            return FALSE;
+        else if (!quoted && c == '@')
+            at = p;
+    }
+    if (quoted)
+        return FALSE;
+    if (!at)
+        return !need_at;
+    /* a local part and a domain on either side of the last @ */
+    return at > addr && at[1] != '\0';
 }
 
 static void

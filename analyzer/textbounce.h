@@ -40,6 +40,15 @@ GPtrArray *ba_format_extract (ba_context *ctx, const ba_format *fmt, const char 
                               const char *headers, const char *original_headers, guint max,
                               gssize *original_at, char **reporting_mta);
 
+/* An address longer than this (RFC 5321's path limit less its angle brackets) is not one. */
+#define BA_MAX_ADDRESS 254
+
+/* Could @addr be a mail address: valid UTF-8, at most BA_MAX_ADDRESS
+ * bytes, no control or invisible format character, no blank or angle
+ * bracket outside quotes, and, when @need_at, a local part @ domain.  What
+ * is not plausible is never a recipient. */
+gboolean ba_address_plausible (const char *addr, gboolean need_at);
+
 /* JSON string escapes (\" \n \uXXXX ...) of @s decoded, as a new string. */
 char *ba_json_unescape (const char *s);
 

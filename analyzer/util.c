@@ -210,3 +210,36 @@ ba_address_domain (const char *address)
 char *ba_collapse_text (const char *s) { return ba_collapse_ws (s); }
 int ba_reply_code_of (const char *text) { return ba_find_reply_code (text); }
 gboolean ba_status_of (const char *text, char out[16]) { return ba_find_status (text, out); }
+
+const char *
+ba_status_of_reply_code (int code)
+{
+    static const struct { int code; const char *status; } table[] = {
+        { 421, "4.3.2" },       /* service not available: system not accepting network messages */
+        { 451, "4.3.0" },       /* local error in processing */
+        { 452, "4.3.1" },       /* insufficient system storage: mail system full */
+        { 454, "4.7.0" },       /* RFC 4954: temporary authentication failure */
+        { 500, "5.5.2" },       /* syntax error, command unrecognised */
+        { 501, "5.5.4" },       /* syntax error in parameters or arguments */
+        { 502, "5.5.1" },       /* command not implemented */
+        { 503, "5.5.1" },       /* bad sequence of commands */
+        { 504, "5.5.4" },       /* command parameter not implemented */
+        { 521, "5.3.2" },       /* RFC 7504: host does not accept mail */
+        { 530, "5.7.0" },       /* RFC 4954: authentication required */
+        { 534, "5.7.9" },       /* RFC 4954: authentication mechanism too weak */
+        { 535, "5.7.8" },       /* RFC 4954: authentication credentials invalid */
+        { 538, "5.7.11" },      /* RFC 4954: encryption required for the mechanism */
+        { 551, "5.1.6" },       /* user not local: destination mailbox has moved */
+        { 553, "5.1.3" },       /* mailbox name not allowed: bad mailbox address syntax */
+        { 555, "5.5.4" },       /* MAIL/RCPT parameters not recognised */
+        { 556, "5.1.10" },      /* RFC 7505: domain does not accept mail (null MX) */
+    };
+    static const char *const class_status[] = { NULL, NULL, "2.0.0", NULL, "4.0.0", "5.0.0" };
+
+    for (gsize i = 0; i < G_N_ELEMENTS (table); i++)
+        if (table[i].code == code)
+            return table[i].status;
+    if (code >= 200 && code <= 599)
+        return class_status[code / 100];
+    return NULL;
+}

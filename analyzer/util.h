@@ -25,6 +25,12 @@ gboolean ba_status_valid (const char *s);
  * separator, or 0. */
 int ba_find_reply_code (const char *text);
 
+/* The RFC 3463 status an SMTP reply code implies when a bounce gives none
+ * (RFC 5321 section 4.2, RFC 3463, RFC 4954, RFC 7504, RFC 7505): a code
+ * whose meaning is one status gives it ("452" 4.3.1, "535" 5.7.8), any
+ * other 2xx/4xx/5xx its class ("550" 5.0.0).  NULL for anything else. */
+const char *ba_status_of_reply_code (int code);
+
 /* ISO 8601 with offset, or NULL. */
 char *ba_iso_date (GDateTime *dt);
 

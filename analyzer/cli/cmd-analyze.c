@@ -91,6 +91,17 @@ cmd_analyze (int argc, char **argv)
 
         while ((rs = ba_reader_next (reader, &in, &err)) != BA_READ_END) {
             ba_report *rep;
+            if (rs == BA_READ_SKIPPED || rs == BA_READ_INCOMPLETE) {
+                /* a FIFO or device skipped is a warning; an mbox still being written, a note */
+                if (rs == BA_READ_SKIPPED || verbose) {
+                    if (in.offset >= 0)
+                        warn ("%s: offset %" G_GINT64_FORMAT ": %s", in.source, in.offset, err->message);
+                    else
+                        warn ("%s: warning: %s", in.source, err->message);
+                }
+                g_clear_error (&err);
+                continue;
+            }
             if (rs == BA_READ_ERROR) {
                 if (in.offset >= 0)
                     warn ("%s: offset %" G_GINT64_FORMAT ": %s", in.source, in.offset, err->message);
@@ -122,6 +133,8 @@ cmd_analyze (int argc, char **argv)
                     explain_report (stdout, ctx, rep);
                 fputc ('\n', stdout);
             }
+            /* an interrupted run keeps what it printed */
+            fflush (stdout);
             ba_report_free (rep);
         }
         ba_reader_free (reader);

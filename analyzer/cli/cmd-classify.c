@@ -10,11 +10,12 @@ int
 cmd_classify (int argc, char **argv)
 {
     rule_options ro = { 0 };
-    char *status = NULL, *date = NULL;
+    char *status = NULL, *date = NULL, *format = NULL;
     gboolean json = FALSE, explain = FALSE;
     GOptionEntry entries[] = {
         { "status", 's', 0, G_OPTION_ARG_STRING, &status, "the RFC 3463 status, if known", "X.Y.Z" },
         { "date", 'd', 0, G_OPTION_ARG_STRING, &date, "when the reject happened (ISO 8601), for blacklist knowledge", "DATE" },
+        { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "the id of the format that read the notice (qmail, dsn+postfix, ...), for rules limited to formats", "ID" },
         { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "print JSON", NULL },
         { "explain", 0, 0, G_OPTION_ARG_NONE, &explain, "list every rule that matched", NULL },
         { NULL }
@@ -24,7 +25,7 @@ cmd_classify (int argc, char **argv)
     ba_context *ctx;
     ba_recipient r = { 0 };
     GPtrArray *trace = NULL;
-    char *text, *safe;
+    char *text, *safe, **warnings;
     char found[16];
 
     g_option_context_add_main_entries (octx, entries, NULL);
@@ -52,9 +53,15 @@ cmd_classify (int argc, char **argv)
     else if (ba_status_of (r.diagnostic, found))
         r.status = g_strdup (found);
     r.reported_status = g_strdup (r.status);
+    r.format = format;
     if (explain)
         trace = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_trace_step_free);
+    ba_context_begin (ctx);
     ba_classify (ctx, &r, date, trace);
+    warnings = ba_context_warnings (ctx);
+    for (int i = 0; warnings[i]; i++)
+        warn ("classify: %s", warnings[i]);
+    g_strfreev (warnings);
 
     if (json) {
         sprinter *sp = sprinter_json_new (stdout, FALSE);
@@ -103,10 +110,15 @@ cmd_classify (int argc, char **argv)
             printf ("advice:  %s\n", safe);
             g_free (safe);
         }
-        for (guint i = 0; trace && i < trace->len; i++) {
+        for (guint i = 0, won = 0; trace && i < trace->len; i++) {
             ba_trace_step *st = g_ptr_array_index (trace, i);
+            if (!st->matched) {
+                printf ("LIMIT %-35s %-15s priority %-4d no answer: %s\n", st->rule, st->reason,
+                        st->priority, st->why);
+                continue;
+            }
             safe = ba_safe_text (st->span);
-            printf ("%s %-36s %-15s priority %-4d matched \"%s\"\n", i == 0 ? "WON " : "    ",
+            printf ("%s %-36s %-15s priority %-4d matched \"%s\"\n", won++ == 0 ? "WON " : "    ",
                     st->rule, st->reason, st->priority, safe);
             g_free (safe);
         }
@@ -128,5 +140,6 @@ cmd_classify (int argc, char **argv)
     rule_options_clear (&ro);
     g_free (status);
     g_free (date);
+    g_free (format);
     return 0;
 }

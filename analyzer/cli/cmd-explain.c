@@ -12,6 +12,16 @@ print_safe (FILE *out, const char *prefix, const char *s)
     g_free (safe);
 }
 
+/* The step of the winning rule: the first that matched. */
+static const ba_trace_step *
+first_match (GPtrArray *trace)
+{
+    for (guint i = 0; i < trace->len; i++)
+        if (((ba_trace_step *) g_ptr_array_index (trace, i))->matched)
+            return g_ptr_array_index (trace, i);
+    return NULL;
+}
+
 /* Re-run the rules on each recipient with a trace and print it. */
 void
 explain_report (FILE *out, ba_context *ctx, ba_report *rep)
@@ -27,15 +37,18 @@ explain_report (FILE *out, ba_context *ctx, ba_report *rep)
         print_safe (out, "    text tried:  ", r->diagnostic ? r->diagnostic : "(no diagnostic text)");
         fprintf (out, "    codes:       status %s, reply code %d, command %s\n",
                  r->status ? r->status : "none", r->smtp_code, r->command ? r->command : "unknown");
-        if (trace->len == 0)
+        if (!first_match (trace))
             fprintf (out, "    no rule matched%s\n",
                      strcmp (r->reason, "undefined") ? "; the reason is fixed by the message kind"
                                                      : "; nothing decides it: undefined");
         for (guint j = 0; j < trace->len; j++) {
             ba_trace_step *st = g_ptr_array_index (trace, j);
             char *span = ba_safe_text (st->span);
-            fprintf (out, "    %s %-36s %-15s priority %-4d matched \"%s\"\n", j == 0 ? "WON " : "    ",
-                     st->rule, st->reason, st->priority, span);
+            if (!st->matched)
+                fprintf (out, "    LIMIT %-35s %-15s priority %-4d no answer\n", st->rule, st->reason, st->priority);
+            else
+                fprintf (out, "    %s %-36s %-15s priority %-4d matched \"%s\"\n", st == first_match (trace) ? "WON " : "    ",
+                         st->rule, st->reason, st->priority, span);
             fprintf (out, "         %s\n", st->why);
             g_free (span);
         }

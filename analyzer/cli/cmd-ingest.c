@@ -56,11 +56,17 @@ progress_clear (progress *p)
 }
 
 static void
-summary (FILE *out, ba_store *st, const ba_ingest_stats *s, double secs)
+summary (FILE *out, ba_store *st, const ba_ingest_stats *s, double secs, gboolean failed)
 {
     ba_store_totals t;
     GError *err = NULL;
 
+    /* after a failed commit the counts would include what was rolled back */
+    if (failed) {
+        fprintf (out, "ingest: stopped by the error above after %" G_GUINT64_FORMAT " messages read "
+                 "(%.1f s); only what was committed before it is stored\n", s->messages, secs);
+        goto totals;
+    }
     fprintf (out, "ingest: %" G_GUINT64_FORMAT " messages read, %" G_GUINT64_FORMAT " bounces, %"
              G_GUINT64_FORMAT " diagnoses stored, %" G_GUINT64_FORMAT " skipped (already stored), %"
              G_GUINT64_FORMAT " error%s (%.1f s)\n", s->messages, s->bounces, s->recipients,
@@ -80,6 +86,7 @@ summary (FILE *out, ba_store *st, const ba_ingest_stats *s, double secs)
     if (s->deferred)
         fprintf (out, "ingest: %" G_GUINT64_FORMAT " message%s still being written to the mbox: "
                  "left for the next run\n", s->deferred, s->deferred == 1 ? "" : "s");
+totals:
     if (ba_store_get_totals (st, NULL, &t, &err)) {
         char *path = ba_safe_text (ba_store_path (st));
         fprintf (out, "ingest: %s holds %" G_GINT64_FORMAT " messages, %" G_GINT64_FORMAT
@@ -161,6 +168,18 @@ cmd_ingest (int argc, char **argv)
         if (!ba_ingest_note_source (ing, argv[i], &err))
             failed = TRUE;
         while (!failed && (rs = ba_reader_next (reader, &in, &err)) != BA_READ_END) {
+            if (rs == BA_READ_SKIPPED || rs == BA_READ_INCOMPLETE) {
+                /* a FIFO or device skipped is a warning; an mbox still being written is left for the next run */
+                progress_clear (&prog);
+                if (rs == BA_READ_SKIPPED) {
+                    if (in.offset >= 0)
+                        warn ("%s: offset %" G_GINT64_FORMAT ": %s", in.source, in.offset, err->message);
+                    else
+                        warn ("%s: warning: %s", in.source, err->message);
+                }
+                g_clear_error (&err);
+                continue;
+            }
             if (rs == BA_READ_ERROR) {
                 progress_clear (&prog);
                 if (in.offset >= 0)
@@ -189,7 +208,7 @@ cmd_ingest (int argc, char **argv)
     }
     if (!quiet)
         summary (stdout, st, ba_ingest_get_stats (ing),
-                 (g_get_monotonic_time () - prog.started) / 1e6);
+                 (g_get_monotonic_time () - prog.started) / 1e6, failed);
     ba_ingest_free (ing);
     ba_store_free (st);
     ba_ruleset_free (set);

@@ -46,7 +46,8 @@ cmd_reclassify (int argc, char **argv)
         status = EXIT_USAGE;
         goto out;
     }
-    if (!(st = open_store ("reclassify", db, FALSE))) {
+    st = dry_run ? open_store_to_read ("reclassify", db) : open_store ("reclassify", db, FALSE);
+    if (!st) {
         status = EXIT_INPUT;
         goto out;
     }
@@ -79,6 +80,8 @@ out:
     }
     g_clear_error (&err);
     ba_reclassify_stats_clear (&rs);
+    if (dry_run && !store_read_was_stable ("reclassify", st) && status == 0)
+        status = EXIT_INPUT;
     ba_store_free (st);
     ba_ruleset_free (set);
     rule_options_clear (&ro);

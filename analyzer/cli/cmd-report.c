@@ -3,6 +3,7 @@
  * cited, failures per day. */
 #include "commands.h"
 #include "emit.h"
+#include "escape.h"
 #include "sprinter.h"
 
 #include <errno.h>
@@ -142,12 +143,12 @@ csv_row (FILE *out, GString *line, const char *section, const ba_tally *t)
     g_snprintf (n[2], 32, "%" G_GINT64_FORMAT, t->delayed);
     g_snprintf (n[3], 32, "%" G_GINT64_FORMAT, t->hard);
     g_snprintf (n[4], 32, "%" G_GINT64_FORMAT, t->domains);
-    csv_field (line, section);
-    csv_field (line, t->key);
+    ba_csv_cell (line, section);
+    ba_csv_cell (line, t->key);
     for (int i = 0; i < 5; i++)
-        csv_field (line, n[i]);
-    csv_field (line, first);
-    csv_field (line, last);
+        ba_csv_cell (line, n[i]);
+    ba_csv_cell (line, first);
+    ba_csv_cell (line, last);
     csv_end (out, line);
     g_free (first);
     g_free (last);
@@ -247,7 +248,7 @@ cmd_report (int argc, char **argv)
         status = EXIT_USAGE;
         goto out;
     }
-    if (!(st = open_store ("report", db, FALSE))) {
+    if (!(st = open_store_to_read ("report", db))) {
         status = EXIT_INPUT;
         goto out;
     }
@@ -296,7 +297,7 @@ cmd_report (int argc, char **argv)
         const char *head[] = { "section", "key", "total", "failed", "delayed", "hard", "domains",
                                "first_seen", "last_seen" };
         for (guint i = 0; i < G_N_ELEMENTS (head); i++)
-            csv_field (line, head[i]);
+            ba_csv_cell (line, head[i]);
         csv_end (stdout, line);
         /* hard and domains are not counted for the total line */
         {
@@ -306,15 +307,15 @@ cmd_report (int argc, char **argv)
             g_snprintf (n[0], 32, "%" G_GINT64_FORMAT, totals.diagnoses);
             g_snprintf (n[1], 32, "%" G_GINT64_FORMAT, totals.failed);
             g_snprintf (n[2], 32, "%" G_GINT64_FORMAT, totals.delayed);
-            csv_field (line, "totals");
-            csv_field (line, "all");
-            csv_field (line, n[0]);
-            csv_field (line, n[1]);
-            csv_field (line, n[2]);
-            csv_field (line, NULL);
-            csv_field (line, NULL);
-            csv_field (line, first);
-            csv_field (line, last);
+            ba_csv_cell (line, "totals");
+            ba_csv_cell (line, "all");
+            ba_csv_cell (line, n[0]);
+            ba_csv_cell (line, n[1]);
+            ba_csv_cell (line, n[2]);
+            ba_csv_cell (line, NULL);
+            ba_csv_cell (line, NULL);
+            ba_csv_cell (line, first);
+            ba_csv_cell (line, last);
             csv_end (stdout, line);
             g_free (first);
             g_free (last);
@@ -379,6 +380,8 @@ out:
         if (rows[i])
             g_ptr_array_unref (rows[i]);
     ba_ruleset_free (set);
+    if (!store_read_was_stable ("report", st) && status == 0)
+        status = EXIT_INPUT;
     ba_store_free (st);
     rule_options_clear (&ro);
     g_free (db);

@@ -1,4 +1,4 @@
-/* cmd-rules.c - bounce-analyzer rules check [FILES] | rules list */
+/* cmd-rules.c - bounce-analyzer rules check [FILES] | rules list | rules probe [FILE] */
 #include "commands.h"
 #include "emit.h"
 
@@ -61,6 +61,77 @@ rules_list (const rule_options *ro)
     return 0;
 }
 
+/* Longest text line read by `rules probe`; the rest of a longer line is
+ * skipped, so a hostile file cannot make it allocate without bound. */
+#define PROBE_LINE_MAX (64 * 1024)
+
+static void
+string_free (GString *s)
+{
+    g_string_free (s, TRUE);
+}
+
+static int
+rules_probe (const rule_options *ro, const char *path)
+{
+    ba_ruleset *set = rule_options_load (ro, "rules probe");
+    FILE *in;
+    GPtrArray *hits;            /* per rule: GString* per pattern, of line numbers */
+    char *buf;
+    ba_context *ctx;
+    guint n = 0;
+
+    if (!set)
+        return EXIT_USAGE;
+    in = path && strcmp (path, "-") ? fopen (path, "r") : stdin;
+    if (!in) {
+        warn ("rules probe: cannot open %s", path);
+        ba_ruleset_free (set);
+        return EXIT_INPUT;
+    }
+    ctx = ba_context_new (set);
+    hits = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+    for (guint i = 0; i < ba_ruleset_n_rules (set); i++) {
+        GPtrArray *per = g_ptr_array_new_with_free_func ((GDestroyNotify) string_free);
+        for (guint j = 0; j < ba_ruleset_rule_n_patterns (set, i); j++)
+            g_ptr_array_add (per, g_string_new (NULL));
+        g_ptr_array_add (hits, per);
+    }
+    buf = g_malloc (PROBE_LINE_MAX);
+    while (fgets (buf, PROBE_LINE_MAX, in)) {
+        gsize len = strlen (buf);
+        gboolean whole = len > 0 && buf[len - 1] == '\n';
+        int c;
+        if (whole)
+            buf[len - 1] = '\0';
+        else
+            while ((c = fgetc (in)) != EOF && c != '\n')
+                ;
+        n++;
+        for (guint i = 0; i < hits->len; i++) {
+            GPtrArray *per = g_ptr_array_index (hits, i);
+            for (guint j = 0; j < per->len; j++)
+                if (ba_ruleset_pattern_matches (ctx, i, j, buf))
+                    g_string_append_printf (g_ptr_array_index (per, j), "%s%u",
+                                            ((GString *) g_ptr_array_index (per, j))->len ? "," : "", n);
+        }
+    }
+    for (guint i = 0; i < hits->len; i++) {
+        GPtrArray *per = g_ptr_array_index (hits, i);
+        ba_rule_info info;
+        ba_ruleset_rule_info (set, i, &info);
+        for (guint j = 0; j < per->len; j++)
+            printf ("%s\t%u\t%s\n", info.id, j + 1, ((GString *) g_ptr_array_index (per, j))->str);
+    }
+    if (in != stdin)
+        fclose (in);
+    g_free (buf);
+    g_ptr_array_unref (hits);
+    ba_context_free (ctx);
+    ba_ruleset_free (set);
+    return 0;
+}
+
 int
 cmd_rules (int argc, char **argv)
 {
@@ -72,7 +143,10 @@ cmd_rules (int argc, char **argv)
         "rules check [FILE...]  load the rule set (and FILEs as site rules) and report\n"
         "                       every problem as file:line: message; exit 1 if any.\n"
         "rules list             list the loaded rules in the order they are tried,\n"
-        "                       and the bounce formats.");
+        "                       and the bounce formats.\n"
+        "rules probe [FILE]     read one text a line (FILE or standard input) and print,\n"
+        "                       for every pattern of every rule, RULE<TAB>N<TAB>the\n"
+        "                       numbers of the lines it matches (conditions aside).");
     rule_options_add (octx, &ro);
     if (!parse_options (octx, "rules", &argc, &argv)) {
         g_option_context_free (octx);
@@ -83,8 +157,10 @@ cmd_rules (int argc, char **argv)
         rc = rules_check (&ro, argv + 2, argc - 2);
     else if (argc == 2 && !strcmp (argv[1], "list"))
         rc = rules_list (&ro);
+    else if ((argc == 2 || argc == 3) && !strcmp (argv[1], "probe"))
+        rc = rules_probe (&ro, argc == 3 ? argv[2] : NULL);
     else {
-        warn ("rules: expected 'check [FILE...]' or 'list'");
+        warn ("rules: expected 'check [FILE...]', 'list' or 'probe [FILE]'");
         fprintf (stderr, "Try 'bounce-analyzer rules --help' for more information.\n");
         rc = EXIT_USAGE;
     }

@@ -2,6 +2,7 @@
  * domain, sender, reason, date and the servers' words. */
 #include "commands.h"
 #include "emit.h"
+#include "escape.h"
 #include "sprinter.h"
 
 #include <errno.h>
@@ -32,36 +33,36 @@ print_csv (printer *p, const ba_diagnosis *d)
     g_snprintf (num, sizeof num, "%" G_GINT64_FORMAT, d->id);
     g_snprintf (code, sizeof code, "%d", d->smtp_code);
     g_snprintf (off, sizeof off, "%" G_GINT64_FORMAT, d->offset);
-    csv_field (p->csv, num);
-    csv_field (p->csv, d->date);
-    csv_field (p->csv, d->recipient);
-    csv_field (p->csv, d->domain);
-    csv_field (p->csv, d->original_recipient);
-    csv_field (p->csv, d->outcome);
-    csv_field (p->csv, d->action);
-    csv_field (p->csv, d->status);
-    csv_field (p->csv, d->reported_status);
-    csv_field (p->csv, d->smtp_code ? code : NULL);
-    csv_field (p->csv, d->command);
-    csv_field (p->csv, d->remote_mta);
-    csv_field (p->csv, d->reason);
-    csv_field (p->csv, d->hard ? "1" : "0");
-    csv_field (p->csv, d->rule);
-    csv_field (p->csv, d->dnsbl);
-    csv_field (p->csv, d->listed);
-    csv_field (p->csv, d->fault);
-    csv_field (p->csv, d->diagnostic);
-    csv_field (p->csv, d->advice);
-    csv_field (p->csv, d->original_subject);
-    csv_field (p->csv, d->original_from);
-    csv_field (p->csv, d->original_to);
-    csv_field (p->csv, d->original_message_id);
-    csv_field (p->csv, d->original_date);
-    csv_field (p->csv, d->kind);
-    csv_field (p->csv, d->format);
-    csv_field (p->csv, d->source);
-    csv_field (p->csv, d->offset >= 0 ? off : NULL);
-    csv_field (p->csv, d->ruleset);
+    ba_csv_cell (p->csv, num);
+    ba_csv_cell (p->csv, d->date);
+    ba_csv_cell (p->csv, d->recipient);
+    ba_csv_cell (p->csv, d->domain);
+    ba_csv_cell (p->csv, d->original_recipient);
+    ba_csv_cell (p->csv, d->outcome);
+    ba_csv_cell (p->csv, d->action);
+    ba_csv_cell (p->csv, d->status);
+    ba_csv_cell (p->csv, d->reported_status);
+    ba_csv_cell (p->csv, d->smtp_code ? code : NULL);
+    ba_csv_cell (p->csv, d->command);
+    ba_csv_cell (p->csv, d->remote_mta);
+    ba_csv_cell (p->csv, d->reason);
+    ba_csv_cell (p->csv, d->hard ? "1" : "0");
+    ba_csv_cell (p->csv, d->rule);
+    ba_csv_cell (p->csv, d->dnsbl);
+    ba_csv_cell (p->csv, d->listed);
+    ba_csv_cell (p->csv, d->fault);
+    ba_csv_cell (p->csv, d->diagnostic);
+    ba_csv_cell (p->csv, d->advice);
+    ba_csv_cell (p->csv, d->original_subject);
+    ba_csv_cell (p->csv, d->original_from);
+    ba_csv_cell (p->csv, d->original_to);
+    ba_csv_cell (p->csv, d->original_message_id);
+    ba_csv_cell (p->csv, d->original_date);
+    ba_csv_cell (p->csv, d->kind);
+    ba_csv_cell (p->csv, d->format);
+    ba_csv_cell (p->csv, d->source);
+    ba_csv_cell (p->csv, d->offset >= 0 ? off : NULL);
+    ba_csv_cell (p->csv, d->ruleset);
     csv_end (p->out, p->csv);
 }
 
@@ -262,6 +263,11 @@ cmd_search (int argc, char **argv)
         status = EXIT_USAGE;
         goto out;
     }
+    if (!check_target ("search", "--recipient ", recipient) || !check_target ("search", "--domain ", domain)
+        || !check_target ("search", "--sender ", sender)) {
+        status = EXIT_USAGE;
+        goto out;
+    }
     if (limit < 0) {
         warn ("search: --limit must be 0 or more");
         status = EXIT_USAGE;
@@ -285,14 +291,14 @@ cmd_search (int argc, char **argv)
     q.text = text;
     q.limit = (guint) limit;
 
-    if (!(st = open_store ("search", db, FALSE))) {
+    if (!(st = open_store_to_read ("search", db))) {
         status = EXIT_INPUT;
         goto out;
     }
     if (p.format == FORMAT_CSV) {
         p.csv = g_string_new (NULL);
         for (int i = 0; csv_columns[i]; i++)
-            csv_field (p.csv, csv_columns[i]);
+            ba_csv_cell (p.csv, csv_columns[i]);
         csv_end (p.out, p.csv);
     } else if (p.format == FORMAT_JSON) {
         p.sp = sprinter_json_new (stdout, TRUE);
@@ -319,6 +325,8 @@ out:
         p.sp->free (p.sp);
     if (p.csv)
         g_string_free (p.csv, TRUE);
+    if (!store_read_was_stable ("search", st) && status == 0)
+        status = EXIT_INPUT;
     ba_store_free (st);
     g_free (text);
     g_free (db);

@@ -215,7 +215,7 @@ cmd_why (int argc, char **argv)
         argv++;
         argc--;
     }
-    if (argc != 2 || !*argv[1] || limit < 0) {
+    if (argc != 2 || limit < 0) {
         warn (argc < 2 ? "why: no ADDRESS or DOMAIN given"
                        : limit < 0 ? "why: --limit must be 0 or more" : "why: give one ADDRESS or DOMAIN");
         fprintf (stderr, "Try 'bounce-analyzer why --help' for more information.\n");
@@ -226,14 +226,24 @@ cmd_why (int argc, char **argv)
         status = EXIT_USAGE;
         goto out;
     }
-    target = g_utf8_strdown (argv[1], -1);
+    target = g_utf8_make_valid (argv[1], -1);
     g_strstrip (target);
+    if (!check_target ("why", NULL, target)) {
+        fprintf (stderr, "Try 'bounce-analyzer why --help' for more information.\n");
+        status = EXIT_USAGE;
+        goto out;
+    }
+    {
+        char *lower = g_utf8_strdown (target, -1);
+        g_free (target);
+        target = lower;
+    }
     if (strchr (target + 1, '@'))
         q.address = target;
     else
         q.domain = target[0] == '@' ? target + 1 : target;
 
-    if (!(st = open_store ("why", db, FALSE))) {
+    if (!(st = open_store_to_read ("why", db))) {
         status = EXIT_INPUT;
         goto out;
     }
@@ -280,6 +290,8 @@ out:
     if (t.reasons)
         g_hash_table_unref (t.reasons);
     ba_ruleset_free (set);
+    if (!store_read_was_stable ("why", st) && status == 0)
+        status = EXIT_INPUT;
     ba_store_free (st);
     rule_options_clear (&ro);
     g_free (target);

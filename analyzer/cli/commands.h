@@ -44,8 +44,20 @@ int cmd_reclassify (int argc, char **argv);
 /* Add --db FILE. */
 void db_option_add (GOptionContext *ctx, char **db);
 
-/* Open --db (or the default); NULL after printing why. */
+/* Open --db (or the default) to write; NULL after printing why. */
 ba_store *open_store (const char *command, const char *db, gboolean create);
+
+/* Open --db (or the default) for a query, read-only; NULL after printing why. */
+ba_store *open_store_to_read (const char *command, const char *db);
+
+/* After a query: FALSE, after printing why, when the database was written
+ * under a snapshot read (see ba_store_unchanged()). */
+gboolean store_read_was_stable (const char *command, const ba_store *st);
+
+/* Is @s (NULL: not given) an address (LOCAL@DOMAIN) or a domain (also
+ * @DOMAIN), each part with a letter or digit and no control character?
+ * FALSE after printing why, naming @option (e.g. "--domain ") if given. */
+gboolean check_target (const char *command, const char *option, const char *s);
 
 /* Parse --since/--until into @q; FALSE after printing why. */
 gboolean parse_period (const char *command, const char *since, const char *until, ba_query *q);
@@ -53,10 +65,7 @@ gboolean parse_period (const char *command, const char *since, const char *until
 /* @t as local time with @fmt, e.g. "%Y-%m-%d %H:%M". */
 char *local_time (gint64 t, const char *fmt);
 
-/* One CSV field (RFC 4180: quoted when it holds a comma, quote or line
- * break; quotes doubled).  NULL is an empty field. */
-void csv_field (GString *line, const char *s);
-/* End a CSV record (CRLF) and write it. */
+/* End a CSV record (cells from ba_csv_cell()) with CRLF and write it. */
 void csv_end (FILE *out, GString *line);
 
 #endif

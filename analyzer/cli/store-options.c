@@ -1,6 +1,8 @@
 /* store-options.c - what the database commands (ingest, why, search,
  * report, reclassify) share: --db, --since/--until, dates, CSV. */
 #include "commands.h"
+#include "emit.h"
+#include "escape.h"
 
 #include <string.h>
 
@@ -25,6 +27,72 @@ open_store (const char *command, const char *db, gboolean create)
         g_error_free (err);
     }
     return st;
+}
+
+ba_store *
+open_store_to_read (const char *command, const char *db)
+{
+    GError *err = NULL;
+    ba_store *st = ba_store_open_readonly (db ? db : ba_store_default_path (), &err);
+    if (!st) {
+        warn ("%s: %s", command, err->message);
+        g_error_free (err);
+    }
+    return st;
+}
+
+gboolean
+store_read_was_stable (const char *command, const ba_store *st)
+{
+    GError *err = NULL;
+    if (!st || ba_store_unchanged (st, &err))
+        return TRUE;
+    warn ("%s: %s", command, err->message);
+    g_error_free (err);
+    return FALSE;
+}
+
+/* Has @s a letter or digit, and no control or format character? */
+static gboolean
+has_word (const char *s, const char *end)
+{
+    gboolean word = FALSE;
+    for (const char *p = s; p < end && *p; p = g_utf8_next_char (p)) {
+        gunichar c = g_utf8_get_char (p);
+        if (ba_unichar_is_hidden (c))
+            return FALSE;
+        word |= g_unichar_isalnum (c);
+    }
+    return word;
+}
+
+gboolean
+check_target (const char *command, const char *option, const char *s)
+{
+    const char *at;
+    gboolean good;
+    char *safe;
+
+    if (!s)
+        return TRUE;
+    at = strrchr (s, '@');
+    if (!g_utf8_validate (s, -1, NULL))
+        good = FALSE;
+    else if (at && at > s)
+        good = has_word (s, at) && has_word (at + 1, at + 1 + strlen (at + 1));
+    else
+        good = has_word (at ? at + 1 : s, s + strlen (s));
+    if (good)
+        return TRUE;
+    safe = ba_safe_text (s);
+    if (!*safe)
+        warn ("%s: %san empty address or domain matches nothing: give one like user@example.com "
+              "or example.com", command, option ? option : "");
+    else
+        warn ("%s: %s'%s' is not an address or a domain: give one like user@example.com or example.com",
+              command, option ? option : "", safe);
+    g_free (safe);
+    return FALSE;
 }
 
 gboolean
@@ -61,26 +129,6 @@ local_time (gint64 t, const char *fmt)
     s = g_date_time_format (dt, fmt);
     g_date_time_unref (dt);
     return s;
-}
-
-void
-csv_field (GString *line, const char *s)
-{
-    if (line->len)
-        g_string_append_c (line, ',');
-    if (!s)
-        return;
-    if (!strpbrk (s, ",\"\r\n")) {
-        g_string_append (line, s);
-        return;
-    }
-    g_string_append_c (line, '"');
-    for (const char *p = s; *p; p++) {
-        if (*p == '"')
-            g_string_append_c (line, '"');
-        g_string_append_c (line, *p);
-    }
-    g_string_append_c (line, '"');
 }
 
 void

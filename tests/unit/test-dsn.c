@@ -1,6 +1,7 @@
 /* Unit tests: the DSN field parser and the status/reply-code finders. */
 #include "dsn.h"
 #include "util.h"
+#include "textbounce.h"
 
 #include <string.h>
 
@@ -147,6 +148,99 @@ test_collapse (void)
     g_free (s);
 }
 
+/* n recipient blocks, the last one cut after @cut_at bytes of it (0: whole). */
+static GString *
+recipient_blocks (int n)
+{
+    GString *t = g_string_new ("Reporting-MTA: dns; mx.example.org\n\n");
+    for (int i = 0; i < n; i++)
+        g_string_append_printf (t, "Final-Recipient: rfc822; user%d@example.net\nAction: failed\n"
+                                "Status: 5.1.1\n\n", i);
+    return t;
+}
+
+/* A cap falling inside a block: that block is dropped, never kept partial. */
+static void
+test_dsn_cut_block (void)
+{
+    GString *t = recipient_blocks (3);
+    gsize cut = strstr (t->str, "user2@") - t->str + 3;      /* "Final-Recipient: rfc822; use" */
+    ba_dsn *d = ba_dsn_parse_cut (t->str, cut, 100, TRUE);
+
+    g_assert_cmpuint (d->recipients->len, ==, 2);
+    g_assert_true (d->cut_block);
+    g_assert_cmpstr (ba_dsn_get (g_ptr_array_index (d->recipients, 1), "final-recipient"), ==,
+                     "rfc822; user1@example.net");
+    ba_dsn_free (d);
+    /* not cut: the last block, even without a line end, is whole */
+    d = ba_dsn_parse_cut (t->str, cut, 100, FALSE);
+    g_assert_cmpuint (d->recipients->len, ==, 3);
+    g_assert_false (d->cut_block);
+    ba_dsn_free (d);
+    g_string_free (t, TRUE);
+}
+
+/* Block by block from a stream: the blocks past the cap are counted, and a
+ * read limit inside a block drops it. */
+static void
+test_dsn_stream (void)
+{
+    GString *t = recipient_blocks (1000);
+    GMimeStream *mem = g_mime_stream_mem_new_with_buffer (t->str, t->len);
+    ba_dsn *d = ba_dsn_parse_stream (mem, 10, G_MAXINT64);
+    gint64 limit;
+
+    g_assert_cmpuint (d->recipients->len, ==, 10);
+    g_assert_cmpuint (d->over_cap, ==, 990);
+    g_assert_false (d->cut_block);
+    g_assert_cmpstr (ba_dsn_get (d->message, "reporting-mta"), ==, "dns; mx.example.org");
+    ba_dsn_free (d);
+    g_object_unref (mem);
+
+    limit = strstr (t->str, "user500@") - t->str + 4;
+    mem = g_mime_stream_mem_new_with_buffer (t->str, t->len);
+    d = ba_dsn_parse_stream (mem, 10000, limit);
+    g_assert_cmpuint (d->recipients->len, ==, 500);
+    g_assert_true (d->cut_block);
+    for (guint i = 0; i < d->recipients->len; i++)
+        g_assert_nonnull (strstr (ba_dsn_get (g_ptr_array_index (d->recipients, i), "final-recipient"),
+                                  "@example.net"));
+    ba_dsn_free (d);
+    g_object_unref (mem);
+    g_string_free (t, TRUE);
+}
+
+static void
+test_address_plausible (void)
+{
+    char long_addr[300];
+
+    g_assert_true (ba_address_plausible ("user@example.com", TRUE));
+    g_assert_true (ba_address_plausible ("\"john doe\"@example.com", TRUE));
+    g_assert_true (ba_address_plausible ("j\xc3\xb6rg@b\xc3\xbc" "cher.example", TRUE));
+    g_assert_true (ba_address_plausible ("postmaster", FALSE));
+    g_assert_false (ba_address_plausible ("postmaster", TRUE));
+    g_assert_false (ba_address_plausible ("rfc82", TRUE));
+    g_assert_false (ba_address_plausible ("us\x1b]52;c;AAAA\x07" "er@example.com", TRUE));
+    g_assert_false (ba_address_plausible ("user@exa\x7fmple.com", TRUE));
+    g_assert_false (ba_address_plausible ("user@exa\xc2\x85mple.com", TRUE));   /* C1 NEL */
+    g_assert_false (ba_address_plausible ("user\xe2\x80\xae@example.com", TRUE)); /* bidi override */
+    g_assert_false (ba_address_plausible ("user\xe2\x80\xa8@example.com", TRUE)); /* line separator */
+    g_assert_false (ba_address_plausible ("john doe@example.com", TRUE));
+    g_assert_false (ba_address_plausible ("user@exam\xff" "ple.com", TRUE));     /* not UTF-8 */
+    g_assert_false (ba_address_plausible ("user@exam\xef\xbf\xbd" "ple.com", TRUE));  /* U+FFFD */
+    g_assert_false (ba_address_plausible ("@example.com", TRUE));
+    g_assert_false (ba_address_plausible ("user@", TRUE));
+    g_assert_false (ba_address_plausible ("\"open@example.com", TRUE));
+    g_assert_false (ba_address_plausible ("", FALSE));
+    memset (long_addr, 'a', sizeof long_addr - 1);
+    long_addr[sizeof long_addr - 1] = '\0';
+    memcpy (long_addr + 200, "@example.com", 12);
+    g_assert_false (ba_address_plausible (long_addr, TRUE));
+    long_addr[254] = '\0';
+    g_assert_true (ba_address_plausible (long_addr, TRUE));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -157,6 +251,9 @@ main (int argc, char **argv)
     g_test_add_func ("/dsn/garbage", test_dsn_garbage);
     g_test_add_func ("/dsn/recipient-cap", test_dsn_recipient_cap);
     g_test_add_func ("/dsn/strip-type", test_strip_type);
+    g_test_add_func ("/dsn/cut-block", test_dsn_cut_block);
+    g_test_add_func ("/dsn/stream", test_dsn_stream);
+    g_test_add_func ("/address/plausible", test_address_plausible);
     g_test_add_func ("/codes/status", test_find_status);
     g_test_add_func ("/codes/reply", test_find_reply_code);
     g_test_add_func ("/text/collapse", test_collapse);

@@ -360,6 +360,143 @@ test_action_remote_conditions (void)
     g_free (sub);
 }
 
+/* `format =` limits a rule to the notices of some formats; a forwarded
+ * notice keeps its format's rules, and a format word that names no format
+ * is a load error. */
+static void
+test_format_condition (void)
+{
+    char *sub = g_build_filename (dir, "fmt", NULL), *p;
+    GPtrArray *errors = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_rule_error_free);
+    ba_ruleset *set;
+    ba_context *ctx;
+    ba_recipient *r;
+
+    g_assert_cmpint (g_mkdir (sub, 0700), ==, 0);
+    p = g_build_filename (sub, "reasons.conf", NULL);
+    g_assert_true (g_file_set_contents (p, reasons, -1, NULL));
+    g_free (p);
+    p = g_build_filename (sub, "10-fmt.rules", NULL);
+    g_assert_true (g_file_set_contents (p,
+        "[own-table]\ndescription = o\nreason = rejected\nformat = dsn\npattern = sorry\npriority = 73\n"
+        "[dsn-family]\ndescription = f\nreason = blocked\nformat = dsn+*\npattern = sorry\npriority = 72\n"
+        "[any]\ndescription = a\nreason = userunknown\npattern = sorry\npriority = 71\n", -1, NULL));
+    g_free (p);
+    set = ba_ruleset_load (sub, NULL, errors);
+    g_assert_nonnull (set);
+    g_assert_cmpuint (errors->len, ==, 0);
+
+    ctx = ba_context_new (set);
+    r = g_new0 (ba_recipient, 1);
+    r->diagnostic = g_strdup ("Sorry, no.");
+    ba_classify (ctx, r, NULL, NULL);
+    g_assert_cmpstr (r->rule, ==, "any");
+    r->format = g_strdup ("DSN");
+    ba_classify (ctx, r, NULL, NULL);
+    g_assert_cmpstr (r->rule, ==, "own-table");
+    g_free (r->format);
+    r->format = g_strdup ("forwarded+dsn+postfix");
+    ba_classify (ctx, r, NULL, NULL);
+    g_assert_cmpstr (r->rule, ==, "dsn-family");
+    g_free (r->format);
+    r->format = g_strdup ("exim");
+    ba_classify (ctx, r, NULL, NULL);
+    g_assert_cmpstr (r->rule, ==, "any");
+    g_free (r->format);
+    r->format = NULL;
+    recipient_clear (r);
+    ba_context_free (ctx);
+    ba_ruleset_free (set);
+
+    p = g_build_filename (sub, "20-typo.rules", NULL);
+    g_assert_true (g_file_set_contents (p,
+        "[typo]\ndescription = t\nreason = rejected\nformat = qmial\npattern = x\n", -1, NULL));
+    g_free (p);
+    set = ba_ruleset_load (sub, NULL, errors);
+    g_assert_cmpuint (errors->len, ==, 1);
+    g_assert_nonnull (strstr (((ba_rule_error *) g_ptr_array_index (errors, 0))->message, "unknown format 'qmial'"));
+    ba_ruleset_free (set);
+    g_ptr_array_unref (errors);
+    g_free (sub);
+}
+
+/* A bounce with no status gets the reason's typical code in the class of
+ * its reply code, or else the reply code's own status; a reported one,
+ * even generic, is kept; reported_status is never filled in. */
+static void
+test_derived_status (void)
+{
+    GPtrArray *errors = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_rule_error_free);
+    ba_ruleset *set = load (NULL, errors);
+    ba_context *ctx = ba_context_new (set);
+    ba_recipient *r = g_new0 (ba_recipient, 1);
+
+    r->diagnostic = g_strdup ("450 user unknown");
+    r->smtp_code = 450;
+    ba_classify (ctx, r, NULL, NULL);
+    g_assert_cmpstr (r->reason, ==, "userunknown");
+    g_assert_cmpstr (r->status, ==, "4.1.1");
+    g_assert_null (r->reported_status);
+
+    g_clear_pointer (&r->status, g_free);
+    g_free (r->diagnostic);
+    r->diagnostic = g_strdup ("535 go away");
+    r->smtp_code = 535;
+    ba_classify (ctx, r, NULL, NULL);
+    g_assert_cmpstr (r->reason, ==, "undefined");
+    g_assert_cmpstr (r->status, ==, "5.7.8");
+
+    g_clear_pointer (&r->status, g_free);
+    r->smtp_code = 554;
+    ba_classify (ctx, r, NULL, NULL);
+    g_assert_cmpstr (r->status, ==, "5.0.0");
+
+    g_free (r->status);
+    r->status = g_strdup ("5.0.0");
+    g_free (r->diagnostic);
+    r->diagnostic = g_strdup ("550 user unknown");
+    r->smtp_code = 550;
+    ba_classify (ctx, r, NULL, NULL);
+    g_assert_cmpstr (r->reason, ==, "userunknown");
+    g_assert_cmpstr (r->status, ==, "5.0.0");
+    recipient_clear (r);
+    ba_context_free (ctx);
+    ba_ruleset_free (set);
+    g_ptr_array_unref (errors);
+}
+
+/* \S, \D and \W match non-ASCII characters (PCRE2 10.42's JIT misses
+ * them under PCRE2_MATCH_INVALID_UTF; the compiler rewrites them), and the
+ * rewrite leaves escaped brackets and classes alone. */
+static void
+test_non_ascii_classes (void)
+{
+    GPtrArray *errors = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_rule_error_free);
+    ba_ruleset *set = load (NULL, errors);
+    ba_context *ctx = ba_context_new (set);
+    static const struct { const char *re, *text; gboolean hit; } cases[] = {
+        { "^\\S+$", "メールボックス", TRUE },
+        { "ab \\S+ cd", "ab é cd", TRUE },
+        { "\\W", "é", TRUE },
+        { "\\D", "é", TRUE },
+        { "\\[?\\S+?\\]? x", "[é] x", TRUE },
+        { "[\\S]", " ", FALSE },
+        { "[]\\S]+", "]é", TRUE },
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+        char *msg = NULL;
+        ba_pattern *p = ba_pattern_compile (cases[i].re, &msg);
+        g_assert_nonnull (p);
+        g_assert_cmpint (ba_match (ctx, p, cases[i].text, strlen (cases[i].text), 0), ==, cases[i].hit);
+        g_assert_cmpstr (p->source, ==, cases[i].re);
+        ba_pattern_free (p);
+    }
+    ba_context_free (ctx);
+    ba_ruleset_free (set);
+    g_ptr_array_unref (errors);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -375,6 +512,9 @@ main (int argc, char **argv)
     g_test_add_func ("/rules/default-set", test_default_rules_load);
     g_test_add_func ("/rules/smtp-command", test_smtp_command);
     g_test_add_func ("/rules/action-remote-mta", test_action_remote_conditions);
+    g_test_add_func ("/rules/format", test_format_condition);
+    g_test_add_func ("/rules/derived-status", test_derived_status);
+    g_test_add_func ("/rules/non-ascii-classes", test_non_ascii_classes);
     rc = g_test_run ();
     {
         char *cmd = g_strdup_printf ("rm -rf '%s'", dir);

@@ -1,7 +1,11 @@
-/* Unit tests: the database's schema version check, the dates and search
+/* Unit tests: the database's schema version check, damage and failures
+ * described, read-only queries that write nothing, the dates and search
  * words users type, the captures column, and the reader's hooks that
  * ingest resumes with. */
 #include "storage.h"
+#include "storage-errors.h"
+
+#include <errno.h>
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
@@ -114,6 +118,215 @@ test_not_ours (void)
     g_free (other);
     g_free (text);
     g_free (missing);
+}
+
+/* ---- damage, failures, read-only queries -------------------------------- */
+
+static char *
+describe (int rc, int sys_errno, const char *path, int *code)
+{
+    return ba_store_describe_failure (rc, sys_errno, path, "writing it", NULL, code);
+}
+
+static void
+test_describe_failure (void)
+{
+    const struct { int rc, sys_errno, code; const char *words; } cases[] = {
+        { SQLITE_CORRUPT, 0, BA_STORE_ERROR_CORRUPT, "is damaged" },
+        { SQLITE_CORRUPT_INDEX, 0, BA_STORE_ERROR_CORRUPT, "is damaged" },
+        { SQLITE_NOTADB, 0, BA_STORE_ERROR_NOT_OURS, "is not an SQLite database" },
+        { SQLITE_FULL, 0, BA_STORE_ERROR_FULL, "no space left" },
+        { SQLITE_IOERR_WRITE, ENOSPC, BA_STORE_ERROR_FULL, "no space left" },
+        { SQLITE_IOERR_FSYNC, EDQUOT, BA_STORE_ERROR_FULL, "quota" },
+        { SQLITE_IOERR_WRITE, EROFS, BA_STORE_ERROR_READ_ONLY, "cannot write" },
+        { SQLITE_READONLY_DBMOVED, 0, BA_STORE_ERROR_READ_ONLY, "moved or deleted" },
+        { SQLITE_BUSY, 0, BA_STORE_ERROR_SQL, "locked by another program" },
+        { SQLITE_IOERR_READ, EIO, BA_STORE_ERROR_SQL, g_strerror (EIO) },
+    };
+    char *path = tmp_path ("described.db");
+    char *nowhere = tmp_path ("no-such-dir/new.db");
+    int code;
+    char *msg;
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+        msg = describe (cases[i].rc, cases[i].sys_errno, path, &code);
+        g_assert_cmpint (code, ==, cases[i].code);
+        if (!strstr (msg, cases[i].words) || !strstr (msg, path))
+            g_error ("rc %d: '%s' lacks '%s'", cases[i].rc, msg, cases[i].words);
+        g_free (msg);
+    }
+    msg = describe (SQLITE_CANTOPEN, ENOENT, nowhere, &code);
+    g_assert_nonnull (strstr (msg, "there is no directory"));
+    g_free (msg);
+    msg = describe (SQLITE_CANTOPEN, EISDIR, tmpdir, &code);
+    g_assert_nonnull (strstr (msg, "is a directory"));
+    g_free (msg);
+    g_free (path);
+    g_free (nowhere);
+}
+
+static char *
+read_all (const char *path, gsize *len)
+{
+    char *bytes = NULL;
+    g_assert_true (g_file_get_contents (path, &bytes, len, NULL));
+    return bytes;
+}
+
+/* A store of @rows rows of meta, closed (no -wal left). */
+static char *
+filled_store (const char *name, int rows)
+{
+    char *path = tmp_path (name), *sql;
+    GError *err = NULL;
+    ba_store *st = ba_store_open (path, TRUE, &err);
+    g_assert_no_error (err);
+    ba_store_free (st);
+    sql = g_strdup_printf ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d) "
+                           "INSERT INTO meta (key, value) SELECT 'k' || i, printf('%%.300c', 'v') FROM n",
+                           rows);
+    exec_sql (path, sql);
+    g_free (sql);
+    return path;
+}
+
+static void
+test_corrupt_refused (void)
+{
+    char *path = filled_store ("corrupt.db", 2000);
+    gsize len, after_len;
+    char *bytes = read_all (path, &len), *after;
+    GError *err = NULL;
+    FILE *f;
+
+    g_assert_cmpuint (len, >, 20 * 4096);
+    /* garbage over two pages in the middle, as a bad disk or a copy cut short would leave */
+    f = fopen (path, "r+b");
+    g_assert_nonnull (f);
+    g_assert_cmpint (fseek (f, (long) (len / 4096 / 2) * 4096, SEEK_SET), ==, 0);
+    for (int i = 0; i < 2 * 4096; i++)
+        fputc ((i * 7919) & 0xff, f);
+    fclose (f);
+    g_free (bytes);
+    bytes = read_all (path, &len);
+
+    g_assert_null (ba_store_open (path, TRUE, &err));
+    g_assert_error (err, BA_STORE_ERROR, BA_STORE_ERROR_CORRUPT);
+    g_assert_nonnull (strstr (err->message, "damaged"));
+    g_clear_error (&err);
+    g_assert_null (ba_store_open (path, FALSE, &err));
+    g_assert_error (err, BA_STORE_ERROR, BA_STORE_ERROR_CORRUPT);
+    g_clear_error (&err);
+    /* refused without a write */
+    after = read_all (path, &after_len);
+    g_assert_cmpmem (bytes, len, after, after_len);
+    g_free (after);
+    g_free (bytes);
+    g_free (path);
+}
+
+static gboolean
+count_row (const ba_diagnosis *d, void *data)
+{
+    (*(int *) data)++;
+    return TRUE;
+}
+
+static gboolean
+exists_beside (const char *path, const char *suffix)
+{
+    char *p = g_strconcat (path, suffix, NULL);
+    gboolean there = g_file_test (p, G_FILE_TEST_EXISTS);
+    g_free (p);
+    return there;
+}
+
+static void
+test_query_writes_nothing (void)
+{
+    char *path = filled_store ("query.db", 200);
+    gsize len, after_len;
+    char *bytes = read_all (path, &len), *after;
+    GError *err = NULL;
+    ba_query q = { 0 };
+    ba_store_totals totals;
+    ba_store *st;
+    int rows = 0;
+
+    g_assert_false (exists_beside (path, "-wal"));
+    st = ba_store_open_readonly (path, &err);
+    g_assert_no_error (err);
+    g_assert_true (ba_store_find (st, &q, count_row, &rows, &err));
+    g_assert_no_error (err);
+    g_assert_true (ba_store_get_totals (st, NULL, &totals, &err));
+    g_assert_true (ba_store_unchanged (st, &err));
+    ba_store_free (st);
+    after = read_all (path, &after_len);
+    g_assert_cmpmem (bytes, len, after, after_len);
+    g_assert_false (exists_beside (path, "-wal"));
+    g_assert_false (exists_beside (path, "-shm"));
+    g_free (after);
+    g_free (bytes);
+    g_free (path);
+}
+
+/* A snapshot read while the store is written says so. */
+static void
+test_snapshot_change_seen (void)
+{
+    char *path = filled_store ("snapshot.db", 10);
+    GError *err = NULL;
+    ba_store *st = ba_store_open_readonly (path, &err);
+
+    g_assert_no_error (err);
+    g_assert_true (ba_store_unchanged (st, &err));
+    exec_sql (path, "INSERT INTO meta (key, value) VALUES ('later', 'x')");
+    g_assert_false (ba_store_unchanged (st, &err));
+    g_assert_nonnull (strstr (err->message, "written while it was read"));
+    g_clear_error (&err);
+    ba_store_free (st);
+    g_free (path);
+}
+
+/* While an ingest has the store open, a query reads through its WAL and
+ * sees what it committed. */
+static void
+test_query_beside_writer (void)
+{
+    char *path = filled_store ("beside.db", 10);
+    GError *err = NULL;
+    ba_store *writer = ba_store_open (path, FALSE, &err), *reader;
+    sqlite3 *db;
+
+    g_assert_no_error (err);
+    g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "INSERT INTO meta (key, value) VALUES ('new', 'x')", NULL, NULL, NULL), ==, SQLITE_OK);
+    g_assert_true (exists_beside (path, "-wal"));
+    reader = ba_store_open_readonly (path, &err);
+    g_assert_no_error (err);
+    g_assert_true (ba_store_unchanged (reader, &err));
+    ba_store_free (reader);
+    sqlite3_close (db);
+    ba_store_free (writer);
+    g_assert_false (exists_beside (path, "-wal"));
+    g_assert_cmpint (query_int (path, "SELECT count(*) FROM meta WHERE key = 'new'"), ==, 1);
+    g_free (path);
+}
+
+static void
+test_query_empty_file (void)
+{
+    char *path = tmp_path ("empty.db");
+    GError *err = NULL;
+
+    g_assert_true (g_file_set_contents (path, "", 0, NULL));
+    g_assert_null (ba_store_open_readonly (path, &err));
+    g_assert_error (err, BA_STORE_ERROR, BA_STORE_ERROR_MISSING);
+    g_assert_nonnull (strstr (err->message, "is empty"));
+    g_clear_error (&err);
+    g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+    g_assert_false (exists_beside (path, "-wal"));
+    g_free (path);
 }
 
 /* ---- dates and words ---------------------------------------------------- */
@@ -365,6 +578,12 @@ main (int argc, char **argv)
     g_test_add_func ("/storage/create-reopen", test_create_and_reopen);
     g_test_add_func ("/storage/newer-refused", test_newer_refused);
     g_test_add_func ("/storage/not-ours", test_not_ours);
+    g_test_add_func ("/storage/describe-failure", test_describe_failure);
+    g_test_add_func ("/storage/corrupt-refused", test_corrupt_refused);
+    g_test_add_func ("/storage/query-writes-nothing", test_query_writes_nothing);
+    g_test_add_func ("/storage/snapshot-change-seen", test_snapshot_change_seen);
+    g_test_add_func ("/storage/query-beside-writer", test_query_beside_writer);
+    g_test_add_func ("/storage/query-empty-file", test_query_empty_file);
     g_test_add_func ("/storage/parse-time", test_parse_time);
     g_test_add_func ("/storage/fts-query", test_fts_query);
     g_test_add_func ("/storage/captures", test_captures);

@@ -279,7 +279,7 @@ def forward_inline(style, quote):
             banner = (b"-----Original Message-----\nFrom: " + h["from"] +
                       b"\nSent: " + h["date"] + b"\nTo: " + h["to"] +
                       b"\nSubject: " + h["subject"] + b"\n\n")
-        return (b"From: Postmaster <postmaster@forwarder.example>\nTo: helpdesk@forwarder.example\n"
+        return (b"From: Anna Keller <anna.keller@forwarder.example>\nTo: helpdesk@forwarder.example\n"
                 b"Subject: Fwd: " + h["subject"] + b"\nDate: Mon, 2 Mar 2020 10:00:00 +0000\n"
                 b"Message-ID: <variant-forward@forwarder.example>\nMIME-Version: 1.0\n"
                 b"Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
@@ -290,7 +290,7 @@ def attach_rfc822(raw):
     raw = lf(raw)
     if raw.startswith(b"From ") :
         raw = raw[raw.index(b"\n") + 1:]
-    return (b"From: Postmaster <postmaster@forwarder.example>\nTo: helpdesk@forwarder.example\n"
+    return (b"From: Anna Keller <anna.keller@forwarder.example>\nTo: helpdesk@forwarder.example\n"
             b"Subject: Fwd: " + summary_of(raw)["subject"] + b"\nDate: Mon, 2 Mar 2020 10:00:00 +0000\n"
             b"Message-ID: <variant-attach@forwarder.example>\nMIME-Version: 1.0\n"
             b"Content-Type: multipart/mixed; boundary=\"variant-boundary-3f1c\"\n\n"

@@ -1,0 +1,262 @@
+/* notice-data.c - rules/notice.conf loaded into a rule set, and the
+ * address syntax the generic notice reader accepts (see notice.h). */
+#include "notice.h"
+#include "util.h"
+
+#include <string.h>
+
+#define ADDRESS_RE "(?<recipient>[^\\s<>@\"'(),;:\\[\\]\\\\]{1,64}@(?:\\[[0-9a-f.:]{3,45}\\]" \
+    "|[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)+))"
+
+static const struct {
+    const char *word;
+    ba_notice_kind kind;
+} kinds[] = {
+    { "from", BA_NOTICE_FROM }, { "subject", BA_NOTICE_SUBJECT },
+    { "heading", BA_NOTICE_HEADING }, { "line", BA_NOTICE_LINE },
+    { "alias", BA_NOTICE_ALIAS }, { "transcript", BA_NOTICE_TRANSCRIPT },
+    { "original", BA_NOTICE_ORIGINAL }, { "delay", BA_NOTICE_DELAY },
+    { "delivered", BA_NOTICE_DELIVERED }, { "break", BA_NOTICE_BREAK },
+    { "reply", BA_NOTICE_REPLY },
+};
+
+void
+ba_notice_group_free (ba_notice_group *g)
+{
+    if (!g)
+        return;
+    g_free (g->id);
+    g_free (g->description);
+    g_free (g->file);
+    g_ptr_array_unref (g->patterns);
+    g_ptr_array_unref (g->subject);
+    g_free (g);
+}
+
+static void G_GNUC_PRINTF (5, 6)
+reportf (ba_ini_report report, void *data, const char *file, int line, const char *fmt, ...)
+{
+    va_list ap;
+    char *msg;
+
+    va_start (ap, fmt);
+    msg = g_strdup_vprintf (fmt, ap);
+    va_end (ap);
+    report (data, file, line, msg);
+    g_free (msg);
+}
+
+static gboolean
+add_pattern (ba_ruleset *set, GPtrArray *to, const ba_ini *ini, const ba_ini_entry *e,
+             ba_ini_report report, void *data)
+{
+    GString *src = g_string_new (e->value);
+    char *msg = NULL;
+    ba_pattern *p;
+    uint32_t n = 0;
+
+    g_string_replace (src, "{address}", ADDRESS_RE, 0);
+    p = ba_pattern_compile (src->str, &msg);
+    g_string_free (src, TRUE);
+    if (!p) {
+        reportf (report, data, ini->file, e->line, "%s: %s", e->key, msg);
+        g_free (msg);
+        return FALSE;
+    }
+    pcre2_pattern_info (p->code, PCRE2_INFO_CAPTURECOUNT, &n);
+    if (n + 1 > set->max_captures)
+        set->max_captures = n + 1;
+    g_ptr_array_add (to, p);
+    return TRUE;
+}
+
+void
+ba_notice_load (ba_ruleset *set, const ba_ini *ini, ba_ini_report report, void *data)
+{
+    for (guint gi = 0; gi < ini->groups->len; gi++) {
+        const ba_ini_group *grp = g_ptr_array_index (ini->groups, gi);
+        ba_notice_group *g = g_new0 (ba_notice_group, 1);
+        gboolean ok = TRUE, has_kind = FALSE;
+
+        g->id = g_strdup (grp->name);
+        g->file = g_strdup (ini->file);
+        g->line = grp->line;
+        g->patterns = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_pattern_free);
+        g->subject = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_pattern_free);
+        for (guint i = 0; i < grp->entries->len; i++) {
+            const ba_ini_entry *e = g_ptr_array_index (grp->entries, i);
+            if (!strcmp (e->key, "kind")) {
+                has_kind = FALSE;
+                for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+                    if (!strcmp (kinds[k].word, e->value)) {
+                        g->kind = kinds[k].kind;
+                        has_kind = TRUE;
+                    }
+                if (!has_kind) {
+                    reportf (report, data, ini->file, e->line, "unknown kind '%s' (from, subject, heading, "
+                             "line, alias, transcript, original, delay, delivered, break, reply)", e->value);
+                    ok = FALSE;
+                }
+            } else if (!strcmp (e->key, "description")) {
+                g_free (g->description);
+                g->description = g_strdup (e->value);
+            } else if (!strcmp (e->key, "pattern")) {
+                ok = add_pattern (set, g->patterns, ini, e, report, data) && ok;
+            } else if (!strcmp (e->key, "subject")) {
+                ok = add_pattern (set, g->subject, ini, e, report, data) && ok;
+            } else {
+                reportf (report, data, ini->file, e->line, "unknown key '%s'", e->key);
+                ok = FALSE;
+            }
+        }
+        if (ok && !has_kind) {
+            reportf (report, data, ini->file, grp->line, "'%s' has no kind", g->id);
+            ok = FALSE;
+        }
+        if (ok && g->patterns->len == 0 && g->subject->len == 0) {
+            reportf (report, data, ini->file, grp->line, "'%s' has no pattern", g->id);
+            ok = FALSE;
+        }
+        if (ok && g->subject->len && g->kind != BA_NOTICE_DELAY && g->kind != BA_NOTICE_DELIVERED) {
+            reportf (report, data, ini->file, grp->line, "'%s': subject is for kind delay or delivered", g->id);
+            ok = FALSE;
+        }
+        if (ok && (g->kind == BA_NOTICE_LINE || g->kind == BA_NOTICE_ALIAS || g->kind == BA_NOTICE_TRANSCRIPT))
+            for (guint i = 0; ok && i < g->patterns->len; i++) {
+                const ba_pattern *p = g_ptr_array_index (g->patterns, i);
+                if (pcre2_substring_number_from_name (p->code, (PCRE2_SPTR) "recipient") < 0
+                    && !strstr (p->source, "(?J)")) {
+                    reportf (report, data, ini->file, grp->line, "'%s': a pattern has no {address}", g->id);
+                    ok = FALSE;
+                }
+            }
+        if (ok && (!g->description || !*g->description)) {
+            reportf (report, data, ini->file, grp->line, "'%s' has no description", g->id);
+            ok = FALSE;
+        }
+        if (ok)
+            g_ptr_array_add (set->notice, g);
+        else
+            ba_notice_group_free (g);
+    }
+}
+
+/* ---- addresses ---------------------------------------------------------- */
+
+static gboolean
+local_char (guchar c)
+{
+    return c > ' ' && c != 0x7f && !strchr ("<>@\"'(),;:[]\\", c);
+}
+
+static gboolean
+domain_valid (const char *d, gsize n)
+{
+    gsize label = 0, labels = 1, alpha_tail = 0;
+    if (n >= 2 && d[0] == '[' && d[n - 1] == ']')
+        return n >= 5;
+    if (n == 0 || n > 253 || d[0] == '.' || d[0] == '-' || d[n - 1] == '.' || d[n - 1] == '-')
+        return FALSE;
+    for (gsize i = 0; i < n; i++) {
+        if (d[i] == '.') {
+            if (label == 0)
+                return FALSE;
+            label = 0;
+            alpha_tail = 0;
+            labels++;
+        } else if (g_ascii_isalnum (d[i]) || d[i] == '-') {
+            label++;
+            alpha_tail = g_ascii_isalpha (d[i]) ? alpha_tail + 1 : 0;
+        } else {
+            return FALSE;
+        }
+    }
+    /* a top-level label is letters: "a@1.2.3.4" or "x@host" is not an address */
+    return labels >= 2 && alpha_tail == label && label >= 2;
+}
+
+/* The address that starts at @s (length @n): its length, or 0. */
+static gsize
+address_len (const char *s, gsize n)
+{
+    gsize i = 0, dstart;
+    /* bounded: a hostile line of address characters is scanned once */
+    while (i < n && i <= 64 && local_char ((guchar) s[i]))
+        i++;
+    if (i == 0 || i > 64 || i >= n || s[i] != '@')
+        return 0;
+    dstart = ++i;
+    if (i < n && s[i] == '[') {
+        while (i < n && s[i] != ']' && i - dstart < 48)
+            i++;
+        if (i < n && s[i] == ']')
+            i++;
+    } else {
+        while (i < n && i - dstart <= 253 && (g_ascii_isalnum (s[i]) || s[i] == '-' || s[i] == '.'))
+            i++;
+        while (i > dstart && (s[i - 1] == '.' || s[i - 1] == '-'))
+            i--;
+    }
+    return domain_valid (s + dstart, i - dstart) ? i : 0;
+}
+
+gboolean
+ba_notice_usable_address (const char *address)
+{
+    gsize n;
+    if (!address || !*address || *address == '|' || *address == '/' || *address == '@')
+        return FALSE;
+    n = strlen (address);
+    for (gsize i = 0; i < n; i++)
+        if (g_ascii_isspace (address[i]))
+            return FALSE;
+    /* "user@host" of a DSN may name a host without a dot: still usable */
+    const char *at = strrchr (address, '@');
+    return at && at > address && at[1] && !strchr (address, ':') && !strchr (address, ',');
+}
+
+char *
+ba_notice_strip_route (const char *address)
+{
+    const char *colon;
+    if (!address)
+        return NULL;
+    if (*address == '<')
+        address++;
+    colon = *address == '@' ? strchr (address, ':') : NULL;
+    char *out = g_strdup (colon ? colon + 1 : address);
+    gsize n = strlen (out);
+    if (n && out[n - 1] == '>')
+        out[n - 1] = '\0';
+    return out;
+}
+
+gboolean
+ba_notice_line_address (const char *line, gsize n, gsize *start, gsize *alen)
+{
+    gsize i = 0;
+    while (i < n && (line[i] == ' ' || line[i] == '\t'))
+        i++;
+    if (i < n && (line[i] == '-' || line[i] == '*') && i + 1 < n && line[i + 1] == ' ')
+        i += 2;
+    else if (i < n && g_ascii_isdigit (line[i])) {
+        gsize j = i;
+        while (j < n && g_ascii_isdigit (line[j]) && j - i < 3)
+            j++;
+        if (j + 1 < n && (line[j] == '.' || line[j] == ')') && line[j + 1] == ' ')
+            i = j + 2;
+    }
+    while (i < n && (line[i] == ' ' || line[i] == '\t'))
+        i++;
+    if (i < n && (line[i] == '<' || line[i] == '"' || line[i] == '\''))
+        i++;
+    if (i + 7 < n && !g_ascii_strncasecmp (line + i, "mailto:", 7))
+        i += 7;
+    *start = i;
+    *alen = address_len (line + i, n - i);
+    if (!*alen)
+        return FALSE;
+    /* what follows the address ends it: not "a@b.c/path" or "a@b.c=x" */
+    gsize e = i + *alen;
+    return e == n || strchr (" \t>:,;)\"'.", line[e]);
+}

@@ -1,0 +1,31 @@
+/* notice-lines.h - the notice as the generic reader reads it: unquoted,
+ * line ends made LF, cut where the returned message begins, as lines.
+ * Internal to notice.c. */
+#ifndef BA_NOTICE_LINES_H
+#define BA_NOTICE_LINES_H
+
+#include "notice.h"
+
+/* Hostile-input bounds: the text read and its lines. */
+#define BA_NOTICE_MAX_TEXT  (256 * 1024)
+#define BA_NOTICE_MAX_LINES 5000
+
+typedef struct {
+    GString *text;              /* unquoted, cut at the returned message */
+    GArray *starts;             /* of gsize: each line's offset */
+} ba_notice_lines;
+
+void ba_notice_lines_init (ba_context *ctx, ba_notice_lines *nl, const char *notice);
+void ba_notice_lines_clear (ba_notice_lines *nl);
+
+gsize ba_notice_line_len (const ba_notice_lines *nl, guint i);
+const char *ba_notice_line_at (const ba_notice_lines *nl, guint i);
+gboolean ba_notice_line_blank (const ba_notice_lines *nl, guint i);
+/* The line holding byte @offset. */
+guint ba_notice_line_of (const ba_notice_lines *nl, gsize offset);
+
+/* Does a pattern of a group of @kind match @text (with @subject, the
+ * group's Subject patterns)? */
+gboolean ba_notice_any_matches (ba_context *ctx, ba_notice_kind kind, gboolean subject, const char *text);
+
+#endif

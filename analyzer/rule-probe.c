@@ -1,0 +1,30 @@
+/* rule-probe.c - which patterns of a rule set match a text, without the
+ * rules' conditions or priorities: for finding patterns written so close
+ * to one bounce that they match nothing else (scripts/rule-coverage). */
+#include "context.h"
+
+#include <string.h>
+
+guint
+ba_ruleset_rule_n_patterns (const ba_ruleset *set, guint rule)
+{
+    const ba_rule *r = g_ptr_array_index (set->rules, rule);
+    return r->patterns->len;
+}
+
+gboolean
+ba_ruleset_pattern_matches (ba_context *ctx, guint rule, guint pattern, const char *text)
+{
+    const ba_rule *r = g_ptr_array_index (ctx->set->rules, rule);
+    const ba_pattern *p = g_ptr_array_index (r->patterns, pattern);
+    gsize len = strlen (text);
+    gboolean hit;
+    char *lower;
+
+    if (!p->literal)
+        return ba_match (ctx, p, text, len, 0);
+    lower = g_ascii_strdown (text, len);
+    hit = strstr (lower, p->literal) && ba_match (ctx, p, text, len, 0);
+    g_free (lower);
+    return hit;
+}
