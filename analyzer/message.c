@@ -7,6 +7,7 @@
 #include "textbounce.h"
 #include "command.h"
 #include "notice.h"
+#include "reading.h"
 #include "util.h"
 
 #include <stdarg.h>
@@ -347,10 +348,15 @@ walk (GMimeObject *obj, parts_found *pf, int depth)
             pf->notice_cut = ba_part_longer_than (obj, MAX_PART_TEXT);
         } else if (!pf->dsn) {
             /* a delivery-status part sent as text/plain ("details.txt") */
-            char *t = part_text (obj, MAX_PART_TEXT);
-            gssize at = dsn_offset (t);
+            char *t = part_text (obj, MAX_PART_TEXT), *unwrapped = ba_reading_unwrap (t);
+            gssize at;
+            if (unwrapped) {
+                g_free (t);
+                t = unwrapped;
+            }
+            at = dsn_offset (t);
             if (at >= 0)
-                pf->dsn = g_strdup (t + at);
+                pf->dsn = g_strndup (t + at, ba_reading_fields_len (t + at));
             pf->dsn_cut = at >= 0 && ba_part_longer_than (obj, MAX_PART_TEXT);
             g_free (t);
         }
@@ -993,7 +999,8 @@ adopt_forwarded (ba_context *ctx, ba_report *rep, GMimeMessage *inner, int depth
     if (!inner || depth >= 2)
         return FALSE;
     in = analyze (ctx, inner, rep->source, rep->offset, depth + 1);
-    ok = (in->kind == BA_KIND_DSN || in->kind == BA_KIND_BOUNCE || in->kind == BA_KIND_FEEDBACK)
+    ok = (in->kind == BA_KIND_DSN || in->kind == BA_KIND_BOUNCE || in->kind == BA_KIND_FEEDBACK
+          || in->kind == BA_KIND_AUTOREPLY)
         && in->recipients->len > 0;
     if (ok) {
         GPtrArray *t = rep->recipients;
@@ -1012,19 +1019,24 @@ adopt_forwarded (ba_context *ctx, ba_report *rep, GMimeMessage *inner, int depth
 }
 
 /* A bounce pasted into the notice as text (headers and body), after a
- * line of dashes or an mbox "From " line: parse it as a message. */
+ * line of dashes, an mbox "From " line or a forwarding banner: parse it
+ * as a message. */
 static GMimeMessage *
-embedded_message (const char *notice)
+embedded_message (const char *notice, gboolean banner_only)
 {
     const char *p = notice;
     for (int lines = 0; p && *p && lines < 2000; lines++) {
-        if (!strncmp (p, "From MAILER-DAEMON ", 19) || !g_ascii_strncasecmp (p, "Return-Path: <>", 15)) {
+        gboolean banner = ba_reading_forward_banner (p);
+        if (banner || (!banner_only && (!strncmp (p, "From MAILER-DAEMON ", 19)
+                                        || !g_ascii_strncasecmp (p, "Return-Path: <>", 15)))) {
             const char *body = p;
             GMimeStream *mem;
             GMimeParser *parser;
             GMimeMessage *m;
-            if (*p == 'F')
+            if (*p == 'F' || banner)
                 body = strchr (p, '\n') ? strchr (p, '\n') + 1 : p;
+            while (banner && (*body == ' ' || *body == '\t' || *body == '\n'))
+                body++;
             mem = g_mime_stream_mem_new_with_buffer (body, MIN (strlen (body), MAX_PART_TEXT));
             parser = g_mime_parser_new_with_stream (mem);
             m = g_mime_parser_construct_message (parser, NULL);
@@ -1074,8 +1086,10 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     const ba_format *fmt = NULL, *autoreply = NULL, *weak_fmt = NULL;
     gssize weak_at = -1;
     char *weak_rmta = NULL;
-    char *headers_text, *from_addr, *notice_lower, *headers_lower, *original_headers = NULL;
+    char *headers_text, *from_addr, *headers_lower, *original_headers = NULL;
     ba_detect_input din;
+    ba_readings readings;
+    int text_reading = 0, weak_reading = 0;
     gssize original_at = -1;
     const char *notice;
 
@@ -1093,29 +1107,56 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     if (!pf.notice && pf.html) {
         pf.notice = html_to_text (pf.html);
     }
+    if (pf.notice) {
+        char *unwrapped = ba_reading_unwrap (pf.notice);
+        if (unwrapped) {
+            g_free (pf.notice);
+            pf.notice = unwrapped;
+        }
+    }
     notice = pf.notice ? pf.notice : "";
     if (!pf.dsn) {
         /* a DSN pasted into the notice, or a multipart that lost its parts */
         gssize at = dsn_offset (notice);
         if (at >= 0)
-            pf.dsn = g_strdup (notice + at);
+            pf.dsn = g_strndup (notice + at, ba_reading_fields_len (notice + at));
         pf.dsn_cut = at >= 0 && pf.notice_cut;
+    }
+    if (!pf.feedback && !pf.dsn) {
+        /* a feedback report forwarded inline: its fields are in the text */
+        gssize at = ba_reading_feedback_offset (notice);
+        if (at >= 0)
+            pf.feedback = g_strdup (notice + at);
+    }
+    /* a message forwarded inline by a mail client: what it forwards is
+     * read first, the forwarder's own words are not the notice */
+    if (depth < 2 && !pf.original) {
+        GMimeMessage *em = embedded_message (notice, TRUE);
+        if (em) {
+            adopt_forwarded (ctx, rep, em, depth);
+            g_object_unref (em);
+        }
     }
     headers_text = header_block (GMIME_OBJECT (msg));
     from_addr = rep->from ? g_strdup (rep->from) : g_strdup ("");
 
     /* which format describes the notice, if any */
-    notice_lower = ascii_lower (notice);
     headers_lower = ascii_lower (headers_text);
-    din.notice = notice;
-    din.notice_lower = notice_lower;
     din.headers = headers_text;
     din.headers_lower = headers_lower;
     din.subject = rep->subject;
     din.from = from_addr;
-    for (guint i = 0; i < ctx->set->formats->len; i++) {
+    /* the notice as it came, and as it was before a client re-wrapped it */
+    ba_readings_init (&readings, notice);
+    for (guint i = 0; i < ctx->set->formats->len && rep->kind == BA_KIND_OTHER; i++) {
         const ba_format *f = g_ptr_array_index (ctx->set->formats, i);
-        if (!ba_format_detect (ctx, f, &din))
+        gboolean detected = FALSE;
+        for (int k = 0; k < readings.n && !detected; k++) {
+            din.notice = readings.text[k];
+            din.notice_lower = readings.lower[k];
+            detected = ba_format_detect (ctx, f, &din);
+        }
+        if (!detected)
             continue;
         if (f->autoreply) {
             if (!autoreply)
@@ -1124,10 +1165,13 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
         }
         char *rmta = NULL;
         gssize oat = -1;
+        int reading = 0;
         if ((f->recipient_original->len || f->bare_recipient) && !original_headers && pf.original)
             original_headers = header_block (GMIME_OBJECT (pf.original));
-        GPtrArray *found = ba_format_extract (ctx, f, notice, headers_text, original_headers,
-                                              MAX_TEXT_SEEN, &oat, &rmta);
+        GPtrArray *found = ba_format_extract_readings (ctx, f, (const char *const *) readings.text,
+                                                       readings.by_text, readings.n,
+                                                       headers_text, original_headers, MAX_TEXT_SEEN,
+                                                       &oat, &rmta, &reading);
         if (ba_text_found_only_original (found)) {
             /* the returned message's To is a last resort: a later format
              * may name the recipient in the notice itself */
@@ -1136,6 +1180,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
                 weak_fmt = f;
                 weak_at = oat;
                 weak_rmta = rmta;
+                weak_reading = reading;
             } else {
                 g_ptr_array_unref (found);
                 g_free (rmta);
@@ -1148,6 +1193,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
             text_found = found;
             fmt = f;
             original_at = oat;
+            text_reading = reading;
             if (!rep->reporting_mta)
                 rep->reporting_mta = rmta;
             else
@@ -1165,6 +1211,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
         text_found = g_steal_pointer (&weak_found);
         fmt = weak_fmt;
         original_at = weak_at;
+        text_reading = weak_reading;
         if (!rep->reporting_mta)
             rep->reporting_mta = g_steal_pointer (&weak_rmta);
     }
@@ -1172,12 +1219,17 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
         g_ptr_array_unref (weak_found);
     g_free (weak_rmta);
 
+    /* offsets into the notice found by the format are offsets into the text it read */
+    notice = readings.text[text_reading];
+
     /* what a format found without words, in a notice without a DSN: the
      * generic reader's */
-    if (fmt && text_found && !pf.dsn)
+    if (rep->kind == BA_KIND_OTHER && fmt && text_found && !pf.dsn)
         ba_notice_fill_texts (ctx, msg, pf.original, notice, text_found);
 
-    if (pf.feedback || pf.report_feedback) {
+    if (rep->kind != BA_KIND_OTHER) {
+        /* adopted from the message forwarded inline */
+    } else if (pf.feedback || pf.report_feedback) {
         ba_dsn *fb = ba_dsn_parse (pf.feedback ? pf.feedback : "", pf.feedback ? strlen (pf.feedback) : 0, 16);
         rep->kind = BA_KIND_FEEDBACK;
         rep->format = g_strdup ("arf");
@@ -1212,7 +1264,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
                     rep->kind = BA_KIND_FEEDBACK;
         }
         if (rep->kind == BA_KIND_OTHER && !autoreply && !adopt_forwarded (ctx, rep, pf.original, depth)) {
-            GMimeMessage *em = depth < 2 ? embedded_message (notice) : NULL;
+            GMimeMessage *em = depth < 2 ? embedded_message (notice, FALSE) : NULL;
             if (em) {
                 adopt_forwarded (ctx, rep, em, depth);
                 g_object_unref (em);
@@ -1302,7 +1354,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     if (text_found)
         g_ptr_array_unref (text_found);
     g_free (headers_text);
-    g_free (notice_lower);
+    ba_readings_clear (&readings);
     g_free (headers_lower);
     g_free (original_headers);
     g_free (from_addr);

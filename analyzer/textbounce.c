@@ -566,3 +566,80 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
         }
     return out;
 }
+
+/* Total length of the error texts found. */
+static gsize
+diagnostic_total (GPtrArray *found)
+{
+    gsize n = 0;
+    for (guint i = 0; i < found->len; i++)
+        n += ((ba_text_recipient *) g_ptr_array_index (found, i))->diagnostic->len;
+    return n;
+}
+
+/* Recipients whose error text has an SMTP code or a status. */
+static guint
+coded_total (GPtrArray *found)
+{
+    guint n = 0;
+    for (guint i = 0; i < found->len; i++)
+        n += has_code (((ba_text_recipient *) g_ptr_array_index (found, i))->diagnostic->str);
+    return n;
+}
+
+/* Does result @a read more than @b: more recipients, or as many with
+ * more of them coded; or, when @more_text counts (@a is from a cautious
+ * re-joining), as many with more error text? */
+static gboolean
+text_reads_more (GPtrArray *a, GPtrArray *b, gboolean more_text)
+{
+    if (a->len != b->len)
+        return a->len > b->len;
+    if (a->len == 0)
+        return FALSE;
+    if (coded_total (a) != coded_total (b))
+        return coded_total (a) > coded_total (b);
+    return more_text && diagnostic_total (a) > diagnostic_total (b);
+}
+
+GPtrArray *
+ba_format_extract_readings (ba_context *ctx, const ba_format *fmt, const char *const *readings,
+                            const gboolean *by_text, int n,
+                            const char *headers, const char *original_headers, guint max,
+                            gssize *original_at, char **reporting_mta, int *reading)
+{
+    /* a reading where the format's opening line is whole is the one it is
+     * written for: the others would be read from the top */
+    gboolean begun[16] = { FALSE }, any_begun = FALSE;
+    GPtrArray *found = NULL;
+
+    n = MIN (n, 16);
+    for (int k = 0; fmt->begin && k < n; k++)
+        any_begun |= begun[k] = ba_match (ctx, fmt->begin, readings[k], strlen (readings[k]), 0);
+    *reading = 0;
+    for (int k = 0; k < n; k++) {
+        char *rmta = NULL;
+        gssize oat = -1;
+        if (any_begun && !begun[k])
+            continue;
+        GPtrArray *next = ba_format_extract (ctx, fmt, readings[k], headers, original_headers, max, &oat,
+                                             reporting_mta ? &rmta : NULL);
+        /* a cautious re-joining wins by more text; the greedy one only by
+         * more facts: it also joins lines the MTA ended */
+        if (!found || text_reads_more (next, found, by_text[k])) {
+            if (found)
+                g_ptr_array_unref (found);
+            if (reporting_mta) {
+                g_free (*reporting_mta);
+                *reporting_mta = rmta;
+            }
+            found = next;
+            *original_at = oat;
+            *reading = k;
+        } else {
+            g_ptr_array_unref (next);
+            g_free (rmta);
+        }
+    }
+    return found ? found : g_ptr_array_new_with_free_func ((GDestroyNotify) ba_text_recipient_free);
+}

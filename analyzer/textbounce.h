@@ -58,4 +58,14 @@ gboolean ba_address_plausible (const char *addr, gboolean need_at);
 /* JSON string escapes (\" \n \uXXXX ...) of @s decoded, as a new string. */
 char *ba_json_unescape (const char *s);
 
+/* ba_format_extract on each of @n readings of one notice (as it came,
+ * re-joined ...): the result of the one that reads most, *@reading its
+ * index; a reading wins by more error text alone only if @by_text says
+ * so.  Only readings where the format's begin line matches are used when
+ * there is one. */
+GPtrArray *ba_format_extract_readings (ba_context *ctx, const ba_format *fmt, const char *const *readings,
+                                       const gboolean *by_text, int n,
+                                       const char *headers, const char *original_headers, guint max,
+                                       gssize *original_at, char **reporting_mta, int *reading);
+
 #endif
