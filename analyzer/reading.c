@@ -302,23 +302,6 @@ list_items (const char *p, gsize n, const char *next, gsize nn)
         && after_address (p, n, a, la) == after_address (next, nn, b, lb);
 }
 
-/* A line that is an address alone ("user@host", "<user@host>"): a
- * notice's recipient line, never the end of a wrapped sentence. */
-static gboolean
-lone_address (const char *p, gsize n)
-{
-    const char *a;
-    gsize len = opening_address (p, n, &a), k;
-    if (!len)
-        return FALSE;
-    k = (gsize) (a - p) + len;
-    if (k < n && p[k] == '>')
-        k++;
-    while (k < n && (p[k] == ' ' || p[k] == '\t'))
-        k++;
-    return k == n;
-}
-
 /* Does the line hold an SMTP reply code (a 4xx or 5xx word)? */
 static gboolean
 holds_reply_code (const char *p, gsize n)
@@ -366,7 +349,7 @@ soft_break (const char *p, gsize n, const char *next, gsize nn, glong widest, ba
     /* (a colon in an SMTP reply, @in_reply for the line joined so far, is its text going on) */
     if (caution != BA_REFLOW_GREEDY && ends_closed (p, n, caution == BA_REFLOW_KEEP_ENDS || !in_reply))
         return FALSE;
-    if (list_items (p, n, next, nn) || dated_line (next, nn) || lone_address (next, nn))
+    if (list_items (p, n, next, nn) || dated_line (next, nn))
         return FALSE;
     while (word < nn && next[word] != ' ' && next[word] != '\t')
         word++;
