@@ -590,9 +590,21 @@ coded_total (GPtrArray *found)
 /* Does result @a read more than @b: more recipients, or as many with
  * more of them coded; or, when @more_text counts (@a is from a cautious
  * re-joining), as many with more error text? */
+static guint
+named_in_notice (GPtrArray *found)
+{
+    guint n = 0;
+    for (guint i = 0; i < found->len; i++)
+        n += !((const ba_text_recipient *) g_ptr_array_index (found, i))->from_original;
+    return n;
+}
+
 static gboolean
 text_reads_more (GPtrArray *a, GPtrArray *b, gboolean more_text)
 {
+    /* a recipient the notice names beats one guessed from the returned message */
+    if (named_in_notice (a) != named_in_notice (b))
+        return named_in_notice (a) > named_in_notice (b);
     if (a->len != b->len)
         return a->len > b->len;
     if (a->len == 0)
