@@ -34,19 +34,6 @@ ba_command_rule_free (ba_command_rule *c)
     g_free (c);
 }
 
-static void G_GNUC_PRINTF (5, 6)
-reportf (ba_ini_report report, void *data, const char *file, int line, const char *fmt, ...)
-{
-    va_list ap;
-    char *msg;
-
-    va_start (ap, fmt);
-    msg = g_strdup_vprintf (fmt, ap);
-    va_end (ap);
-    report (data, file, line, msg);
-    g_free (msg);
-}
-
 void
 ba_commands_load (ba_ruleset *set, const ba_ini *ini, ba_ini_report report, void *data)
 {
@@ -65,7 +52,7 @@ ba_commands_load (ba_ruleset *set, const ba_ini *ini, ba_ini_report report, void
             if (!strcmp (e->key, "command")) {
                 c->command = ba_intern_command (e->value);
                 if (!c->command) {
-                    reportf (report, data, ini->file, e->line,
+                    ba_ini_reportf (report, data, ini->file, e->line,
                              "unknown command '%s' (CONN, HELO, EHLO, STARTTLS, AUTH, MAIL, RCPT, DATA)",
                              e->value);
                     ok = FALSE;
@@ -78,7 +65,7 @@ ba_commands_load (ba_ruleset *set, const ba_ini *ini, ba_ini_report report, void
                 ba_pattern *p = ba_pattern_compile (e->value, &msg);
                 uint32_t n = 0;
                 if (!p) {
-                    reportf (report, data, ini->file, e->line, "%s: %s", e->key, msg);
+                    ba_ini_reportf (report, data, ini->file, e->line, "%s: %s", e->key, msg);
                     g_free (msg);
                     ok = FALSE;
                     continue;
@@ -86,7 +73,7 @@ ba_commands_load (ba_ruleset *set, const ba_ini *ini, ba_ini_report report, void
                 ba_pattern_set_origin (p, ini->file, e->line);
                 msg = ba_pattern_hazard (e->value, FALSE);
                 if (msg) {
-                    reportf (report, data, ini->file, e->line, "warning: %s: %s", e->key, msg);
+                    ba_ini_reportf (report, data, ini->file, e->line, "warning: %s: %s", e->key, msg);
                     g_free (msg);
                 }
                 pcre2_pattern_info (p->code, PCRE2_INFO_CAPTURECOUNT, &n);
@@ -94,19 +81,19 @@ ba_commands_load (ba_ruleset *set, const ba_ini *ini, ba_ini_report report, void
                     set->max_captures = n + 1;
                 g_ptr_array_add (e->key[0] == 'p' ? c->patterns : c->transcript, p);
             } else {
-                reportf (report, data, ini->file, e->line, "unknown key '%s'", e->key);
+                ba_ini_reportf (report, data, ini->file, e->line, "unknown key '%s'", e->key);
             }
         }
         if (ok && !c->command) {
-            reportf (report, data, ini->file, grp->line, "'%s' has no command", c->id);
+            ba_ini_reportf (report, data, ini->file, grp->line, "'%s' has no command", c->id);
             ok = FALSE;
         }
         if (ok && c->patterns->len == 0 && c->transcript->len == 0) {
-            reportf (report, data, ini->file, grp->line, "'%s' has no pattern or transcript", c->id);
+            ba_ini_reportf (report, data, ini->file, grp->line, "'%s' has no pattern or transcript", c->id);
             ok = FALSE;
         }
         if (ok && !c->description)
-            reportf (report, data, ini->file, grp->line, "'%s' has no description", c->id);
+            ba_ini_reportf (report, data, ini->file, grp->line, "'%s' has no description", c->id);
         if (ok)
             g_ptr_array_add (set->commands, c);
         else

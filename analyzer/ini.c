@@ -1,6 +1,7 @@
 /* ini.c - see ini.h */
 #include "ini.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 static void
@@ -125,4 +126,17 @@ ba_ini_get (const ba_ini_group *group, const char *key)
             return e;
     }
     return NULL;
+}
+
+void
+ba_ini_reportf (ba_ini_report report, void *data, const char *file, int line, const char *fmt, ...)
+{
+    va_list ap;
+    char *msg;
+
+    va_start (ap, fmt);
+    msg = g_strdup_vprintf (fmt, ap);
+    va_end (ap);
+    report (data, file, line, msg);
+    g_free (msg);
 }

@@ -32,6 +32,9 @@ typedef void (*ba_ini_report) (void *data, const char *file, int line, const cha
 ba_ini *ba_ini_parse (const char *file, const char *text, gsize len,
                       ba_ini_report report, void *data);
 ba_ini *ba_ini_load (const char *file, ba_ini_report report, void *data);
+/* @report a printf-formatted message. */
+void ba_ini_reportf (ba_ini_report report, void *data, const char *file, int line,
+                     const char *fmt, ...) G_GNUC_PRINTF (5, 6);
 void ba_ini_free (ba_ini *ini);
 
 /* The last value of @key in @group, or NULL. */

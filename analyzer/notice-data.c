@@ -33,19 +33,6 @@ ba_notice_group_free (ba_notice_group *g)
     g_free (g);
 }
 
-static void G_GNUC_PRINTF (5, 6)
-reportf (ba_ini_report report, void *data, const char *file, int line, const char *fmt, ...)
-{
-    va_list ap;
-    char *msg;
-
-    va_start (ap, fmt);
-    msg = g_strdup_vprintf (fmt, ap);
-    va_end (ap);
-    report (data, file, line, msg);
-    g_free (msg);
-}
-
 static gboolean
 add_pattern (ba_ruleset *set, GPtrArray *to, const ba_ini *ini, const ba_ini_entry *e,
              gboolean one_line, ba_ini_report report, void *data)
@@ -59,7 +46,7 @@ add_pattern (ba_ruleset *set, GPtrArray *to, const ba_ini *ini, const ba_ini_ent
     p = ba_pattern_compile (src->str, &msg);
     if (!p) {
         g_string_free (src, TRUE);
-        reportf (report, data, ini->file, e->line, "%s: %s", e->key, msg);
+        ba_ini_reportf (report, data, ini->file, e->line, "%s: %s", e->key, msg);
         g_free (msg);
         return FALSE;
     }
@@ -68,7 +55,7 @@ add_pattern (ba_ruleset *set, GPtrArray *to, const ba_ini *ini, const ba_ini_ent
      * and Subject are one line */
     msg = ba_pattern_hazard (src->str, one_line);
     if (msg) {
-        reportf (report, data, ini->file, e->line, "warning: %s: %s", e->key, msg);
+        ba_ini_reportf (report, data, ini->file, e->line, "warning: %s: %s", e->key, msg);
         g_free (msg);
     }
     g_string_free (src, TRUE);
@@ -102,7 +89,7 @@ ba_notice_load (ba_ruleset *set, const ba_ini *ini, ba_ini_report report, void *
                         has_kind = TRUE;
                     }
                 if (!has_kind) {
-                    reportf (report, data, ini->file, e->line, "unknown kind '%s' (from, subject, heading, "
+                    ba_ini_reportf (report, data, ini->file, e->line, "unknown kind '%s' (from, subject, heading, "
                              "line, alias, transcript, original, delay, delivered, break, reply)", e->value);
                     ok = FALSE;
                 }
@@ -116,20 +103,20 @@ ba_notice_load (ba_ruleset *set, const ba_ini *ini, ba_ini_report report, void *
             } else if (!strcmp (e->key, "subject")) {
                 ok = add_pattern (set, g->subject, ini, e, TRUE, report, data) && ok;
             } else {
-                reportf (report, data, ini->file, e->line, "unknown key '%s'", e->key);
+                ba_ini_reportf (report, data, ini->file, e->line, "unknown key '%s'", e->key);
                 ok = FALSE;
             }
         }
         if (ok && !has_kind) {
-            reportf (report, data, ini->file, grp->line, "'%s' has no kind", g->id);
+            ba_ini_reportf (report, data, ini->file, grp->line, "'%s' has no kind", g->id);
             ok = FALSE;
         }
         if (ok && g->patterns->len == 0 && g->subject->len == 0) {
-            reportf (report, data, ini->file, grp->line, "'%s' has no pattern", g->id);
+            ba_ini_reportf (report, data, ini->file, grp->line, "'%s' has no pattern", g->id);
             ok = FALSE;
         }
         if (ok && g->subject->len && g->kind != BA_NOTICE_DELAY && g->kind != BA_NOTICE_DELIVERED) {
-            reportf (report, data, ini->file, grp->line, "'%s': subject is for kind delay or delivered", g->id);
+            ba_ini_reportf (report, data, ini->file, grp->line, "'%s': subject is for kind delay or delivered", g->id);
             ok = FALSE;
         }
         if (ok && (g->kind == BA_NOTICE_LINE || g->kind == BA_NOTICE_ALIAS || g->kind == BA_NOTICE_TRANSCRIPT))
@@ -137,12 +124,12 @@ ba_notice_load (ba_ruleset *set, const ba_ini *ini, ba_ini_report report, void *
                 const ba_pattern *p = g_ptr_array_index (g->patterns, i);
                 if (pcre2_substring_number_from_name (p->code, (PCRE2_SPTR) "recipient") < 0
                     && !strstr (p->source, "(?J)")) {
-                    reportf (report, data, ini->file, grp->line, "'%s': a pattern has no {address}", g->id);
+                    ba_ini_reportf (report, data, ini->file, grp->line, "'%s': a pattern has no {address}", g->id);
                     ok = FALSE;
                 }
             }
         if (ok && (!g->description || !*g->description)) {
-            reportf (report, data, ini->file, grp->line, "'%s' has no description", g->id);
+            ba_ini_reportf (report, data, ini->file, grp->line, "'%s' has no description", g->id);
             ok = FALSE;
         }
         if (ok)

@@ -94,10 +94,7 @@ cmd_analyze (int argc, char **argv)
             if (rs == BA_READ_SKIPPED || rs == BA_READ_INCOMPLETE) {
                 /* a FIFO or device skipped is a warning; an mbox still being written, a note */
                 if (rs == BA_READ_SKIPPED || verbose) {
-                    if (in.offset >= 0)
-                        warn ("%s: offset %" G_GINT64_FORMAT ": %s", in.source, in.offset, err->message);
-                    else
-                        warn ("%s: warning: %s", in.source, err->message);
+                    warn_skipped (&in, err);
                 }
                 g_clear_error (&err);
                 continue;

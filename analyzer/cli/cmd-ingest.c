@@ -172,10 +172,7 @@ cmd_ingest (int argc, char **argv)
                 /* a FIFO or device skipped is a warning; an mbox still being written is left for the next run */
                 progress_clear (&prog);
                 if (rs == BA_READ_SKIPPED) {
-                    if (in.offset >= 0)
-                        warn ("%s: offset %" G_GINT64_FORMAT ": %s", in.source, in.offset, err->message);
-                    else
-                        warn ("%s: warning: %s", in.source, err->message);
+                    warn_skipped (&in, err);
                 }
                 g_clear_error (&err);
                 continue;

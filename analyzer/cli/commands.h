@@ -26,6 +26,8 @@ gboolean parse_options (GOptionContext *ctx, const char *command, int *argc, cha
 
 /* Print a line to stderr with the program name, control chars removed. */
 void warn (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
+/* Say why the reader skipped @in (a FIFO, a device, an mbox still being written). */
+void warn_skipped (const ba_input *in, const GError *err);
 
 int cmd_analyze (int argc, char **argv);
 int cmd_rules (int argc, char **argv);

@@ -35,6 +35,15 @@ usage (FILE *out)
 }
 
 void
+warn_skipped (const ba_input *in, const GError *err)
+{
+    if (in->offset >= 0)
+        warn ("%s: offset %" G_GINT64_FORMAT ": %s", in->source, in->offset, err->message);
+    else
+        warn ("%s: warning: %s", in->source, err->message);
+}
+
+void
 warn (const char *fmt, ...)
 {
     va_list ap;
