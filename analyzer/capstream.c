@@ -444,6 +444,7 @@ static GMimeStream *
 cap_substream (GMimeStream *stream, gint64 start, gint64 end)
 {
     BaCapStream *s = (BaCapStream *) stream;
+    GMimeStream *sub;
     gint64 from, to = -1;
 
     if (!s->seekable || start < s->base)
@@ -451,7 +452,15 @@ cap_substream (GMimeStream *stream, gint64 start, gint64 end)
     from = s->base + ba_cap_stream_to_source (stream, start - s->base);
     if (end >= start)
         to = s->base + ba_cap_stream_to_source (stream, end - s->base);
-    return g_mime_stream_substream (s->source, from, to);
+    sub = g_mime_stream_substream (s->source, from, to);
+    /* g_mime_stream_substream() makes the stream it was called on the
+     * substream's super_stream, with a reference, without dropping one set
+     * before: the source's, set by the call above, would then never be
+     * released, nor its file descriptor.  Our caller makes us the
+     * super_stream, and we hold the source. */
+    if (sub)
+        g_clear_object (&sub->super_stream);
+    return sub;
 }
 
 static void

@@ -237,3 +237,12 @@ within 5 "$bin" analyze -f ndjson "$r/implausible-text.eml"
 lacks "implausible text: no ESC" "$out" "$esc"
 lacks "implausible text: no ESC as JSON" "$out" 'u001b'
 contains "implausible text: the good one" "$out" '"recipient":"fine@example.net"'
+
+# ---- file descriptors: each file's is released once it is read --------------
+# (a reference GMime's substream chain kept held one descriptor per file: a
+# Maildir of more messages than the open-file limit failed past it)
+mkdir -p "$r/fds/cur" "$r/fds/new" "$r/fds/tmp"
+for i in $(seq 1 80); do cp samples/postfix-userunknown.eml "$r/fds/cur/$i.host:2,S"; done
+out=$( (ulimit -n 32 && "$bin" analyze -f ndjson "$r/fds") 2>"$tmp/err"); status=$?
+n=$(printf '%s\n' "$out" | grep -c '"recipient"')
+[ "$status" = 0 ] && [ "$n" = 80 ] && ok || bad "fds: 80 files under ulimit -n 32: exit $status, $n diagnoses; $(head -c 200 "$tmp/err")"
