@@ -1,5 +1,6 @@
 /* notice-lines.c - see notice-lines.h. */
 #include "notice-lines.h"
+#include "textbounce.h"
 
 #include <string.h>
 
@@ -47,22 +48,11 @@ gboolean
 ba_notice_any_matches (ba_context *ctx, ba_notice_kind kind, gboolean subject, const char *text,
                        const char *lower)
 {
-    gsize len;
-    if (!text)
-        return FALSE;
-    len = strlen (text);
-    for (guint g = 0; g < ctx->set->notice->len; g++) {
+    for (guint g = 0; text && g < ctx->set->notice->len; g++) {
         const ba_notice_group *grp = g_ptr_array_index (ctx->set->notice, g);
-        GPtrArray *pats = subject ? grp->subject : grp->patterns;
-        if (grp->kind != kind)
-            continue;
-        for (guint i = 0; i < pats->len; i++) {
-            const ba_pattern *p = g_ptr_array_index (pats, i);
-            if (lower && p->literal && !strstr (lower, p->literal))
-                continue;
-            if (ba_match (ctx, p, text, len, 0))
-                return TRUE;
-        }
+        if (grp->kind == kind
+            && ba_patterns_any_match (ctx, subject ? grp->subject : grp->patterns, text, lower))
+            return TRUE;
     }
     return FALSE;
 }

@@ -248,9 +248,11 @@ match_kind (ba_context *ctx, const ba_notice_lines *nl, ba_notice_kind kind, GPt
     }
 }
 
-/* Mark every line where a pattern of the groups of @kind matches. */
+/* Mark every line where a pattern of the groups of @kind matches, at most
+ * @max matches a pattern. */
 static void
-mark_lines (ba_context *ctx, const ba_notice_lines *nl, ba_notice_kind kind, guint8 mark, guint8 *marks)
+mark_lines (ba_context *ctx, const ba_notice_lines *nl, ba_notice_kind kind, guint8 mark, guint8 *marks,
+            guint max)
 {
     const char *text = nl->text->str;
     gsize len = nl->text->len;
@@ -263,7 +265,7 @@ mark_lines (ba_context *ctx, const ba_notice_lines *nl, ba_notice_kind kind, gui
             gsize from = 0, s, e;
             if (!ba_notice_may_match (p, nl))
                 continue;
-            for (guint m = 0; m < BA_NOTICE_MAX_LINES && from < len && ba_match (ctx, p, text, len, from); m++) {
+            for (guint m = 0; m < max && from < len && ba_match (ctx, p, text, len, from); m++) {
                 ba_match_span (ctx, &s, &e);
                 guint l = ba_notice_line_of (nl, e > s ? e - 1 : s);
                 marks[l] |= mark;
@@ -278,26 +280,9 @@ static void
 match_headings (ba_context *ctx, const ba_notice_lines *nl, guint8 *marks, GPtrArray *cands,
                 GArray *pend)
 {
-    const char *text = nl->text->str;
-    gsize len = nl->text->len;
     guint n = nl->starts->len;
-    for (guint g = 0; g < ctx->set->notice->len; g++) {
-        const ba_notice_group *grp = g_ptr_array_index (ctx->set->notice, g);
-        if (grp->kind != BA_NOTICE_HEADING)
-            continue;
-        for (guint i = 0; i < grp->patterns->len; i++) {
-            const ba_pattern *p = g_ptr_array_index (grp->patterns, i);
-            gsize from = 0, s, e;
-            if (!ba_notice_may_match (p, nl))
-                continue;
-            for (guint m = 0; m < MAX_MATCHES && from < len && ba_match (ctx, p, text, len, from); m++) {
-                ba_match_span (ctx, &s, &e);
-                guint hl = ba_notice_line_of (nl, e > s ? e - 1 : s);
-                marks[hl] |= MARK_HEADING;
-                from = g_array_index (nl->starts, gsize, hl) + ba_notice_line_len (nl, hl) + 1;
-            }
-        }
-    }
+
+    mark_lines (ctx, nl, BA_NOTICE_HEADING, MARK_HEADING, marks, MAX_MATCHES);
     for (guint h = 0; h < n; h++) {
         guint seen = 0;
         if (!(marks[h] & MARK_HEADING))
@@ -410,8 +395,8 @@ ba_notice_read (ba_context *ctx, const ba_notice_input *in, guint max)
 
     ba_notice_lines_init (ctx, &nl, in->notice);
     marks = g_new0 (guint8, nl.starts->len + 1);
-    mark_lines (ctx, &nl, BA_NOTICE_BREAK, MARK_BREAK, marks);
-    mark_lines (ctx, &nl, BA_NOTICE_REPLY, MARK_REPLY, marks);
+    mark_lines (ctx, &nl, BA_NOTICE_BREAK, MARK_BREAK, marks, BA_NOTICE_MAX_LINES);
+    mark_lines (ctx, &nl, BA_NOTICE_REPLY, MARK_REPLY, marks, BA_NOTICE_MAX_LINES);
     match_headings (ctx, &nl, marks, cands, pend);
     match_kind (ctx, &nl, BA_NOTICE_LINE, cands, pend);
     match_kind (ctx, &nl, BA_NOTICE_TRANSCRIPT, cands, pend);

@@ -62,8 +62,8 @@ ba_json_unescape (const char *s)
 /* @lower, when given, is @text in lower case: a pattern whose required
  * literal it lacks cannot match, and PCRE2 is not run (dozens of formats
  * are tried on every message). */
-static gboolean
-any_matches (ba_context *ctx, GPtrArray *patterns, const char *text, const char *lower)
+gboolean
+ba_patterns_any_match (ba_context *ctx, GPtrArray *patterns, const char *text, const char *lower)
 {
     gsize len;
     if (!text)
@@ -82,12 +82,12 @@ any_matches (ba_context *ctx, GPtrArray *patterns, const char *text, const char 
 gboolean
 ba_format_detect (ba_context *ctx, const ba_format *fmt, const ba_detect_input *in)
 {
-    if (any_matches (ctx, fmt->unless_from, in->from, NULL))
+    if (ba_patterns_any_match (ctx, fmt->unless_from, in->from, NULL))
         return FALSE;
-    return any_matches (ctx, fmt->detect, in->notice, in->notice_lower)
-        || any_matches (ctx, fmt->detect_header, in->headers, in->headers_lower)
-        || any_matches (ctx, fmt->detect_subject, in->subject, NULL)
-        || any_matches (ctx, fmt->detect_from, in->from, NULL);
+    return ba_patterns_any_match (ctx, fmt->detect, in->notice, in->notice_lower)
+        || ba_patterns_any_match (ctx, fmt->detect_header, in->headers, in->headers_lower)
+        || ba_patterns_any_match (ctx, fmt->detect_subject, in->subject, NULL)
+        || ba_patterns_any_match (ctx, fmt->detect_from, in->from, NULL);
 }
 
 /* "<User@Example.COM>:" -> "User@Example.COM" */

@@ -32,6 +32,10 @@ typedef struct {
     const char *subject, *from;
 } ba_detect_input;
 
+/* Does a pattern of @patterns match @text?  @lower, the text in ASCII
+ * lower case (may be NULL), lets a pattern whose literal is absent be skipped. */
+gboolean ba_patterns_any_match (ba_context *ctx, GPtrArray *patterns, const char *text, const char *lower);
+
 /* Does @fmt describe this message? */
 gboolean ba_format_detect (ba_context *ctx, const ba_format *fmt, const ba_detect_input *in);
 
