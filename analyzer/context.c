@@ -143,6 +143,7 @@ ba_match (ba_context *ctx, const ba_pattern *p, const char *text, gsize len, gsi
         return FALSE;
     if (!budget_left (ctx, len - start))
         return FALSE;
+    ba_pattern_ready (p);
     rc = pcre2_match (p->code, (PCRE2_SPTR) text, len, start, 0, ctx->md, ctx->mctx);
     /* the text a match read: up to its end, or all of it for a failure, so
      * a caller walking a list match by match pays for the list once */

@@ -82,13 +82,23 @@ ba_pattern_compile (const char *source, char **message)
         *message = g_strdup_printf ("bad pattern at offset %zu: %s", (size_t) erroff, (char *) buf);
         return NULL;
     }
-    /* JIT is an optimisation; a pattern it cannot handle still matches. */
-    pcre2_jit_compile (code, PCRE2_JIT_COMPLETE);
     p = g_new0 (ba_pattern, 1);
     p->source = g_strdup (source);
     p->code = code;
     p->literal = ba_pattern_required_literal (source);
     return p;
+}
+
+void
+ba_pattern_ready (const ba_pattern *p)
+{
+    /* the flag is the only field a match writes: the rule set stays shared read-only otherwise */
+    gsize *done = (gsize *) &p->jit_done;
+    if (g_once_init_enter (done)) {
+        /* JIT is an optimisation; a pattern it cannot handle still matches. */
+        pcre2_jit_compile (p->code, PCRE2_JIT_COMPLETE);
+        g_once_init_leave (done, 1);
+    }
 }
 
 /* A conservative scan of the regex for a run of plain characters outside

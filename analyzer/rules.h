@@ -14,7 +14,11 @@ typedef struct {
     pcre2_code *code;
     char *literal;              /* lower-case text any match must contain, or NULL */
     char *where;                /* "file:line" it was loaded from, or NULL */
+    gsize jit_done;             /* g_once flag: JIT-compiled on first match (see ba_pattern_ready) */
 } ba_pattern;
+
+/* JIT-compile @p on its first use; safe when threads share the rule set. */
+void ba_pattern_ready (const ba_pattern *p);
 
 typedef struct {
     char *id;
