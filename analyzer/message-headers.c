@@ -1,0 +1,137 @@
+/* message-headers.c - header fields of a message: addresses, date, the
+ * returned message's identity, the header block formats detect on. */
+#include "message-private.h"
+
+#include <string.h>
+
+
+char *
+ba_header_address_list (InternetAddressList *list)
+{
+    char *s;
+    if (!list || internet_address_list_length (list) == 0)
+        return NULL;
+    s = internet_address_list_to_string (list, NULL, FALSE);
+    if (s && !*s) {
+        g_free (s);
+        return NULL;
+    }
+    return s;
+}
+
+/* The first addr-spec of a header's address list, or NULL. */
+char *
+ba_header_first_mailbox (InternetAddressList *list)
+{
+    for (int i = 0; list && i < internet_address_list_length (list); i++) {
+        InternetAddress *ia = internet_address_list_get_address (list, i);
+        if (INTERNET_ADDRESS_IS_MAILBOX (ia))
+            return g_strdup (internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia)));
+    }
+    return NULL;
+}
+
+char *
+ba_header_date_iso (GMimeMessage *m)
+{
+    GDateTime *dt = g_mime_message_get_date (m);
+    if (dt)
+        return ba_iso_date (dt);
+    {
+        const char *raw = g_mime_object_get_header (GMIME_OBJECT (m), "Date");
+        return raw ? ba_rfc5322_to_iso (raw) : NULL;
+    }
+}
+
+void
+ba_original_fill (ba_original *o, GMimeMessage *m)
+{
+    const char *s;
+    if (!m)
+        return;
+    if (!o->message_id && (s = g_mime_message_get_message_id (m)) && *s)
+        o->message_id = g_strdup (s);
+    if (!o->from)
+        o->from = ba_header_address_list (g_mime_message_get_from (m));
+    if (!o->to)
+        o->to = ba_header_address_list (g_mime_message_get_to (m));
+    if (!o->subject && (s = g_mime_message_get_subject (m)))
+        o->subject = ba_collapse_ws (s);
+    if (!o->date)
+        o->date = ba_header_date_iso (m);
+}
+
+/* Parse a block of header text (text/rfc822-headers, an inline copy). */
+GMimeMessage *
+ba_headers_parse_text (const char *text, gsize len)
+{
+    GMimeStream *mem;
+    GMimeParser *parser;
+    GMimeMessage *m;
+    GString *buf = g_string_new_len (text, MIN (len, 256 * 1024));
+
+    /* skip leading blank lines, end the header block */
+    while (buf->len && (buf->str[0] == '\n' || buf->str[0] == ' ' || buf->str[0] == '\t')) {
+        g_string_erase (buf, 0, 1);
+    }
+    g_string_append (buf, "\n\n");
+    mem = g_mime_stream_mem_new_with_buffer (buf->str, buf->len);
+    parser = g_mime_parser_new_with_stream (mem);
+    m = g_mime_parser_construct_message (parser, NULL);
+    g_object_unref (parser);
+    g_object_unref (mem);
+    g_string_free (buf, TRUE);
+    return m;
+}
+
+/* The message's headers as "Name: value" lines, for detect-header. */
+char *
+ba_header_block (GMimeObject *obj)
+{
+    GMimeHeaderList *hl = g_mime_object_get_header_list (obj);
+    GString *s = g_string_new (NULL);
+    int n = hl ? g_mime_header_list_get_count (hl) : 0;
+    for (int i = 0; i < n && s->len < 65536; i++) {
+        GMimeHeader *h = g_mime_header_list_get_header_at (hl, i);
+        const char *v = g_mime_header_get_value (h);
+        char *cv = ba_collapse_ws (v ? v : "");
+        g_string_append_printf (s, "%s: %s\n", g_mime_header_get_name (h), cv);
+        g_free (cv);
+    }
+    return g_string_free (s, FALSE);
+}
+
+/* X-Failed-Recipients (Exim and others): the addresses that failed. */
+GPtrArray *
+ba_header_failed_recipients (GMimeMessage *msg)
+{
+    GPtrArray *out = NULL;
+    const char *v = g_mime_object_get_header (GMIME_OBJECT (msg), "X-Failed-Recipients");
+    char **parts;
+
+    if (!v)
+        return NULL;
+    GHashTable *seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    parts = g_strsplit_set (v, ",; \t\r\n", -1);
+    for (int i = 0; parts[i]; i++) {
+        char *a = g_strstrip (parts[i]);
+        if (*a == '<')
+            a++;
+        gsize n = strlen (a);
+        if (n && a[n - 1] == '>')
+            a[n - 1] = '\0';
+        if (!ba_address_plausible (a, TRUE))
+            continue;
+        if (!out)
+            out = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_text_recipient_free);
+        if (out->len >= MAX_TEXT_SEEN || !g_hash_table_add (seen, g_ascii_strdown (a, -1)))
+            continue;
+        ba_text_recipient *t = g_new0 (ba_text_recipient, 1);
+        t->recipient = g_strdup (a);
+        t->diagnostic = g_string_new (NULL);
+        g_ptr_array_add (out, t);
+    }
+    g_strfreev (parts);
+    g_hash_table_unref (seen);
+    return out;
+}
