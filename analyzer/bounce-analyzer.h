@@ -247,6 +247,17 @@ typedef struct {
 /* Call before the first ba_reader_next(); @hooks is copied. */
 void ba_reader_set_hooks (ba_reader *reader, const ba_reader_hooks *hooks);
 
+/* Share the input among @workers readers of the same path: this one,
+ * number @worker (from 0), yields only the units it owns (unit % workers
+ * == worker), where a unit is a file, or a chunk of about 1 MiB of an
+ * mbox that starts at a From_ line after a blank line.  Results that are
+ * not the worker's (errors included) are left to their owner.  Call
+ * before the first ba_reader_next(); not for standard input. */
+void ba_reader_set_share (ba_reader *reader, guint worker, guint workers);
+
+/* The unit (numbered in input order from 0) of the last result. */
+guint64 ba_reader_unit (const ba_reader *reader);
+
 /* ---- text helpers ------------------------------------------------------- */
 
 /* The status a recipient is classified with, from the reported status and

@@ -90,7 +90,16 @@ struct ba_reader {
     gint64 end;                 /* read no further than this, or -1 */
     gboolean cr_only;           /* bare-CR line ends: the CR filter is on */
     GMimeMessage *message;      /* handed out, freed on the next call */
+
+    /* sharing the input among workers (ba_reader_set_share); workers 0: no sharing */
+    guint share_worker, share_workers;
+    guint64 next_unit;          /* units numbered in input order: a file, or a chunk of a big mbox */
+    guint64 unit;               /* the unit of the last result */
+    gint64 file_end;            /* when reading an mbox by chunks: the file's end (r->end is the chunk's) */
 };
+
+/* An mbox at least this big is shared among workers in chunks of about this size. */
+#define SHARE_CHUNK ((gint64) 1024 * 1024)
 
 ba_reader *
 ba_reader_open (const char *path)
@@ -101,6 +110,7 @@ ba_reader_open (const char *path)
     r->seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                      (GDestroyNotify) g_hash_table_unref);
     r->stdin_fd = -1;
+    r->file_end = -1;
     return r;
 }
 
@@ -113,6 +123,7 @@ close_file (ba_reader *r)
     r->mbox = FALSE;
     r->done_file = FALSE;
     r->cap = NULL;
+    r->file_end = -1;
 }
 
 void
@@ -134,6 +145,25 @@ void
 ba_reader_set_hooks (ba_reader *r, const ba_reader_hooks *hooks)
 {
     r->hooks = *hooks;
+}
+
+void
+ba_reader_set_share (ba_reader *r, guint worker, guint workers)
+{
+    r->share_worker = worker;
+    r->share_workers = workers > 1 ? workers : 0;
+}
+
+guint64
+ba_reader_unit (const ba_reader *r)
+{
+    return r->unit;
+}
+
+static gboolean
+unit_owned (const ba_reader *r, guint64 unit)
+{
+    return !r->share_workers || unit % r->share_workers == r->share_worker;
 }
 
 static gint
@@ -328,6 +358,69 @@ resync_mbox (ba_reader *r, gint64 after)
     return FALSE;
 }
 
+/* Where the chunk of an mbox that begins at @from ends: the first From_
+ * line after a blank line at least SHARE_CHUNK bytes on (every mbox parser
+ * starts a message there), or @end. */
+static gint64
+chunk_end_after (int fd, gint64 from, gint64 end)
+{
+    char buf[4096];
+    gint64 pos = from + SHARE_CHUNK;
+
+    while (pos < end) {
+        ssize_t n = pread (fd, buf, MIN ((gint64) sizeof buf, end - pos), pos);
+        if (n <= 7)
+            return end;
+        for (ssize_t i = 0; i + 7 <= n; i++)
+            if (buf[i] == '\n' && buf[i + 1] == '\n' && memcmp (buf + i + 2, "From ", 5) == 0)
+                return pos + i + 2;
+        pos += n - 6;
+    }
+    return end;
+}
+
+/* Go to the next chunk of the mbox, at @r->end, that this worker owns;
+ * FALSE when the file has none left.  @first: the chunk at @start,
+ * numbered with the file's own unit. */
+static gboolean
+next_owned_chunk (ba_reader *r, int fd, gint64 start, gboolean first)
+{
+    for (;;) {
+        gint64 end = chunk_end_after (fd, start, r->file_end);
+        if (!first)
+            r->unit = r->next_unit++;
+        first = FALSE;
+        if (unit_owned (r, r->unit)) {
+            r->end = end;
+            start_parser (r, fd, start);
+            return TRUE;
+        }
+        if (end >= r->file_end)
+            return FALSE;
+        start = end;
+    }
+}
+
+/* At the end of a chunk, the next one this worker owns; FALSE at the file's end. */
+static gboolean
+chunk_done (ba_reader *r)
+{
+    int fd2;
+    if (r->file_end < 0 || r->end < 0 || r->end >= r->file_end)
+        return FALSE;
+    fd2 = dup (r->fd);
+    if (fd2 < 0)
+        return FALSE;
+    r->fd = fd2;
+    if (next_owned_chunk (r, fd2, r->end, FALSE))
+        return TRUE;
+    close (fd2);
+    g_clear_object (&r->parser);
+    g_clear_object (&r->stream);
+    r->cap = NULL;
+    return FALSE;
+}
+
 /* Open one file: sniff whether it is an mbox and whether it uses bare CR. */
 static gboolean
 open_file (ba_reader *r, const char *source, int fd, GError **error)
@@ -375,6 +468,19 @@ open_file (ba_reader *r, const char *source, int fd, GError **error)
     r->fd = fd;
     r->end = end;
     r->cr_only = has_cr && !has_lf;
+    if (r->share_workers && r->mbox && !r->cr_only && end >= 0) {
+        r->file_end = end;
+        if (!next_owned_chunk (r, fd, start, TRUE)) {
+            close (fd);
+            r->done_file = TRUE;    /* no chunk of it is this worker's */
+        }
+        return TRUE;
+    }
+    if (!unit_owned (r, r->unit)) {
+        close (fd);
+        r->done_file = TRUE;
+        return TRUE;
+    }
     start_parser (r, fd, start);
     return TRUE;
 }
@@ -529,7 +635,12 @@ next_in_file (ba_reader *r, ba_input *input, GError **error)
         gint64 at = next_from_line (r, MAX (before - 1, 0));
         if (at >= 0)
             input->offset = offset = at;
-        if (!resync_mbox (r, MAX (offset, before))) {
+        gboolean resynced = resync_mbox (r, MAX (offset, before));
+        if (!resynced && r->file_end >= 0 && r->end < r->file_end) {
+            /* a chunk's last message: the next chunk begins at a From_ line */
+            if (!chunk_done (r))
+                r->done_file = TRUE;
+        } else if (!resynced) {
             /* the last message: a From_ line with nothing (yet) after it */
             r->done_file = TRUE;
             g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
@@ -593,7 +704,10 @@ visit (ba_reader *r, char *path, ba_input *input, GError **error)
 {
     struct stat st;
     gboolean skipped = FALSE, ok;
+    gboolean owned;
 
+    r->unit = r->next_unit++;
+    owned = unit_owned (r, r->unit);
     if (stat (path, &st) != 0) {
         g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
                      "%s", g_strerror (errno));
@@ -606,10 +720,19 @@ visit (ba_reader *r, char *path, ba_input *input, GError **error)
         skipped = TRUE;
         ok = FALSE;
     } else if (seen_before (r, &st)
+               || (!owned && st.st_size < SHARE_CHUNK)
                || (r->hooks.want_file && !r->hooks.want_file (r->hooks.data, path))) {
+        /* (a file another worker reads alone is not even opened; a big one
+         * may be an mbox, whose chunks are shared) */
         ok = TRUE;
     } else {
         ok = open_path (r, path, &skipped, error);
+    }
+    if (!ok && !owned) {
+        /* its owner reports it */
+        g_clear_error (error);
+        g_free (path);
+        return BA_READ_MESSAGE;
     }
     if (!ok) {
         /* keep the path alive for the caller until the next call */
@@ -633,7 +756,8 @@ ba_reader_next (ba_reader *r, ba_input *input, GError **error)
     for (;;) {
         if (r->parser && !r->done_file) {
             if (g_mime_parser_eos (r->parser)) {
-                close_file (r);
+                if (!chunk_done (r))
+                    close_file (r);
                 continue;
             }
             return next_in_file (r, input, error);

@@ -1,6 +1,7 @@
 /* cmd-analyze.c - bounce-analyzer analyze: read, diagnose, print. */
 #include "commands.h"
 #include "emit.h"
+#include "parallel.h"
 
 #include <errno.h>
 #include <string.h>
@@ -29,6 +30,7 @@ cmd_analyze (int argc, char **argv)
     rule_options ro = { 0 };
     char *format_name = NULL;
     gboolean verbose = FALSE, explain = FALSE;
+    gint jobs = 0;
     output_format format;
     GOptionEntry entries[] = {
         { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name,
@@ -37,6 +39,8 @@ cmd_analyze (int argc, char **argv)
           "show, for each recipient, every rule that matched and why the winner won", NULL },
         { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
           "also say on stderr which messages are not bounces", NULL },
+        { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs,
+          "analyse with N worker threads (default: the number of processors); output is the same", "N" },
         { NULL }
     };
     GOptionContext *octx = g_option_context_new ("PATH... - diagnose the bounces in PATH");
@@ -71,10 +75,20 @@ cmd_analyze (int argc, char **argv)
         rule_options_clear (&ro);
         return EXIT_USAGE;
     }
+    if (jobs < 0 || jobs > 256) {
+        warn ("analyze: --jobs must be between 1 and 256 (0: the number of processors), not %d", jobs);
+        g_free (format_name);
+        rule_options_clear (&ro);
+        return EXIT_USAGE;
+    }
+    /* explain re-runs matches in the analysing context: one thread */
+    if (jobs == 0)
+        jobs = explain ? 1 : (gint) ba_parallel_default_workers ();
+    if (explain)
+        jobs = 1;
     set = rule_options_load (&ro, "analyze");
     if (!set)
         return EXIT_USAGE;
-    ctx = ba_context_new (set);
 
     if (format == FORMAT_JSON) {
         sp = sprinter_json_new (stdout, TRUE);
@@ -84,13 +98,14 @@ cmd_analyze (int argc, char **argv)
     }
 
     for (int i = 1; i < argc; i++) {
-        ba_reader *reader = ba_reader_open (argv[i]);
+        ba_parallel *run = ba_parallel_open (set, argv[i], (guint) jobs);
         ba_input in;
         GError *err = NULL;
         ba_read_status rs;
+        ba_report *rep;
 
-        while ((rs = ba_reader_next (reader, &in, &err)) != BA_READ_END) {
-            ba_report *rep;
+        ctx = ba_parallel_context (run);
+        while ((rs = ba_parallel_next (run, &in, &rep, &err)) != BA_READ_END) {
             if (rs == BA_READ_SKIPPED || rs == BA_READ_INCOMPLETE) {
                 /* a FIFO or device skipped is a warning; an mbox still being written, a note */
                 if (rs == BA_READ_SKIPPED || verbose) {
@@ -109,7 +124,6 @@ cmd_analyze (int argc, char **argv)
                 continue;
             }
             messages++;
-            rep = ba_analyze_message (ctx, in.message, in.source, in.offset);
             ba_emit_warnings (stderr, rep);
             if (rep->kind == BA_KIND_OTHER) {
                 if (verbose) {
@@ -134,7 +148,7 @@ cmd_analyze (int argc, char **argv)
             fflush (stdout);
             ba_report_free (rep);
         }
-        ba_reader_free (reader);
+        ba_parallel_free (run);
     }
     if (format == FORMAT_JSON) {
         sp->end (sp);
@@ -148,7 +162,6 @@ cmd_analyze (int argc, char **argv)
         warn ("analyze: writing output: %s", g_strerror (errno));
         status = EXIT_INPUT;
     }
-    ba_context_free (ctx);
     ba_ruleset_free (set);
     rule_options_clear (&ro);
     g_free (format_name);
