@@ -96,6 +96,7 @@ struct ba_reader {
     guint64 next_unit;          /* units numbered in input order: a file, or a chunk of a big mbox */
     guint64 unit;               /* the unit of the last result */
     gint64 file_end;            /* when reading an mbox by chunks: the file's end (r->end is the chunk's) */
+    gboolean chunk_over;        /* the chunk's last message was bad: on to the next chunk */
 };
 
 /* An mbox at least this big is shared among workers in chunks of about this size. */
@@ -124,6 +125,7 @@ close_file (ba_reader *r)
     r->done_file = FALSE;
     r->cap = NULL;
     r->file_end = -1;
+    r->chunk_over = FALSE;
 }
 
 void
@@ -637,9 +639,9 @@ next_in_file (ba_reader *r, ba_input *input, GError **error)
             input->offset = offset = at;
         gboolean resynced = resync_mbox (r, MAX (offset, before));
         if (!resynced && r->file_end >= 0 && r->end < r->file_end) {
-            /* a chunk's last message: the next chunk begins at a From_ line */
-            if (!chunk_done (r))
-                r->done_file = TRUE;
+            /* a chunk's last message: the next chunk begins at a From_ line
+             * (gone to on the next call, so this error keeps its unit) */
+            r->chunk_over = TRUE;
         } else if (!resynced) {
             /* the last message: a From_ line with nothing (yet) after it */
             r->done_file = TRUE;
@@ -755,7 +757,8 @@ ba_reader_next (ba_reader *r, ba_input *input, GError **error)
 
     for (;;) {
         if (r->parser && !r->done_file) {
-            if (g_mime_parser_eos (r->parser)) {
+            if (r->chunk_over || g_mime_parser_eos (r->parser)) {
+                r->chunk_over = FALSE;
                 if (!chunk_done (r))
                     close_file (r);
                 continue;

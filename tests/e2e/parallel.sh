@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# End-to-end: `analyze -j N` gives the same output, warnings and exit status
+# as `-j 1` (issue 11), on mboxes big enough to be shared by chunks (with
+# From_ lines GMime must resynchronise on, in every message of one, a CRLF copy, an unfinished last
+# message), on directories, and on the labelled corpus when ../shared has it.
+set -u
+bin=$1 root=$2
+cd "$root" || exit 1
+pass=0 fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+python3 scripts/make-mbox 2500 "$tmp/big.mbox" samples >/dev/null || exit 1
+python3 - "$tmp/big.mbox" "$tmp" <<'PY'
+import sys
+src, tmp = sys.argv[1], sys.argv[2]
+data = open(src, "rb").read()
+msgs = data.split(b"\nFrom MAILER-DAEMON ")
+open(tmp + "/resync.mbox", "wb").write(b"\nFrom MAILER-DAEMON ".join(
+    m.replace(b"\n\n", b"\n\nFrom nobody Thu Jan  1 00:00:00 1970\nnot a header\n", 1) for m in msgs))
+out = []
+for i, m in enumerate(msgs):
+    if i % 97 == 5:
+        # an unquoted From line inside a body: the parser must resynchronise
+        m = m.replace(b"\n\n", b"\n\nFrom nobody Thu Jan  1 00:00:00 1970\nnot a header\n", 1)
+    if i % 211 == 7:
+        # a header line far longer than the reader keeps
+        m = m.replace(b"\n", b"\nX-Long: " + b"x" * 200000 + b"\n", 1)
+    out.append(m)
+hostile = b"\nFrom MAILER-DAEMON ".join(out)
+open(tmp + "/hostile.mbox", "wb").write(hostile + b"From MAILER-DAEMON Thu Jan  1 00:00:00 2009\n")
+open(tmp + "/crlf.mbox", "wb").write(hostile.replace(b"\n", b"\r\n"))
+PY
+mkdir -p "$tmp/maildir/cur" "$tmp/maildir/new" "$tmp/maildir/tmp"
+cp samples/*.eml "$tmp/maildir/cur/"
+
+# same ARGS...: the outputs of -j 1, -j 2 and -j 3 are byte for byte the same
+same () {
+    local j
+    "$bin" analyze -j 1 "$@" >"$tmp/out1" 2>"$tmp/err1"; echo $? >"$tmp/rc1"
+    for j in 2 3; do
+        "$bin" analyze -j $j "$@" >"$tmp/out$j" 2>"$tmp/err$j"; echo $? >"$tmp/rc$j"
+        if cmp -s "$tmp/out1" "$tmp/out$j" && cmp -s "$tmp/err1" "$tmp/err$j" && cmp -s "$tmp/rc1" "$tmp/rc$j"; then
+            pass=$((pass + 1))
+        else
+            echo "FAIL -j $j differs from -j 1: analyze $*"
+            diff "$tmp/out1" "$tmp/out$j" | head -5
+            diff "$tmp/err1" "$tmp/err$j" | head -5
+            fail=$((fail + 1))
+        fi
+    done
+    [ -s "$tmp/out1" ] || { echo "FAIL no output: analyze $*"; fail=$((fail + 1)); }
+}
+
+same --format ndjson "$tmp/big.mbox"
+same --format ndjson -v "$tmp/hostile.mbox"
+same -v "$tmp/crlf.mbox"
+same --format ndjson -v "$tmp/resync.mbox"
+same --format json samples "$tmp/maildir" "$tmp/big.mbox"
+same --format ndjson -v tests
+corpus=$root/../shared/corpus/sisimai
+if [ -d "$corpus" ]; then
+    same --format ndjson -v "$corpus"
+else
+    echo "skipped: no corpus at $corpus"
+fi
+
+# the worker count is checked
+"$bin" analyze -j -1 samples >/dev/null 2>&1
+[ $? = 2 ] && pass=$((pass + 1)) || { echo "FAIL -j -1 is not a usage error"; fail=$((fail + 1)); }
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
