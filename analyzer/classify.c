@@ -15,6 +15,47 @@ ba_trace_step_free (ba_trace_step *step)
     g_free (step);
 }
 
+/* g_pattern_match_simple's matching ('*' any text, '?' one character)
+ * without compiling a GPatternSpec on every call: the classic scan that
+ * backs up to the last '*'. */
+static const char *
+next_char (const char *p)
+{
+    /* (never past the terminating NUL, whatever the bytes) */
+    p++;
+    while (((guchar) *p & 0xC0) == 0x80)
+        p++;
+    return p;
+}
+
+static gboolean
+glob_match (const char *glob, const char *value)
+{
+    const char *g = glob, *v = value, *star = NULL, *resume = NULL;
+
+    while (*v) {
+        if (*g == '*') {
+            star = ++g;
+            resume = v;
+        } else if (*g == '?' || (*g && *g == *v)) {
+            if (*g == '?')
+                v = next_char (v);
+            else
+                v++;
+            g++;
+        } else if (star) {
+            g = star;
+            resume = next_char (resume);
+            v = resume;
+        } else {
+            return FALSE;
+        }
+    }
+    while (*g == '*')
+        g++;
+    return *g == '\0';
+}
+
 /* Does @value pass @globs: it matches one of the plain globs (when there
  * are any) and none of the "!" ones?  An unknown value passes only a list
  * of "!" globs: "!RCPT" means "not known to be RCPT". */
@@ -27,11 +68,11 @@ glob_any (char **globs, const char *value)
         return TRUE;
     for (int i = 0; globs[i]; i++) {
         if (globs[i][0] == '!') {
-            if (value && g_pattern_match_simple (globs[i] + 1, value))
+            if (value && glob_match (globs[i] + 1, value))
                 return FALSE;
         } else {
             positive = TRUE;
-            if (value && g_pattern_match_simple (globs[i], value))
+            if (value && glob_match (globs[i], value))
                 hit = TRUE;
         }
     }

@@ -101,20 +101,26 @@ ba_commands_load (ba_ruleset *set, const ba_ini *ini, ba_ini_report report, void
     }
 }
 
-/* The command named in @text by the first recogniser (in load order)
- * with a matching pattern, or NULL. */
+/* A lower-case copy of @n bytes (a plain loop: g_ascii_strdown calls a
+ * function a byte, on every notice). */
+static char *
+lower_copy (const char *s, gsize n)
+{
+    char *out = g_malloc (n + 1);
+    for (gsize i = 0; i < n; i++)
+        out[i] = (s[i] >= 'A' && s[i] <= 'Z') ? s[i] + 32 : s[i];
+    out[n] = '\0';
+    return out;
+}
+
+/* The command named in @text (@lower its lower-case copy) by the first
+ * recogniser (in load order) with a matching pattern, or NULL. */
 static const char *
-in_text (ba_context *ctx, const char *text)
+in_lowered_text (ba_context *ctx, const char *text, gsize len, const char *lower)
 {
     const GPtrArray *rules = ctx->set->commands;
-    gsize len;
-    char *lower;
     const char *found = NULL;
 
-    if (!text || !*text)
-        return NULL;
-    len = strlen (text);
-    lower = g_ascii_strdown (text, len);
     for (guint i = 0; i < rules->len && !found; i++) {
         const ba_command_rule *c = g_ptr_array_index (rules, i);
         for (guint j = 0; j < c->patterns->len && !found; j++) {
@@ -125,6 +131,21 @@ in_text (ba_context *ctx, const char *text)
                 found = c->command;
         }
     }
+    return found;
+}
+
+static const char *
+in_text (ba_context *ctx, const char *text)
+{
+    gsize len;
+    char *lower;
+    const char *found;
+
+    if (!text || !*text)
+        return NULL;
+    len = strlen (text);
+    lower = lower_copy (text, len);
+    found = in_lowered_text (ctx, text, len, lower);
     g_free (lower);
     return found;
 }
@@ -162,7 +183,7 @@ ba_command_scan_new (ba_context *ctx, const char *notice, gsize len, gboolean wh
         return scan;
     text = g_strndup (notice, len);
     len = strlen (text);
-    lower = g_ascii_strdown (text, len);
+    lower = lower_copy (text, len);
     for (guint i = 0; i < rules->len; i++) {
         const ba_command_rule *c = g_ptr_array_index (rules, i);
         for (guint j = 0; j < c->transcript->len; j++) {
@@ -181,7 +202,7 @@ ba_command_scan_new (ba_context *ctx, const char *notice, gsize len, gboolean wh
                 raw = g_strndup (text + s, e - s);
                 flat = ba_collapse_ws (raw);
                 x->command = c->command;
-                x->span = g_ascii_strdown (flat, -1);
+                x->span = lower_copy (flat, strlen (flat));
                 g_ptr_array_add (scan->exchanges, x);
                 g_free (flat);
                 g_free (raw);
@@ -190,8 +211,12 @@ ba_command_scan_new (ba_context *ctx, const char *notice, gsize len, gboolean wh
         }
     }
     if (whole) {
+        /* collapsing keeps letters as they are: the lower copy collapses alike */
+        char *flat_lower = ba_collapse_ws (lower);
         flat = ba_collapse_ws (text);
-        scan->named = in_text (ctx, flat);
+        if (*flat)
+            scan->named = in_lowered_text (ctx, flat, strlen (flat), flat_lower);
+        g_free (flat_lower);
         g_free (flat);
     }
     g_free (lower);

@@ -84,19 +84,54 @@ ba_headers_parse_text (const char *text, gsize len)
     return m;
 }
 
-/* The message's headers as "Name: value" lines, for detect-header. */
+/* Is a raw header value plain ASCII text without encoded words, so that
+ * decoding it would change nothing but its folding? */
+static gboolean
+plain_ascii (const char *raw)
+{
+    for (const char *p = raw; *p; p++) {
+        guchar c = (guchar) *p;
+        if ((c < ' ' && c != '\t' && c != '\r' && c != '\n') || c > '~' || (c == '=' && p[1] == '?'))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* Append @v with its whitespace runs collapsed to one space, ends trimmed
+ * (as ba_collapse_ws does, without a copy). */
+static void
+append_collapsed (GString *s, const char *v)
+{
+    gboolean space = FALSE, any = FALSE;
+    for (const guchar *p = (const guchar *) v; *p; p++) {
+        if (*p <= ' ' || *p == 0x7f) {
+            space = any;
+        } else {
+            if (space)
+                g_string_append_c (s, ' ');
+            space = FALSE;
+            any = TRUE;
+            g_string_append_c (s, (char) *p);
+        }
+    }
+}
+
+/* The message's headers as "Name: value" lines, for detect-header.  A
+ * plain ASCII value is used raw: GMime's decoding is the costly part. */
 char *
 ba_header_block (GMimeObject *obj)
 {
     GMimeHeaderList *hl = g_mime_object_get_header_list (obj);
-    GString *s = g_string_new (NULL);
+    GString *s = g_string_sized_new (2048);
     int n = hl ? g_mime_header_list_get_count (hl) : 0;
     for (int i = 0; i < n && s->len < 65536; i++) {
         GMimeHeader *h = g_mime_header_list_get_header_at (hl, i);
-        const char *v = g_mime_header_get_value (h);
-        char *cv = ba_collapse_ws (v ? v : "");
-        g_string_append_printf (s, "%s: %s\n", g_mime_header_get_name (h), cv);
-        g_free (cv);
+        const char *raw = g_mime_header_get_raw_value (h);
+        const char *v = raw && plain_ascii (raw) ? raw : g_mime_header_get_value (h);
+        g_string_append (s, g_mime_header_get_name (h));
+        g_string_append_len (s, ": ", 2);
+        append_collapsed (s, v ? v : "");
+        g_string_append_c (s, '\n');
     }
     return g_string_free (s, FALSE);
 }
