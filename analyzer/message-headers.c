@@ -5,12 +5,33 @@
 #include <string.h>
 
 
+/* Letters, digits and RFC 5322 atext only (nothing to quote), no ACE
+ * label ("xn--"): an address GMime writes unchanged. */
+static gboolean
+ascii_without_idn (const char *addr)
+{
+    for (const char *p = addr; *p; p++)
+        if (!g_ascii_isalnum (*p) && !strchr (".@!#$%&'*+/=?^_`{|}~-", *p))
+            return FALSE;
+    return !strstr (addr, "xn--") && !strstr (addr, "XN--") && !strstr (addr, "Xn--") && !strstr (addr, "xN--");
+}
+
 char *
 ba_header_address_list (InternetAddressList *list)
 {
     char *s;
     if (!list || internet_address_list_length (list) == 0)
         return NULL;
+    if (internet_address_list_length (list) == 1) {
+        /* one bare ASCII address is written as it is: GMime would first
+         * look its domain up with libidn2, for nothing */
+        InternetAddress *ia = internet_address_list_get_address (list, 0);
+        const char *name = internet_address_get_name (ia);
+        const char *addr = INTERNET_ADDRESS_IS_MAILBOX (ia)
+            ? internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia)) : NULL;
+        if (addr && *addr && (!name || !*name) && ascii_without_idn (addr))
+            return g_strdup (addr);
+    }
     s = internet_address_list_to_string (list, NULL, FALSE);
     if (s && !*s) {
         g_free (s);
