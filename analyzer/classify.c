@@ -1,6 +1,7 @@
 /* classify.c - decide the reason of one recipient from its diagnostic
  * text and codes, with the rules of the set (see README, "Rules"). */
 #include "classify.h"
+#include "bigrams.h"
 #include "command.h"
 #include "util.h"
 
@@ -133,12 +134,12 @@ ba_recipient_capture (const ba_recipient *rcpt, const char *name)
  * one of them gave up on a PCRE2 limit instead of answering. */
 static int
 rule_matches (ba_context *ctx, const ba_rule *r, const char *text, gsize len, const char *lower,
-              gboolean *limit_hit)
+              const ba_bigrams *pairs, gboolean *limit_hit)
 {
     *limit_hit = FALSE;
     for (guint i = 0; i < r->patterns->len; i++) {
         const ba_pattern *p = g_ptr_array_index (r->patterns, i);
-        if (p->literal && !strstr (lower, p->literal))
+        if (p->literal && !ba_literal_in (pairs, lower, p->literal))
             continue;
         if (ba_match (ctx, p, text, len, 0))
             return (int) i;
@@ -238,6 +239,7 @@ ba_classify (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date, GPtrA
     const ba_rule *winner = NULL;
     gboolean budget_noted = FALSE;
     const ba_reason_info *info;
+    ba_bigrams pairs;           /* of @lower: some 290 literals are looked for in it */
 
     g_free (rcpt->rule);
     rcpt->rule = NULL;
@@ -252,6 +254,7 @@ ba_classify (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date, GPtrA
 
     rcpt->reason = fixed_reason (rcpt);
     if (!rcpt->reason) {
+        ba_bigrams_fill (&pairs, lower);
         for (guint i = 0; i < set->rules->len; i++) {
             const ba_rule *r = g_ptr_array_index (set->rules, i);
             gboolean limit_hit = FALSE;
@@ -262,7 +265,7 @@ ba_classify (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date, GPtrA
             if (r->patterns->len == 0)
                 pi = 0;         /* a code-only rule: its conditions held */
             else
-                pi = rule_matches (ctx, r, text, len, lower, &limit_hit);
+                pi = rule_matches (ctx, r, text, len, lower, &pairs, &limit_hit);
             if (pi < 0 && ba_context_exhausted (ctx)) {
                 /* rules on codes alone still decide, so the status is not lost */
                 if (trace && !budget_noted)

@@ -1,5 +1,6 @@
 /* command.c - see command.h.  The recognisers are data (commands.conf);
  * this file only knows the command vocabulary and where to look. */
+#include "bigrams.h"
 #include "command.h"
 #include "util.h"
 
@@ -120,12 +121,14 @@ in_lowered_text (ba_context *ctx, const char *text, gsize len, const char *lower
 {
     const GPtrArray *rules = ctx->set->commands;
     const char *found = NULL;
+    ba_bigrams pairs;
 
+    ba_bigrams_fill (&pairs, lower);
     for (guint i = 0; i < rules->len && !found; i++) {
         const ba_command_rule *c = g_ptr_array_index (rules, i);
         for (guint j = 0; j < c->patterns->len && !found; j++) {
             const ba_pattern *p = g_ptr_array_index (c->patterns, j);
-            if (p->literal && !strstr (lower, p->literal))
+            if (p->literal && !ba_literal_in (&pairs, lower, p->literal))
                 continue;
             if (ba_match (ctx, p, text, len, 0))
                 found = c->command;

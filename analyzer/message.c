@@ -172,7 +172,8 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     gssize weak_at = -1;
     char *weak_rmta = NULL;
     char *headers_text, *from_addr, *headers_lower, *original_headers = NULL;
-    ba_detect_input din;
+    ba_detect_input din = { 0 };
+    ba_bigrams *pairs;          /* of the header block and each reading, for the formats' literals */
     ba_readings readings;
     int text_reading = 0, weak_reading = 0;
     gssize original_at = -1;
@@ -229,16 +230,22 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     headers_lower = ascii_lower (headers_text);
     din.headers = headers_text;
     din.headers_lower = headers_lower;
+    pairs = g_new (ba_bigrams, 1 + BA_READINGS);
+    ba_bigrams_fill (&pairs[0], headers_lower);
+    din.headers_pairs = &pairs[0];
     din.subject = rep->subject;
     din.from = from_addr;
     /* the notice as it came, and as it was before a client re-wrapped it */
     ba_readings_init (&readings, notice);
+    for (int k = 0; k < readings.n; k++)
+        ba_bigrams_fill (&pairs[1 + k], readings.lower[k]);
     for (guint i = 0; i < ctx->set->formats->len && rep->kind == BA_KIND_OTHER; i++) {
         const ba_format *f = g_ptr_array_index (ctx->set->formats, i);
         gboolean detected = FALSE;
         for (int k = 0; k < readings.n && !detected; k++) {
             din.notice = readings.text[k];
             din.notice_lower = readings.lower[k];
+            din.notice_pairs = &pairs[1 + k];
             detected = ba_format_detect (ctx, f, &din);
         }
         if (!detected)
@@ -441,6 +448,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     g_free (headers_text);
     ba_readings_clear (&readings);
     g_free (headers_lower);
+    g_free (pairs);
     g_free (original_headers);
     g_free (from_addr);
     g_free (pf.dsn);

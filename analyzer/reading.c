@@ -418,8 +418,11 @@ ba_readings_init (ba_readings *r, const char *notice)
     for (int i = 0; i < r->n; i++) {
         gsize n = strlen (r->text[i]);
         r->lower[i] = g_malloc (n + 1);
-        for (gsize k = 0; k <= n; k++)
-            r->lower[i][k] = g_ascii_tolower (r->text[i][k]);
+        /* (a plain loop: g_ascii_tolower is a call a byte, over every notice) */
+        for (gsize k = 0; k <= n; k++) {
+            char c = r->text[i][k];
+            r->lower[i][k] = c >= 'A' && c <= 'Z' ? c + 32 : c;
+        }
     }
 }
 

@@ -65,13 +65,20 @@ ba_json_unescape (const char *s)
 gboolean
 ba_patterns_any_match (ba_context *ctx, GPtrArray *patterns, const char *text, const char *lower)
 {
+    return ba_patterns_any_match_pairs (ctx, patterns, text, lower, NULL);
+}
+
+gboolean
+ba_patterns_any_match_pairs (ba_context *ctx, GPtrArray *patterns, const char *text, const char *lower,
+                             const ba_bigrams *pairs)
+{
     gsize len;
     if (!text)
         return FALSE;
     len = strlen (text);
     for (guint i = 0; i < patterns->len; i++) {
         const ba_pattern *p = g_ptr_array_index (patterns, i);
-        if (lower && p->literal && !strstr (lower, p->literal))
+        if (lower && p->literal && !ba_literal_in (pairs, lower, p->literal))
             continue;
         if (ba_match (ctx, p, text, len, 0))
             return TRUE;
@@ -84,8 +91,8 @@ ba_format_detect (ba_context *ctx, const ba_format *fmt, const ba_detect_input *
 {
     if (ba_patterns_any_match (ctx, fmt->unless_from, in->from, NULL))
         return FALSE;
-    return ba_patterns_any_match (ctx, fmt->detect, in->notice, in->notice_lower)
-        || ba_patterns_any_match (ctx, fmt->detect_header, in->headers, in->headers_lower)
+    return ba_patterns_any_match_pairs (ctx, fmt->detect, in->notice, in->notice_lower, in->notice_pairs)
+        || ba_patterns_any_match_pairs (ctx, fmt->detect_header, in->headers, in->headers_lower, in->headers_pairs)
         || ba_patterns_any_match (ctx, fmt->detect_subject, in->subject, NULL)
         || ba_patterns_any_match (ctx, fmt->detect_from, in->from, NULL);
 }

@@ -4,6 +4,7 @@
 #ifndef BA_TEXTBOUNCE_H
 #define BA_TEXTBOUNCE_H
 
+#include "bigrams.h"
 #include "context.h"
 
 typedef struct {
@@ -30,11 +31,16 @@ typedef struct {
     const char *notice, *notice_lower;
     const char *headers, *headers_lower;
     const char *subject, *from;
+    /* the byte pairs of notice_lower and headers_lower (bigrams.h), or NULL */
+    const ba_bigrams *notice_pairs, *headers_pairs;
 } ba_detect_input;
 
 /* Does a pattern of @patterns match @text?  @lower, the text in ASCII
  * lower case (may be NULL), lets a pattern whose literal is absent be skipped. */
 gboolean ba_patterns_any_match (ba_context *ctx, GPtrArray *patterns, const char *text, const char *lower);
+/* The same, with @pairs the byte pairs of @lower (or NULL) for a quicker prefilter. */
+gboolean ba_patterns_any_match_pairs (ba_context *ctx, GPtrArray *patterns, const char *text, const char *lower,
+                                      const ba_bigrams *pairs);
 
 /* Does @fmt describe this message? */
 gboolean ba_format_detect (ba_context *ctx, const ba_format *fmt, const ba_detect_input *in);

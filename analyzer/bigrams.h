@@ -1,0 +1,39 @@
+/* bigrams.h - a text's set of byte pairs, for the literal prefilters: a
+ * literal one of whose pairs the text lacks cannot be in it, which a few
+ * bit tests tell where strstr would read the whole text. */
+#ifndef BA_BIGRAMS_H
+#define BA_BIGRAMS_H
+
+#include <glib.h>
+#include <string.h>
+
+typedef struct {
+    guint64 bits[65536 / 64];   /* bit (a << 8 | b): the pair "ab" occurs */
+} ba_bigrams;
+
+/* The pairs of the NUL-terminated @text (as strstr sees it). */
+void ba_bigrams_fill (ba_bigrams *b, const char *text);
+
+/* FALSE when @literal (at least 2 bytes) cannot occur in the text of @b;
+ * TRUE when it may (strstr decides).  @b NULL: TRUE. */
+static inline gboolean
+ba_bigrams_may_hold (const ba_bigrams *b, const char *literal)
+{
+    if (!b)
+        return TRUE;
+    for (const guchar *p = (const guchar *) literal; p[0] && p[1]; p++) {
+        guint pair = (guint) p[0] << 8 | p[1];
+        if (!(b->bits[pair >> 6] >> (pair & 63) & 1))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* Literal prefilter: might @lower (whose pairs are @b, or NULL) contain @literal? */
+static inline gboolean
+ba_literal_in (const ba_bigrams *b, const char *lower, const char *literal)
+{
+    return ba_bigrams_may_hold (b, literal) && strstr (lower, literal) != NULL;
+}
+
+#endif
