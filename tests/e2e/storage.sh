@@ -66,6 +66,12 @@ print("FTS-INTEGRITY ok")
 EOF
 }
 count () { sql "$1" "SELECT count(*) FROM diagnoses"; }
+# Diagnoses counted once for every place their message was found.
+per_location () {
+    sql "$1" "SELECT coalesce (sum (r.n * l.n), 0) FROM
+              (SELECT message_id, count(*) AS n FROM recipients GROUP BY 1) r
+              JOIN (SELECT message_id, count(*) AS n FROM locations GROUP BY 1) l USING (message_id)"
+}
 # Append message FILE (LF line ends) to MBOX with a From_ line.
 append_message () {
     { printf 'From MAILER-DAEMON Thu Mar 27 10:%02d:00 2008\n' "$3"
@@ -109,6 +115,75 @@ check "... its new file name is recorded" \
 cp "$SAMPLES/gmail-mailboxfull.eml" md/new/1206000002.M3P3.host
 "$BIN" ingest -q --db md.db md
 check "a new Maildir message is picked up" test "$(count md.db)" = $((before + 1))
+
+# ---- a message is the same message wherever it is filed --------------------
+mkdir -p mf/Inbox/cur mf/Inbox/new mf/Inbox/tmp mf/Archive/cur mf/Archive/new mf/Archive/tmp
+cp "$SAMPLES/postfix-userunknown.eml" mf/Inbox/new/1206000100.M1P1.host
+cp "$SAMPLES/exim-mailboxfull.eml" mf/Inbox/new/1206000101.M2P2.host
+"$BIN" ingest -q --db mf.db mf/Inbox
+before=$(count mf.db)
+target=$(sql mf.db "SELECT address FROM recipients r JOIN messages m ON m.id = r.message_id
+                    WHERE m.name = '1206000100.M1P1.host'")
+# a mail client refiles it into another folder and flags it (seen)
+mv mf/Inbox/new/1206000100.M1P1.host mf/Archive/cur/1206000100.M1P1.host:2,S
+"$BIN" ingest --db mf.db mf/Inbox mf/Archive > mf.out
+check "a Maildir message refiled into another folder's cur/ is not stored again" test "$(count mf.db)" = "$before"
+check "... the summary says it was found in a new place" grep -q "^ingest: 1 of the skipped found in a new place" mf.out
+check "... its new place is recorded" \
+    test "$(sql mf.db "SELECT count(*) FROM locations WHERE source LIKE '%/mf/Archive/cur/1206000100.M1P1.host:2,S'")" = 1
+check "... and shown as its source" \
+    test "$(sql mf.db "SELECT count(*) FROM messages WHERE source LIKE '%/mf/Archive/cur/%' AND name = '1206000100.M1P1.host:2,S'")" = 1
+"$BIN" why --db mf.db "$target" > mf-why.out
+check "... why shows it once (1 of 1), from its new place" \
+    sh -c "test \$(grep -c '^[0-9]\{4\}-' mf-why.out) = 1 && ! grep -q ' of 2 ' mf-why.out && grep -q 'bounce: .*/mf/Archive/cur/' mf-why.out"
+# the same bytes under another unique name (copied, not moved)
+cp "$SAMPLES/exim-mailboxfull.eml" mf/Archive/new/1206000200.M7P7.other
+"$BIN" ingest -q --db mf.db mf
+check "a copy of a stored message under another file name is not stored again" test "$(count mf.db)" = "$before"
+# the same Message-ID and body, headers added on the way (a Maildir filter)
+{ printf 'X-Spam-Status: No\r\n'; cat "$SAMPLES/gmail-mailboxfull.eml"; } > mf/Archive/new/1206000300.M8P8.host
+cp "$SAMPLES/gmail-mailboxfull.eml" mf/Inbox/new/1206000301.M9P9.host
+"$BIN" ingest -q --db mf.db mf
+check "the same Message-ID and body with another header is the same message" \
+    test "$(count mf.db)" = $((before + $("$BIN" analyze --format ndjson "$SAMPLES/gmail-mailboxfull.eml" | wc -l)))
+
+# rotation: postmaster -> postmaster.1, a new postmaster; both ingested
+cp "$SAMPLES/mbox/bounces.mbox" postmaster
+"$BIN" ingest -q --db rot.db postmaster
+n_rot=$(count rot.db)
+mv postmaster postmaster.1
+: > postmaster
+append_message "$SAMPLES/qmail-hostunknown.eml" postmaster 5
+"$BIN" ingest --db rot.db postmaster postmaster.1 > rot.out
+check "a rotated mbox (postmaster -> postmaster.1) ingested again doubles nothing" \
+    test "$(count rot.db)" = $((n_rot + $("$BIN" analyze --format ndjson "$SAMPLES/qmail-hostunknown.eml" | wc -l)))
+check "... each of its messages found in its new place" \
+    test "$(sql rot.db "SELECT count(*) FROM messages WHERE source LIKE '%/postmaster.1'")" = "$(grep -c '^From ' postmaster.1)"
+"$BIN" ingest --db rot.db postmaster postmaster.1 > rot2.out
+check "... and a further run reads nothing again" grep -q "^ingest: 0 messages read" rot2.out
+# a message appended to another mbox, with a From_ line of its own
+python3 - postmaster.1 other.mbox <<'PY'
+import re, sys
+data = open(sys.argv[1], "rb").read()
+msgs = [m for m in re.split(rb"(?m)^(?=From )", data) if m]
+body = msgs[1].split(b"\n", 1)[1]
+open(sys.argv[2], "wb").write(b"From someone@example.org Sat Mar 29 08:00:00 2008\n" + body)
+PY
+"$BIN" ingest --db rot.db other.mbox > other.out
+check "a message appended to another mbox (its own From_ line) is the same message" \
+    sh -c "grep -q '^ingest: 1 messages read, 0 bounces' other.out && test $(count rot.db) = $((n_rot + 1))"
+
+# a Maildir file that begins with a From_ line (some MDAs write one)
+mkdir -p fm/cur fm/new fm/tmp
+{ echo "From MAILER-DAEMON Thu Mar 27 10:00:00 2008"; tr -d '\r' < "$SAMPLES/exim-mailboxfull.eml"; } \
+    > fm/new/1206000400.M1P1.host
+"$BIN" ingest --db fm.db fm > fm.out
+check "a Maildir file beginning with From_ is read as one message" \
+    test "$(count fm.db)" = "$("$BIN" analyze --format ndjson "$SAMPLES/exim-mailboxfull.eml" | wc -l)"
+check "... a Maildir message, not an mbox" \
+    test "$(sql fm.db "SELECT count(*) FROM messages WHERE mbox_offset IS NULL AND name = '1206000400.M1P1.host'")" = 1
+check "... and the same message as its copy without the From_ line" \
+    sh -c "'$BIN' ingest --db fm.db '$SAMPLES/exim-mailboxfull.eml' | grep -q 'found in a new place'"
 
 # ---- appending to an mbox ---------------------------------------------------
 cp "$SAMPLES/mbox/bounces.mbox" a.mbox
@@ -344,9 +419,12 @@ CORPUS=$HERE/../../../shared/corpus/sisimai/eml
 if [ -d "$CORPUS" ]; then
     "$BIN" ingest -q --db corpus.db "$CORPUS"
     want=$("$BIN" analyze --format ndjson "$CORPUS" | grep -c .)
-    check "corpus: one stored diagnosis per recipient analyze prints ($want)" test "$(count corpus.db)" = "$want"
+    # the corpus holds some messages twice under two names: stored once, in two places
+    check "corpus: each diagnosis analyze prints ($want) is stored once per message, each copy a location" \
+        test "$(per_location corpus.db)" = "$want"
+    stored=$(count corpus.db)
     "$BIN" ingest -q --db corpus.db "$CORPUS"
-    check "corpus: a second ingest adds nothing" test "$(count corpus.db)" = "$want"
+    check "corpus: a second ingest adds nothing" test "$(count corpus.db)" = "$stored"
 else
     echo "skip: corpus checks ($CORPUS absent)"
 fi
