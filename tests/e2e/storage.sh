@@ -386,6 +386,60 @@ echo "not a database at all, just text, long enough to be read as a header......
 check "a file that is not a database is refused" \
     sh -c "'$BIN' report --db text.db 2>&1 | grep -q 'not an SQLite database'"
 
+# ---- schema 1 -> 2 ---------------------------------------------------------------
+# A database as schema 1 wrote it: what schema 2 added taken away, and a
+# message refiled before the upgrade stored twice, as schema 1 did.
+mkdir -p v1/Inbox/cur v1/Inbox/new v1/Inbox/tmp v1/Archive/cur v1/Archive/new v1/Archive/tmp
+cp "$SAMPLES/postfix-userunknown.eml" v1/Inbox/new/1206000500.M1P1.host
+cp "$SAMPLES/exim-mailboxfull.eml" v1/Inbox/new/1206000501.M2P2.host
+cp "$SAMPLES/mbox/bounces.mbox" v1.mbox
+"$BIN" ingest -q --db v1.db v1/Inbox v1.mbox
+n_v1=$(count v1.db)
+cp v1/Inbox/new/1206000500.M1P1.host v1/Archive/cur/1206000500.M1P1.host:2,S
+python3 - v1.db "$T/v1/Archive/cur/1206000500.M1P1.host:2,S" <<'PY'
+import os, sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+path = os.path.realpath(sys.argv[2])
+folder = os.path.dirname(os.path.dirname(path))
+old = con.execute("SELECT id FROM messages WHERE name = '1206000500.M1P1.host'").fetchone()[0]
+cols = [r[1] for r in con.execute("PRAGMA table_info(messages)") if r[1] not in ("id", "identity", "source", "name", "content_key")]
+con.execute("INSERT INTO messages (identity, source, name, %s) SELECT ?, ?, ?, %s FROM messages WHERE id = ?"
+            % (", ".join(cols), ", ".join(cols)), ("maildir:%s/1206000500.M1P1.host" % folder, path, os.path.basename(path), old))
+new = con.execute("SELECT max(id) FROM messages").fetchone()[0]
+rcols = [r[1] for r in con.execute("PRAGMA table_info(recipients)") if r[1] not in ("id", "message_id")]
+con.execute("INSERT INTO recipients (message_id, %s) SELECT ?, %s FROM recipients WHERE message_id = ?"
+            % (", ".join(rcols), ", ".join(rcols)), (new, old))
+con.execute("INSERT INTO diagnostics_fts (rowid, diagnostic) SELECT id, diagnostic FROM recipients WHERE message_id = ?", (new,))
+con.execute("DROP TABLE locations")
+con.execute("DROP INDEX messages_by_content_key")
+con.execute("ALTER TABLE messages DROP COLUMN content_key")
+con.execute("PRAGMA user_version = 1")
+con.commit()
+PY
+target=$(sql v1.db "SELECT address FROM recipients r JOIN messages m ON m.id = r.message_id
+                    WHERE m.name = '1206000500.M1P1.host'")
+check "a schema 1 database: the refiled message counted twice, as schema 1 did" \
+    test "$(count v1.db)" = $((n_v1 + 1))
+"$BIN" why --db v1.db "$target" > /dev/null 2> v1-why.err
+check "... a query does not upgrade it, and says so" grep -q "schema version 1 and a query does not upgrade it" v1-why.err
+"$BIN" ingest --db v1.db v1/Inbox v1/Archive v1.mbox > v1.out 2> v1.err
+check "ingest upgrades it to schema 2" test "$(sql v1.db 'PRAGMA user_version')" = 2
+check "... the message stored twice by schema 1 is one message again, in two places" \
+    sh -c "test $(count v1.db) = $n_v1 && test \$('$BIN' why --db v1.db '$target' | grep -c '^[0-9]\{4\}-') = 1"
+"$BIN" ingest -q --db fresh-v1.db v1/Inbox v1/Archive v1.mbox
+check "... the same messages as a new database of the same mail" \
+    test "$(dump v1.db | grep '^D' | sort)" = "$(dump fresh-v1.db | grep '^D' | sort)"
+check "... every message has its content key" \
+    test "$(sql v1.db "SELECT count(*) FROM messages WHERE content_key IS NULL")" = 0
+check "... no mbox reported as rewritten" sh -c "! grep -q 'rewritten' v1.out"
+dump v1.db > v1.dump 2>&1
+check "... the database and its full-text index are intact" \
+    sh -c "grep -q \"INTEGRITY ('ok',)\" v1.dump && grep -q 'FTS-INTEGRITY ok' v1.dump"
+mv v1/Inbox/new/1206000501.M2P2.host v1/Archive/cur/1206000501.M2P2.host:2,S
+"$BIN" ingest -q --db v1.db v1
+check "... and a message of schema 1 refiled after the upgrade is not stored again" \
+    test "$(count v1.db)" = "$n_v1"
+
 # ---- kill -9 ---------------------------------------------------------------
 python3 "$MAKE_MBOX" "$KILL_MESSAGES" big.mbox "$SAMPLES"
 start=$(date +%s.%N)
