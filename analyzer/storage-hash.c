@@ -128,8 +128,8 @@ ba_store_canonical (const char *path)
  * adds one), so that the copy in a Maildir and in an mbox agree. */
 typedef struct {
     GChecksum *exact;           /* every byte: content_hash */
-    GChecksum *all;             /* normalised, headers and body */
-    GChecksum *body;            /* normalised, after the blank line */
+    GChecksum *all;             /* normalised, headers and body: without a Message-ID */
+    GChecksum *body;            /* normalised, after the blank line: with one */
     char head[5];
     int head_len;               /* bytes kept in @head while deciding */
     gboolean decided;           /* whether the message starts with "From " is known */
@@ -140,12 +140,14 @@ typedef struct {
 } key_hasher;
 
 static void
-kh_init (key_hasher *h)
+kh_init (key_hasher *h, const char *message_id)
 {
     memset (h, 0, sizeof *h);
     h->exact = g_checksum_new (G_CHECKSUM_SHA256);
-    h->all = g_checksum_new (G_CHECKSUM_SHA256);
-    h->body = g_checksum_new (G_CHECKSUM_SHA256);
+    if (message_id && *message_id)
+        h->body = g_checksum_new (G_CHECKSUM_SHA256);
+    else
+        h->all = g_checksum_new (G_CHECKSUM_SHA256);
     h->line_start = TRUE;
     h->out = g_string_sized_new (65536);
 }
@@ -155,8 +157,9 @@ kh_flush (key_hasher *h)
 {
     if (!h->out->len)
         return;
-    g_checksum_update (h->all, (const guchar *) h->out->str, h->out->len);
-    if (h->in_body)
+    if (h->all)
+        g_checksum_update (h->all, (const guchar *) h->out->str, h->out->len);
+    if (h->in_body && h->body)
         g_checksum_update (h->body, (const guchar *) h->out->str, h->out->len);
     g_string_truncate (h->out, 0);
 }
@@ -199,9 +202,15 @@ kh_normalise (key_hasher *h, const char *p, gsize len)
         } else if (c == '\n') {
             h->newlines++;
         } else {
+            /* a run of bytes up to the next line end goes as it is */
+            gsize run = 1;
+            while (i + run < len && p[i + run] != '\r' && p[i + run] != '\n')
+                run++;
             for (; h->newlines; h->newlines--)
                 kh_emit (h, '\n');
-            kh_emit (h, c);
+            g_string_append_len (h->out, p + i, run);
+            h->line_start = FALSE;
+            i += run - 1;
         }
     }
     if (h->out->len >= 65536)
@@ -233,7 +242,7 @@ kh_finish (key_hasher *h, const char *message_id, char hash[65], char **key)
         kh_normalise (h, h->head, h->head_len);
     kh_flush (h);
     g_strlcpy (hash, g_checksum_get_string (h->exact), 65);
-    if (message_id && *message_id) {
+    if (h->body) {
         GChecksum *k = g_checksum_new (G_CHECKSUM_SHA256);
         g_checksum_update (k, (const guchar *) message_id, strlen (message_id) + 1);
         g_checksum_update (k, (const guchar *) g_checksum_get_string (h->body), 64);
@@ -243,8 +252,10 @@ kh_finish (key_hasher *h, const char *message_id, char hash[65], char **key)
         *key = g_strconcat ("raw:", g_checksum_get_string (h->all), NULL);
     }
     g_checksum_free (h->exact);
-    g_checksum_free (h->all);
-    g_checksum_free (h->body);
+    if (h->all)
+        g_checksum_free (h->all);
+    if (h->body)
+        g_checksum_free (h->body);
     g_string_free (h->out, TRUE);
 }
 
@@ -257,7 +268,7 @@ ba_hash_message_at (int fd, gint64 offset, gint64 len, const char *message_id, c
     gint64 done = 0;
     gboolean ok = TRUE;
 
-    kh_init (&h);
+    kh_init (&h, message_id);
     while (done < len) {
         gint64 want = MIN ((gint64) sizeof buf, len - done);
         if (!pread_all (fd, buf, want, offset + done)) {
@@ -277,7 +288,7 @@ void
 ba_hash_message_text (const char *text, gsize len, const char *message_id, char hash[65], char **key)
 {
     key_hasher h;
-    kh_init (&h);
+    kh_init (&h, message_id);
     kh_feed (&h, text, len);
     kh_finish (&h, message_id, hash, key);
 }
