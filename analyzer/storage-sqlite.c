@@ -227,6 +227,26 @@ store_connect (const char *path, const char *name, int flags, gboolean read_only
     return st;
 }
 
+/* Create the database file at @path, if there is none, as the umask
+ * allows, and group-writable in a setgid directory (a group's shared
+ * store): SQLite gives its -wal and -shm the same mode.  A failure is
+ * left for SQLite to report. */
+static void
+create_file (const char *path)
+{
+    char *dir = g_path_get_dirname (path);
+    struct stat sb;
+    gboolean shared = stat (dir, &sb) == 0 && (sb.st_mode & S_ISGID);
+    int fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
+
+    g_free (dir);
+    if (fd < 0)
+        return;
+    if (shared && fstat (fd, &sb) == 0)
+        fchmod (fd, (sb.st_mode & 0777) | S_IRGRP | S_IWGRP);
+    close (fd);
+}
+
 static ba_store *
 sqlite_open (const char *path, gboolean create, GError **error)
 {
@@ -235,6 +255,8 @@ sqlite_open (const char *path, gboolean create, GError **error)
 
     if (missing (path, create, error))
         return NULL;
+    if (create)
+        create_file (path);
     /* read_only until it is known to be ours, so that closing writes nothing */
     st = store_connect (path, path, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0), TRUE, error);
     if (!st)

@@ -440,6 +440,57 @@ mv v1/Inbox/new/1206000501.M2P2.host v1/Archive/cur/1206000501.M2P2.host:2,S
 check "... and a message of schema 1 refiled after the upgrade is not stored again" \
     test "$(count v1.db)" = "$n_v1"
 
+# ---- a database that several users share ------------------------------------
+# README "Sharing the database": a bounces group, its directory setgid
+# (chmod 2775); the postmaster ingests, helpdesk users of the group query.
+mkdir -p umask-dir
+(umask 002; "$BIN" ingest -q --db umask-dir/u.db "$SAMPLES/postfix-userunknown.eml")
+check "a store ingest creates is group-writable when the umask allows (002)" \
+    test "$(stat -c %a umask-dir/u.db)" = 664
+(umask 022; "$BIN" ingest -q --db umask-dir/v.db "$SAMPLES/postfix-userunknown.eml")
+check "... and only as the umask allows (022)" test "$(stat -c %a umask-dir/v.db)" = 644
+if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null; then
+    group=100                       # any group: the test's "bounces"
+    postmaster="setpriv --reuid=60001 --regid=60001 --groups=$group"
+    helpdesk="setpriv --reuid=60002 --regid=60002 --groups=$group"
+    outsider="setpriv --reuid=60003 --regid=60003 --clear-groups"
+    chmod 755 "$T"
+    mkdir -p shared-in shared
+    cp "$SAMPLES/postfix-userunknown.eml" "$SAMPLES/exim-mailboxfull.eml" \
+       "$SAMPLES/gmail-mailboxfull.eml" shared-in/
+    chmod 755 shared-in && chmod 644 shared-in/*
+    chgrp "$group" shared && chmod 2775 shared
+    $postmaster sh -c "umask 022; '$BIN' ingest -q --db '$T/shared/b.db' '$T/shared-in/postfix-userunknown.eml'"
+    check "shared: in a setgid directory, ingest creates the store group-writable (umask 022 too)" \
+        test "$(stat -c '%a %g' shared/b.db)" = "664 $group"
+    # a writer killed with its -wal and -shm left (the postmaster's, mid-ingest)
+    $postmaster /usr/bin/python3 -c 'import os, sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("INSERT INTO meta (key, value) VALUES (?, ?)", ("left", "behind")); c.commit(); os._exit(0)' "$T/shared/b.db"
+    check "shared: the -wal and -shm get the store's mode and group" \
+        test "$(stat -c '%a %g' shared/b.db-wal shared/b.db-shm | sort -u)" = "664 $group"
+    $helpdesk "$BIN" why --db "$T/shared/b.db" partner.example > shared-why.out 2>&1
+    check "shared: a helpdesk user of the group queries it while the -wal is there" \
+        grep -q "partner.example" shared-why.out
+    rm -f shared/b.db-shm
+    $helpdesk "$BIN" why --db "$T/shared/b.db" partner.example > shared-why2.out 2>&1
+    check "shared: ... and when the helpdesk is the first to open the -wal" grep -q "partner.example" shared-why2.out
+    check "shared: ... what it leaves the postmaster may write" \
+        sh -c "for f in shared/b.db*; do test \"\$(stat -c '%a %g' \$f)\" = '664 $group' || exit 1; done"
+    $postmaster "$BIN" ingest --db "$T/shared/b.db" "$T/shared-in/exim-mailboxfull.eml" > shared-ingest.out 2>&1
+    check "shared: the postmaster's next ingest writes it" grep -q "^ingest: 1 messages read, 1 bounces" shared-ingest.out
+    $outsider "$BIN" why --db "$T/shared/b.db" partner.example > shared-why3.out 2>&1
+    check "shared: a user outside the group, who may not write it, queries it too" \
+        grep -q "partner.example" shared-why3.out
+    $helpdesk "$BIN" ingest -q --db "$T/shared/b.db" "$T/shared-in/gmail-mailboxfull.eml" 2>/dev/null
+    $postmaster "$BIN" ingest --db "$T/shared/b.db" "$T/shared-in/gmail-mailboxfull.eml" > shared-ingest2.out 2>&1
+    check "shared: after an ingest by another member of the group, the postmaster's still works" \
+        grep -q "^ingest: " shared-ingest2.out
+    chmod 700 "$T"
+else
+    echo "# skipped: the shared-database tests need root and setpriv (a second uid)"
+fi
+
 # ---- kill -9 ---------------------------------------------------------------
 python3 "$MAKE_MBOX" "$KILL_MESSAGES" big.mbox "$SAMPLES"
 start=$(date +%s.%N)
