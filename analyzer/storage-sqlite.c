@@ -329,8 +329,9 @@ sqlite_open_readonly (const char *path, GError **error)
 {
     ba_store *st;
     ba_sqlite_conn *c;
-    char *wal, *uri = NULL;
-    gboolean wal_mode, has_wal, snapshot;
+    char *wal, *shm, *uri = NULL;
+    gboolean wal_mode, has_wal, snapshot, shm_only_open;
+    struct stat sb;
     struct stat seen = { 0 };
     gint64 version;
     GError *err = NULL;
@@ -340,14 +341,21 @@ sqlite_open_readonly (const char *path, GError **error)
     /* Read-only, SQLite would create -wal and -shm beside a WAL database
      * no one has open, and could not remove them; a snapshot needs none. */
     wal = g_strconcat (path, "-wal", NULL);
+    shm = g_strconcat (path, "-shm", NULL);
     wal_mode = in_wal_mode (path);
     has_wal = g_file_test (wal, G_FILE_TEST_EXISTS);
     snapshot = wal_mode && !has_wal && stat (path, &seen) == 0;
+    /* A -shm this user creates is this user's, with the database's mode:
+     * unless that lets the group write it, the postmaster's next ingest
+     * could not, so it is only opened, never created. */
+    shm_only_open = wal_mode && has_wal && !g_file_test (shm, G_FILE_TEST_EXISTS)
+                    && geteuid () != 0 && stat (path, &sb) == 0 && !(sb.st_mode & S_IWGRP);
     g_free (wal);
-    if (snapshot) {
+    g_free (shm);
+    if (snapshot || shm_only_open) {
         char *abs = g_canonicalize_filename (path, NULL);
         char *file_uri = g_filename_to_uri (abs, NULL, NULL);
-        uri = file_uri ? g_strconcat (file_uri, "?immutable=1", NULL) : NULL;
+        uri = file_uri ? g_strconcat (file_uri, snapshot ? "?immutable=1" : "?readonly_shm=1", NULL) : NULL;
         g_free (file_uri);
         g_free (abs);
     }

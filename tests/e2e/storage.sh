@@ -486,6 +486,18 @@ c.execute("INSERT INTO meta (key, value) VALUES (?, ?)", ("left", "behind")); c.
     $postmaster "$BIN" ingest --db "$T/shared/b.db" "$T/shared-in/gmail-mailboxfull.eml" > shared-ingest2.out 2>&1
     check "shared: after an ingest by another member of the group, the postmaster's still works" \
         grep -q "^ingest: " shared-ingest2.out
+    # a directory anyone may write (like /tmp), a store only its owner may write
+    mkdir -p open-dir && chmod 1777 open-dir
+    $postmaster sh -c "umask 022; '$BIN' ingest -q --db '$T/open-dir/o.db' '$T/shared-in/postfix-userunknown.eml'"
+    $postmaster /usr/bin/python3 -c 'import os, sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("INSERT INTO meta (key, value) VALUES (?, ?)", ("left", "behind")); c.commit(); os._exit(0)' "$T/open-dir/o.db"
+    rm -f open-dir/o.db-shm
+    $outsider "$BIN" why --db "$T/open-dir/o.db" partner.example > open-why.out 2>&1
+    check "shared: a query by another user never creates a -shm the owner could not write" \
+        sh -c "test ! -e open-dir/o.db-shm && grep -q 'shm file is missing' open-why.out"
+    $postmaster "$BIN" ingest --db "$T/open-dir/o.db" "$T/shared-in/exim-mailboxfull.eml" > open-ingest.out 2>&1
+    check "shared: ... so the owner's next ingest works" grep -q "^ingest: 1 messages read, 1 bounces" open-ingest.out
     chmod 700 "$T"
 else
     echo "# skipped: the shared-database tests need root and setpriv (a second uid)"
