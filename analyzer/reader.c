@@ -160,6 +160,20 @@ is_maildir (const char *path)
     return yes;
 }
 
+/* Is @path a file in the cur/ or new/ folder of a Maildir? */
+static gboolean
+in_maildir_folder (const char *path)
+{
+    char *dir = g_path_get_dirname (path);
+    char *sub = g_path_get_basename (dir);
+    char *folder = g_path_get_dirname (dir);
+    gboolean yes = (!strcmp (sub, "cur") || !strcmp (sub, "new")) && is_maildir (folder);
+    g_free (dir);
+    g_free (sub);
+    g_free (folder);
+    return yes;
+}
+
 /* Push a directory's entries so that they come out in name order.  In a
  * Maildir only cur/, new/ and Maildir++ subfolders hold mail. */
 static gboolean
@@ -326,20 +340,6 @@ resync_mbox (ba_reader *r, gint64 after)
         pos += n - 5;
     }
     return FALSE;
-}
-
-/* Is @path a file in the cur/ or new/ folder of a Maildir? */
-static gboolean
-in_maildir_folder (const char *path)
-{
-    char *dir = g_path_get_dirname (path);
-    char *sub = g_path_get_basename (dir);
-    char *folder = g_path_get_dirname (dir);
-    gboolean yes = (!strcmp (sub, "cur") || !strcmp (sub, "new")) && is_maildir (folder);
-    g_free (dir);
-    g_free (sub);
-    g_free (folder);
-    return yes;
 }
 
 /* Open one file: sniff whether it is an mbox and whether it uses bare CR. */
