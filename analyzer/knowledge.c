@@ -212,7 +212,10 @@ life_at (const ba_blacklist *b, GDateTime *when)
 static char *
 human_date (const char *text)
 {
-    return g_strdup_printf ("%s %s", strlen (text) == 10 ? "on" : "in", text);
+    gsize len = strlen (text);
+    if (len > 10 && text[10] == 'T')
+        len = 10;           /* the day is what a helpdesk needs, not the hour */
+    return g_strdup_printf ("%s %.*s", len == 10 ? "on" : "in", (int) len, text);
 }
 
 /* "shut down on 2006-12-18 and has answered 'listed' for every
