@@ -6,6 +6,31 @@
 
 #include <string.h>
 
+/* The facts knowledge.c gives a template. */
+static const char *const known_facts[] = {
+    "recipient", "recipient_domain", "remote_mta", "reporting_mta", "dnsbl", "list_name",
+    "list_operator", "life", "listed", "status", "reason", "summary", "diagnostic",
+    "forwarder_domain", "original_recipient", NULL
+};
+
+char *
+ba_advice_unknown_fact (const char *tpl)
+{
+    for (const char *p = strchr (tpl, '{'); p; p = strchr (p + 1, '{')) {
+        const char *close = strchr (p, '}');
+        gsize len;
+        gboolean known = FALSE;
+        if (!close)
+            return g_strdup (p + 1);
+        len = strcspn (p + 1, "|}");
+        for (int i = 0; known_facts[i] && !known; i++)
+            known = strlen (known_facts[i]) == len && !strncmp (known_facts[i], p + 1, len);
+        if (!known)
+            return g_strndup (p + 1, len);
+    }
+    return NULL;
+}
+
 gboolean
 ba_advice_has_cause (const ba_ruleset *set, const char *reason, const char *cause)
 {

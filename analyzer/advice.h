@@ -10,6 +10,10 @@ typedef struct {
     const char *value;
 } ba_advice_fact;
 
+/* The first placeholder of @tpl that names no fact (newly allocated), or
+ * NULL when every one is known: a misspelt one would never print. */
+char *ba_advice_unknown_fact (const char *tpl);
+
 /* Is there an advice group for a rule of @reason with @cause? */
 gboolean ba_advice_has_cause (const ba_ruleset *set, const char *reason, const char *cause);
 

@@ -765,10 +765,15 @@ load_advice (loader *ld, const ba_ini *ini)
         GString *alts = g_string_new (NULL);
         for (guint i = 0; i < grp->entries->len; i++) {
             const ba_ini_entry *e = g_ptr_array_index (grp->entries, i);
-            if (!strcmp (e->key, "template"))
+            char *unknown = NULL;
+            if (!strcmp (e->key, "template") && (unknown = ba_advice_unknown_fact (e->value)))
+                reportf (ld, ini->file, e->line, "advice '%s': '{%s' names no fact (see the list at the top of advice.conf)",
+                         grp->name, unknown);
+            else if (!strcmp (e->key, "template"))
                 g_string_append_printf (alts, "%s%s", alts->len ? "\n" : "", e->value);
             else
                 reportf (ld, ini->file, e->line, "unknown key '%s' in advice '%s'", e->key, grp->name);
+            g_free (unknown);
         }
         g_hash_table_replace (ld->set->advice, g_strdup (grp->name), g_string_free (alts, FALSE));
     }

@@ -234,7 +234,7 @@ cmd_classify (int argc, char **argv)
         sp->free (sp);
     } else {
         printf ("reason:  %s (%s)\n", r.reason, r.hard ? "hard bounce" : "soft");
-        printf ("rule:    %s\n", r.rule ? r.rule : "(none)");
+        printf ("rule:    %s\n", ba_decided_by (&r));
         if (r.status || r.smtp_code)
             printf ("codes:   status %s, reply code %d%s%s\n", r.status ? r.status : "none", r.smtp_code,
                     r.command ? ", command " : "", r.command ? r.command : "");
