@@ -49,6 +49,7 @@ Your message could not be delivered for 5 days||expired|unknown|time ran out|
 452 4.3.1 Insufficient system storage||systemfull|receiving-system|out of storage|
 421 4.7.0 Too many connections from your IP||toomanyconn|sending-system|too many connections|
 450 4.7.1 You are sending too fast; rate limited||speeding|sending-system|send more slowly|
+452 4.2.1 The user you are trying to contact is receiving mail at a rate that prevents additional messages from being delivered||speeding|recipient|receives mail faster;Nothing is wrong with our server|send more slowly
 553 5.1.8 <bad@nx.example>... Domain of sender address bad@nx.example does not exist||rejected|sending-system|sender's address;sender address and its domain exist|
 The group you tried to contact (news) may not exist, or you may not have permission to post messages to the group.||rejected|sender|group;join|sender address and its domain exist
 530 5.7.0 Must issue a STARTTLS command first||failedstarttls|sending-system|TLS|
@@ -94,6 +95,35 @@ print("verdict table: %d rows, %d failed" % (len(table.strip().splitlines()), ba
 sys.exit(1 if bad else 0)
 PY
 [ $? -eq 0 ] && ok
+
+# ---- the advice data: an alternative with an empty fact is skipped; a
+# placeholder naming no fact, or a cause with no advice group, is a load error
+mkdir "$tmp/rules"
+cp rules/* "$tmp/rules/"
+cat >>"$tmp/rules/advice.conf" <<'EOF'
+
+[suspend.test-cause]
+template = FIRST {listed} never printed without a listed address.
+template = SECOND for {recipient|the recipient}.
+EOF
+cat >>"$tmp/rules/80-wording.rules" <<'EOF'
+
+[test-cause-rule]
+description = a test rule for the advice alternatives
+reason = suspend
+pattern = \bxyzzy mailbox frozen\b
+priority = 99
+cause = test-cause
+EOF
+a=$("$bin" classify --rules "$tmp/rules" --json "550 xyzzy mailbox frozen" | python3 -c 'import json,sys; print(json.load(sys.stdin)["advice"])')
+[ "$a" = "SECOND for the recipient." ] && ok || bad "advice alternatives: '$a'"
+"$bin" rules check --rules "$tmp/rules" >/dev/null 2>&1 && ok || bad "rules check fails on a valid advice group"
+printf '\n[suspend.typo]\ntemplate = The {recipeint} box.\n' >>"$tmp/rules/advice.conf"
+"$bin" rules check --rules "$tmp/rules" >"$tmp/out" 2>&1
+[ $? -ne 0 ] && grep -q 'recipeint' "$tmp/out" && ok || bad "a placeholder naming no fact passes rules check: $(cat "$tmp/out")"
+sed -i 's/^cause = test-cause$/cause = no-such-cause/' "$tmp/rules/80-wording.rules"
+"$bin" rules check --rules "$tmp/rules" >"$tmp/out" 2>&1
+[ $? -ne 0 ] && grep -q 'no-such-cause' "$tmp/out" && ok || bad "a cause without advice passes rules check: $(cat "$tmp/out")"
 
 # ---- classify's options: a date or status it cannot read is a usage error
 usage () {  # usage WHAT ARGS... : exit 2 and a message naming the option
