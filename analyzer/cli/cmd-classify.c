@@ -116,6 +116,21 @@ read_stdin_text (void)
 }
 
 
+/* An option's value as a message quotes it: controls made visible, and
+ * cut, so that a hostile value cannot rewrite or flood the terminal. */
+static char *
+quoted_value (const char *value)
+{
+    char *safe = ba_safe_text (value);
+    if (g_utf8_strlen (safe, -1) > 60) {
+        char *cut = g_utf8_substring (safe, 0, 60);
+        g_free (safe);
+        safe = g_strconcat (cut, "...", NULL);
+        g_free (cut);
+    }
+    return safe;
+}
+
 int
 cmd_classify (int argc, char **argv)
 {
@@ -151,14 +166,18 @@ cmd_classify (int argc, char **argv)
         return EXIT_USAGE;
     }
     if (status && !is_status_code (status)) {
-        warn ("classify: --status '%s' is not an RFC 3463 status code: give class.subject.detail, e.g. 5.1.1 or 4.7.0", status);
+        char *q = quoted_value (status);
+        warn ("classify: --status '%s' is not an RFC 3463 status code: give class.subject.detail, e.g. 5.1.1 or 4.7.0", q);
+        g_free (q);
         g_free (status);
         g_free (date);
         g_free (format);
         return EXIT_USAGE;
     }
     if (date && !(iso_date = parse_date_option (date))) {
-        warn ("classify: --date '%s' is not a date: give ISO 8601 (2005-06-01, 2005-06-01T10:00:00+02:00) or RFC 5322 (Wed, 01 Jun 2005 10:00:00 +0000)", date);
+        char *q = quoted_value (date);
+        warn ("classify: --date '%s' is not a date: give ISO 8601 (2005-06-01, 2005-06-01T10:00:00+02:00) or RFC 5322 (Wed, 01 Jun 2005 10:00:00 +0000)", q);
+        g_free (q);
         g_free (status);
         g_free (date);
         g_free (format);
