@@ -52,6 +52,8 @@ Your message could not be delivered for 5 days||expired|unknown|time ran out|
 452 4.2.1 The user you are trying to contact is receiving mail at a rate that prevents additional messages from being delivered||speeding|recipient|receives mail faster;Nothing is wrong with our server|send more slowly
 553 5.1.8 <bad@nx.example>... Domain of sender address bad@nx.example does not exist||rejected|sending-system|sender's address;sender address and its domain exist|
 The group you tried to contact (news) may not exist, or you may not have permission to post messages to the group.||rejected|sender|group;join|sender address and its domain exist
+550 Envelope blocked - User Entry||rejected|recipient|does not accept mail from this sender|sender address and its domain exist
+554 5.4.6 Message exceeded 50 hops, this may indicate a mail loop||networkerror|receiving-system|loop;configuration problem|network or DNS problem
 530 5.7.0 Must issue a STARTTLS command first||failedstarttls|sending-system|TLS|
 556 5.1.10 Recipient address has null MX||notaccept|receiving-system|does not accept mail|
 550 5.7.1 Our system has detected that this message is likely suspicious due to the very low reputation of the sending domain||badreputation|sending-system|reputation;Our mail administrator|
