@@ -187,6 +187,10 @@ cmd_classify (int argc, char **argv)
         text = read_stdin_text ();
     else
         text = g_strjoinv (" ", argv + 1);
+    if (text && !*g_strstrip (text)) {
+        warn ("classify: TEXT is empty: give the server's error text");
+        g_clear_pointer (&text, g_free);
+    }
     if (!text) {
         g_free (status);
         g_free (date);

@@ -63,6 +63,10 @@ The group you tried to contact (news) may not exist, or you may not have permiss
 550 5.7.1 Message rejected by recipient's filter rules||filtered|recipient|filter|
 554 5.7.0 Message rejected due to local policy: executable attachments are not allowed||policyviolation|sender|policy|
 550 5.6.0 Mail delivery program exited with status 75 (procmail failed)||mailererror|receiving-system|delivery program|
+530 5.7.0 Authentication required||securityerror|sending-system|security reason;Our mail administrator|
+550 5.7.1 Message is not RFC 5322 compliant: duplicate Message-ID header||notcompliantrfc|sender|not standard-conforming|
+421 4.3.2 Service not available||onhold|unknown|temporary error;retries|has not decided yet
+zzz qqq||onhold|unknown|No rule recognises the server's words (zzz qqq)|has not decided yet
 LOCAL module(account kim) reports: account is not found|--format communigate|userunknown|sender|does not exist|filter
 kim (user not found)|--format groupwise|userunknown|sender|does not exist|filter
 """
@@ -137,6 +141,7 @@ usage () {  # usage WHAT ARGS... : exit 2 and a message naming the option
 usage --date --date 2008-13-45 "550 5.1.1 user unknown"
 usage --date --date yesterday "550 5.1.1 user unknown"
 usage --date --date 2005-06-01T25:00 "550 5.1.1 user unknown"
+usage TEXT " "
 usage --status --status abc "550 5.1.1 user unknown"
 usage --status --status 6.1.1 "550 5.1.1 user unknown"
 usage --status --status 5.1 "550 5.1.1 user unknown"
