@@ -358,26 +358,26 @@ ba_apply_knowledge (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date
             { "forwarder_domain", forward_domain },
             { "original_recipient", rcpt->original_recipient },
         };
-        /* most specific first: a delay is still being tried whatever its
-         * reason; a list or forwarder decides whose move it is; then the
-         * cause the rule's wording names, the rule, the reason */
+        /* most specific first: a cited list or a forwarder decides whose
+         * move it is; a delay is still being tried whatever its reason;
+         * then the cause the rule's wording names, the rule, the reason */
         char *reason_cause = cause ? g_strdup_printf ("%s.%s", rcpt->reason, cause) : NULL;
         char *delay_cause = cause ? g_strdup_printf ("delayed.%s", cause) : NULL;
         char *delay_reason = g_strdup_printf ("delayed.%s", rcpt->reason);
         const char *keys[16];
         int n = 0;
-        if (is_delay (rcpt)) {
-            if (delay_cause)
-                keys[n++] = delay_cause;
-            keys[n++] = delay_reason;
-            keys[n++] = "delayed";
-        }
         if (list_key)
             keys[n++] = list_key;
         if (live_key)
             keys[n++] = live_key;
         if (rcpt->dnsbl && !list_key)
             keys[n++] = "blocked.live-list";
+        if (is_delay (rcpt)) {
+            if (delay_cause)
+                keys[n++] = delay_cause;
+            keys[n++] = delay_reason;
+            keys[n++] = "delayed";
+        }
         if (cause) {
             keys[n++] = reason_cause;
             keys[n++] = cause;
