@@ -102,6 +102,19 @@ sys.exit(1 if bad else 0)
 PY
 [ $? -eq 0 ] && ok
 
+# a delayed refusal of the connection or for volume says both: a delay, and who acts
+for spec in "4.4.1|Deferred: Connection refused by mx.example.net.|refused the network connection" \
+            "4.7.0|421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints|sending reputation"; do
+    st=${spec%%|*} rest=${spec#*|}
+    text=${rest%%|*} want=${rest#*|}
+    printf 'Reporting-MTA: dns; mx.shop.example\n\nFinal-Recipient: rfc822; kim@example.net\nAction: delayed\nStatus: %s\nDiagnostic-Code: smtp; %s\n' "$st" "$text" >"$tmp/status"
+    { printf 'From: MAILER-DAEMON@shop.example\nTo: anna@shop.example\nSubject: Delayed Mail\nDate: Tue, 01 Dec 2026 10:00:00 +0000\nMIME-Version: 1.0\n'
+      printf 'Content-Type: multipart/report; report-type=delivery-status; boundary=b\n\n--b\nContent-Type: text/plain\n\nDelayed.\n\n--b\n'
+      printf 'Content-Type: message/delivery-status\n\n'; cat "$tmp/status"; printf '\n--b--\n'; } >"$tmp/delay.eml"
+    a=$("$bin" analyze --format json "$tmp/delay.eml" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["advice"])')
+    case "$a" in *"delay warning, not a failure"*"$want"*) ok ;; *) bad "delayed '$text': advice '$a'" ;; esac
+done
+
 # ---- the advice data: an alternative with an empty fact is skipped; a
 # placeholder naming no fact, or a cause with no advice group, is a load error
 mkdir "$tmp/rules"
