@@ -31,6 +31,8 @@ connect to mx.example.net[192.0.2.7]:25: Connection refused||networkerror|receiv
 554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using relays.ordb.org|--date 2009-06-01|blocked|receiving-system|shut down on 2006-12-18;since 2008-03-25;Nothing is wrong with our server|December;March
 554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using relays.ordb.org|--date 'Wed, 01 Jun 2005 10:00:00 +0000'|blocked|sending-system|is listed on relays.ordb.org|
 554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using relays.ordb.org|--date 2005-06-01T10:00|blocked|sending-system|is listed on relays.ordb.org|
+550 5.7.1 Message rejected: RBL listing for 192.0.2.9||blocked|sending-system|listed on a DNS blacklist;Our mail administrator|without naming
+554 5.7.1 Client host [192.0.2.9] blocked using rbl.example.net||blocked|sending-system|192.0.2.9 is listed on rbl.example.net|
 550 Mail rejected: 192.0.2.1 is blacklisted||blocked|sending-system|without naming a blacklist;Our mail administrator|
 550 5.1.1 <nobody@example.org>: Recipient address rejected: User unknown in virtual mailbox table||userunknown|sender|address does not exist|
 Host or domain name not found. Name service error for name=nx.example type=A: Host not found||hostunknown|sender|does not exist;spelling|
