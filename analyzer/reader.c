@@ -6,63 +6,13 @@
 #define _GNU_SOURCE            /* O_NOATIME */
 #include "bounce-analyzer.h"
 #include "capstream.h"
+#include "reader-private.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* ---- a filter for mailboxes written with bare CR line ends -------------- */
-
-/* Old Mac mail stores use CR alone.  Such a file has no LF at all, so
- * mapping every CR to LF is exact and keeps byte offsets. */
-typedef struct { GMimeFilter parent; } BaFilterCr;
-typedef struct { GMimeFilterClass parent_class; } BaFilterCrClass;
-GType ba_filter_cr_get_type (void);
-G_DEFINE_TYPE (BaFilterCr, ba_filter_cr, GMIME_TYPE_FILTER)
-
-static GMimeFilter *
-cr_copy (GMimeFilter *f)
-{
-    (void) f;
-    return g_object_new (ba_filter_cr_get_type (), NULL);
-}
-
-static void
-cr_filter (GMimeFilter *f, char *in, size_t len, size_t prespace,
-           char **out, size_t *outlen, size_t *outprespace)
-{
-    (void) prespace;
-    g_mime_filter_set_size (f, len, FALSE);
-    for (size_t i = 0; i < len; i++)
-        f->outbuf[i] = in[i] == '\r' ? '\n' : in[i];
-    *out = f->outbuf;
-    *outlen = len;
-    *outprespace = f->outpre;
-}
-
-static void
-cr_reset (GMimeFilter *f)
-{
-    (void) f;
-}
-
-static void
-ba_filter_cr_class_init (BaFilterCrClass *klass)
-{
-    GMimeFilterClass *fc = GMIME_FILTER_CLASS (klass);
-    fc->copy = cr_copy;
-    fc->filter = cr_filter;
-    fc->complete = cr_filter;
-    fc->reset = cr_reset;
-}
-
-static void
-ba_filter_cr_init (BaFilterCr *self)
-{
-    (void) self;
-}
 
 /* ---- the reader --------------------------------------------------------- */
 
@@ -98,9 +48,6 @@ struct ba_reader {
     gint64 file_end;            /* when reading an mbox by chunks: the file's end (r->end is the chunk's) */
     gboolean chunk_over;        /* the chunk's last message was bad: on to the next chunk */
 };
-
-/* An mbox at least this big is shared among workers in chunks of about this size. */
-#define SHARE_CHUNK ((gint64) 1024 * 1024)
 
 ba_reader *
 ba_reader_open (const char *path)
@@ -241,67 +188,7 @@ push_directory (ba_reader *r, const char *dir, GError **error)
     return TRUE;
 }
 
-/* Standard input is copied to an unlinked temporary file (in $TMPDIR):
- * reading it then works like a file (seekable, with offsets) at no memory
- * cost.  At most BA_MAX_STDIN bytes are copied; *@cut says there was more. */
-static int
-spool_stdin (gboolean *cut, GError **error)
-{
-    char *tmpl = NULL;
-    int fd = g_file_open_tmp ("bounce-analyzer-stdin-XXXXXX", &tmpl, error);
-    char buf[65536];
-    ssize_t n;
-    gint64 total = 0;
 
-    *cut = FALSE;
-    if (fd < 0)
-        return -1;
-    unlink (tmpl);
-    g_free (tmpl);
-    while ((n = read (0, buf, sizeof buf)) != 0) {
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
-                         "reading standard input: %s", g_strerror (errno));
-            close (fd);
-            return -1;
-        }
-        if (total + n > BA_MAX_STDIN) {
-            n = BA_MAX_STDIN - total;
-            *cut = TRUE;
-        }
-        for (ssize_t off = 0; off < n;) {
-            ssize_t w = write (fd, buf + off, n - off);
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w < 0) {
-                g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
-                             "spooling standard input: %s", g_strerror (errno));
-                close (fd);
-                return -1;
-            }
-            off += w;
-        }
-        total += n;
-        if (*cut)
-            break;
-    }
-    lseek (fd, 0, SEEK_SET);
-    return fd;
-}
-
-/* Is @offset of @fd the start of a From_ line? */
-static gboolean
-is_from_line (int fd, gint64 offset)
-{
-    char buf[6];
-    if (offset <= 0)
-        return FALSE;
-    if (pread (fd, buf, sizeof buf, offset - 1) != (ssize_t) sizeof buf)
-        return FALSE;
-    return (buf[0] == '\n' || buf[0] == '\r') && memcmp (buf + 1, "From ", 5) == 0;
-}
 
 /* Parse the current file from byte @start (@fd becomes the stream's).
  * The parser reads through the capping stream, which cuts overlong
@@ -374,26 +261,6 @@ resync_mbox (ba_reader *r, gint64 after)
     return FALSE;
 }
 
-/* Where the chunk of an mbox that begins at @from ends: the first From_
- * line after a blank line at least SHARE_CHUNK bytes on (every mbox parser
- * starts a message there), or @end. */
-static gint64
-chunk_end_after (int fd, gint64 from, gint64 end)
-{
-    char buf[4096];
-    gint64 pos = from + SHARE_CHUNK;
-
-    while (pos < end) {
-        ssize_t n = pread (fd, buf, MIN ((gint64) sizeof buf, end - pos), pos);
-        if (n <= 7)
-            return end;
-        for (ssize_t i = 0; i + 7 <= n; i++)
-            if (buf[i] == '\n' && buf[i + 1] == '\n' && memcmp (buf + i + 2, "From ", 5) == 0)
-                return pos + i + 2;
-        pos += n - 6;
-    }
-    return end;
-}
 
 /* Go to the next chunk of the mbox, at @r->end, that this worker owns;
  * FALSE when the file has none left.  @first: the chunk at @start,
@@ -402,7 +269,7 @@ static gboolean
 next_owned_chunk (ba_reader *r, int fd, gint64 start, gboolean first)
 {
     for (;;) {
-        gint64 end = chunk_end_after (fd, start, r->file_end);
+        gint64 end = ba_reader_chunk_end_after (fd, start, r->file_end);
         if (!first)
             r->unit = r->next_unit++;
         first = FALSE;
@@ -482,7 +349,7 @@ open_file (ba_reader *r, const char *source, int fd, GError **error)
             r->done_file = TRUE;    /* nothing new since last time */
             return TRUE;
         }
-        if (r->mbox && want > 0 && (end < 0 || want < end) && is_from_line (fd, want))
+        if (r->mbox && want > 0 && (end < 0 || want < end) && ba_reader_is_from_line (fd, want))
             start = want;
     }
 
@@ -678,27 +545,6 @@ next_in_file (ba_reader *r, ba_input *input, GError **error)
     return BA_READ_MESSAGE;
 }
 
-/* The offset of the last From_ line of @fd before @end, or 0. */
-static gint64
-last_from_line (int fd, gint64 end)
-{
-    char buf[65536];
-    gint64 pos = end;
-
-    while (pos > 0) {
-        gint64 from = MAX (pos - (gint64) sizeof buf, 0);
-        ssize_t n = pread (fd, buf, pos - from, from);
-        if (n <= 0)
-            return 0;
-        for (ssize_t i = n - 6; i >= 0; i--)
-            if ((buf[i] == '\n' || buf[i] == '\r') && !memcmp (buf + i + 1, "From ", 5))
-                return from + i + 1;
-        if (from == 0)
-            return 0;
-        pos = from + 5;         /* a From_ line across the chunk border is seen next time */
-    }
-    return 0;
-}
 
 /* Open standard input (spooled); FALSE with @error set when it cannot be.
  * When it was cut at the cap, only its whole mbox messages are read: a
@@ -706,13 +552,13 @@ last_from_line (int fd, gint64 end)
 static gboolean
 open_stdin (ba_reader *r, GError **error)
 {
-    r->stdin_fd = spool_stdin (&r->stdin_cut, error);
+    r->stdin_fd = ba_reader_spool_stdin (&r->stdin_cut, error);
     if (r->stdin_fd < 0)
         return FALSE;
     if (r->stdin_cut) {
         char head[5];
         gboolean mbox = pread (r->stdin_fd, head, 5, 0) == 5 && !memcmp (head, "From ", 5);
-        r->stdin_kept = mbox ? last_from_line (r->stdin_fd, BA_MAX_STDIN) : 0;
+        r->stdin_kept = mbox ? ba_reader_last_from_line (r->stdin_fd, BA_MAX_STDIN) : 0;
         if (ftruncate (r->stdin_fd, r->stdin_kept) != 0)
             r->stdin_kept = BA_MAX_STDIN;
     }
