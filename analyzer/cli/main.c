@@ -269,7 +269,8 @@ run_command (guint i, int argc, char **argv)
     int rc, n;
     char **args, *injected;
 
-    if (!commands[i].output_format || !strcmp (settings->settings[BA_SETTING_FORMAT].origin, "default"))
+    /* text is every command's default, so only another format is passed on */
+    if (!commands[i].output_format || !strcmp (cli_setting (BA_SETTING_FORMAT), "text"))
         return commands[i].run (argc, argv);
     args = with_default_format (argc, argv, &n);
     injected = args[1];
