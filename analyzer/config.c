@@ -1,5 +1,6 @@
 /* config.c - settings from config files and the environment (see config.h). */
 #include "config.h"
+#include "small-file.h"
 
 #include <string.h>
 
@@ -85,6 +86,9 @@ check_value (ba_setting_key key, const char *value, const char *origin, GError *
     GTimeZone *tz;
     if (strlen (value) > 4096 || !g_utf8_validate (value, -1, NULL))
         return bad_value (error, origin, key, "...", "not a short UTF-8 text");
+    for (const char *p = value; *p; p++)
+        if ((guchar) *p < 0x20 || *p == 0x7f)
+            return bad_value (error, origin, key, "...", "a control character");
     switch (key) {
     case BA_SETTING_FORMAT:
         if (strcmp (value, "text") && strcmp (value, "json"))
@@ -144,7 +148,8 @@ set_list (ba_config *cfg, ba_setting_key key, char **items, gboolean in_file, co
         char *p;
         if (!*items[i])
             continue;
-        if (!(p = path_value (items[i], in_file, origin, key, error))) {
+        if (!(p = path_value (items[i], in_file, origin, key, error)) || !check_value (key, p, origin, error)) {
+            g_free (p);
             g_strv_builder_unref (b);
             return FALSE;
         }
@@ -182,18 +187,17 @@ ba_config_read_file (ba_config *cfg, const char *path, gboolean must_exist, GErr
 
     if (!g_file_test (path, G_FILE_TEST_EXISTS) && !must_exist)
         return TRUE;
-    if (g_file_test (path, G_FILE_TEST_IS_DIR)) {
-        g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR, "config %s: is a directory", path);
-        return FALSE;
-    }
-    if (!g_file_get_contents (path, &text, &len, &err)) {
-        g_set_error (error, G_FILE_ERROR, err->code, "config %s", err->message);
+    /* /dev/null stands for "no settings"; a FIFO or another device would block or never end */
+    if (!strcmp (path, "/dev/null")) {
+        text = g_strdup ("");
+        len = 0;
+    } else if (!ba_read_small_file (path, CONFIG_MAX_BYTES, &text, &len, &err)) {
+        g_set_error (error, G_FILE_ERROR, err->code, "config %s: %s", path, err->message);
         g_error_free (err);
         return FALSE;
     }
-    if (len > CONFIG_MAX_BYTES) {
-        g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "config %s: larger than %d bytes", path,
-                     CONFIG_MAX_BYTES);
+    if (memchr (text, '\0', len) || !g_utf8_validate (text, (gssize) len, NULL)) {
+        g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "config %s: not UTF-8 text", path);
         g_free (text);
         return FALSE;
     }
