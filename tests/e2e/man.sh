@@ -22,6 +22,8 @@ page_options() {
 commands=$("$bin" --help | sed -n '/^Commands:/,/^$/s/^  \([a-z][a-z-]*\) .*/\1/p')
 [ -n "$commands" ] || { echo "FAIL: no commands in '$bin --help'"; exit 1; }
 for cmd in $commands; do
+    grep -q "^\*$cmd\*" "$src/docs/man/bounce-analyzer.1.scd" ||
+        { echo "FAIL: command '$cmd' is missing from the COMMANDS of docs/man/bounce-analyzer.1.scd"; fail=$((fail + 1)); }
     page=$src/docs/man/bounce-analyzer-$cmd.1.scd
     if [ ! -f "$page" ]; then
         echo "FAIL: command '$cmd' has no man page: write docs/man/bounce-analyzer-$cmd.1.scd"
