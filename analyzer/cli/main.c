@@ -19,7 +19,7 @@ static const struct {
     gboolean output_format;     /* has --format text|json..., so the config's "format" applies */
 } commands[] = {
     { "analyze", cmd_analyze, "diagnose every failed recipient of the bounces in PATH...", TRUE },
-    { "explain", cmd_explain, "show every rule tried for each recipient of FILE" },
+    { "explain", cmd_explain, "show every rule tried for each recipient of FILE", TRUE },
     { "classify", cmd_classify, "classify a bare error text, e.g. a pasted reject line" },
     { "rules", cmd_rules, "check or list the rule set (rules check [FILES], rules list)" },
     { "ingest", cmd_ingest, "store the diagnoses of PATH... in the database" },
