@@ -1,4 +1,4 @@
-/* main.c - bounce-analyzer: dispatch to a subcommand. */
+/* main.c - bounce-analyzer: load the settings, then dispatch to a subcommand. */
 #include "commands.h"
 #include "config.h"
 #include "emit.h"
