@@ -56,7 +56,8 @@ open_store_locked (const char *command, const char *db, gboolean create, int *st
     }
     lock = g_strconcat (ba_store_path (st), ".lock", NULL);
     safe = ba_safe_text (lock);
-    fd = open (lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    /* read-only and as the umask allows: every user who may write a shared store can lock it */
+    fd = open (lock, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
     if (fd < 0) {
         warn ("%s: cannot open the lock file %s: %s", command, safe, g_strerror (errno));
     } else if (flock (fd, LOCK_EX | LOCK_NB) < 0) {
