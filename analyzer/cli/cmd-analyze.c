@@ -72,8 +72,11 @@ cmd_analyze (int argc, char **argv)
         return EXIT_USAGE;
     }
     set = rule_options_load (&ro, "analyze");
-    if (!set)
+    if (!set) {
+        g_free (format_name);
+        rule_options_clear (&ro);
         return EXIT_USAGE;
+    }
     ctx = ba_context_new (set);
 
     if (format == FORMAT_JSON) {

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* The database to use: --db, else the settings' (config, $BOUNCE_ANALYZER_DB, bounces.db). */
@@ -56,8 +57,15 @@ open_store_locked (const char *command, const char *db, gboolean create, int *st
     }
     lock = g_strconcat (ba_store_path (st), ".lock", NULL);
     safe = ba_safe_text (lock);
-    /* read-only and as the umask allows: every user who may write a shared store can lock it */
-    fd = open (lock, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
+    /* read-only, and made with the store's mode: whoever may write a shared store can lock it */
+    fd = open (lock, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd >= 0) {
+        struct stat db;
+        if (stat (ba_store_path (st), &db) == 0)
+            (void) fchmod (fd, db.st_mode & 0666);
+    } else if (errno == EEXIST) {
+        fd = open (lock, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    }
     if (fd < 0) {
         warn ("%s: cannot open the lock file %s: %s", command, safe, g_strerror (errno));
     } else if (flock (fd, LOCK_EX | LOCK_NB) < 0) {
