@@ -1,5 +1,6 @@
 /* ini.c - see ini.h */
 #include "ini.h"
+#include "small-file.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -106,7 +107,7 @@ ba_ini_load (const char *file, ba_ini_report report, void *data)
     GError *err = NULL;
     ba_ini *ini;
 
-    if (!g_file_get_contents (file, &text, &len, &err)) {
+    if (!ba_read_small_file (file, BA_RULE_FILE_MAX, &text, &len, &err)) {
         if (report)
             report (data, file, 0, err->message);
         g_error_free (err);

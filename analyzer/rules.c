@@ -3,6 +3,7 @@
 #include "ini.h"
 #include "command.h"
 #include "notice.h"
+#include "small-file.h"
 #include "advice.h"
 
 #include <string.h>
@@ -788,7 +789,7 @@ load_file (loader *ld, const char *path)
     char *base;
     ba_ini *ini;
 
-    if (!g_file_get_contents (path, &text, &len, &err)) {
+    if (!ba_read_small_file (path, BA_RULE_FILE_MAX, &text, &len, &err)) {
         report (ld, path, 0, err->message);
         g_error_free (err);
         return;

@@ -87,8 +87,11 @@ cmd_analyze (int argc, char **argv)
     if (explain)
         jobs = 1;
     set = rule_options_load (&ro, "analyze");
-    if (!set)
+    if (!set) {
+        g_free (format_name);
+        rule_options_clear (&ro);
         return EXIT_USAGE;
+    }
 
     if (format == FORMAT_JSON) {
         sp = sprinter_json_new (stdout, TRUE);

@@ -205,6 +205,7 @@ cmd_classify (int argc, char **argv)
         g_free (date);
         g_free (iso_date);
         g_free (format);
+        rule_options_clear (&ro);
         return EXIT_USAGE;
     }
     ctx = ba_context_new (set);

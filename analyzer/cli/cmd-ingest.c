@@ -149,12 +149,12 @@ cmd_ingest (int argc, char **argv)
         rule_options_clear (&ro);
         return EXIT_USAGE;
     }
-    st = open_store ("ingest", db, TRUE);
+    st = open_store_locked ("ingest", db, TRUE, &status);
     if (!st) {
         ba_ruleset_free (set);
         g_free (db);
         rule_options_clear (&ro);
-        return EXIT_INPUT;
+        return status;
     }
     ing = ba_ingest_new (st, set, (guint) batch);
     prog.on = !quiet && isatty (2);

@@ -46,11 +46,11 @@ cmd_reclassify (int argc, char **argv)
         status = EXIT_USAGE;
         goto out;
     }
-    st = dry_run ? open_store_to_read ("reclassify", db) : open_store ("reclassify", db, FALSE);
-    if (!st) {
-        status = EXIT_INPUT;
+    status = EXIT_INPUT;
+    st = dry_run ? open_store_to_read ("reclassify", db) : open_store_locked ("reclassify", db, FALSE, &status);
+    if (!st)
         goto out;
-    }
+    status = 0;
     if (!ba_store_reclassify (st, set, dry_run, &rs, &err)) {
         warn ("reclassify: %s", err->message);
         warn ("reclassify: nothing was changed");

@@ -265,8 +265,12 @@ cmd_report (int argc, char **argv)
     }
 
     if (format == FORMAT_TEXT) {
-        char *path = ba_safe_text (ba_store_path (st));
-        set = rule_options_load (&ro, "report");
+        char *path;
+        if (!(set = rule_options_load (&ro, "report"))) {
+            status = EXIT_USAGE;
+            goto out;
+        }
+        path = ba_safe_text (ba_store_path (st));
         printf ("Bounce report for %s", path);
         if (range.has_since) {
             char *s = local_time (range.since, "%Y-%m-%d %H:%M");

@@ -10,6 +10,7 @@ rules_check (const rule_options *ro, char **files, int nfiles)
     GPtrArray *errors = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_rule_error_free);
     ba_ruleset *set;
     char **site = NULL;
+    guint problems;
     int rc;
 
     /* FILES are checked as site files on top of the chosen set */
@@ -23,16 +24,26 @@ rules_check (const rule_options *ro, char **files, int nfiles)
         g_strv_builder_unref (b);
     }
     set = ba_ruleset_load (ro->rules_dir, (const char *const *) (site ? site : ro->site_rules), errors);
+    problems = errors->len;
     for (guint i = 0; i < errors->len; i++) {
         ba_rule_error *e = g_ptr_array_index (errors, i);
         char *safe = ba_safe_text (e->message);
-        printf ("%s:%d: %s\n", e->file, e->line, safe);
+        if (e->line > 0)
+            printf ("%s:%d: %s\n", e->file, e->line, safe);
+        else
+            printf ("%s: %s\n", e->file, safe);
         g_free (safe);
+    }
+    if (set && ba_ruleset_n_rules (set) == 0) {
+        char *safe = ba_safe_text (ro->rules_dir);
+        printf ("%s: no rule files (*.rules): not a rule set directory\n", safe);
+        g_free (safe);
+        problems++;
     }
     if (set)
         printf ("%u rules, %u formats; %u problem(s)\n", ba_ruleset_n_rules (set),
-                ba_ruleset_n_formats (set), errors->len);
-    rc = (!set || errors->len) ? 1 : 0;
+                ba_ruleset_n_formats (set), problems);
+    rc = (!set || problems) ? 1 : 0;
     ba_ruleset_free (set);
     g_ptr_array_unref (errors);
     g_strfreev (site);

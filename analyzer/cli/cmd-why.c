@@ -247,7 +247,10 @@ cmd_why (int argc, char **argv)
         status = EXIT_INPUT;
         goto out;
     }
-    set = rule_options_load (&ro, "why");    /* for plain words; codes alone will do */
+    if (!(set = rule_options_load (&ro, "why"))) {
+        status = EXIT_USAGE;
+        goto out;
+    }
     p.set = set;
     t.lists = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     t.reasons = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);

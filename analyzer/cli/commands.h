@@ -7,6 +7,18 @@
 
 #define EXIT_USAGE 2
 #define EXIT_INPUT 1
+/* Another run holds the database's write lock (sysexits' EX_TEMPFAIL): try later. */
+#define EXIT_LOCKED 75
+
+#include "config.h"
+
+/* The settings (config files, environment), loaded once at startup; NULL
+ * while only --help runs. */
+const ba_config *cli_config (void);
+/* The value of @key in cli_config(), or NULL. */
+const char *cli_setting (ba_setting_key key);
+/* The one-line summary of the command @name, or NULL. */
+const char *command_summary (const char *name);
 
 typedef struct {
     char *rules_dir;
@@ -38,6 +50,8 @@ int cmd_why (int argc, char **argv);
 int cmd_search (int argc, char **argv);
 int cmd_report (int argc, char **argv);
 int cmd_reclassify (int argc, char **argv);
+int cmd_prune (int argc, char **argv);
+int cmd_config (int argc, char **argv);
 
 /* ---- the database commands (store-options.c) ---- */
 
@@ -48,6 +62,12 @@ void db_option_add (GOptionContext *ctx, char **db);
 
 /* Open --db (or the default) to write; NULL after printing why. */
 ba_store *open_store (const char *command, const char *db, gboolean create);
+
+/* Like open_store(), then taking the database's write lock (DB.lock,
+ * held until the process ends), so two writing runs never overlap.  NULL
+ * with *@status EXIT_LOCKED when another run holds it, EXIT_INPUT on any
+ * other failure; *@status is untouched on success. */
+ba_store *open_store_locked (const char *command, const char *db, gboolean create, int *status);
 
 /* Open --db (or the default) for a query, read-only; NULL after printing why. */
 ba_store *open_store_to_read (const char *command, const char *db);

@@ -4,14 +4,27 @@
 #include "emit.h"
 #include "escape.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The database to use: --db, else the settings' (config, $BOUNCE_ANALYZER_DB, bounces.db). */
+static const char *
+db_path (const char *db)
+{
+    const char *set = cli_setting (BA_SETTING_DB);
+    return db ? db : set ? set : ba_store_default_path ();
+}
 
 void
 db_option_add (GOptionContext *ctx, char **db)
 {
     GOptionEntry entries[] = {
         { "db", 0, 0, G_OPTION_ARG_FILENAME, db,
-          "the database (default: $BOUNCE_ANALYZER_DB, else bounces.db here)", "FILE" },
+          "the database (default: the config's db, $BOUNCE_ANALYZER_DB, else bounces.db here)", "FILE" },
         { NULL }
     };
     g_option_context_add_main_entries (ctx, entries, NULL);
@@ -21,7 +34,7 @@ ba_store *
 open_store (const char *command, const char *db, gboolean create)
 {
     GError *err = NULL;
-    ba_store *st = ba_store_open (db ? db : ba_store_default_path (), create, &err);
+    ba_store *st = ba_store_open (db_path (db), create, &err);
     if (!st) {
         warn ("%s: %s", command, err->message);
         g_error_free (err);
@@ -30,10 +43,57 @@ open_store (const char *command, const char *db, gboolean create)
 }
 
 ba_store *
+open_store_locked (const char *command, const char *db, gboolean create, int *status)
+{
+    /* the store first: its errors (no directory, read-only) say more than the lock's */
+    ba_store *st = open_store (command, db, create);
+    char *lock, *safe;
+    gboolean locked = FALSE;
+    int fd;
+
+    if (!st) {
+        *status = EXIT_INPUT;
+        return NULL;
+    }
+    lock = g_strconcat (ba_store_path (st), ".lock", NULL);
+    safe = ba_safe_text (lock);
+    /* read-only, and made with the store's mode: whoever may write a shared store can lock it */
+    fd = open (lock, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd >= 0) {
+        struct stat db;
+        if (stat (ba_store_path (st), &db) == 0)
+            (void) fchmod (fd, db.st_mode & 0666);
+    } else if (errno == EEXIST) {
+        fd = open (lock, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    }
+    if (fd < 0) {
+        warn ("%s: cannot open the lock file %s: %s", command, safe, g_strerror (errno));
+    } else if (flock (fd, LOCK_EX | LOCK_NB) < 0) {
+        if (errno == EWOULDBLOCK) {
+            warn ("%s: another bounce-analyzer run is writing this database (it holds %s); "
+                  "this run did nothing: try again when it has finished", command, safe);
+            locked = TRUE;
+        } else {
+            warn ("%s: cannot lock %s: %s", command, safe, g_strerror (errno));
+        }
+        close (fd);
+        fd = -1;
+    }
+    g_free (lock);
+    g_free (safe);
+    if (fd < 0) {
+        g_clear_pointer (&st, ba_store_free);
+        *status = locked ? EXIT_LOCKED : EXIT_INPUT;
+    }
+    /* otherwise the descriptor stays open: the lock lasts until this process ends */
+    return st;
+}
+
+ba_store *
 open_store_to_read (const char *command, const char *db)
 {
     GError *err = NULL;
-    ba_store *st = ba_store_open_readonly (db ? db : ba_store_default_path (), &err);
+    ba_store *st = ba_store_open_readonly (db_path (db), &err);
     if (!st) {
         warn ("%s: %s", command, err->message);
         g_error_free (err);

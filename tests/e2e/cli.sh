@@ -97,7 +97,9 @@ check rules-list 0 "$bin" rules list && contains rules-list "$out" "REASON"
 printf '[our-filter]\ndescription = our gateway words\nreason = filtered\npriority = 1\npattern = user unknown\n' > "$tmp/site.rules"
 check site-rules 0 "$bin" analyze --format ndjson --site-rules "$tmp/site.rules" samples/postfix-userunknown.eml
 contains site-rules "$out" '"rule":"our-filter"'
-check rules-dir 0 "$bin" analyze --format ndjson --rules "$tmp" samples/postfix-userunknown.eml
+# a rule set with errors is refused, never half used (issue 10)
+check rules-dir-broken 2 "$bin" analyze --format ndjson --rules "$tmp" samples/postfix-userunknown.eml
+contains rules-dir-broken "$err" "nothing was done"
 
 # classify and explain
 check classify 0 "$bin" classify "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using relays.ordb.org"

@@ -46,7 +46,7 @@ fi
 # A pattern with \S, \D or \W must match multibyte text (PCRE2 10.42's JIT
 # with MATCH_INVALID_UTF does not, so such patterns are interpreted).
 mkdir -p "$tmp/utf-rules"
-cp rules/*.conf rules/*.rules "$tmp/utf-rules/"
+cp rules/*.conf rules/*.rules rules/*.formats "$tmp/utf-rules/"
 printf '[t]\ndescription = t\ndetect = ^\\S+ \\W+ RCPT\nrecipient = ^\\S+ >>> RCPT TO:<(?<recipient>[^>]+)>\n' > "$tmp/utf-rules/10-t.formats"
 printf 'From: a@b.example\nSubject: x\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n\xe9\x80\x81\xe4\xbf\xa1 >>> RCPT TO:<kim@partner.example>\n' > "$tmp/utf.eml"
 if within 10 "$bin" analyze --rules="$tmp/utf-rules" "$tmp/utf.eml"; then
