@@ -20,6 +20,8 @@ static const struct {
     { "search", cmd_search, "find stored diagnoses by recipient, sender, reason, date, words" },
     { "report", cmd_report, "totals: reasons, domains, remote servers, blacklists, days" },
     { "reclassify", cmd_reclassify, "re-apply the current rules to the stored diagnoses" },
+    { "incidents", cmd_incidents, "failures grouped into incidents: one place, one cause, ongoing?" },
+    { "serve", cmd_serve, "a read-only web page for the helpdesk: why, report, incidents" },
 };
 
 static void
