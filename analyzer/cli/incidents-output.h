@@ -20,4 +20,8 @@ gboolean parse_span (const char *s, gint64 *out);
 /* @t as UTC, ISO 8601 with Z. */
 char *utc_iso (gint64 t);
 
+/* report --format html: the page of report-html.h on standard output;
+ * the exit status. */
+int report_html (ba_store *st, const ba_query *range, guint top, const rule_options *ro);
+
 #endif
