@@ -194,6 +194,36 @@ summary (const why_page *w, const char *target)
     return g_string_free (s, FALSE);
 }
 
+/* The incidents at @domain, before its diagnoses: the pattern a list of
+ * single bounces hides. */
+static gboolean
+show_incidents (ba_store *st, const char *domain, why_page *w, GError **error)
+{
+    gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+    GPtrArray *all = ba_store_find_incidents (st, NULL, INCIDENTS_DEFAULT_GAP, INCIDENTS_DEFAULT_MIN,
+                                              now, error);
+    GPtrArray *here;
+    if (!all)
+        return FALSE;
+    here = g_ptr_array_new ();
+    for (guint i = 0; i < all->len; i++) {
+        ba_incident *inc = g_ptr_array_index (all, i);
+        if (inc->domain && !g_ascii_strcasecmp (inc->domain, domain))
+            g_ptr_array_add (here, inc);
+    }
+    if (w->sp) {
+        w->sp->map_key (w->sp, "incidents");
+        incidents_json (w->sp, here);
+    } else if (here->len) {
+        g_string_append (w->out, "<section aria-labelledby=\"h-incidents\"><h2 id=\"h-incidents\">Incidents</h2>\n");
+        ba_html_incidents (w->out, here);
+        g_string_append (w->out, "</section>\n<h2>Bounces, the latest first</h2>\n");
+    }
+    g_ptr_array_unref (here);
+    g_ptr_array_unref (all);
+    return TRUE;
+}
+
 /* Has @s no control or format character (escape.h)? */
 static gboolean
 check_query_chars (const char *s)
@@ -266,8 +296,6 @@ serve_why (const serve_site *site, const char *q, gboolean json, serve_reply *r)
         w.sp->integer (w.sp, w.failed);
         w.sp->map_key (w.sp, "delayed");
         w.sp->integer (w.sp, w.delayed);
-        w.sp->map_key (w.sp, "diagnoses");
-        w.sp->begin_list (w.sp);
     } else {
         char *title = g_strdup_printf ("Why: %s", clean);
         html_reply (r, 200);
@@ -284,6 +312,12 @@ serve_why (const serve_site *site, const char *q, gboolean json, serve_reply *r)
             ba_html_text (r->body, "No stored bounce matches.", 0);
         }
         g_string_append (r->body, "</p>\n");
+    }
+    if (query.domain && !show_incidents (st, query.domain, &w, &err))
+        goto failed;
+    if (json) {
+        w.sp->map_key (w.sp, "diagnoses");
+        w.sp->begin_list (w.sp);
     }
     if (w.total && !ba_store_find (st, &query, show, &w, &err))
         goto failed;

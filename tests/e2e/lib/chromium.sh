@@ -1,6 +1,7 @@
 # chromium.sh - headless Chromium for the HTML tests (sourced).  Every
-# name resolves to nothing, so a page that asked the network could not
-# reach it; the net log shows whether it asked.
+# name but the loopback address of the server under test resolves to
+# nothing, so a page that asked the network could not reach it; the net
+# log shows whether it asked.
 #   browse OUT.png|- URL [WIDTHxHEIGHT]  : screenshot (or, for -, the DOM on stdout)
 #   page_requests NETLOG                 : the http(s) URLs a page asked for
 chromium_bin=$(command -v chromium || command -v chromium-browser || true)
@@ -9,7 +10,7 @@ browse () {
     local profile
     profile=$(mktemp -d)
     local args=(--no-sandbox --headless=new --disable-gpu --hide-scrollbars
-                "--host-resolver-rules=MAP * ~NOTFOUND" --disable-background-networking
+                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1" --disable-background-networking
                 --disable-component-update --disable-sync --no-first-run --disable-extensions
                 "--user-data-dir=$profile" "--window-size=${size/x/,}")
     [ "$net" != /dev/null ] && args+=("--log-net-log=$net")
