@@ -2,8 +2,9 @@
 #include "svg.h"
 #include "html.h"
 
-#define WIDTH 640
-#define LABEL_WIDTH 230
+#define WIDTH 480               /* a chart in half the page */
+#define WIDE 960                /* a chart across the page: the same text size */
+#define LABEL_WIDTH 200
 
 static const char *const colours[] = {
     "#0b5fa5", "#b34400", "#00775a", "#9b3f7c", "#8a6d00", "#2f6f8f", "#6b4c9a", "#a12000",
@@ -16,11 +17,11 @@ ba_svg_colour (guint i)
 }
 
 static void
-open_svg (GString *out, const char *id, const char *title, const char *desc, int height)
+open_svg (GString *out, int width, const char *id, const char *title, const char *desc, int height)
 {
     g_string_append_printf (out, "<svg viewBox=\"0 0 %d %d\" role=\"img\" aria-labelledby=\"%s-t %s-d\" "
                                  "preserveAspectRatio=\"xMinYMin meet\">\n<title id=\"%s-t\">",
-                            WIDTH, height, id, id, id);
+                            width, height, id, id, id);
     ba_html_text (out, title, 0);
     g_string_append_printf (out, "</title>\n<desc id=\"%s-d\">", id);
     ba_html_text (out, desc, 0);
@@ -40,16 +41,16 @@ ba_svg_bars (GString *out, const char *id, const char *title, const char *desc,
              const ba_svg_bar *bars, guint n)
 {
     gint64 most = 1;
-    const int row = 24, plot = WIDTH - LABEL_WIDTH - 60;
+    const int row = 24, plot = WIDTH - LABEL_WIDTH - 40;
     for (guint i = 0; i < n; i++)
         most = MAX (most, bars[i].value);
-    open_svg (out, id, title, desc, MAX (1, (int) n) * row + 8);
+    open_svg (out, WIDTH, id, title, desc, MAX (1, (int) n) * row + 8);
     if (!n)
         label (out, 4, 20, "start", "(none)", 0);
     for (guint i = 0; i < n; i++) {
         double y = 4 + i * row, w = (double) bars[i].value * plot / most;
         char num[32];
-        label (out, LABEL_WIDTH - 6, y + 15, "end", bars[i].label, 34);
+        label (out, LABEL_WIDTH - 6, y + 15, "end", bars[i].label, 30);
         g_string_append_printf (out, "<rect x=\"%d\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>\n",
                                 LABEL_WIDTH, y + 2, MAX (w, 1.0), row - 6,
                                 bars[i].colour ? bars[i].colour : colours[0]);
@@ -64,8 +65,8 @@ ba_svg_stacked (GString *out, const char *id, const char *title, const char *des
                 char *const *columns, guint ncolumns, const ba_svg_series *series,
                 guint nseries, const gint64 *values)
 {
-    const double left = 44, right = WIDTH - 8, top = 10, bottom = 200;
-    const int legend_rows = (int) (nseries + 2) / 3;
+    const double left = 44, right = WIDE - 8, top = 10, bottom = 200;
+    const int legend_rows = (int) (nseries + 3) / 4;
     gint64 most = 1;
     double step;
     char num[32];
@@ -76,7 +77,7 @@ ba_svg_stacked (GString *out, const char *id, const char *title, const char *des
             sum += values[c * nseries + s];
         most = MAX (most, sum);
     }
-    open_svg (out, id, title, desc, (int) bottom + 30 + legend_rows * 20);
+    open_svg (out, WIDE, id, title, desc, (int) bottom + 30 + legend_rows * 20);
     /* the axis: 0, half and the most */
     for (int t = 0; t <= 2; t++) {
         double y = bottom - (bottom - top) * t / 2;
@@ -103,8 +104,11 @@ ba_svg_stacked (GString *out, const char *id, const char *title, const char *des
             g_string_append_printf (out, " %" G_GINT64_FORMAT "</title></rect>\n", v);
         }
     }
-    /* first, middle and last column named below the axis */
-    if (ncolumns) {
+    /* every column named below the axis when there is room, else the first, middle and last */
+    if (ncolumns && ncolumns <= 12) {
+        for (guint c = 0; c < ncolumns; c++)
+            label (out, left + c * step + step * 0.4, bottom + 16, "middle", columns[c], 0);
+    } else if (ncolumns) {
         guint marks[3] = { 0, ncolumns / 2, ncolumns - 1 };
         for (int i = 0; i < 3; i++) {
             if (i && marks[i] == marks[i - 1])
@@ -114,7 +118,7 @@ ba_svg_stacked (GString *out, const char *id, const char *title, const char *des
         }
     }
     for (guint s = 0; s < nseries; s++) {
-        double x = left + (s % 3) * 196, y = bottom + 30 + (s / 3) * 20;
+        double x = left + (s % 4) * 220, y = bottom + 30 + (s / 4) * 20;
         g_string_append_printf (out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" fill=\"%s\"/>\n",
                                 x, y, series[s].colour);
         label (out, x + 16, y + 11, "start", series[s].name, 26);
@@ -136,14 +140,14 @@ void
 ba_svg_lives (GString *out, const char *id, const char *title, const char *desc,
               const ba_svg_life *rows, guint n, gint64 from, gint64 to)
 {
-    const int row = 34, left = LABEL_WIDTH, right = WIDTH - 10;
+    const int row = 34, left = LABEL_WIDTH, right = WIDE - 10;
     double scale;
     char *a, *b;
 
     if (to <= from)
         to = from + 1;
     scale = (double) (right - left) / (double) (to - from);
-    open_svg (out, id, title, desc, MAX (1, (int) n) * row + 44);
+    open_svg (out, WIDE, id, title, desc, MAX (1, (int) n) * row + 44);
     if (!n)
         label (out, 4, 20, "start", "(none)", 0);
     for (guint i = 0; i < n; i++) {
