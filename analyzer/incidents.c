@@ -244,6 +244,8 @@ ba_incident_span (gint64 seconds)
     gint64 m = MAX (seconds, 0) / 60, h = m / 60, d = h / 24;
     if (d)
         return g_strdup_printf ("%" G_GINT64_FORMAT " d %" G_GINT64_FORMAT " h", d, h % 24);
+    if (h && m % 60 == 0)
+        return g_strdup_printf ("%" G_GINT64_FORMAT " h", h);
     if (h)
         return g_strdup_printf ("%" G_GINT64_FORMAT " h %" G_GINT64_FORMAT " min", h, m % 60);
     return g_strdup_printf ("%" G_GINT64_FORMAT " min", m);

@@ -60,7 +60,7 @@ gboolean ba_incident_failure_is_ours (const ba_incident_failure *x);
  * refuses our mail citing relays.ordb.org" (raw: escape it for output). */
 char *ba_incident_headline (const ba_incident *inc);
 
-/* "17 h 5 min", "40 min", "3 d 2 h": how long @seconds is. */
+/* "17 h 5 min", "2 h", "40 min", "3 d 2 h": how long @seconds is. */
 char *ba_incident_span (gint64 seconds);
 
 #endif

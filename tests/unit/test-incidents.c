@@ -131,7 +131,7 @@ static void
 test_span (void)
 {
     static const struct { gint64 s; const char *text; } cases[] = {
-        { 0, "0 min" }, { 59, "0 min" }, { 40 * 60, "40 min" }, { 17 * HOUR, "17 h 0 min" },
+        { 0, "0 min" }, { 59, "0 min" }, { 40 * 60, "40 min" }, { 17 * HOUR, "17 h" },
         { 17 * HOUR + 5 * 60, "17 h 5 min" }, { 3 * 86400 + 2 * HOUR, "3 d 2 h" }, { -5, "0 min" },
     };
     for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
