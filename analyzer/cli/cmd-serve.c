@@ -207,6 +207,7 @@ cmd_serve (int argc, char **argv)
     ba_store *probe = NULL;
     GError *err = NULL;
     GSList *uris;
+    char *shown_path = NULL;
     int status = 0;
 
     g_option_context_set_summary (octx,
@@ -240,6 +241,8 @@ cmd_serve (int argc, char **argv)
         status = EXIT_INPUT;
         goto out;
     }
+    shown_path = ba_safe_text (ba_store_path (probe));
+    g_clear_pointer (&probe, ba_store_free);
     s.site.db = db ? db : ba_store_default_path ();
     set = rule_options_load (&ro, "serve");
     s.site.set = set;
@@ -262,7 +265,7 @@ cmd_serve (int argc, char **argv)
     uris = soup_server_get_uris (srv);
     for (GSList *u = uris; u; u = u->next) {
         char *text = g_uri_to_string (u->data);
-        printf ("serve: listening on %s (database %s, read-only)\n", text, ba_store_path (probe));
+        printf ("serve: listening on %s (database %s, read-only)\n", text, shown_path);
         g_free (text);
     }
     g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
@@ -282,6 +285,7 @@ out:
     ba_ruleset_free (set);
     rule_options_clear (&ro);
     g_free (s.csp);
+    g_free (shown_path);
     g_free (db);
     g_free (listen);
     return status;

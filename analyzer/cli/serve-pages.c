@@ -66,6 +66,19 @@ open_or_fail (const serve_site *site, serve_reply *r, gboolean json)
     return st;
 }
 
+/* Close @st; an answer read from a snapshot that an ingest wrote meanwhile
+ * may be wrong: say so instead. */
+static void
+close_store (ba_store *st, serve_reply *r, gboolean json)
+{
+    GError *err = NULL;
+    if (st && !ba_store_unchanged (st, &err)) {
+        serve_error (r, 503, json, err->message);
+        g_error_free (err);
+    }
+    ba_store_free (st);
+}
+
 void
 serve_home (const serve_site *site, serve_reply *r)
 {
@@ -339,7 +352,7 @@ out:
     if (w.lists)
         g_hash_table_unref (w.lists);
     g_clear_error (&err);
-    ba_store_free (st);
+    close_store (st, r, json);
     g_free (fts);
     g_free (lower);
     g_free (clean);
@@ -363,7 +376,7 @@ serve_report (const serve_site *site, serve_reply *r)
         serve_error (r, 503, FALSE, err->message);
         g_error_free (err);
     }
-    ba_store_free (st);
+    close_store (st, r, FALSE);
 }
 
 void
@@ -394,5 +407,5 @@ serve_incidents (const serve_site *site, gboolean json, serve_reply *r)
     }
     if (found)
         g_ptr_array_unref (found);
-    ba_store_free (st);
+    close_store (st, r, json);
 }
