@@ -173,8 +173,8 @@ show (const ba_diagnosis *d, void *data)
     return TRUE;
 }
 
-/* "3 of 3 messages to retail.example since 2008-03-20 10:02 were refused,
- * 1 citing relays.ordb.org." */
+/* "3 of 3 messages to retail.example since 2008-03-20 10:02 were not
+ * delivered, 1 citing relays.ordb.org."; @target NULL: a search by words. */
 static char *
 summary (const why_page *w, const char *target)
 {
@@ -190,7 +190,10 @@ summary (const why_page *w, const char *target)
             list = k;
             most = GPOINTER_TO_UINT (v);
         }
-    g_string_append_printf (s, "%u of %u messages to %s", w->failed, w->total, target);
+    if (target)
+        g_string_append_printf (s, "%u of %u messages to %s", w->failed, w->total, target);
+    else
+        g_string_append_printf (s, "%u of the %u bounces whose server said these words", w->failed, w->total);
     if (w->has_first) {
         char *since = local_time (w->first, "%Y-%m-%d %H:%M");
         g_string_append_printf (s, " since %s", since);
@@ -295,6 +298,13 @@ serve_why (const serve_site *site, const char *q, gboolean json, serve_reply *r)
     w.set = site->set;
     if (!ba_store_find (st, &query, add_up, &w, &err))
         goto failed;
+    if (!w.total && query.domain) {
+        /* no mail to such a domain: "relays.ordb.org" is a word of the replies */
+        query.domain = NULL;
+        query.text = clean;
+        if (!ba_store_find (st, &query, add_up, &w, &err))
+            goto failed;
+    }
     query.limit = SERVE_MAX_SHOWN;
     if (json) {
         r->status = 200;
@@ -318,7 +328,7 @@ serve_why (const serve_site *site, const char *q, gboolean json, serve_reply *r)
         search_form (r->body, clean);
         g_string_append (r->body, "<p class=\"lead\" role=\"status\">");
         if (w.total) {
-            char *s = summary (&w, query.text ? "these words" : query.address ? query.address : query.domain);
+            char *s = summary (&w, query.text ? NULL : query.address ? query.address : query.domain);
             ba_html_text (r->body, s, 0);
             g_free (s);
         } else {
