@@ -33,7 +33,9 @@ static const char stylesheet[] =
     "th,td{text-align:left;vertical-align:top;padding:.3rem .5rem;border-bottom:1px solid var(--line)}"
     "th{background:var(--band)}"
     "td.num{text-align:right;font-variant-numeric:tabular-nums}"
-    "td.said{max-width:32rem;overflow-wrap:anywhere}"
+    "table.rows{table-layout:fixed}table.rows td{overflow-wrap:anywhere}"
+    "col.c-date{width:11%}col.c-who{width:19%}col.c-reason{width:11%}col.c-fault{width:11%}"
+    "col.c-said{width:30%}col.c-subject{width:18%}"
     ".ongoing{color:var(--alert);font-weight:700}"
     ".card{border:1px solid var(--line);border-radius:6px;padding:.75rem 1rem;margin:.75rem 0}"
     ".card dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .75rem;margin:.5rem 0 0}"
@@ -43,7 +45,7 @@ static const char stylesheet[] =
     "table.rows tr{border-bottom:1px solid var(--line);padding:.4rem 0}"
     "table.rows td{border:0;padding:.1rem 0}"
     "table.rows td::before{content:attr(data-label) \": \";font-weight:600;color:var(--muted)}}"
-    "@media print{nav,form{display:none}body{font-size:11pt}a{color:inherit}"
+    "@media print{nav,form{display:none}body{font-size:10pt}a{color:inherit}table{font-size:8.5pt}"
     ".charts{grid-template-columns:1fr 1fr}section,figure,.card,tr{break-inside:avoid}}";
 
 char *

@@ -459,7 +459,9 @@ ba_report_html (GString *out, ba_store *st, const ba_ruleset *set, const ba_html
     g_string_append (out, "</div></section>\n");
 
     g_string_append (out, "<section aria-labelledby=\"h-latest\"><h2 id=\"h-latest\">Latest failures</h2>\n"
-                          "<div class=\"scroll\"><table class=\"rows\">\n<thead><tr><th scope=\"col\">date</th>"
+                          "<div class=\"scroll\"><table class=\"rows\">\n<colgroup><col class=\"c-date\">"
+                          "<col class=\"c-who\"><col class=\"c-reason\"><col class=\"c-fault\">"
+                          "<col class=\"c-said\"><col class=\"c-subject\"></colgroup>\n<thead><tr><th scope=\"col\">date</th>"
                           "<th scope=\"col\">recipient</th><th scope=\"col\">reason</th>"
                           "<th scope=\"col\">fault</th><th scope=\"col\">server said</th>"
                           "<th scope=\"col\">subject</th></tr></thead>\n<tbody>\n");

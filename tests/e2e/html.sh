@@ -102,6 +102,12 @@ else
     printf '<!DOCTYPE html><img src="http://probe.example/x.png">' > "$tmp/probe.html"
     browse - "file://$tmp/probe.html" 800x600 "$tmp/probe.json" >/dev/null
     page_requests "$tmp/probe.json" | grep -q 'probe.example' && ok || bad "the net log check sees no request"
+    # printable: Chromium prints it to a PDF of more than one page
+    browse "$tmp/report.pdf" "file://$f"
+    head -c 5 "$tmp/report.pdf" 2>/dev/null | grep -q '%PDF-' && ok || bad "no PDF printed"
+    pages=$(python3 -c 'import re, sys; print(len(re.findall(rb"/Type\s*/Page(?!s)", open(sys.argv[1], "rb").read())))' "$tmp/report.pdf" 2>/dev/null)
+    [ "${pages:-0}" -ge 2 ] && ok || bad "the printed report has ${pages:-0} pages"
+    [ -n "${KEEP_SCREENSHOTS:-}" ] && cp "$tmp/report.pdf" "$KEEP_SCREENSHOTS/"
     # laptop and phone
     for size in 1280x2400 390x2400; do
         browse "$tmp/report-$size.png" "file://$f" "$size"

@@ -2,7 +2,8 @@
 # name but the loopback address of the server under test resolves to
 # nothing, so a page that asked the network could not reach it; the net
 # log shows whether it asked.
-#   browse OUT.png|- URL [WIDTHxHEIGHT]  : screenshot (or, for -, the DOM on stdout)
+#   browse OUT.png|OUT.pdf|- URL [WIDTHxHEIGHT] [NETLOG]
+#       a screenshot, a print to PDF, or (for -) the DOM on stdout
 #   page_requests NETLOG                 : the http(s) URLs a page asked for
 chromium_bin=$(command -v chromium || command -v chromium-browser || true)
 browse () {
@@ -14,7 +15,9 @@ browse () {
                 --disable-component-update --disable-sync --no-first-run --disable-extensions
                 "--user-data-dir=$profile" "--window-size=${size/x/,}")
     [ "$net" != /dev/null ] && args+=("--log-net-log=$net")
-    if [ "$shot" = - ]; then
+    if [ "${shot%.pdf}" != "$shot" ]; then
+        timeout -k 5 60 "$chromium_bin" "${args[@]}" --no-pdf-header-footer "--print-to-pdf=$shot" "$url" >/dev/null 2>&1
+    elif [ "$shot" = - ]; then
         timeout -k 5 60 "$chromium_bin" "${args[@]}" --dump-dom "$url" 2>/dev/null
     else
         timeout -k 5 60 "$chromium_bin" "${args[@]}" "--screenshot=$shot" "$url" >/dev/null 2>&1
