@@ -216,11 +216,12 @@ chart_periods (GString *out, ba_store *st, const ba_html_report *o, const ba_sto
         values[(col - 1) * nseries + s] += c->count;
         total += c->count;
     }
-    g_string_append_printf (desc, "%" G_GINT64_FORMAT " failures in %u %ss", total, columns->len, unit);
+    g_string_append_printf (desc, "%" G_GINT64_FORMAT " failure%s in %u %s%s", total, total == 1 ? "" : "s",
+                            columns->len, unit, columns->len == 1 ? "" : "s");
     if (columns->len)
         g_string_append_printf (desc, " from %s to %s", (char *) columns->pdata[0],
                                 (char *) columns->pdata[columns->len - 1]);
-    g_string_append (desc, "; by reason:");
+    g_string_append (desc, nseries ? "; by reason:" : "");
     for (guint k = 0; k < nseries; k++) {
         gint64 n = 0;
         for (guint c = 0; c < columns->len; c++)
