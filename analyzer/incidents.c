@@ -56,6 +56,7 @@ ba_incident_free (ba_incident *inc)
     g_free (inc->listed);
     g_free (inc->fault);
     g_free (inc->advice);
+    g_free (inc->domain_list);
     g_free (inc);
 }
 
@@ -133,6 +134,23 @@ run_new (const ba_incident_failure *x, gboolean ours)
     return r;
 }
 
+#define LISTED_DOMAINS 10
+
+/* The first names of @set in byte order, and how many more there are. */
+static char *
+some_names (GHashTable *set)
+{
+    GList *names = g_list_sort (g_hash_table_get_keys (set), (GCompareFunc) strcmp);
+    GString *s = g_string_new (NULL);
+    guint n = 0;
+    for (GList *l = names; l && n < LISTED_DOMAINS; l = l->next, n++)
+        g_string_append_printf (s, "%s%s", n ? ", " : "", (char *) l->data);
+    if (g_hash_table_size (set) > n)
+        g_string_append_printf (s, " (+%u more)", g_hash_table_size (set) - n);
+    g_list_free (names);
+    return g_string_free (s, FALSE);
+}
+
 /* A run that ended: an incident when it has enough failures. */
 static void
 close_run (ba_incident_finder *f, run *r)
@@ -155,6 +173,7 @@ close_run (ba_incident_finder *f, run *r)
     inc->senders = g_hash_table_size (r->senders);
     inc->recipients = g_hash_table_size (r->recipients);
     inc->domains = g_hash_table_size (r->domains);
+    inc->domain_list = r->ours ? some_names (r->domains) : NULL;
     inc->ongoing = f->now - r->last <= f->gap;
     g_ptr_array_add (f->found, inc);
 }

@@ -33,6 +33,7 @@ typedef struct {
     gint64 first_seen, last_seen;
     guint64 failures;
     guint64 senders, recipients, domains;   /* distinct */
+    char *domain_list;          /* on our side: "a.example, b.example, … (+3 more)" */
     gboolean ongoing;           /* a failure within the gap of now */
 } ba_incident;
 

@@ -79,6 +79,7 @@ ba_html_incidents (GString *out, const GPtrArray *found)
         field (out, "failures", count);
         field (out, "cause", cause);
         field (out, "remote MTA", inc->remote_mta);
+        field (out, "domains", inc->domain_list);
         field (out, "fault", ba_fault_words (inc->fault));
         field (out, "advice", inc->advice);
         g_string_append (out, "</dl></article>\n");

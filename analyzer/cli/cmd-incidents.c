@@ -124,6 +124,7 @@ print_text (FILE *out, const GPtrArray *found, const char *db, gint64 gap, guint
                                  inc->listed ? ", listed: " : "", inc->listed ? inc->listed : "");
         ba_print_field (out, "cause:", cause);
         ba_print_field (out, "remote MTA:", inc->remote_mta);
+        ba_print_field (out, "domains:", inc->domain_list);
         ba_print_field (out, "fault:", ba_fault_words (inc->fault));
         ba_print_field (out, "advice:", inc->advice);
         g_free (head);

@@ -80,6 +80,8 @@ grep -q '^ONGOING: retail.example refuses our mail citing relays.ordb.org' "$tmp
 grep -q '^ended: 203.0.113.25 is listed on zen.spamhaus.org: 12 refusals at 9 domains' "$tmp/out.txt" && ok ||
     bad "text output lacks our listing"
 grep -q 'fault:       the receiving system' "$tmp/out.txt" && ok || bad "text output lacks the fault"
+grep -q '^  domains:     bank.example, bigisp.example, city.example, club.example, garden.example, news.example, partner.example, school.example, travel.example$' "$tmp/out.txt" && ok ||
+    bad "text output lacks the domains of our listing"
 
 # The noise alone makes an incident only when the thresholds are lowered.
 "$bin" incidents --db "$tmp/outage.db" --format csv --min 4 > "$tmp/min4.csv"

@@ -105,10 +105,31 @@ test_ours (void)
     g_assert_null (inc->domain);
     g_assert_null (inc->remote_mta);
     g_assert_cmpuint (inc->domains, ==, 5);
+    g_assert_cmpstr (inc->domain_list, ==, "a.example, b.example, c.example, d.example, e.example");
     g_assert_cmpstr (inc->fault, ==, "sending-system");
     head = ba_incident_headline (inc);
     g_assert_cmpstr (head, ==, "192.0.2.1 is listed on zen.spamhaus.org: 5 refusals at 5 domains");
     g_free (head);
+    g_ptr_array_unref (found);
+}
+
+/* Our side names its first ten domains, and how many more. */
+static void
+test_ours_many (void)
+{
+    ba_incident_failure xs[12];
+    char names[12][16];
+    GPtrArray *found;
+    ba_incident *inc;
+    for (int i = 0; i < 12; i++) {
+        g_snprintf (names[i], sizeof names[i], "d%02d.example", i);
+        xs[i] = failure (NOW - 5 * HOUR + i * 60, names[i], "blocked", "bl.spamcop.net", "sending-system");
+    }
+    found = find (xs, 12, 2 * HOUR, 5);
+    g_assert_cmpuint (found->len, ==, 1);
+    inc = g_ptr_array_index (found, 0);
+    g_assert_cmpstr (inc->domain_list, ==, "d00.example, d01.example, d02.example, d03.example, d04.example, "
+                     "d05.example, d06.example, d07.example, d08.example, d09.example (+2 more)");
     g_ptr_array_unref (found);
 }
 
@@ -184,6 +205,7 @@ main (int argc, char **argv)
     g_test_add_func ("/incidents/gap", test_gap);
     g_test_add_func ("/incidents/min-and-keys", test_min_and_keys);
     g_test_add_func ("/incidents/ours", test_ours);
+    g_test_add_func ("/incidents/ours-many", test_ours_many);
     g_test_add_func ("/incidents/no-place", test_no_place);
     g_test_add_func ("/incidents/span", test_span);
     g_test_add_func ("/html/text", test_html_text);
