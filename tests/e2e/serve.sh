@@ -94,7 +94,7 @@ get () {       # get NAME PATH [curl args]: body in $tmp/NAME, headers in $tmp/N
 get why.html "/why?q=retail.example"
 [ "$code" = 200 ] && ok || bad "/why?q=retail.example: $code"
 has "$tmp/why.html" '50 of 53 messages to retail.example since'
-has "$tmp/why.html" 'relays.ordb.org, a blacklist that shut down on 18 December 2006'
+has "$tmp/why.html" 'relays.ordb.org, a blacklist that shut down on 2006-12-18'
 has "$tmp/why.html" 'Nothing is wrong with our server.'
 has "$tmp/why.html" 'Ongoing:</span> retail.example refuses our mail citing relays.ordb.org'
 has "$tmp/why.html" '<form action="/why" method="get" role="search">'
