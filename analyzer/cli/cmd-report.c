@@ -5,13 +5,14 @@
 #include "emit.h"
 #include "escape.h"
 #include "sprinter.h"
+#include "incidents-output.h"
 
 #include <errno.h>
 #include <string.h>
 
 #define TEXT_DAYS 31
 
-typedef enum { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON } output_format;
+typedef enum { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON, FORMAT_HTML } output_format;
 
 static const struct {
     ba_tally_kind kind;
@@ -198,7 +199,7 @@ cmd_report (int argc, char **argv)
         { "until", 0, 0, G_OPTION_ARG_STRING, &until, "before DATE (a day: to its end)", "DATE" },
         { "top", 0, 0, G_OPTION_ARG_INT, &top, "domains and remote MTAs shown (default 10; 0: all)", "N" },
         { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name,
-          "text (default), csv (RFC 4180) or json", "FORMAT" },
+          "text (default), csv (RFC 4180), json or html (one page with charts)", "FORMAT" },
         { NULL }
     };
     GOptionContext *octx = g_option_context_new ("- totals of the stored diagnoses");
@@ -231,8 +232,10 @@ cmd_report (int argc, char **argv)
         format = FORMAT_CSV;
     else if (!strcmp (format_name, "json"))
         format = FORMAT_JSON;
+    else if (!strcmp (format_name, "html"))
+        format = FORMAT_HTML;
     else {
-        warn ("report: unknown format '%s' (text, csv or json)", format_name);
+        warn ("report: unknown format '%s' (text, csv, json or html)", format_name);
         status = EXIT_USAGE;
         goto out;
     }
@@ -250,6 +253,10 @@ cmd_report (int argc, char **argv)
     }
     if (!(st = open_store_to_read ("report", db))) {
         status = EXIT_INPUT;
+        goto out;
+    }
+    if (format == FORMAT_HTML) {
+        status = report_html (st, &range, (guint) top, &ro);
         goto out;
     }
     if (!ba_store_get_totals (st, &range, &totals, &err)) {

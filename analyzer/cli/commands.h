@@ -52,6 +52,8 @@ int cmd_report (int argc, char **argv);
 int cmd_reclassify (int argc, char **argv);
 int cmd_prune (int argc, char **argv);
 int cmd_config (int argc, char **argv);
+int cmd_incidents (int argc, char **argv);
+int cmd_serve (int argc, char **argv);
 
 /* ---- the database commands (store-options.c) ---- */
 

@@ -29,6 +29,8 @@ static const struct {
     { "reclassify", cmd_reclassify, "re-apply the current rules to the stored diagnoses" },
     { "prune", cmd_prune, "delete the stored diagnoses of bounces older than a date" },
     { "config", cmd_config, "print the effective settings and where each came from" },
+    { "incidents", cmd_incidents, "failures grouped into incidents: one place, one cause, ongoing?" },
+    { "serve", cmd_serve, "a read-only web page for the helpdesk: why, report, incidents" },
 };
 
 /* Set once at startup, before any command runs; read-only afterwards. */
