@@ -24,7 +24,7 @@
 static const char *const read_sql[N_READS] = {
     /* a message of schema 1 has no content key yet: read it once more */
     [R_FIND_LOCATION] =
-        "SELECT l.message_id, l.source, l.mbox_offset, m.content_key IS NULL"
+        "SELECT l.message_id, l.source, l.mbox_offset, CASE WHEN m.content_key IS NULL THEN 1 ELSE 0 END"
         " FROM locations l JOIN messages m ON m.id = l.message_id WHERE l.key = ?",
     [R_AT_OFFSET] = "SELECT id, size, content_hash FROM messages WHERE mbox_offset = ? AND source = ?",
     [R_GET_SOURCE] =
