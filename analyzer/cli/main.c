@@ -3,6 +3,7 @@
 #include "emit.h"
 
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,7 +32,7 @@ usage (FILE *out)
     for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
         fprintf (out, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fprintf (out, "\nOptions:\n  -h, --help     show this help\n  --version      show the version\n\n"
-                  "'bounce-analyzer COMMAND --help' describes a command.\n");
+                  "'bounce-analyzer COMMAND --help' describes a command.\n\n%s\n", EXIT_CODES_HELP);
 }
 
 void
@@ -110,7 +111,22 @@ int
 main (int argc, char **argv)
 {
     setlocale (LC_ALL, "");
-    g_set_prgname ("bounce-analyzer");
+    /* a closed pipe is an EPIPE the commands end on quietly (finish_output) */
+    signal (SIGPIPE, SIG_IGN);
+    {
+        /* the usage line of "COMMAND --help" names the command */
+        const char *named = "bounce-analyzer";
+        char *with_command = NULL;
+        for (guint i = 0; argc > 1 && i < G_N_ELEMENTS (commands); i++)
+            if (!strcmp (argv[1], commands[i].name))
+                named = with_command = g_strconcat ("bounce-analyzer ", commands[i].name, NULL);
+        if (argc > 2 && !strcmp (argv[1], "help"))
+            for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+                if (!strcmp (argv[2], commands[i].name))
+                    named = with_command = g_strconcat ("bounce-analyzer ", commands[i].name, NULL);
+        g_set_prgname (named);
+        g_free (with_command);
+    }
     ba_init ();
 
     if (argc < 2) {
