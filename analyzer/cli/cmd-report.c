@@ -82,8 +82,8 @@ text_section (FILE *out, ba_tally_kind kind, GPtrArray *rows, const ba_ruleset *
                  kind == BA_TALLY_DOMAIN ? "HARD" : "DOMS", "FIRST", "LAST");
         for (guint i = 0; i < rows->len; i++) {
             ba_tally *t = g_ptr_array_index (rows, i);
-            char *first = t->has_time ? local_time (t->first, "%Y-%m-%d %H:%M") : g_strdup ("?");
-            char *last = t->has_time ? local_time (t->last, "%Y-%m-%d %H:%M") : g_strdup ("?");
+            char *first = t->has_time ? local_time (t->first, LOCAL_MINUTE) : g_strdup ("?");
+            char *last = t->has_time ? local_time (t->last, LOCAL_MINUTE) : g_strdup ("?");
             fputs ("  ", out);
             text_cell (out, t->key, 40);
             fprintf (out, " %8" G_GINT64_FORMAT " %5" G_GINT64_FORMAT "  %-16s  %s\n", t->failed,
@@ -97,8 +97,8 @@ text_section (FILE *out, ba_tally_kind kind, GPtrArray *rows, const ba_ruleset *
                  "DOMAINS", "FIRST SEEN", "LAST SEEN");
         for (guint i = 0; i < rows->len; i++) {
             ba_tally *t = g_ptr_array_index (rows, i);
-            char *first = t->has_time ? local_time (t->first, "%Y-%m-%d %H:%M") : g_strdup ("?");
-            char *last = t->has_time ? local_time (t->last, "%Y-%m-%d %H:%M") : g_strdup ("?");
+            char *first = t->has_time ? local_time (t->first, LOCAL_MINUTE) : g_strdup ("?");
+            char *last = t->has_time ? local_time (t->last, LOCAL_MINUTE) : g_strdup ("?");
             fputs ("  ", out);
             text_cell (out, t->key, 30);
             fprintf (out, " %9" G_GINT64_FORMAT " %7" G_GINT64_FORMAT "  %-16s  %s\n", t->total,
@@ -269,12 +269,12 @@ cmd_report (int argc, char **argv)
         set = rule_options_load (&ro, "report");
         printf ("Bounce report for %s", path);
         if (range.has_since) {
-            char *s = local_time (range.since, "%Y-%m-%d %H:%M");
+            char *s = local_time (range.since, LOCAL_MINUTE);
             printf (", since %s", s);
             g_free (s);
         }
         if (range.has_until) {
-            char *s = local_time (range.until, "%Y-%m-%d %H:%M");
+            char *s = local_time (range.until, LOCAL_MINUTE);
             printf (", before %s", s);
             g_free (s);
         }
@@ -283,8 +283,8 @@ cmd_report (int argc, char **argv)
                 G_GINT64_FORMAT " delayed\n", totals.messages, totals.bounces, totals.diagnoses,
                 totals.failed, totals.delayed);
         if (totals.has_time) {
-            char *a = local_time (totals.first, "%Y-%m-%d %H:%M");
-            char *b = local_time (totals.last, "%Y-%m-%d %H:%M");
+            char *a = local_time (totals.first, LOCAL_MINUTE);
+            char *b = local_time (totals.last, LOCAL_MINUTE);
             printf ("  from %s to %s\n", a, b);
             g_free (a);
             g_free (b);

@@ -75,7 +75,7 @@ static void
 print_summary (FILE *out, const tally *t, const char *target, const ba_ruleset *set)
 {
     GString *s = g_string_new (NULL);
-    char *since = t->has_first ? local_time (t->first, "%Y-%m-%d %H:%M") : NULL;
+    char *since = t->has_first ? local_time (t->first, LOCAL_MINUTE) : NULL;
     char *safe;
     guint nlist, nreason;
     const char *list = top (t->lists, &nlist);
@@ -131,7 +131,7 @@ print_one (const ba_diagnosis *d, void *data)
 {
     printer *p = data;
     FILE *out = p->out;
-    char *when = d->has_time ? local_time (d->time, "%Y-%m-%d %H:%M") : g_strdup ("date unknown");
+    char *when = d->has_time ? local_time (d->time, LOCAL_MINUTE) : g_strdup ("date unknown");
     char *who = ba_safe_text (d->recipient);
     const char *words = p->set ? ba_reason_summary (p->set, d->reason) : NULL;
     char *verdict, *src;

@@ -122,6 +122,19 @@ gboolean parse_period (const char *command, const char *since, const char *until
 /* @t as local time with @fmt, e.g. "%Y-%m-%d %H:%M". */
 char *local_time (gint64 t, const char *fmt);
 
+/* A stored diagnosis as the diagnosis object (stored.c). */
+#include "emit.h"
+typedef struct {
+    ba_diagnosis_view view;
+    GPtrArray *captures;
+    char *feedback_type;
+} stored_view;
+void stored_view_init (stored_view *sv, ba_store *st, const ba_diagnosis *d);
+void stored_view_clear (stored_view *sv);
+
+/* The local time format of every text output: the zone is always shown. */
+#define LOCAL_MINUTE "%Y-%m-%d %H:%M %z"
+
 /* End a CSV record (cells from ba_csv_cell()) with CRLF and write it. */
 void csv_end (FILE *out, GString *line);
 
