@@ -5,13 +5,13 @@
 #include "emit.h"
 #include "escape.h"
 #include "sprinter.h"
+#include "report-days.h"
 
 #include <errno.h>
 #include <string.h>
 
 #define TEXT_DAYS 31
 
-typedef enum { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON } output_format;
 
 static const struct {
     ba_tally_kind kind;
@@ -22,7 +22,6 @@ static const struct {
     { BA_TALLY_DOMAIN, "domains", TRUE },
     { BA_TALLY_REMOTE_MTA, "remote_mtas", TRUE },
     { BA_TALLY_BLACKLIST, "blacklists", FALSE },
-    { BA_TALLY_DAY, "days", FALSE },
 };
 
 static char *
@@ -109,27 +108,24 @@ text_section (FILE *out, ba_tally_kind kind, GPtrArray *rows, const ba_ruleset *
         if (rows->len == 0)
             fprintf (out, "  (none)\n");
         break;
-    case BA_TALLY_DAY: {
-        gint64 most = 1;
-        guint from = rows->len > TEXT_DAYS ? rows->len - TEXT_DAYS : 0;
-        for (guint i = from; i < rows->len; i++)
-            most = MAX (most, ((ba_tally *) g_ptr_array_index (rows, i))->failed);
-        fprintf (out, "\nFailures per day%s\n", from ? " (the latest days with failures)" : "");
-        if (from)
-            fprintf (out, "  (%u earlier days not shown: --since narrows, --format csv lists all)\n", from);
-        for (guint i = from; i < rows->len; i++) {
-            ba_tally *t = g_ptr_array_index (rows, i);
-            int bar = (int) ((t->failed * 40 + most - 1) / most);
-            fprintf (out, "  %s %7" G_GINT64_FORMAT "  ", t->key, t->failed);
-            for (int j = 0; j < bar; j++)
-                fputc ('#', out);
-            fputc ('\n', out);
-        }
-        if (rows->len == 0)
-            fprintf (out, "  (none)\n");
+    default:
         break;
     }
+}
+
+/* The headline: whose move the failures are. */
+static void
+text_faults (FILE *out, GPtrArray *rows)
+{
+    fprintf (out, "\nBy fault (failures: whose move it is)\n  %-26s %8s %5s %7s\n", "FAULT", "FAILURES",
+             "HARD", "DOMAINS");
+    for (guint i = 0; i < rows->len; i++) {
+        ba_tally *t = g_ptr_array_index (rows, i);
+        fprintf (out, "  %-26s %8" G_GINT64_FORMAT " %5" G_GINT64_FORMAT " %7" G_GINT64_FORMAT "\n",
+                 ba_fault_words (t->key), t->failed, t->hard, t->domains);
     }
+    if (rows->len == 0)
+        fprintf (out, "  (none)\n");
 }
 
 static void
@@ -149,9 +145,40 @@ csv_row (FILE *out, GString *line, const char *section, const ba_tally *t)
         ba_csv_cell (line, n[i]);
     ba_csv_cell (line, first);
     ba_csv_cell (line, last);
+    ba_csv_cell (line, NULL);
     csv_end (out, line);
     g_free (first);
     g_free (last);
+}
+
+/* "days" records (every day of the calendar, in UTC) and "day_reasons". */
+static void
+csv_days (FILE *out, GString *line, const GPtrArray *days)
+{
+    char n[32];
+    for (guint i = 0; i < days->len; i++) {
+        calendar_day *d = g_ptr_array_index (days, i);
+        g_snprintf (n, sizeof n, "%" G_GINT64_FORMAT, d->failed);
+        ba_csv_cell (line, "days");
+        ba_csv_cell (line, d->day);
+        ba_csv_cell (line, n);
+        ba_csv_cell (line, n);
+        for (int j = 0; j < 5; j++)
+            ba_csv_cell (line, NULL);
+        csv_end (out, line);
+        for (guint j = 0; j < d->reasons->len; j++) {
+            ba_day_reason *r = g_ptr_array_index (d->reasons, j);
+            g_snprintf (n, sizeof n, "%" G_GINT64_FORMAT, r->failed);
+            ba_csv_cell (line, "day_reasons");
+            ba_csv_cell (line, d->day);
+            ba_csv_cell (line, n);
+            ba_csv_cell (line, n);
+            for (int k = 0; k < 4; k++)
+                ba_csv_cell (line, NULL);
+            ba_csv_cell (line, r->reason);
+            csv_end (out, line);
+        }
+    }
 }
 
 static void
@@ -202,7 +229,8 @@ cmd_report (int argc, char **argv)
         { NULL }
     };
     GOptionContext *octx = g_option_context_new ("- totals of the stored diagnoses");
-    output_format format;
+    out_format format;
+    GPtrArray *faults = NULL, *day_rows = NULL, *days = NULL;
     ba_query range = { 0 };
     ba_store_totals totals;
     ba_store *st = NULL;
@@ -211,7 +239,7 @@ cmd_report (int argc, char **argv)
     GError *err = NULL;
     int status = 0;
 
-    g_option_context_set_summary (octx,
+    help_texts (octx,
         "Totals by reason; the recipient domains and remote MTAs with the most failures;\n"
         "the blacklists cited, with the first and last time each was seen; and the\n"
         "failures per day.  \"Failures\" leaves out delays, automatic replies and\n"
@@ -225,14 +253,7 @@ cmd_report (int argc, char **argv)
         return EXIT_USAGE;
     }
     g_option_context_free (octx);
-    if (!format_name || !strcmp (format_name, "text"))
-        format = FORMAT_TEXT;
-    else if (!strcmp (format_name, "csv"))
-        format = FORMAT_CSV;
-    else if (!strcmp (format_name, "json"))
-        format = FORMAT_JSON;
-    else {
-        warn ("report: unknown format '%s' (text, csv or json)", format_name);
+    if (!parse_out_format ("report", format_name, OUT_ALLOW_TEXT | OUT_ALLOW_JSON | OUT_ALLOW_CSV, &format)) {
         status = EXIT_USAGE;
         goto out;
     }
@@ -263,8 +284,15 @@ cmd_report (int argc, char **argv)
             goto out;
         }
     }
+    /* days: local in text, UTC in csv and json (README "Output") */
+    if (!(faults = ba_store_failures_by_fault (st, &range, &err))
+        || !(day_rows = ba_store_failures_by_day_reason (st, &range, format == OUT_TEXT, &err))) {
+        status = EXIT_INPUT;
+        goto out;
+    }
+    days = calendar_new (day_rows);
 
-    if (format == FORMAT_TEXT) {
+    if (format == OUT_TEXT) {
         char *path = ba_safe_text (ba_store_path (st));
         set = rule_options_load (&ro, "report");
         printf ("Bounce report for %s", path);
@@ -290,12 +318,14 @@ cmd_report (int argc, char **argv)
             g_free (b);
         }
         g_free (path);
+        text_faults (stdout, faults);
         for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
             text_section (stdout, sections[i].kind, rows[i], set, sections[i].top ? (guint) top : 0);
-    } else if (format == FORMAT_CSV) {
+        calendar_print (stdout, days, TEXT_DAYS);
+    } else if (format == OUT_CSV) {
         GString *line = g_string_new (NULL);
         const char *head[] = { "section", "key", "total", "failed", "delayed", "hard", "domains",
-                               "first_seen", "last_seen" };
+                               "first_seen", "last_seen", "reason" };
         for (guint i = 0; i < G_N_ELEMENTS (head); i++)
             ba_csv_cell (line, head[i]);
         csv_end (stdout, line);
@@ -316,19 +346,22 @@ cmd_report (int argc, char **argv)
             ba_csv_cell (line, NULL);
             ba_csv_cell (line, first);
             ba_csv_cell (line, last);
+            ba_csv_cell (line, NULL);
             csv_end (stdout, line);
             g_free (first);
             g_free (last);
         }
+        for (guint j = 0; j < faults->len; j++)
+            csv_row (stdout, line, "faults", g_ptr_array_index (faults, j));
         for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
             for (guint j = 0; j < rows[i]->len; j++)
                 csv_row (stdout, line, sections[i].name, g_ptr_array_index (rows[i], j));
+        csv_days (stdout, line, days);
         g_string_free (line, TRUE);
     } else {
-        sprinter *sp = sprinter_json_new (stdout, TRUE);
+        sprinter *sp = json_document_begin (stdout, "report");
         char *a = range.has_since ? utc_time (range.since) : NULL;
         char *b = range.has_until ? utc_time (range.until) : NULL;
-        sp->begin_map (sp);
         sp->map_key (sp, "database");
         sp->string (sp, ba_store_path (st));
         sp->map_key (sp, "since");
@@ -360,9 +393,9 @@ cmd_report (int argc, char **argv)
         sp->end (sp);
         for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
             json_section (sp, sections[i].name, rows[i]);
-        sp->end (sp);
-        sp->separator (sp);
-        sp->free (sp);
+        json_section (sp, "faults", faults);
+        calendar_json (sp, days);
+        json_document_end (sp);
     }
 
 out:
@@ -372,10 +405,13 @@ out:
     }
     if (status == EXIT_USAGE)
         fprintf (stderr, "Try 'bounce-analyzer report --help' for more information.\n");
-    if (fflush (stdout) != 0 && status == 0) {
-        warn ("report: writing output: %s", g_strerror (errno));
-        status = EXIT_INPUT;
-    }
+    status = finish_output ("report", status);
+    if (days)
+        g_ptr_array_unref (days);
+    if (day_rows)
+        g_ptr_array_unref (day_rows);
+    if (faults)
+        g_ptr_array_unref (faults);
     for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
         if (rows[i])
             g_ptr_array_unref (rows[i]);

@@ -135,6 +135,9 @@ void stored_view_clear (stored_view *sv);
 /* The local time format of every text output: the zone is always shown. */
 #define LOCAL_MINUTE "%Y-%m-%d %H:%M %z"
 
+/* Unix time @t as UTC, "2008-03-25T08:02:00Z". */
+char *ba_unix_to_utc (gint64 t);
+
 /* End a CSV record (cells from ba_csv_cell()) with CRLF and write it. */
 void csv_end (FILE *out, GString *line);
 
