@@ -19,7 +19,7 @@ cmd_classify (int argc, char **argv)
         { "notice-format", 0, 0, G_OPTION_ARG_STRING, &format, "the id of the format that read the notice (qmail, dsn+postfix, ...), for rules limited to formats", "ID" },
         { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "the same as --format ndjson: one JSON object on one line", NULL },
         { "format", 'f', 0, G_OPTION_ARG_STRING, &output_name,
-          "text (default), json, ndjson or csv (README \"Output\")", "FORMAT" },
+          "output: text (default), json, ndjson or csv (README \"Output\"); any other word is taken as --notice-format's ID", "FORMAT" },
         { "explain", 0, 0, G_OPTION_ARG_NONE, &explain, "list every rule that matched", NULL },
         { NULL }
     };
@@ -41,6 +41,12 @@ cmd_classify (int argc, char **argv)
         return EXIT_USAGE;
     }
     g_option_context_free (octx);
+    if (output_name && strcmp (output_name, "text") && strcmp (output_name, "json")
+        && strcmp (output_name, "ndjson") && strcmp (output_name, "csv") && !format) {
+        /* --format ID named the notice's format before --format chose the output */
+        format = output_name;
+        output_name = NULL;
+    }
     if (!parse_out_format ("classify", json && !output_name ? "ndjson" : output_name, OUT_ALLOW_ALL, &output))
         return EXIT_USAGE;
     if (argc < 2) {

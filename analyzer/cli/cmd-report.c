@@ -6,6 +6,7 @@
 #include "escape.h"
 #include "sprinter.h"
 #include "report-days.h"
+#include "terminal.h"
 
 #include <errno.h>
 #include <string.h>
@@ -34,27 +35,30 @@ utc_time (gint64 t)
     return s;
 }
 
+/* @s made safe, cut to @width columns (display width) and padded. */
 static void
 text_cell (FILE *out, const char *s, glong width)
 {
     char *safe = ba_safe_text (s);
-    glong n = g_utf8_strlen (safe, -1);
-    if (n > width) {
-        char *cut = g_utf8_substring (safe, 0, width - 3);
-        fprintf (out, "%s...", cut);
-        g_free (cut);
-    } else {
-        fputs (safe, out);
-        for (; n < width; n++)
-            fputc (' ', out);
-    }
+    GString *cell = g_string_new (NULL);
+    terminal_pad (cell, safe, (int) width);
+    fputs (cell->str, out);
+    g_string_free (cell, TRUE);
     g_free (safe);
+}
+
+/* The key column's width: what the terminal leaves beside @fixed columns. */
+static int
+key_width (int fixed, int least, int most)
+{
+    return CLAMP (terminal_columns (1) - fixed, least, most);
 }
 
 static void
 text_section (FILE *out, ba_tally_kind kind, GPtrArray *rows, const ba_ruleset *set, guint top)
 {
     char cut[32] = "";
+    int width;
 
     if (top)
         g_snprintf (cut, sizeof cut, ", top %u", top);
@@ -74,9 +78,10 @@ text_section (FILE *out, ba_tally_kind kind, GPtrArray *rows, const ba_ruleset *
         break;
     case BA_TALLY_DOMAIN:
     case BA_TALLY_REMOTE_MTA:
-        fprintf (out, "\n%s (failures%s)\n  %-40s %8s %5s  %-16s  %s\n",
+        width = key_width (65, 16, 40);
+        fprintf (out, "\n%s (failures%s)\n  %-*s %8s %5s  %-22s %s\n",
                  kind == BA_TALLY_DOMAIN ? "Top recipient domains" : "Top remote MTAs",
-                 cut,
+                 cut, width,
                  kind == BA_TALLY_DOMAIN ? "DOMAIN" : "REMOTE MTA", "FAILURES",
                  kind == BA_TALLY_DOMAIN ? "HARD" : "DOMS", "FIRST", "LAST");
         for (guint i = 0; i < rows->len; i++) {
@@ -84,23 +89,24 @@ text_section (FILE *out, ba_tally_kind kind, GPtrArray *rows, const ba_ruleset *
             char *first = t->has_time ? local_time (t->first, LOCAL_MINUTE) : g_strdup ("?");
             char *last = t->has_time ? local_time (t->last, LOCAL_MINUTE) : g_strdup ("?");
             fputs ("  ", out);
-            text_cell (out, t->key, 40);
-            fprintf (out, " %8" G_GINT64_FORMAT " %5" G_GINT64_FORMAT "  %-16s  %s\n", t->failed,
+            text_cell (out, t->key, width);
+            fprintf (out, " %8" G_GINT64_FORMAT " %5" G_GINT64_FORMAT "  %-22s %s\n", t->failed,
                      kind == BA_TALLY_DOMAIN ? t->hard : t->domains, first, last);
             g_free (first);
             g_free (last);
         }
         break;
     case BA_TALLY_BLACKLIST:
-        fprintf (out, "\nBlacklists cited\n  %-30s %9s %7s  %-16s  %s\n", "LIST", "CITATIONS",
+        width = key_width (67, 16, 30);
+        fprintf (out, "\nBlacklists cited\n  %-*s %9s %7s  %-22s %s\n", width, "LIST", "CITATIONS",
                  "DOMAINS", "FIRST SEEN", "LAST SEEN");
         for (guint i = 0; i < rows->len; i++) {
             ba_tally *t = g_ptr_array_index (rows, i);
             char *first = t->has_time ? local_time (t->first, LOCAL_MINUTE) : g_strdup ("?");
             char *last = t->has_time ? local_time (t->last, LOCAL_MINUTE) : g_strdup ("?");
             fputs ("  ", out);
-            text_cell (out, t->key, 30);
-            fprintf (out, " %9" G_GINT64_FORMAT " %7" G_GINT64_FORMAT "  %-16s  %s\n", t->total,
+            text_cell (out, t->key, width);
+            fprintf (out, " %9" G_GINT64_FORMAT " %7" G_GINT64_FORMAT "  %-22s %s\n", t->total,
                      t->domains, first, last);
             g_free (first);
             g_free (last);
@@ -306,10 +312,11 @@ cmd_report (int argc, char **argv)
             printf (", before %s", s);
             g_free (s);
         }
-        printf ("\n  %" G_GINT64_FORMAT " messages (%" G_GINT64_FORMAT " bounces, automatic replies "
-                "and reports), %" G_GINT64_FORMAT " diagnoses: %" G_GINT64_FORMAT " failed, %"
-                G_GINT64_FORMAT " delayed\n", totals.messages, totals.bounces, totals.diagnoses,
-                totals.failed, totals.delayed);
+        printf ("\n  %" G_GINT64_FORMAT " message%s (%" G_GINT64_FORMAT " bounces, automatic replies "
+                "and reports), %" G_GINT64_FORMAT " %s: %" G_GINT64_FORMAT " failed, %"
+                G_GINT64_FORMAT " delayed\n", totals.messages, PLURAL_S (totals.messages), totals.bounces,
+                totals.diagnoses, totals.diagnoses == 1 ? "diagnosis" : "diagnoses", totals.failed,
+                totals.delayed);
         if (totals.has_time) {
             char *a = local_time (totals.first, LOCAL_MINUTE);
             char *b = local_time (totals.last, LOCAL_MINUTE);

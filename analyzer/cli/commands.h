@@ -132,6 +132,9 @@ typedef struct {
 void stored_view_init (stored_view *sv, ba_store *st, const ba_diagnosis *d);
 void stored_view_clear (stored_view *sv);
 
+/* "s" unless @n is 1: "1 message", "2 messages". */
+#define PLURAL_S(n) ((n) == 1 ? "" : "s")
+
 /* The local time format of every text output: the zone is always shown. */
 #define LOCAL_MINUTE "%Y-%m-%d %H:%M %z"
 

@@ -95,7 +95,8 @@ rule_options_load (const rule_options *ro, const char *command)
         warn ("%s: %s:%d: %s", command, e->file, e->line, e->message);
     }
     if (set && errors->len)
-        warn ("%s: %u problem(s) in the rule set; run 'bounce-analyzer rules check'", command, errors->len);
+        warn ("%s: %u problem%s in the rule set; run 'bounce-analyzer rules check'", command, errors->len,
+              PLURAL_S (errors->len));
     g_ptr_array_unref (errors);
     return set;
 }
