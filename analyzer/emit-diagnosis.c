@@ -236,7 +236,8 @@ ba_csv_diagnosis (GString *line, const ba_diagnosis_view *v)
     }
     sp->end (sp);
     sp->free (sp);
-    ba_csv_cell (line, v->has_id ? id : NULL);
+    /* the first cell is never NULL: ba_csv_cell() starts a record with it */
+    ba_csv_cell (line, v->has_id ? id : "");
     ba_csv_cell (line, v->source);
     ba_csv_cell (line, v->offset >= 0 ? off : NULL);
     ba_csv_cell (line, v->kind);

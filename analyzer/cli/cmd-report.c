@@ -54,11 +54,50 @@ key_width (int fixed, int least, int most)
     return CLAMP (terminal_columns (1) - fixed, least, most);
 }
 
+/* The zone every first and last time of @rows is shown in ("+0100"), so
+ * the table can name it once in its header; NULL when they differ (a
+ * change to summer time), and each row then shows its own. */
+static char *
+common_zone (GPtrArray *rows)
+{
+    char *zone = NULL;
+    for (guint i = 0; i < rows->len; i++) {
+        ba_tally *t = g_ptr_array_index (rows, i);
+        char *a, *b;
+        if (!t->has_time)
+            continue;
+        a = local_time (t->first, "%z");
+        b = local_time (t->last, "%z");
+        if (!zone)
+            zone = g_strdup (a);
+        if (strcmp (zone, a) || strcmp (zone, b)) {
+            g_free (a);
+            g_free (b);
+            g_free (zone);
+            return NULL;
+        }
+        g_free (a);
+        g_free (b);
+    }
+    return zone ? zone : g_strdup ("");
+}
+
+/* The headers "FIRST (+0100)" and "LAST (+0100)", or without a zone. */
+static void
+time_headers (const char *zone, const char *first, const char *last, char **h1, char **h2)
+{
+    gboolean once = zone && *zone;
+    *h1 = once ? g_strdup_printf ("%s (%s)", first, zone) : g_strdup (first);
+    *h2 = once ? g_strdup_printf ("%s (%s)", last, zone) : g_strdup (last);
+}
+
 static void
 text_section (FILE *out, ba_tally_kind kind, GPtrArray *rows, const ba_ruleset *set, guint top)
 {
     char cut[32] = "";
-    int width;
+    int width, tw;
+    char *zone = common_zone (rows), *h1 = NULL, *h2 = NULL;
+    const char *fmt = zone ? "%Y-%m-%d %H:%M" : LOCAL_MINUTE;
 
     if (top)
         g_snprintf (cut, sizeof cut, ", top %u", top);
@@ -71,43 +110,49 @@ text_section (FILE *out, ba_tally_kind kind, GPtrArray *rows, const ba_ruleset *
             const char *words = set ? ba_reason_summary (set, t->key) : NULL;
             fputs ("  ", out);
             text_cell (out, t->key, 16);
+            /* the meaning takes what the terminal leaves */
+            char *meaning = terminal_cut (words ? words : "", MAX (10, terminal_columns (1) - 51));
             fprintf (out, " %7" G_GINT64_FORMAT " %7" G_GINT64_FORMAT " %7" G_GINT64_FORMAT
-                     " %5" G_GINT64_FORMAT "  %s\n", t->total, t->failed, t->delayed, t->hard,
-                     words ? words : "");
+                     " %5" G_GINT64_FORMAT "  %s\n", t->total, t->failed, t->delayed, t->hard, meaning);
+            g_free (meaning);
         }
         break;
     case BA_TALLY_DOMAIN:
     case BA_TALLY_REMOTE_MTA:
-        width = key_width (65, 16, 40);
-        fprintf (out, "\n%s (failures%s)\n  %-*s %8s %5s  %-22s %s\n",
+        time_headers (zone, "FIRST", "LAST", &h1, &h2);
+        tw = zone ? MAX (16, (int) strlen (h1)) : 22;
+        width = key_width (21 + 2 * tw, 12, 40);
+        fprintf (out, "\n%s (failures%s)\n  %-*s %8s %5s  %-*s %s\n",
                  kind == BA_TALLY_DOMAIN ? "Top recipient domains" : "Top remote MTAs",
                  cut, width,
                  kind == BA_TALLY_DOMAIN ? "DOMAIN" : "REMOTE MTA", "FAILURES",
-                 kind == BA_TALLY_DOMAIN ? "HARD" : "DOMS", "FIRST", "LAST");
+                 kind == BA_TALLY_DOMAIN ? "HARD" : "DOMS", tw, h1, h2);
         for (guint i = 0; i < rows->len; i++) {
             ba_tally *t = g_ptr_array_index (rows, i);
-            char *first = t->has_time ? local_time (t->first, LOCAL_MINUTE) : g_strdup ("?");
-            char *last = t->has_time ? local_time (t->last, LOCAL_MINUTE) : g_strdup ("?");
+            char *first = t->has_time ? local_time (t->first, fmt) : g_strdup ("?");
+            char *last = t->has_time ? local_time (t->last, fmt) : g_strdup ("?");
             fputs ("  ", out);
             text_cell (out, t->key, width);
-            fprintf (out, " %8" G_GINT64_FORMAT " %5" G_GINT64_FORMAT "  %-22s %s\n", t->failed,
-                     kind == BA_TALLY_DOMAIN ? t->hard : t->domains, first, last);
+            fprintf (out, " %8" G_GINT64_FORMAT " %5" G_GINT64_FORMAT "  %-*s %s\n", t->failed,
+                     kind == BA_TALLY_DOMAIN ? t->hard : t->domains, tw, first, last);
             g_free (first);
             g_free (last);
         }
         break;
     case BA_TALLY_BLACKLIST:
-        width = key_width (67, 16, 30);
-        fprintf (out, "\nBlacklists cited\n  %-*s %9s %7s  %-22s %s\n", width, "LIST", "CITATIONS",
-                 "DOMAINS", "FIRST SEEN", "LAST SEEN");
+        time_headers (zone, "FIRST SEEN", "LAST SEEN", &h1, &h2);
+        tw = zone ? MAX (16, (int) strlen (h1)) : 22;
+        width = key_width (23 + 2 * tw, 12, 30);
+        fprintf (out, "\nBlacklists cited\n  %-*s %9s %7s  %-*s %s\n", width, "LIST", "CITATIONS",
+                 "DOMAINS", tw, h1, h2);
         for (guint i = 0; i < rows->len; i++) {
             ba_tally *t = g_ptr_array_index (rows, i);
-            char *first = t->has_time ? local_time (t->first, LOCAL_MINUTE) : g_strdup ("?");
-            char *last = t->has_time ? local_time (t->last, LOCAL_MINUTE) : g_strdup ("?");
+            char *first = t->has_time ? local_time (t->first, fmt) : g_strdup ("?");
+            char *last = t->has_time ? local_time (t->last, fmt) : g_strdup ("?");
             fputs ("  ", out);
             text_cell (out, t->key, width);
-            fprintf (out, " %9" G_GINT64_FORMAT " %7" G_GINT64_FORMAT "  %-22s %s\n", t->total,
-                     t->domains, first, last);
+            fprintf (out, " %9" G_GINT64_FORMAT " %7" G_GINT64_FORMAT "  %-*s %s\n", t->total,
+                     t->domains, tw, first, last);
             g_free (first);
             g_free (last);
         }
@@ -117,6 +162,9 @@ text_section (FILE *out, ba_tally_kind kind, GPtrArray *rows, const ba_ruleset *
     default:
         break;
     }
+    g_free (h1);
+    g_free (h2);
+    g_free (zone);
 }
 
 /* The headline: whose move the failures are. */
@@ -313,7 +361,7 @@ cmd_report (int argc, char **argv)
             g_free (s);
         }
         printf ("\n  %" G_GINT64_FORMAT " message%s (%" G_GINT64_FORMAT " bounces, automatic replies "
-                "and reports), %" G_GINT64_FORMAT " %s: %" G_GINT64_FORMAT " failed, %"
+                "and reports),\n  %" G_GINT64_FORMAT " %s: %" G_GINT64_FORMAT " failed, %"
                 G_GINT64_FORMAT " delayed\n", totals.messages, PLURAL_S (totals.messages), totals.bounces,
                 totals.diagnoses, totals.diagnoses == 1 ? "diagnosis" : "diagnoses", totals.failed,
                 totals.delayed);
