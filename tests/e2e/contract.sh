@@ -158,5 +158,13 @@ assert [x["day"] for x in d["days"]] == ["2024-06-01", "2024-06-02", "2024-06-03
 assert [x["failed"] for x in d["days"]] == [1, 0, 1]
 assert d["faults"][0]["key"] == "sender"' "$out" && ok || bad "report json: calendar or faults"
 
+# ---- 5. the README's examples: the check fails when one differs from the output --
+mkdir "$tmp/readme"
+ln -s "$PWD/samples" "$tmp/readme/samples"
+sed 's/^  orders@retail.example$/  someone.else@retail.example/' README.md > "$tmp/readme/README.md"
+if cmp -s README.md "$tmp/readme/README.md"; then bad "readme: the story example was not found to alter"; fi
+python3 scripts/readme-examples --check --binary "$bin" "$tmp/readme/README.md" > "$tmp/readme.out" 2>&1
+[ $? = 1 ] && grep -q "differs from the real output" "$tmp/readme.out" && ok || bad "readme-examples --check: a changed example not found"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
