@@ -6,6 +6,7 @@
 #include "progress.h"
 
 #include <string.h>
+#include <unistd.h>
 
 typedef struct {
     out_format format;
@@ -201,8 +202,9 @@ run_analyze (int argc, char **argv, const char *command)
     a.explain = explain;
     a.verbose = verbose;
     a.ruleset = ba_ruleset_id (set);
-    progress_start (&prog, command, !quiet,
-                    files_from ? -1 : path_list_total_size (argv + 1, argc - 1));
+    /* the tree is sized (a walk) only for a progress line someone sees */
+    progress_start (&prog, command, !quiet && isatty (2),
+                    files_from || quiet || !isatty (2) ? -1 : path_list_total_size (argv + 1, argc - 1));
 
     if (a.format == OUT_JSON) {
         a.sp = json_document_begin (stdout, command);

@@ -135,7 +135,9 @@ cmd_ingest (int argc, char **argv)
         return EXIT_INPUT;
     }
     ing = ba_ingest_new (st, set, (guint) batch);
-    progress_start (&prog, "ingest", !quiet, files_from ? -1 : path_list_total_size (argv + 1, argc - 1));
+    /* the tree is sized (a walk) only for a progress line someone sees */
+    progress_start (&prog, "ingest", !quiet && isatty (2),
+                    files_from || quiet || !isatty (2) ? -1 : path_list_total_size (argv + 1, argc - 1));
 
     while (!failed && (path = path_list_next (paths))) {
         ba_reader *reader = ba_reader_open (path);

@@ -139,7 +139,11 @@ if command -v script > /dev/null; then
     out=$(script -qec "'$bin' analyze --format ndjson '$tmp/many' > /dev/null" /dev/null)
     contains "progress on a terminal: percentage" "$out" "% "
     contains "progress on a terminal: rate" "$out" "/s"
+    out=$(script -qec "'$bin' ingest --db '$tmp/many.db' '$tmp/many' > /dev/null" /dev/null)
+    contains "ingest progress on a terminal: percentage" "$out" "% "
 fi
+"$bin" ingest --db "$tmp/many2.db" "$tmp/many" > /dev/null 2> "$tmp/progress.err"
+if grep -q $'\r' "$tmp/progress.err" || grep -q "%" "$tmp/progress.err"; then bad "ingest: progress bytes in a captured stderr"; else ok; fi
 
 # ---- 4. report: fault first, a calendar with zeros, reasons per day -----------
 sed 's/^Date: .*/Date: Mon, 03 Jun 2024 10:00:00 +0000/' "$tmp/late.eml" > "$tmp/later.eml"
