@@ -171,7 +171,7 @@ open(sys.argv[2], "wb").write(b"From someone@example.org Sat Mar 29 08:00:00 200
 PY
 "$BIN" ingest --db rot.db other.mbox > other.out
 check "a message appended to another mbox (its own From_ line) is the same message" \
-    sh -c "grep -q '^ingest: 1 messages read, 0 bounces' other.out && test $(count rot.db) = $((n_rot + 1))"
+    sh -c "grep -q '^ingest: 1 message read, 0 bounces' other.out && test $(count rot.db) = $((n_rot + 1))"
 
 # a Maildir file that begins with a From_ line (some MDAs write one)
 mkdir -p fm/cur fm/new fm/tmp
@@ -478,7 +478,7 @@ c.execute("INSERT INTO meta (key, value) VALUES (?, ?)", ("left", "behind")); c.
     check "shared: ... what it leaves the postmaster may write" \
         sh -c "for f in shared/b.db*; do test \"\$(stat -c '%a %g' \$f)\" = '664 $group' || exit 1; done"
     $postmaster "$BIN" ingest --db "$T/shared/b.db" "$T/shared-in/exim-mailboxfull.eml" > shared-ingest.out 2>&1
-    check "shared: the postmaster's next ingest writes it" grep -q "^ingest: 1 messages read, 1 bounces" shared-ingest.out
+    check "shared: the postmaster's next ingest writes it" grep -q "^ingest: 1 message read, 1 bounce," shared-ingest.out
     $outsider "$BIN" why --db "$T/shared/b.db" partner.example > shared-why3.out 2>&1
     check "shared: a user outside the group, who may not write it, queries it too" \
         grep -q "partner.example" shared-why3.out
@@ -497,7 +497,7 @@ c.execute("INSERT INTO meta (key, value) VALUES (?, ?)", ("left", "behind")); c.
     check "shared: a query by another user never creates a -shm the owner could not write" \
         sh -c "test ! -e open-dir/o.db-shm && grep -q 'shm file is missing' open-why.out"
     $postmaster "$BIN" ingest --db "$T/open-dir/o.db" "$T/shared-in/exim-mailboxfull.eml" > open-ingest.out 2>&1
-    check "shared: ... so the owner's next ingest works" grep -q "^ingest: 1 messages read, 1 bounces" open-ingest.out
+    check "shared: ... so the owner's next ingest works" grep -q "^ingest: 1 message read, 1 bounce," open-ingest.out
     chmod 700 "$T"
 else
     echo "# skipped: the shared-database tests need root and setpriv (a second uid)"
