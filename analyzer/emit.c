@@ -19,71 +19,10 @@ ba_emit_captures (sprinter *sp, const ba_recipient *r)
 void
 ba_emit_recipient (sprinter *sp, const ba_report *rep, const ba_recipient *r)
 {
-    sp->begin_map (sp);
-    sp->map_key (sp, "source");
-    sp->string (sp, rep->source);
-    sp->map_key (sp, "offset");
-    if (rep->offset >= 0)
-        sp->integer (sp, rep->offset);
-    else
-        sp->null (sp);
-    sp->map_key (sp, "kind");
-    sp->string (sp, ba_kind_name (rep->kind));
-    sp->map_key (sp, "recipient");
-    sp->string (sp, r->recipient);
-    sp->map_key (sp, "action");
-    sp->string (sp, r->action);
-    sp->map_key (sp, "status");
-    sp->string (sp, r->status);
-    sp->map_key (sp, "reported_status");
-    sp->string (sp, r->reported_status);
-    sp->map_key (sp, "smtp_code");
-    if (r->smtp_code)
-        sp->integer (sp, r->smtp_code);
-    else
-        sp->null (sp);
-    sp->map_key (sp, "smtp_command");
-    sp->string (sp, r->command);
-    sp->map_key (sp, "remote_mta");
-    sp->string (sp, r->remote_mta);
-    sp->map_key (sp, "reporting_mta");
-    sp->string (sp, rep->reporting_mta);
-    sp->map_key (sp, "date");
-    sp->string (sp, r->last_attempt ? r->last_attempt : rep->date);
-    sp->map_key (sp, "reason");
-    sp->string (sp, r->reason);
-    sp->map_key (sp, "hard_bounce");
-    sp->boolean (sp, r->hard);
-    sp->map_key (sp, "rule");
-    sp->string (sp, r->rule);
-    sp->map_key (sp, "captures");
-    ba_emit_captures (sp, r);
-    sp->map_key (sp, "diagnostic");
-    sp->string (sp, r->diagnostic);
-    sp->map_key (sp, "feedback_type");
-    sp->string (sp, r->feedback_type);
-    sp->map_key (sp, "dnsbl");
-    sp->string (sp, r->dnsbl);
-    sp->map_key (sp, "listed");
-    sp->string (sp, r->listed);
-    sp->map_key (sp, "fault");
-    sp->string (sp, r->fault);
-    sp->map_key (sp, "advice");
-    sp->string (sp, r->advice);
-    sp->map_key (sp, "original");
-    sp->begin_map (sp);
-    sp->map_key (sp, "message_id");
-    sp->string (sp, rep->original.message_id);
-    sp->map_key (sp, "from");
-    sp->string (sp, rep->original.from);
-    sp->map_key (sp, "to");
-    sp->string (sp, rep->original.to);
-    sp->map_key (sp, "subject");
-    sp->string (sp, rep->original.subject);
-    sp->map_key (sp, "date");
-    sp->string (sp, rep->original.date);
-    sp->end (sp);
-    sp->end (sp);
+    ba_diagnosis_view v;
+    ba_diagnosis_view_of_recipient (&v, rep, r, NULL);
+    ba_emit_diagnosis (sp, &v, TRUE, NULL, NULL);
+    ba_diagnosis_view_clear (&v);
 }
 
 char *
@@ -191,11 +130,17 @@ ba_emit_text (FILE *out, const ba_report *rep)
         ba_print_field (out, "rule:", ba_decided_by (r));
         ba_print_field (out, "captured:", captures);
         g_free (captures);
-        ba_print_field (out, "date:", r->last_attempt ? r->last_attempt : rep->date);
+        {
+            char *when = ba_iso_to_local (r->last_attempt ? r->last_attempt : rep->date);
+            ba_print_field (out, "date:", when);
+            g_free (when);
+        }
     }
     if (rep->original.subject || rep->original.date || rep->original.message_id) {
         ba_print_field (out, "original:", rep->original.subject);
-        ba_print_field (out, "sent:", rep->original.date);
+        char *sent = ba_iso_to_local (rep->original.date);
+        ba_print_field (out, "sent:", sent);
+        g_free (sent);
         ba_print_field (out, "from:", rep->original.from);
         ba_print_field (out, "message-id:", rep->original.message_id);
     }

@@ -418,7 +418,7 @@ ba_report_html (GString *out, ba_store *st, const ba_ruleset *set, const ba_html
     char *path, *title, *made;
 
     if (!ba_store_get_totals (st, &o->range, &totals, error)
-        || !(faults = ba_store_failures_by_fault (st, &o->range, error))
+        || !(faults = ba_store_fault_counts (st, &o->range, error))
         || !(domains = ba_store_tally (st, BA_TALLY_DOMAIN, &o->range, top, error))
         || !(mtas = ba_store_tally (st, BA_TALLY_REMOTE_MTA, &o->range, top, error))
         || !(lists = ba_store_tally (st, BA_TALLY_BLACKLIST, &o->range, 0, error))

@@ -161,7 +161,7 @@ ba_store_failures_per_period (ba_store *st, const ba_query *range, ba_period per
 }
 
 GPtrArray *
-ba_store_failures_by_fault (ba_store *st, const ba_query *range, GError **error)
+ba_store_fault_counts (ba_store *st, const ba_query *range, GError **error)
 {
     GString *sql = g_string_new ("SELECT coalesce (fault, 'unknown'), count(*) FROM failures WHERE 1 = 1");
     GPtrArray *out;

@@ -39,6 +39,6 @@ GPtrArray *ba_store_failures_per_period (ba_store *st, const ba_query *range, ba
                                          GError **error);
 
 /* Failures in @range per fault, the largest first. */
-GPtrArray *ba_store_failures_by_fault (ba_store *st, const ba_query *range, GError **error);
+GPtrArray *ba_store_fault_counts (ba_store *st, const ba_query *range, GError **error);
 
 #endif

@@ -135,13 +135,16 @@ int
 cmd_classify (int argc, char **argv)
 {
     rule_options ro = { 0 };
-    char *status = NULL, *date = NULL, *format = NULL;
+    char *status = NULL, *date = NULL, *format = NULL, *output_name = NULL;
+    out_format output;
     gboolean json = FALSE, explain = FALSE;
     GOptionEntry entries[] = {
         { "status", 's', 0, G_OPTION_ARG_STRING, &status, "the RFC 3463 status, if known (class 2, 4 or 5, e.g. 5.7.1)", "X.Y.Z" },
         { "date", 'd', 0, G_OPTION_ARG_STRING, &date, "when the reject happened, for blacklist knowledge: ISO 8601 (2005-06-01, 2005-06-01T10:00+02:00) or RFC 5322 (Wed, 01 Jun 2005 10:00:00 +0000)", "DATE" },
-        { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "the id of the format that read the notice (qmail, dsn+postfix, ...), for rules limited to formats", "ID" },
-        { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "print JSON", NULL },
+        { "notice-format", 0, 0, G_OPTION_ARG_STRING, &format, "the id of the format that read the notice (qmail, dsn+postfix, ...), for rules limited to formats", "ID" },
+        { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "the same as --format ndjson: one JSON object on one line", NULL },
+        { "format", 'f', 0, G_OPTION_ARG_STRING, &output_name,
+          "output: text (default), json, ndjson or csv (README \"Output\"); any other word is taken as --notice-format's ID", "FORMAT" },
         { "explain", 0, 0, G_OPTION_ARG_NONE, &explain, "list every rule that matched", NULL },
         { NULL }
     };
@@ -153,6 +156,9 @@ cmd_classify (int argc, char **argv)
     char *text, *safe, **warnings, *iso_date = NULL;
     char found[16];
 
+    help_texts (octx, "Classifies TEXT as if a bounce had said it: the reason, whose fault it is\n"
+                      "and the advice.  --notice-format names the format of a notice, for rules\n"
+                      "limited to one.");
     g_option_context_add_main_entries (octx, entries, NULL);
     rule_options_add (octx, &ro);
     if (!parse_options (octx, "classify", &argc, &argv)) {
@@ -160,6 +166,14 @@ cmd_classify (int argc, char **argv)
         return EXIT_USAGE;
     }
     g_option_context_free (octx);
+    if (output_name && strcmp (output_name, "text") && strcmp (output_name, "json")
+        && strcmp (output_name, "ndjson") && strcmp (output_name, "csv") && !format) {
+        /* --format ID named the notice's format before --format chose the output */
+        format = output_name;
+        output_name = NULL;
+    }
+    if (!parse_out_format ("classify", json && !output_name ? "ndjson" : output_name, OUT_ALLOW_ALL, &output))
+        return EXIT_USAGE;
     if (argc < 2) {
         warn ("classify: no TEXT given");
         fprintf (stderr, "Try 'bounce-analyzer classify --help' for more information.\n");
@@ -227,35 +241,39 @@ cmd_classify (int argc, char **argv)
         warn ("classify: %s", warnings[i]);
     g_strfreev (warnings);
 
-    if (json) {
-        sprinter *sp = sprinter_json_new (stdout, FALSE);
-        sp->begin_map (sp);
-        sp->map_key (sp, "reason");
-        sp->string (sp, r.reason);
-        sp->map_key (sp, "rule");
-        sp->string (sp, r.rule);
-        sp->map_key (sp, "status");
-        sp->string (sp, r.status);
-        sp->map_key (sp, "smtp_code");
-        if (r.smtp_code)
-            sp->integer (sp, r.smtp_code);
-        else
-            sp->null (sp);
-        sp->map_key (sp, "hard_bounce");
-        sp->boolean (sp, r.hard);
-        sp->map_key (sp, "captures");
-        ba_emit_captures (sp, &r);
-        sp->map_key (sp, "dnsbl");
-        sp->string (sp, r.dnsbl);
-        sp->map_key (sp, "listed");
-        sp->string (sp, r.listed);
-        sp->map_key (sp, "fault");
-        sp->string (sp, r.fault);
-        sp->map_key (sp, "advice");
-        sp->string (sp, r.advice);
-        sp->end (sp);
-        sp->separator (sp);
-        sp->free (sp);
+    if (output != OUT_TEXT) {
+        ba_report rep = { 0 };
+        ba_diagnosis_view v;
+        explanation e = { &r, trace };
+        rep.offset = -1;
+        rep.date = iso_date;
+        ba_diagnosis_view_of_recipient (&v, &rep, &r, ba_ruleset_id (set));
+        v.kind = NULL;
+        v.outcome = NULL;
+        if (output == OUT_CSV) {
+            GString *line = g_string_new (NULL);
+            ba_csv_diagnosis_header (line);
+            csv_end (stdout, line);
+            ba_csv_diagnosis (line, &v);
+            csv_end (stdout, line);
+            g_string_free (line, TRUE);
+        } else {
+            sprinter *sp = output == OUT_JSON ? json_document_begin (stdout, "classify")
+                                              : sprinter_json_new (stdout, FALSE);
+            if (output == OUT_JSON) {
+                sp->map_key (sp, "diagnoses");
+                sp->begin_list (sp);
+            }
+            ba_emit_diagnosis (sp, &v, output == OUT_NDJSON, trace ? explain_json : NULL, &e);
+            if (output == OUT_JSON) {
+                sp->end (sp);
+                json_document_end (sp);
+            } else {
+                sp->separator (sp);
+                sp->free (sp);
+            }
+        }
+        ba_diagnosis_view_clear (&v);
     } else {
         printf ("reason:  %s (%s)\n", r.reason, r.hard ? "hard bounce" : "soft");
         printf ("rule:    %s\n", ba_decided_by (&r));
@@ -306,5 +324,6 @@ cmd_classify (int argc, char **argv)
     g_free (date);
     g_free (iso_date);
     g_free (format);
-    return 0;
+    g_free (output_name);
+    return finish_output ("classify", 0);
 }

@@ -1,59 +1,12 @@
 /* cmd-ingest.c - bounce-analyzer ingest PATH...: analyse and store. */
 #include "commands.h"
 #include "emit.h"
+#include "path-list.h"
+#include "progress.h"
 
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
-
-typedef struct {
-    gboolean on;                /* stderr is a terminal and not -q */
-    gint64 started, last;       /* monotonic microseconds */
-    int width;                  /* of the line last drawn */
-} progress;
-
-static void
-progress_draw (progress *p, ba_ingest *ing, const char *source, gboolean force)
-{
-    gint64 now;
-    const ba_ingest_stats *s;
-    double secs;
-    char *safe, *line;
-    glong n;
-
-    if (!p->on)
-        return;
-    now = g_get_monotonic_time ();
-    if (!force && now - p->last < 200000)
-        return;
-    s = ba_ingest_get_stats (ing);
-    p->last = now;
-    secs = (now - p->started) / 1e6;
-    safe = ba_safe_text (source);
-    /* keep the line on one row of a narrow terminal: show the path's end */
-    n = g_utf8_strlen (safe, -1);
-    if (n > 40) {
-        char *tail = g_strdup_printf ("...%s", g_utf8_offset_to_pointer (safe, n - 37));
-        g_free (safe);
-        safe = tail;
-    }
-    line = g_strdup_printf ("ingest: %" G_GUINT64_FORMAT " messages read (%.0f/s), %"
-                            G_GUINT64_FORMAT " skipped, %s", s->messages,
-                            secs > 0 ? s->messages / secs : 0.0, s->skipped, safe);
-    fprintf (stderr, "\r%-*s", p->width, line);
-    p->width = (int) g_utf8_strlen (line, -1);
-    fflush (stderr);
-    g_free (line);
-    g_free (safe);
-}
-
-static void
-progress_clear (progress *p)
-{
-    if (p->on && p->width)
-        fprintf (stderr, "\r%*s\r", p->width, "");
-    p->width = 0;
-}
 
 static void
 summary (FILE *out, ba_store *st, const ba_ingest_stats *s, double secs, gboolean failed)
@@ -63,14 +16,16 @@ summary (FILE *out, ba_store *st, const ba_ingest_stats *s, double secs, gboolea
 
     /* after a failed commit the counts would include what was rolled back */
     if (failed) {
-        fprintf (out, "ingest: stopped by the error above after %" G_GUINT64_FORMAT " messages read "
-                 "(%.1f s); only what was committed before it is stored\n", s->messages, secs);
+        fprintf (out, "ingest: stopped by the error above after %" G_GUINT64_FORMAT " message%s read "
+                 "(%.1f s); only what was committed before it is stored\n", s->messages,
+                 PLURAL_S (s->messages), secs);
         goto totals;
     }
-    fprintf (out, "ingest: %" G_GUINT64_FORMAT " messages read, %" G_GUINT64_FORMAT " bounces, %"
-             G_GUINT64_FORMAT " diagnoses stored, %" G_GUINT64_FORMAT " skipped (already stored), %"
-             G_GUINT64_FORMAT " error%s (%.1f s)\n", s->messages, s->bounces, s->recipients,
-             s->skipped, s->errors, s->errors == 1 ? "" : "s", secs);
+    fprintf (out, "ingest: %" G_GUINT64_FORMAT " message%s read, %" G_GUINT64_FORMAT " bounce%s, %"
+             G_GUINT64_FORMAT " %s stored, %" G_GUINT64_FORMAT " skipped (already stored), %"
+             G_GUINT64_FORMAT " error%s (%.1f s)\n", s->messages, PLURAL_S (s->messages), s->bounces,
+             PLURAL_S (s->bounces), s->recipients, s->recipients == 1 ? "diagnosis" : "diagnoses",
+             s->skipped, s->errors, PLURAL_S (s->errors), secs);
     if (s->stored == s->bounces + 1)
         fprintf (out, "ingest: 1 message that is not a bounce was recorded too, so it is not read again\n");
     else if (s->stored > s->bounces)
@@ -92,8 +47,9 @@ summary (FILE *out, ba_store *st, const ba_ingest_stats *s, double secs, gboolea
 totals:
     if (ba_store_get_totals (st, NULL, &t, &err)) {
         char *path = ba_safe_text (ba_store_path (st));
-        fprintf (out, "ingest: %s holds %" G_GINT64_FORMAT " messages, %" G_GINT64_FORMAT
-                 " diagnoses\n", path, t.messages, t.diagnoses);
+        fprintf (out, "ingest: %s holds %" G_GINT64_FORMAT " message%s, %" G_GINT64_FORMAT
+                 " %s\n", path, t.messages, PLURAL_S (t.messages), t.diagnoses,
+                 t.diagnoses == 1 ? "diagnosis" : "diagnoses");
         g_free (path);
     } else {
         g_error_free (err);
@@ -105,12 +61,19 @@ cmd_ingest (int argc, char **argv)
 {
     rule_options ro = { 0 };
     char *db = NULL;
-    gboolean quiet = FALSE;
+    gboolean quiet = FALSE, nul = FALSE;
+    char *files_from = NULL;
+    const char *path;
+    path_list *paths = NULL;
     int batch = 0;
     GOptionEntry entries[] = {
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "no progress line and no summary", NULL },
         { "batch", 0, 0, G_OPTION_ARG_INT, &batch,
           "messages per transaction (default 500)", "N" },
+        { "files-from", 'T', 0, G_OPTION_ARG_FILENAME, &files_from,
+          "also read the paths listed in FILE (- for standard input), one a line", "FILE" },
+        { "null", '0', 0, G_OPTION_ARG_NONE, &nul,
+          "the --files-from list is NUL-separated (find -print0)", NULL },
         { NULL }
     };
     GOptionContext *octx = g_option_context_new ("PATH... - store the diagnoses of PATH in the database");
@@ -122,12 +85,13 @@ cmd_ingest (int argc, char **argv)
     int status = 0;
     gboolean failed = FALSE;
 
-    g_option_context_set_summary (octx,
+    help_texts (octx,
         "PATH is what 'analyze' reads: a message file, a directory, a Maildir, an mbox,\n"
         "or - for standard input.  Each message is stored once: running ingest again\n"
         "on the same paths adds only what is new (new Maildir files, mail appended to\n"
         "an mbox).  Work is committed in batches, so an interrupted ingest loses\n"
-        "nothing: run it again.  The mailboxes are only read, never written.");
+        "nothing: run it again.  The mailboxes are only read, never written.  A file\n"
+        "that is not mail is a warning.  On a terminal, stderr shows the progress.");
     g_option_context_add_main_entries (octx, entries, NULL);
     db_option_add (octx, &db);
     rule_options_add (octx, &ro);
@@ -136,39 +100,57 @@ cmd_ingest (int argc, char **argv)
         return EXIT_USAGE;
     }
     g_option_context_free (octx);
-    if (argc < 2 || batch < 0) {
-        warn (argc < 2 ? "ingest: no PATH given" : "ingest: --batch must be positive");
+    if (argc > 1 && !strcmp (argv[1], "--")) {
+        /* GOption leaves a "--" that ends the options */
+        argv++;
+        argc--;
+    }
+    if ((argc < 2 && !files_from) || batch < 0 || (nul && !files_from)) {
+        warn (batch < 0 ? "ingest: --batch must be positive"
+              : nul && !files_from ? "ingest: -0 is for the list of --files-from" : "ingest: no PATH given");
         fprintf (stderr, "Try 'bounce-analyzer ingest --help' for more information.\n");
         g_free (db);
+        g_free (files_from);
+        rule_options_clear (&ro);
+        return EXIT_USAGE;
+    }
+    if (!(paths = path_list_new ("ingest", argv + 1, argc - 1, files_from, nul))) {
+        g_free (db);
+        g_free (files_from);
         rule_options_clear (&ro);
         return EXIT_USAGE;
     }
     set = rule_options_load (&ro, "ingest");
     if (!set) {
+        path_list_free (paths);
+        g_free (files_from);
         g_free (db);
         rule_options_clear (&ro);
         return EXIT_USAGE;
     }
     st = open_store_locked ("ingest", db, TRUE, &status);
     if (!st) {
+        path_list_free (paths);
+        g_free (files_from);
         ba_ruleset_free (set);
         g_free (db);
         rule_options_clear (&ro);
         return status;
     }
     ing = ba_ingest_new (st, set, (guint) batch);
-    prog.on = !quiet && isatty (2);
-    prog.started = prog.last = g_get_monotonic_time ();
+    /* the tree is sized (a walk) only for a progress line someone sees */
+    progress_start (&prog, "ingest", !quiet && isatty (2),
+                    files_from || quiet || !isatty (2) ? -1 : path_list_total_size (argv + 1, argc - 1));
 
-    for (int i = 1; i < argc && !failed; i++) {
-        ba_reader *reader = ba_reader_open (argv[i]);
+    while (!failed && (path = path_list_next (paths))) {
+        ba_reader *reader = ba_reader_open (path);
         ba_reader_hooks hooks;
         ba_input in;
         ba_read_status rs;
 
         ba_ingest_hooks (ing, &hooks);
         ba_reader_set_hooks (reader, &hooks);
-        if (!ba_ingest_note_source (ing, argv[i], &err))
+        if (!ba_ingest_note_source (ing, path, &err))
             failed = TRUE;
         while (!failed && (rs = ba_reader_next (reader, &in, &err)) != BA_READ_END) {
             if (rs == BA_READ_SKIPPED || rs == BA_READ_INCOMPLETE) {
@@ -180,12 +162,18 @@ cmd_ingest (int argc, char **argv)
                 g_clear_error (&err);
                 continue;
             }
+            if (rs == BA_READ_ERROR && read_error_is_not_mail (err, in.offset)) {
+                progress_clear (&prog);
+                warn ("%s: warning: %s (not mail?): skipped", in.source ? in.source : path, err->message);
+                g_clear_error (&err);
+                continue;
+            }
             if (rs == BA_READ_ERROR) {
                 progress_clear (&prog);
                 if (in.offset >= 0)
                     warn ("%s: offset %" G_GINT64_FORMAT ": %s", in.source, in.offset, err->message);
                 else
-                    warn ("%s: %s", in.source ? in.source : argv[i], err->message);
+                    warn ("%s: %s", in.source ? in.source : path, err->message);
                 g_clear_error (&err);
                 ba_ingest_count_error (ing);
                 status = EXIT_INPUT;
@@ -193,10 +181,13 @@ cmd_ingest (int argc, char **argv)
             }
             if (!ba_ingest_message (ing, &in, &err))
                 failed = TRUE;
-            progress_draw (&prog, ing, in.source, FALSE);
+            prog.skipped = ba_ingest_get_stats (ing)->skipped;
+            progress_step (&prog, in.source, in.size);
         }
         ba_reader_free (reader);
     }
+    if (path_list_failed (paths))
+        status = EXIT_INPUT;
     if (!failed && !ba_ingest_finish (ing, &err))
         failed = TRUE;
     progress_clear (&prog);
@@ -213,10 +204,8 @@ cmd_ingest (int argc, char **argv)
     ba_store_free (st);
     ba_ruleset_free (set);
     rule_options_clear (&ro);
+    path_list_free (paths);
+    g_free (files_from);
     g_free (db);
-    if (fflush (stdout) != 0) {
-        warn ("ingest: writing output: %s", g_strerror (errno));
-        status = EXIT_INPUT;
-    }
-    return status;
+    return finish_output ("ingest", status);
 }

@@ -11,9 +11,12 @@ cmd_reclassify (int argc, char **argv)
     rule_options ro = { 0 };
     char *db = NULL;
     gboolean dry_run = FALSE, quiet = FALSE;
+    char *format_name = NULL;
+    out_format format;
     GOptionEntry entries[] = {
         { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run, "only say what would change", NULL },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "print nothing but errors", NULL },
+        { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "text (default) or json", "FORMAT" },
         { NULL }
     };
     GOptionContext *octx = g_option_context_new ("- re-apply the current rules to the stored diagnoses");
@@ -23,7 +26,7 @@ cmd_reclassify (int argc, char **argv)
     GError *err = NULL;
     int status = 0;
 
-    g_option_context_set_summary (octx,
+    help_texts (octx,
         "Classifies every stored diagnostic text and status code again with the\n"
         "current rule set (no mailbox needed), stores the verdicts that changed,\n"
         "marks every verdict with the rule set's id, and says how many changed and\n"
@@ -36,6 +39,10 @@ cmd_reclassify (int argc, char **argv)
         return EXIT_USAGE;
     }
     g_option_context_free (octx);
+    if (!parse_out_format ("reclassify", format_name, OUT_ALLOW_TEXT | OUT_ALLOW_JSON, &format)) {
+        status = EXIT_USAGE;
+        goto out;
+    }
     if (argc > 1) {
         warn ("reclassify: unexpected argument '%s'", argv[1]);
         fprintf (stderr, "Try 'bounce-analyzer reclassify --help' for more information.\n");
@@ -57,7 +64,34 @@ cmd_reclassify (int argc, char **argv)
         status = EXIT_INPUT;
         goto out;
     }
-    if (!quiet) {
+    if (!quiet && format == OUT_JSON) {
+        sprinter *sp = json_document_begin (stdout, "reclassify");
+        sp->map_key (sp, "ruleset");
+        sp->string (sp, ba_ruleset_id (set));
+        sp->map_key (sp, "dry_run");
+        sp->boolean (sp, dry_run);
+        sp->map_key (sp, "examined");
+        sp->integer (sp, (gint64) rs.examined);
+        sp->map_key (sp, "changed");
+        sp->integer (sp, (gint64) rs.changed);
+        sp->map_key (sp, "updated");
+        sp->integer (sp, (gint64) rs.updated);
+        sp->map_key (sp, "transitions");
+        sp->begin_list (sp);
+        for (guint i = 0; i < rs.transitions->len; i++) {
+            ba_transition *t = g_ptr_array_index (rs.transitions, i);
+            sp->begin_map (sp);
+            sp->map_key (sp, "from");
+            sp->string (sp, t->from);
+            sp->map_key (sp, "to");
+            sp->string (sp, t->to);
+            sp->map_key (sp, "count");
+            sp->integer (sp, (gint64) t->count);
+            sp->end (sp);
+        }
+        sp->end (sp);
+        json_document_end (sp);
+    } else if (!quiet) {
         printf ("reclassify: %" G_GUINT64_FORMAT " diagnoses examined with rule set %s: %"
                 G_GUINT64_FORMAT " verdict%s %s\n", rs.examined, ba_ruleset_id (set), rs.changed,
                 rs.changed == 1 ? "" : "s", dry_run ? "would change" : "changed");
@@ -74,10 +108,7 @@ cmd_reclassify (int argc, char **argv)
     }
 
 out:
-    if (fflush (stdout) != 0 && status == 0) {
-        warn ("reclassify: writing output: %s", g_strerror (errno));
-        status = EXIT_INPUT;
-    }
+    status = finish_output ("reclassify", status);
     g_clear_error (&err);
     ba_reclassify_stats_clear (&rs);
     if (dry_run && !store_read_was_stable ("reclassify", st) && status == 0)
@@ -86,5 +117,6 @@ out:
     ba_ruleset_free (set);
     rule_options_clear (&ro);
     g_free (db);
+    g_free (format_name);
     return status;
 }

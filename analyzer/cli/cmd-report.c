@@ -6,13 +6,14 @@
 #include "escape.h"
 #include "sprinter.h"
 #include "incidents-output.h"
+#include "report-days.h"
+#include "terminal.h"
 
 #include <errno.h>
 #include <string.h>
 
 #define TEXT_DAYS 31
 
-typedef enum { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON, FORMAT_HTML } output_format;
 
 static const struct {
     ba_tally_kind kind;
@@ -23,7 +24,6 @@ static const struct {
     { BA_TALLY_DOMAIN, "domains", TRUE },
     { BA_TALLY_REMOTE_MTA, "remote_mtas", TRUE },
     { BA_TALLY_BLACKLIST, "blacklists", FALSE },
-    { BA_TALLY_DAY, "days", FALSE },
 };
 
 static char *
@@ -36,27 +36,69 @@ utc_time (gint64 t)
     return s;
 }
 
+/* @s made safe, cut to @width columns (display width) and padded. */
 static void
 text_cell (FILE *out, const char *s, glong width)
 {
     char *safe = ba_safe_text (s);
-    glong n = g_utf8_strlen (safe, -1);
-    if (n > width) {
-        char *cut = g_utf8_substring (safe, 0, width - 3);
-        fprintf (out, "%s...", cut);
-        g_free (cut);
-    } else {
-        fputs (safe, out);
-        for (; n < width; n++)
-            fputc (' ', out);
-    }
+    GString *cell = g_string_new (NULL);
+    terminal_pad (cell, safe, (int) width);
+    fputs (cell->str, out);
+    g_string_free (cell, TRUE);
     g_free (safe);
+}
+
+/* The key column's width: what the terminal leaves beside @fixed columns. */
+static int
+key_width (int fixed, int least, int most)
+{
+    return CLAMP (terminal_columns (1) - fixed, least, most);
+}
+
+/* The zone every first and last time of @rows is shown in ("+0100"), so
+ * the table can name it once in its header; NULL when they differ (a
+ * change to summer time), and each row then shows its own. */
+static char *
+common_zone (GPtrArray *rows)
+{
+    char *zone = NULL;
+    for (guint i = 0; i < rows->len; i++) {
+        ba_tally *t = g_ptr_array_index (rows, i);
+        char *a, *b;
+        if (!t->has_time)
+            continue;
+        a = local_time (t->first, "%z");
+        b = local_time (t->last, "%z");
+        if (!zone)
+            zone = g_strdup (a);
+        if (strcmp (zone, a) || strcmp (zone, b)) {
+            g_free (a);
+            g_free (b);
+            g_free (zone);
+            return NULL;
+        }
+        g_free (a);
+        g_free (b);
+    }
+    return zone ? zone : g_strdup ("");
+}
+
+/* The headers "FIRST (+0100)" and "LAST (+0100)", or without a zone. */
+static void
+time_headers (const char *zone, const char *first, const char *last, char **h1, char **h2)
+{
+    gboolean once = zone && *zone;
+    *h1 = once ? g_strdup_printf ("%s (%s)", first, zone) : g_strdup (first);
+    *h2 = once ? g_strdup_printf ("%s (%s)", last, zone) : g_strdup (last);
 }
 
 static void
 text_section (FILE *out, ba_tally_kind kind, GPtrArray *rows, const ba_ruleset *set, guint top)
 {
     char cut[32] = "";
+    int width, tw;
+    char *zone = common_zone (rows), *h1 = NULL, *h2 = NULL;
+    const char *fmt = zone ? "%Y-%m-%d %H:%M" : LOCAL_MINUTE;
 
     if (top)
         g_snprintf (cut, sizeof cut, ", top %u", top);
@@ -69,68 +111,76 @@ text_section (FILE *out, ba_tally_kind kind, GPtrArray *rows, const ba_ruleset *
             const char *words = set ? ba_reason_summary (set, t->key) : NULL;
             fputs ("  ", out);
             text_cell (out, t->key, 16);
+            /* the meaning takes what the terminal leaves */
+            char *meaning = terminal_cut (words ? words : "", MAX (10, terminal_columns (1) - 51));
             fprintf (out, " %7" G_GINT64_FORMAT " %7" G_GINT64_FORMAT " %7" G_GINT64_FORMAT
-                     " %5" G_GINT64_FORMAT "  %s\n", t->total, t->failed, t->delayed, t->hard,
-                     words ? words : "");
+                     " %5" G_GINT64_FORMAT "  %s\n", t->total, t->failed, t->delayed, t->hard, meaning);
+            g_free (meaning);
         }
         break;
     case BA_TALLY_DOMAIN:
     case BA_TALLY_REMOTE_MTA:
-        fprintf (out, "\n%s (failures%s)\n  %-40s %8s %5s  %-16s  %s\n",
+        time_headers (zone, "FIRST", "LAST", &h1, &h2);
+        tw = zone ? MAX (16, (int) strlen (h1)) : 22;
+        width = key_width (21 + 2 * tw, 12, 40);
+        fprintf (out, "\n%s (failures%s)\n  %-*s %8s %5s  %-*s %s\n",
                  kind == BA_TALLY_DOMAIN ? "Top recipient domains" : "Top remote MTAs",
-                 cut,
+                 cut, width,
                  kind == BA_TALLY_DOMAIN ? "DOMAIN" : "REMOTE MTA", "FAILURES",
-                 kind == BA_TALLY_DOMAIN ? "HARD" : "DOMS", "FIRST", "LAST");
+                 kind == BA_TALLY_DOMAIN ? "HARD" : "DOMS", tw, h1, h2);
         for (guint i = 0; i < rows->len; i++) {
             ba_tally *t = g_ptr_array_index (rows, i);
-            char *first = t->has_time ? local_time (t->first, "%Y-%m-%d %H:%M") : g_strdup ("?");
-            char *last = t->has_time ? local_time (t->last, "%Y-%m-%d %H:%M") : g_strdup ("?");
+            char *first = t->has_time ? local_time (t->first, fmt) : g_strdup ("?");
+            char *last = t->has_time ? local_time (t->last, fmt) : g_strdup ("?");
             fputs ("  ", out);
-            text_cell (out, t->key, 40);
-            fprintf (out, " %8" G_GINT64_FORMAT " %5" G_GINT64_FORMAT "  %-16s  %s\n", t->failed,
-                     kind == BA_TALLY_DOMAIN ? t->hard : t->domains, first, last);
+            text_cell (out, t->key, width);
+            fprintf (out, " %8" G_GINT64_FORMAT " %5" G_GINT64_FORMAT "  %-*s %s\n", t->failed,
+                     kind == BA_TALLY_DOMAIN ? t->hard : t->domains, tw, first, last);
             g_free (first);
             g_free (last);
         }
         break;
     case BA_TALLY_BLACKLIST:
-        fprintf (out, "\nBlacklists cited\n  %-30s %9s %7s  %-16s  %s\n", "LIST", "CITATIONS",
-                 "DOMAINS", "FIRST SEEN", "LAST SEEN");
+        time_headers (zone, "FIRST SEEN", "LAST SEEN", &h1, &h2);
+        tw = zone ? MAX (16, (int) strlen (h1)) : 22;
+        width = key_width (23 + 2 * tw, 12, 30);
+        fprintf (out, "\nBlacklists cited\n  %-*s %9s %7s  %-*s %s\n", width, "LIST", "CITATIONS",
+                 "DOMAINS", tw, h1, h2);
         for (guint i = 0; i < rows->len; i++) {
             ba_tally *t = g_ptr_array_index (rows, i);
-            char *first = t->has_time ? local_time (t->first, "%Y-%m-%d %H:%M") : g_strdup ("?");
-            char *last = t->has_time ? local_time (t->last, "%Y-%m-%d %H:%M") : g_strdup ("?");
+            char *first = t->has_time ? local_time (t->first, fmt) : g_strdup ("?");
+            char *last = t->has_time ? local_time (t->last, fmt) : g_strdup ("?");
             fputs ("  ", out);
-            text_cell (out, t->key, 30);
-            fprintf (out, " %9" G_GINT64_FORMAT " %7" G_GINT64_FORMAT "  %-16s  %s\n", t->total,
-                     t->domains, first, last);
+            text_cell (out, t->key, width);
+            fprintf (out, " %9" G_GINT64_FORMAT " %7" G_GINT64_FORMAT "  %-*s %s\n", t->total,
+                     t->domains, tw, first, last);
             g_free (first);
             g_free (last);
         }
         if (rows->len == 0)
             fprintf (out, "  (none)\n");
         break;
-    case BA_TALLY_DAY: {
-        gint64 most = 1;
-        guint from = rows->len > TEXT_DAYS ? rows->len - TEXT_DAYS : 0;
-        for (guint i = from; i < rows->len; i++)
-            most = MAX (most, ((ba_tally *) g_ptr_array_index (rows, i))->failed);
-        fprintf (out, "\nFailures per day%s\n", from ? " (the latest days with failures)" : "");
-        if (from)
-            fprintf (out, "  (%u earlier days not shown: --since narrows, --format csv lists all)\n", from);
-        for (guint i = from; i < rows->len; i++) {
-            ba_tally *t = g_ptr_array_index (rows, i);
-            int bar = (int) ((t->failed * 40 + most - 1) / most);
-            fprintf (out, "  %s %7" G_GINT64_FORMAT "  ", t->key, t->failed);
-            for (int j = 0; j < bar; j++)
-                fputc ('#', out);
-            fputc ('\n', out);
-        }
-        if (rows->len == 0)
-            fprintf (out, "  (none)\n");
+    default:
         break;
     }
+    g_free (h1);
+    g_free (h2);
+    g_free (zone);
+}
+
+/* The headline: whose move the failures are. */
+static void
+text_faults (FILE *out, GPtrArray *rows)
+{
+    fprintf (out, "\nBy fault (failures: whose move it is)\n  %-26s %8s %5s %7s\n", "FAULT", "FAILURES",
+             "HARD", "DOMAINS");
+    for (guint i = 0; i < rows->len; i++) {
+        ba_tally *t = g_ptr_array_index (rows, i);
+        fprintf (out, "  %-26s %8" G_GINT64_FORMAT " %5" G_GINT64_FORMAT " %7" G_GINT64_FORMAT "\n",
+                 ba_fault_words (t->key), t->failed, t->hard, t->domains);
     }
+    if (rows->len == 0)
+        fprintf (out, "  (none)\n");
 }
 
 static void
@@ -150,9 +200,40 @@ csv_row (FILE *out, GString *line, const char *section, const ba_tally *t)
         ba_csv_cell (line, n[i]);
     ba_csv_cell (line, first);
     ba_csv_cell (line, last);
+    ba_csv_cell (line, NULL);
     csv_end (out, line);
     g_free (first);
     g_free (last);
+}
+
+/* "days" records (every day of the calendar, in UTC) and "day_reasons". */
+static void
+csv_days (FILE *out, GString *line, const GPtrArray *days)
+{
+    char n[32];
+    for (guint i = 0; i < days->len; i++) {
+        calendar_day *d = g_ptr_array_index (days, i);
+        g_snprintf (n, sizeof n, "%" G_GINT64_FORMAT, d->failed);
+        ba_csv_cell (line, "days");
+        ba_csv_cell (line, d->day);
+        ba_csv_cell (line, n);
+        ba_csv_cell (line, n);
+        for (int j = 0; j < 5; j++)
+            ba_csv_cell (line, NULL);
+        csv_end (out, line);
+        for (guint j = 0; j < d->reasons->len; j++) {
+            ba_day_reason *r = g_ptr_array_index (d->reasons, j);
+            g_snprintf (n, sizeof n, "%" G_GINT64_FORMAT, r->failed);
+            ba_csv_cell (line, "day_reasons");
+            ba_csv_cell (line, d->day);
+            ba_csv_cell (line, n);
+            ba_csv_cell (line, n);
+            for (int k = 0; k < 4; k++)
+                ba_csv_cell (line, NULL);
+            ba_csv_cell (line, r->reason);
+            csv_end (out, line);
+        }
+    }
 }
 
 static void
@@ -203,7 +284,8 @@ cmd_report (int argc, char **argv)
         { NULL }
     };
     GOptionContext *octx = g_option_context_new ("- totals of the stored diagnoses");
-    output_format format;
+    out_format format;
+    GPtrArray *faults = NULL, *day_rows = NULL, *days = NULL;
     ba_query range = { 0 };
     ba_store_totals totals;
     ba_store *st = NULL;
@@ -212,7 +294,7 @@ cmd_report (int argc, char **argv)
     GError *err = NULL;
     int status = 0;
 
-    g_option_context_set_summary (octx,
+    help_texts (octx,
         "Totals by reason; the recipient domains and remote MTAs with the most failures;\n"
         "the blacklists cited, with the first and last time each was seen; and the\n"
         "failures per day.  \"Failures\" leaves out delays, automatic replies and\n"
@@ -226,16 +308,7 @@ cmd_report (int argc, char **argv)
         return EXIT_USAGE;
     }
     g_option_context_free (octx);
-    if (!format_name || !strcmp (format_name, "text"))
-        format = FORMAT_TEXT;
-    else if (!strcmp (format_name, "csv"))
-        format = FORMAT_CSV;
-    else if (!strcmp (format_name, "json"))
-        format = FORMAT_JSON;
-    else if (!strcmp (format_name, "html"))
-        format = FORMAT_HTML;
-    else {
-        warn ("report: unknown format '%s' (text, csv, json or html)", format_name);
+    if (!parse_out_format ("report", format_name, OUT_ALLOW_TEXT | OUT_ALLOW_JSON | OUT_ALLOW_CSV | OUT_ALLOW_HTML, &format)) {
         status = EXIT_USAGE;
         goto out;
     }
@@ -255,7 +328,7 @@ cmd_report (int argc, char **argv)
         status = EXIT_INPUT;
         goto out;
     }
-    if (format == FORMAT_HTML) {
+    if (format == OUT_HTML) {
         status = report_html (st, &range, (guint) top, &ro);
         goto out;
     }
@@ -270,8 +343,15 @@ cmd_report (int argc, char **argv)
             goto out;
         }
     }
+    /* days: local in text, UTC in csv and json (README "Output") */
+    if (!(faults = ba_store_failures_by_fault (st, &range, &err))
+        || !(day_rows = ba_store_failures_by_day_reason (st, &range, format == OUT_TEXT, &err))) {
+        status = EXIT_INPUT;
+        goto out;
+    }
+    days = calendar_new (day_rows);
 
-    if (format == FORMAT_TEXT) {
+    if (format == OUT_TEXT) {
         char *path;
         if (!(set = rule_options_load (&ro, "report"))) {
             status = EXIT_USAGE;
@@ -280,33 +360,36 @@ cmd_report (int argc, char **argv)
         path = ba_safe_text (ba_store_path (st));
         printf ("Bounce report for %s", path);
         if (range.has_since) {
-            char *s = local_time (range.since, "%Y-%m-%d %H:%M");
+            char *s = local_time (range.since, LOCAL_MINUTE);
             printf (", since %s", s);
             g_free (s);
         }
         if (range.has_until) {
-            char *s = local_time (range.until, "%Y-%m-%d %H:%M");
+            char *s = local_time (range.until, LOCAL_MINUTE);
             printf (", before %s", s);
             g_free (s);
         }
-        printf ("\n  %" G_GINT64_FORMAT " messages (%" G_GINT64_FORMAT " bounces, automatic replies "
-                "and reports), %" G_GINT64_FORMAT " diagnoses: %" G_GINT64_FORMAT " failed, %"
-                G_GINT64_FORMAT " delayed\n", totals.messages, totals.bounces, totals.diagnoses,
-                totals.failed, totals.delayed);
+        printf ("\n  %" G_GINT64_FORMAT " message%s (%" G_GINT64_FORMAT " bounces, automatic replies "
+                "and reports),\n  %" G_GINT64_FORMAT " %s: %" G_GINT64_FORMAT " failed, %"
+                G_GINT64_FORMAT " delayed\n", totals.messages, PLURAL_S (totals.messages), totals.bounces,
+                totals.diagnoses, totals.diagnoses == 1 ? "diagnosis" : "diagnoses", totals.failed,
+                totals.delayed);
         if (totals.has_time) {
-            char *a = local_time (totals.first, "%Y-%m-%d %H:%M");
-            char *b = local_time (totals.last, "%Y-%m-%d %H:%M");
+            char *a = local_time (totals.first, LOCAL_MINUTE);
+            char *b = local_time (totals.last, LOCAL_MINUTE);
             printf ("  from %s to %s\n", a, b);
             g_free (a);
             g_free (b);
         }
         g_free (path);
+        text_faults (stdout, faults);
         for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
             text_section (stdout, sections[i].kind, rows[i], set, sections[i].top ? (guint) top : 0);
-    } else if (format == FORMAT_CSV) {
+        calendar_print (stdout, days, TEXT_DAYS);
+    } else if (format == OUT_CSV) {
         GString *line = g_string_new (NULL);
         const char *head[] = { "section", "key", "total", "failed", "delayed", "hard", "domains",
-                               "first_seen", "last_seen" };
+                               "first_seen", "last_seen", "reason" };
         for (guint i = 0; i < G_N_ELEMENTS (head); i++)
             ba_csv_cell (line, head[i]);
         csv_end (stdout, line);
@@ -327,19 +410,22 @@ cmd_report (int argc, char **argv)
             ba_csv_cell (line, NULL);
             ba_csv_cell (line, first);
             ba_csv_cell (line, last);
+            ba_csv_cell (line, NULL);
             csv_end (stdout, line);
             g_free (first);
             g_free (last);
         }
+        for (guint j = 0; j < faults->len; j++)
+            csv_row (stdout, line, "faults", g_ptr_array_index (faults, j));
         for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
             for (guint j = 0; j < rows[i]->len; j++)
                 csv_row (stdout, line, sections[i].name, g_ptr_array_index (rows[i], j));
+        csv_days (stdout, line, days);
         g_string_free (line, TRUE);
     } else {
-        sprinter *sp = sprinter_json_new (stdout, TRUE);
+        sprinter *sp = json_document_begin (stdout, "report");
         char *a = range.has_since ? utc_time (range.since) : NULL;
         char *b = range.has_until ? utc_time (range.until) : NULL;
-        sp->begin_map (sp);
         sp->map_key (sp, "database");
         sp->string (sp, ba_store_path (st));
         sp->map_key (sp, "since");
@@ -371,9 +457,9 @@ cmd_report (int argc, char **argv)
         sp->end (sp);
         for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
             json_section (sp, sections[i].name, rows[i]);
-        sp->end (sp);
-        sp->separator (sp);
-        sp->free (sp);
+        json_section (sp, "faults", faults);
+        calendar_json (sp, days);
+        json_document_end (sp);
     }
 
 out:
@@ -383,10 +469,13 @@ out:
     }
     if (status == EXIT_USAGE)
         fprintf (stderr, "Try 'bounce-analyzer report --help' for more information.\n");
-    if (fflush (stdout) != 0 && status == 0) {
-        warn ("report: writing output: %s", g_strerror (errno));
-        status = EXIT_INPUT;
-    }
+    status = finish_output ("report", status);
+    if (days)
+        g_ptr_array_unref (days);
+    if (day_rows)
+        g_ptr_array_unref (day_rows);
+    if (faults)
+        g_ptr_array_unref (faults);
     for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
         if (rows[i])
             g_ptr_array_unref (rows[i]);

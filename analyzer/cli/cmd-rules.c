@@ -41,8 +41,9 @@ rules_check (const rule_options *ro, char **files, int nfiles)
         problems++;
     }
     if (set)
-        printf ("%u rules, %u formats; %u problem(s)\n", ba_ruleset_n_rules (set),
-                ba_ruleset_n_formats (set), problems);
+        printf ("%u rule%s, %u format%s; %u problem%s\n", ba_ruleset_n_rules (set),
+                PLURAL_S (ba_ruleset_n_rules (set)), ba_ruleset_n_formats (set),
+                PLURAL_S (ba_ruleset_n_formats (set)), problems, PLURAL_S (problems));
     rc = (!set || problems) ? 1 : 0;
     ba_ruleset_free (set);
     g_ptr_array_unref (errors);
@@ -51,11 +52,53 @@ rules_check (const rule_options *ro, char **files, int nfiles)
 }
 
 static int
-rules_list (const rule_options *ro)
+rules_list (const rule_options *ro, out_format format)
 {
     ba_ruleset *set = rule_options_load (ro, "rules list");
     if (!set)
         return EXIT_USAGE;
+    if (format == OUT_JSON) {
+        sprinter *sp = json_document_begin (stdout, "rules list");
+        sp->map_key (sp, "ruleset");
+        sp->string (sp, ba_ruleset_id (set));
+        sp->map_key (sp, "rules");
+        sp->begin_list (sp);
+        for (guint i = 0; i < ba_ruleset_n_rules (set); i++) {
+            ba_rule_info info;
+            ba_ruleset_rule_info (set, i, &info);
+            sp->begin_map (sp);
+            sp->map_key (sp, "id");
+            sp->string (sp, info.id);
+            sp->map_key (sp, "reason");
+            sp->string (sp, info.reason);
+            sp->map_key (sp, "priority");
+            sp->integer (sp, info.priority);
+            sp->map_key (sp, "site");
+            sp->boolean (sp, info.site);
+            sp->map_key (sp, "file");
+            sp->string (sp, info.file);
+            sp->map_key (sp, "line");
+            sp->integer (sp, info.line);
+            sp->map_key (sp, "description");
+            sp->string (sp, info.description);
+            sp->end (sp);
+        }
+        sp->end (sp);
+        sp->map_key (sp, "formats");
+        sp->begin_list (sp);
+        for (guint i = 0; i < ba_ruleset_n_formats (set); i++) {
+            sp->begin_map (sp);
+            sp->map_key (sp, "id");
+            sp->string (sp, ba_ruleset_format_id (set, i));
+            sp->map_key (sp, "description");
+            sp->string (sp, ba_ruleset_format_description (set, i));
+            sp->end (sp);
+        }
+        sp->end (sp);
+        json_document_end (sp);
+        ba_ruleset_free (set);
+        return finish_output ("rules", 0);
+    }
     printf ("%-40s %-15s %5s  %s\n", "RULE", "REASON", "PRIO", "DESCRIPTION");
     for (guint i = 0; i < ba_ruleset_n_rules (set); i++) {
         ba_rule_info info;
@@ -69,7 +112,7 @@ rules_list (const rule_options *ro)
         printf ("%-40s %s\n", ba_ruleset_format_id (set, i), d ? d : "");
     }
     ba_ruleset_free (set);
-    return 0;
+    return finish_output ("rules", 0);
 }
 
 /* Longest text line read by `rules probe`; the rest of a longer line is
@@ -147,10 +190,17 @@ int
 cmd_rules (int argc, char **argv)
 {
     rule_options ro = { 0 };
-    GOptionContext *octx = g_option_context_new ("check [FILE...] | list - validate or list the rule set");
+    char *format_name = NULL;
+    GOptionEntry entries[] = {
+        { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name,
+          "rules list: text (default) or json", "FORMAT" },
+        { NULL }
+    };
+    GOptionContext *octx = g_option_context_new ("check [FILE...] | list | probe [FILE] - validate or list the rule set");
+    out_format format;
     int rc;
 
-    g_option_context_set_summary (octx,
+    help_texts (octx,
         "rules check [FILE...]  load the rule set (and FILEs as site rules) and report\n"
         "                       every problem as file:line: message; exit 1 if any.\n"
         "rules list             list the loaded rules in the order they are tried,\n"
@@ -158,16 +208,23 @@ cmd_rules (int argc, char **argv)
         "rules probe [FILE]     read one text a line (FILE or standard input) and print,\n"
         "                       for every pattern of every rule, RULE<TAB>N<TAB>the\n"
         "                       numbers of the lines it matches (conditions aside).");
+    g_option_context_add_main_entries (octx, entries, NULL);
     rule_options_add (octx, &ro);
     if (!parse_options (octx, "rules", &argc, &argv)) {
         g_option_context_free (octx);
         return EXIT_USAGE;
     }
     g_option_context_free (octx);
+    if (!parse_out_format ("rules", format_name, OUT_ALLOW_TEXT | OUT_ALLOW_JSON, &format)) {
+        g_free (format_name);
+        rule_options_clear (&ro);
+        return EXIT_USAGE;
+    }
+    g_free (format_name);
     if (argc >= 2 && !strcmp (argv[1], "check"))
         rc = rules_check (&ro, argv + 2, argc - 2);
     else if (argc == 2 && !strcmp (argv[1], "list"))
-        rc = rules_list (&ro);
+        rc = rules_list (&ro, format);
     else if ((argc == 2 || argc == 3) && !strcmp (argv[1], "probe"))
         rc = rules_probe (&ro, argc == 3 ? argv[2] : NULL);
     else {

@@ -4,198 +4,141 @@
 #include "emit.h"
 #include "escape.h"
 #include "sprinter.h"
+#include "terminal.h"
 
 #include <errno.h>
 #include <string.h>
 
-typedef enum { FORMAT_TABLE, FORMAT_CSV, FORMAT_JSON } output_format;
+/* Rows read before the table's column widths are chosen from them. */
+#define TABLE_SAMPLE 500
+
+typedef struct {
+    char *when, *who, *reason, *status, *said;
+} table_row;
 
 typedef struct {
     FILE *out;
-    output_format format;
+    out_format format;
+    ba_store *st;
     sprinter *sp;
     GString *csv;
     guint rows;
+    GPtrArray *pending;         /* of table_row*, until the widths are chosen */
+    int w_when, w_who, w_reason, w_status, w_said;
 } printer;
 
-static const char *const csv_columns[] = {
-    "id", "date", "recipient", "domain", "original_recipient", "outcome", "action", "status",
-    "reported_status", "smtp_code", "smtp_command", "remote_mta", "reason", "hard", "rule", "dnsbl", "listed",
-    "fault", "diagnostic", "advice", "original_subject", "original_from", "original_to",
-    "original_message_id", "original_date", "kind", "format", "source", "offset", "ruleset",
-    NULL
-};
-
 static void
-print_csv (printer *p, const ba_diagnosis *d)
+table_row_free (table_row *r)
 {
-    char num[32], code[16], off[32];
-    g_snprintf (num, sizeof num, "%" G_GINT64_FORMAT, d->id);
-    g_snprintf (code, sizeof code, "%d", d->smtp_code);
-    g_snprintf (off, sizeof off, "%" G_GINT64_FORMAT, d->offset);
-    ba_csv_cell (p->csv, num);
-    ba_csv_cell (p->csv, d->date);
-    ba_csv_cell (p->csv, d->recipient);
-    ba_csv_cell (p->csv, d->domain);
-    ba_csv_cell (p->csv, d->original_recipient);
-    ba_csv_cell (p->csv, d->outcome);
-    ba_csv_cell (p->csv, d->action);
-    ba_csv_cell (p->csv, d->status);
-    ba_csv_cell (p->csv, d->reported_status);
-    ba_csv_cell (p->csv, d->smtp_code ? code : NULL);
-    ba_csv_cell (p->csv, d->command);
-    ba_csv_cell (p->csv, d->remote_mta);
-    ba_csv_cell (p->csv, d->reason);
-    ba_csv_cell (p->csv, d->hard ? "1" : "0");
-    ba_csv_cell (p->csv, d->rule);
-    ba_csv_cell (p->csv, d->dnsbl);
-    ba_csv_cell (p->csv, d->listed);
-    ba_csv_cell (p->csv, d->fault);
-    ba_csv_cell (p->csv, d->diagnostic);
-    ba_csv_cell (p->csv, d->advice);
-    ba_csv_cell (p->csv, d->original_subject);
-    ba_csv_cell (p->csv, d->original_from);
-    ba_csv_cell (p->csv, d->original_to);
-    ba_csv_cell (p->csv, d->original_message_id);
-    ba_csv_cell (p->csv, d->original_date);
-    ba_csv_cell (p->csv, d->kind);
-    ba_csv_cell (p->csv, d->format);
-    ba_csv_cell (p->csv, d->source);
-    ba_csv_cell (p->csv, d->offset >= 0 ? off : NULL);
-    ba_csv_cell (p->csv, d->ruleset);
-    csv_end (p->out, p->csv);
+    g_free (r->when);
+    g_free (r->who);
+    g_free (r->reason);
+    g_free (r->status);
+    g_free (r->said);
+    g_free (r);
 }
 
+/* The widths from the rows read so far and the terminal's width: the
+ * recipient as wide as the longest (up to half the room), the server's
+ * words the rest. */
 static void
-json_pair (sprinter *sp, const char *key, const char *value)
+choose_widths (printer *p)
 {
-    sp->map_key (sp, key);
-    sp->string (sp, value);
-}
-
-static void
-print_json (printer *p, const ba_diagnosis *d)
-{
-    sprinter *sp = p->sp;
-    GPtrArray *caps = ba_store_captures_parse (d->captures);
-
-    sp->begin_map (sp);
-    sp->map_key (sp, "id");
-    sp->integer (sp, d->id);
-    json_pair (sp, "date", d->date);
-    json_pair (sp, "recipient", d->recipient);
-    json_pair (sp, "domain", d->domain);
-    json_pair (sp, "original_recipient", d->original_recipient);
-    json_pair (sp, "outcome", d->outcome);
-    json_pair (sp, "action", d->action);
-    json_pair (sp, "status", d->status);
-    json_pair (sp, "reported_status", d->reported_status);
-    sp->map_key (sp, "smtp_code");
-    if (d->smtp_code)
-        sp->integer (sp, d->smtp_code);
-    else
-        sp->null (sp);
-    json_pair (sp, "smtp_command", d->command);
-    json_pair (sp, "remote_mta", d->remote_mta);
-    json_pair (sp, "reporting_mta", d->reporting_mta);
-    json_pair (sp, "reason", d->reason);
-    sp->map_key (sp, "hard_bounce");
-    sp->boolean (sp, d->hard);
-    json_pair (sp, "rule", d->rule);
-    sp->map_key (sp, "captures");
-    sp->begin_map (sp);
-    for (guint i = 0; i < caps->len; i++) {
-        const ba_capture *c = g_ptr_array_index (caps, i);
-        json_pair (sp, c->name, c->value);
+    int columns = terminal_columns (1), room;
+    p->w_when = terminal_width ("DATE");
+    p->w_who = terminal_width ("RECIPIENT");
+    p->w_reason = terminal_width ("REASON");
+    p->w_status = terminal_width ("STATUS");
+    for (guint i = 0; i < p->pending->len; i++) {
+        table_row *r = g_ptr_array_index (p->pending, i);
+        p->w_when = MAX (p->w_when, terminal_width (r->when));
+        p->w_who = MAX (p->w_who, terminal_width (r->who));
+        p->w_reason = MAX (p->w_reason, MIN (16, terminal_width (r->reason)));
+        p->w_status = MAX (p->w_status, MIN (9, terminal_width (r->status)));
     }
-    sp->end (sp);
-    json_pair (sp, "diagnostic", d->diagnostic);
-    json_pair (sp, "dnsbl", d->dnsbl);
-    json_pair (sp, "listed", d->listed);
-    json_pair (sp, "fault", d->fault);
-    json_pair (sp, "advice", d->advice);
-    sp->map_key (sp, "original");
-    sp->begin_map (sp);
-    json_pair (sp, "message_id", d->original_message_id);
-    json_pair (sp, "from", d->original_from);
-    json_pair (sp, "to", d->original_to);
-    json_pair (sp, "subject", d->original_subject);
-    json_pair (sp, "date", d->original_date);
-    sp->end (sp);
-    json_pair (sp, "kind", d->kind);
-    json_pair (sp, "format", d->format);
-    json_pair (sp, "source", d->source);
-    sp->map_key (sp, "offset");
-    if (d->offset >= 0)
-        sp->integer (sp, d->offset);
-    else
-        sp->null (sp);
-    json_pair (sp, "ruleset", d->ruleset);
-    sp->end (sp);
-    g_ptr_array_unref (caps);
+    room = columns - p->w_when - p->w_reason - p->w_status - 4;
+    p->w_who = MIN (p->w_who, MAX (16, room * 3 / 5));
+    p->w_said = MAX (10, room - p->w_who - 1);
 }
 
-/* @s made safe and cut to @width characters. */
-static char *
-cell (const char *s, glong width)
-{
-    char *safe = ba_safe_text (s);
-    if (g_utf8_strlen (safe, -1) > width) {
-        char *cut = g_utf8_substring (safe, 0, width - 3);
-        g_free (safe);
-        safe = g_strconcat (cut, "...", NULL);
-        g_free (cut);
-    }
-    return safe;
-}
-
-/* Pad to @width characters (printf pads bytes). */
 static void
-print_padded (FILE *out, const char *s, glong width)
+table_line (printer *p, const char *when, const char *who, const char *reason, const char *status,
+            const char *said)
 {
-    glong n = g_utf8_strlen (s, -1);
-    fputs (s, out);
-    for (; n < width; n++)
-        fputc (' ', out);
+    GString *line = g_string_new (NULL);
+    char *cut;
+    terminal_pad (line, when, p->w_when);
+    g_string_append_c (line, ' ');
+    terminal_pad (line, who, p->w_who);
+    g_string_append_c (line, ' ');
+    terminal_pad (line, reason, p->w_reason);
+    g_string_append_c (line, ' ');
+    terminal_pad (line, status, p->w_status);
+    g_string_append_c (line, ' ');
+    cut = terminal_cut (said, p->w_said);
+    g_string_append (line, cut);
+    fprintf (p->out, "%s\n", line->str);
+    g_free (cut);
+    g_string_free (line, TRUE);
+}
+
+static void
+flush_pending (printer *p)
+{
+    if (!p->pending)
+        return;
+    choose_widths (p);
+    table_line (p, "DATE", "RECIPIENT", "REASON", "STATUS", "SERVER SAID");
+    for (guint i = 0; i < p->pending->len; i++) {
+        table_row *r = g_ptr_array_index (p->pending, i);
+        table_line (p, r->when, r->who, r->reason, r->status, r->said);
+    }
+    g_clear_pointer (&p->pending, g_ptr_array_unref);
 }
 
 static void
 print_table (printer *p, const ba_diagnosis *d)
 {
-    char *when = d->has_time ? local_time (d->time, "%Y-%m-%d %H:%M") : g_strdup ("?");
-    char *who = cell (d->recipient, 32);
-    char *reason = cell (d->reason, 15);
-    char *status = cell (d->status ? d->status : "-", 8);
-    char *said = cell (d->diagnostic ? d->diagnostic : "-", 100);
-
-    print_padded (p->out, when, 17);
-    print_padded (p->out, who, 33);
-    print_padded (p->out, reason, 16);
-    print_padded (p->out, status, 9);
-    fprintf (p->out, "%s\n", said);
-    g_free (when);
-    g_free (who);
-    g_free (reason);
-    g_free (status);
-    g_free (said);
+    table_row *r = g_new0 (table_row, 1);
+    r->when = d->has_time ? local_time (d->time, LOCAL_MINUTE) : g_strdup ("?");
+    r->who = ba_safe_text (d->recipient);
+    r->reason = ba_safe_text (d->reason);
+    r->status = ba_safe_text (d->status ? d->status : "-");
+    r->said = ba_safe_text (d->diagnostic ? d->diagnostic : "-");
+    if (p->rows == 0)
+        p->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) table_row_free);
+    if (p->pending) {
+        g_ptr_array_add (p->pending, r);
+        if (p->pending->len >= TABLE_SAMPLE)
+            flush_pending (p);
+        return;
+    }
+    table_line (p, r->when, r->who, r->reason, r->status, r->said);
+    table_row_free (r);
 }
 
 static gboolean
 print_row (const ba_diagnosis *d, void *data)
 {
     printer *p = data;
-    if (p->format == FORMAT_CSV) {
-        print_csv (p, d);
-    } else if (p->format == FORMAT_JSON) {
-        print_json (p, d);
-    } else {
-        if (p->rows == 0)
-            fprintf (p->out, "%-17s%-33s%-16s%-9s%s\n", "DATE", "RECIPIENT", "REASON", "STATUS",
-                     "SERVER SAID");
+    if (p->format == OUT_TEXT) {
         print_table (p, d);
+    } else {
+        stored_view sv;
+        stored_view_init (&sv, p->st, d);
+        if (p->format == OUT_CSV) {
+            ba_csv_diagnosis (p->csv, &sv.view);
+            csv_end (p->out, p->csv);
+        } else {
+            ba_emit_diagnosis (p->sp, &sv.view, p->format == OUT_NDJSON, NULL, NULL);
+            if (p->format == OUT_NDJSON)
+                p->sp->separator (p->sp);
+        }
+        stored_view_clear (&sv);
     }
     p->rows++;
-    return TRUE;
+    /* stop at once when the reader of the output went away */
+    return !(ferror (p->out) && output_closed (p->out));
 }
 
 int
@@ -217,23 +160,25 @@ cmd_search (int argc, char **argv)
         { "until", 0, 0, G_OPTION_ARG_STRING, &until, "before DATE (a day: to its end)", "DATE" },
         { "limit", 'n', 0, G_OPTION_ARG_INT, &limit, "at most N, the latest (default: all)", "N" },
         { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name,
-          "table (default), csv (RFC 4180, every column) or json", "FORMAT" },
+          "text (a table, the default), json, ndjson or csv (README \"Output\")", "FORMAT" },
         { NULL }
     };
     GOptionContext *octx = g_option_context_new ("[WORDS...] - find stored diagnoses");
     ba_query q = { 0 };
-    printer p = { stdout, FORMAT_TABLE, NULL, NULL, 0 };
+    printer p = { 0 };
     ba_store *st = NULL;
     GError *err = NULL;
     char *text = NULL;
     int status = 0;
 
-    g_option_context_set_summary (octx,
+    p.out = stdout;
+    help_texts (octx,
         "Lists the stored diagnoses that match every filter given, the latest first.\n"
         "WORDS are looked for in the remote servers' texts: each must appear as a\n"
         "word (5.7.1 and relays.ordb.org work); \"double quotes\" make a phrase, OR\n"
         "between two words means either, and a trailing * matches a prefix.\n"
-        "DATE: 2008-03-25, 2008-03-25T09:00, or 7d, 24h, 2w back from now; local time.");
+        "DATE: 2008-03-25, 2008-03-25T09:00, or 7d, 24h, 2w back from now; local time.\n"
+        "The table fits the terminal (else $COLUMNS, else 80 columns).");
     g_option_context_add_main_entries (octx, entries, NULL);
     db_option_add (octx, &db);
     if (!parse_options (octx, "search", &argc, &argv)) {
@@ -241,14 +186,7 @@ cmd_search (int argc, char **argv)
         return EXIT_USAGE;
     }
     g_option_context_free (octx);
-    if (!format_name || !strcmp (format_name, "table"))
-        p.format = FORMAT_TABLE;
-    else if (!strcmp (format_name, "csv"))
-        p.format = FORMAT_CSV;
-    else if (!strcmp (format_name, "json"))
-        p.format = FORMAT_JSON;
-    else {
-        warn ("search: unknown format '%s' (table, csv or json)", format_name);
+    if (!parse_out_format ("search", format_name, OUT_ALLOW_ALL, &p.format)) {
         status = EXIT_USAGE;
         goto out;
     }
@@ -295,29 +233,31 @@ cmd_search (int argc, char **argv)
         status = EXIT_INPUT;
         goto out;
     }
-    if (p.format == FORMAT_CSV) {
+    p.st = st;
+    if (p.format == OUT_CSV) {
         p.csv = g_string_new (NULL);
-        for (int i = 0; csv_columns[i]; i++)
-            ba_csv_cell (p.csv, csv_columns[i]);
+        ba_csv_diagnosis_header (p.csv);
         csv_end (p.out, p.csv);
-    } else if (p.format == FORMAT_JSON) {
-        p.sp = sprinter_json_new (stdout, TRUE);
+    } else if (p.format == OUT_JSON) {
+        p.sp = json_document_begin (stdout, "search");
+        p.sp->map_key (p.sp, "diagnoses");
         p.sp->begin_list (p.sp);
+    } else if (p.format == OUT_NDJSON) {
+        p.sp = sprinter_json_new (stdout, FALSE);
     }
     if (!ba_store_find (st, &q, print_row, &p, &err)) {
         warn ("search: %s", err->message);
         status = err->domain == BA_STORE_ERROR && err->code == BA_STORE_ERROR_QUERY ? EXIT_USAGE : EXIT_INPUT;
     }
-    if (p.sp) {
+    flush_pending (&p);
+    if (p.format == OUT_JSON) {
         p.sp->end (p.sp);
-        p.sp->separator (p.sp);
+        json_document_end (p.sp);
+        p.sp = NULL;
     }
 
 out:
-    if (fflush (stdout) != 0 && status == 0) {
-        warn ("search: writing output: %s", g_strerror (errno));
-        status = EXIT_INPUT;
-    }
+    status = finish_output ("search", status);
     if (status == EXIT_USAGE && !err)
         fprintf (stderr, "Try 'bounce-analyzer search --help' for more information.\n");
     g_clear_error (&err);

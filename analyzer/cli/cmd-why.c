@@ -18,6 +18,9 @@ typedef struct {
     FILE *out;
     const ba_ruleset *set;
     guint shown;
+    ba_store *st;
+    sprinter *sp;               /* json, ndjson */
+    gboolean ndjson;
 } printer;
 
 static void
@@ -71,17 +74,17 @@ top (GHashTable *h, guint *n)
 
 /* "41 of 41 messages to retail.example since 2008-03-25 09:02 were
  * refused, all citing relays.ordb.org." */
-static void
-print_summary (FILE *out, const tally *t, const char *target, const ba_ruleset *set)
+static char *
+summary_sentence (const tally *t, const char *target, const ba_ruleset *set)
 {
     GString *s = g_string_new (NULL);
-    char *since = t->has_first ? local_time (t->first, "%Y-%m-%d %H:%M") : NULL;
+    char *since = t->has_first ? local_time (t->first, LOCAL_MINUTE) : NULL;
     char *safe;
     guint nlist, nreason;
     const char *list = top (t->lists, &nlist);
     const char *reason = top (t->reasons, &nreason);
 
-    g_string_append_printf (s, "%u of %u messages to %s", t->failed, t->total, target);
+    g_string_append_printf (s, "%u of %u message%s to %s", t->failed, t->total, t->total == 1 ? "" : "s", target);
     if (since)
         g_string_append_printf (s, " since %s", since);
     if (t->failed == 0) {
@@ -106,10 +109,9 @@ print_summary (FILE *out, const tally *t, const char *target, const ba_ruleset *
         g_string_append_printf (s, "; %u %s delayed", t->delayed, t->delayed == 1 ? "was" : "were");
     g_string_append_c (s, '.');
     safe = ba_safe_text (s->str);
-    fprintf (out, "%s\n\n", safe);
-    g_free (safe);
     g_free (since);
     g_string_free (s, TRUE);
+    return safe;
 }
 
 static const char *
@@ -127,11 +129,25 @@ outcome_words (const ba_diagnosis *d)
 }
 
 static gboolean
+emit_one (const ba_diagnosis *d, void *data)
+{
+    printer *p = data;
+    stored_view sv;
+    stored_view_init (&sv, p->st, d);
+    ba_emit_diagnosis (p->sp, &sv.view, p->ndjson, NULL, NULL);
+    if (p->ndjson)
+        p->sp->separator (p->sp);
+    stored_view_clear (&sv);
+    p->shown++;
+    return !(ferror (p->out) && output_closed (p->out));
+}
+
+static gboolean
 print_one (const ba_diagnosis *d, void *data)
 {
     printer *p = data;
     FILE *out = p->out;
-    char *when = d->has_time ? local_time (d->time, "%Y-%m-%d %H:%M") : g_strdup ("date unknown");
+    char *when = d->has_time ? local_time (d->time, LOCAL_MINUTE) : g_strdup ("date unknown");
     char *who = ba_safe_text (d->recipient);
     const char *words = p->set ? ba_reason_summary (p->set, d->reason) : NULL;
     char *verdict, *src;
@@ -170,32 +186,35 @@ print_one (const ba_diagnosis *d, void *data)
     g_free (verdict);
     g_free (when);
     g_free (who);
-    return TRUE;
+    return !(ferror (out) && output_closed (out));
 }
 
 int
 cmd_why (int argc, char **argv)
 {
     rule_options ro = { 0 };
-    char *db = NULL, *since = NULL, *until = NULL;
+    char *db = NULL, *since = NULL, *until = NULL, *format_name = NULL;
+    out_format format;
     int limit = 10;
     GOptionEntry entries[] = {
         { "since", 0, 0, G_OPTION_ARG_STRING, &since, "only from DATE on", "DATE" },
         { "until", 0, 0, G_OPTION_ARG_STRING, &until, "only before DATE (a day: to its end)", "DATE" },
         { "limit", 'n', 0, G_OPTION_ARG_INT, &limit, "show the latest N (default 10; 0: all)", "N" },
+        { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name,
+          "text (default), json or ndjson (README \"Output\")", "FORMAT" },
         { NULL }
     };
     GOptionContext *octx = g_option_context_new ("ADDRESS|DOMAIN - what happened to mail to it");
     ba_query q = { 0 };
     tally t = { 0 };
-    printer p = { stdout, NULL, 0 };
+    printer p = { stdout, NULL, 0, NULL, NULL, FALSE };
     ba_store *st = NULL;
     ba_ruleset *set = NULL;
     GError *err = NULL;
     char *target = NULL;
     int status = 0;
 
-    g_option_context_set_summary (octx,
+    help_texts (octx,
         "Lists the stored bounces for ADDRESS (also when it was the original recipient\n"
         "of a forwarded message) or for every address at DOMAIN, the latest first:\n"
         "the date, the verdict in plain words, the remote server's own words, the\n"
@@ -214,6 +233,10 @@ cmd_why (int argc, char **argv)
         /* GOption leaves a "--" that ends the options */
         argv++;
         argc--;
+    }
+    if (!parse_out_format ("why", format_name, OUT_ALLOW_TEXT | OUT_ALLOW_JSON | OUT_ALLOW_NDJSON, &format)) {
+        status = EXIT_USAGE;
+        goto out;
     }
     if (argc != 2 || limit < 0) {
         warn (argc < 2 ? "why: no ADDRESS or DOMAIN given"
@@ -259,6 +282,59 @@ cmd_why (int argc, char **argv)
         status = EXIT_INPUT;
         goto out;
     }
+    q.limit = (guint) limit;
+    p.st = st;
+    if (format != OUT_TEXT) {
+        char *sentence = t.total ? summary_sentence (&t, q.address ? q.address : q.domain, set) : NULL;
+        char *first = t.has_first ? ba_unix_to_utc (t.first) : NULL;
+        guint nlist, nreason;
+        const char *list = top (t.lists, &nlist), *reason = top (t.reasons, &nreason);
+        p.ndjson = format == OUT_NDJSON;
+        if (p.ndjson) {
+            /* ndjson: the diagnoses only, one a line */
+            p.sp = sprinter_json_new (stdout, FALSE);
+        } else {
+            p.sp = json_document_begin (stdout, "why");
+            p.sp->map_key (p.sp, "target");
+            p.sp->string (p.sp, q.address ? q.address : q.domain);
+            p.sp->map_key (p.sp, "summary");
+            p.sp->begin_map (p.sp);
+            p.sp->map_key (p.sp, "total");
+            p.sp->integer (p.sp, t.total);
+            p.sp->map_key (p.sp, "failed");
+            p.sp->integer (p.sp, t.failed);
+            p.sp->map_key (p.sp, "delayed");
+            p.sp->integer (p.sp, t.delayed);
+            p.sp->map_key (p.sp, "refused");
+            p.sp->integer (p.sp, t.replied);
+            p.sp->map_key (p.sp, "first_seen");
+            p.sp->string (p.sp, first);
+            p.sp->map_key (p.sp, "top_blacklist");
+            p.sp->string (p.sp, list);
+            p.sp->map_key (p.sp, "top_reason");
+            p.sp->string (p.sp, reason);
+            p.sp->map_key (p.sp, "text");
+            p.sp->string (p.sp, sentence);
+            p.sp->end (p.sp);
+            p.sp->map_key (p.sp, "not_shown");
+            p.sp->integer (p.sp, limit && t.total > (guint) limit ? t.total - limit : 0);
+            p.sp->map_key (p.sp, "diagnoses");
+            p.sp->begin_list (p.sp);
+        }
+        g_free (sentence);
+        g_free (first);
+        if (t.total && !ba_store_find (st, &q, emit_one, &p, &err)) {
+            warn ("why: %s", err->message);
+            status = EXIT_INPUT;
+        }
+        if (!p.ndjson) {
+            p.sp->end (p.sp);
+            json_document_end (p.sp);
+        } else {
+            p.sp->free (p.sp);
+        }
+        goto out;
+    }
     if (t.total == 0) {
         char *safe = ba_safe_text (q.address ? q.address : q.domain);
         char *path = ba_safe_text (ba_store_path (st));
@@ -270,10 +346,11 @@ cmd_why (int argc, char **argv)
     }
     if (t.total > 1) {
         char *safe = ba_safe_text (q.address ? q.address : q.domain);
-        print_summary (stdout, &t, safe, set);
+        char *sentence = summary_sentence (&t, safe, set);
+        printf ("%s\n\n", sentence);
+        g_free (sentence);
         g_free (safe);
     }
-    q.limit = (guint) limit;
     if (!ba_store_find (st, &q, print_one, &p, &err)) {
         warn ("why: %s", err->message);
         status = EXIT_INPUT;
@@ -283,10 +360,7 @@ cmd_why (int argc, char **argv)
         printf ("\n(%u older not shown: --limit 0 shows all)\n", t.total - limit);
 
 out:
-    if (fflush (stdout) != 0 && status == 0) {
-        warn ("why: writing output: %s", g_strerror (errno));
-        status = EXIT_INPUT;
-    }
+    status = finish_output ("why", status);
     g_clear_error (&err);
     if (t.lists)
         g_hash_table_unref (t.lists);
@@ -301,5 +375,6 @@ out:
     g_free (db);
     g_free (since);
     g_free (until);
+    g_free (format_name);
     return status;
 }

@@ -7,6 +7,7 @@
 #include <locale.h>
 #include <pcre2.h>
 #include <sqlite3.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,7 +68,8 @@ usage (FILE *out)
         fprintf (out, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fprintf (out, "\nOptions:\n  -h, --help     show this help\n  --version      show the version\n"
                   "  --config FILE  read only this config file (also $BOUNCE_ANALYZER_CONFIG)\n\n"
-                  "'bounce-analyzer COMMAND --help' describes a command; 'man bounce-analyzer' the rest.\n");
+                  "'bounce-analyzer COMMAND --help' describes a command; 'man bounce-analyzer' the rest.\n\n%s\n",
+             EXIT_CODES_HELP);
 }
 
 void
@@ -289,7 +291,22 @@ main (int argc, char **argv)
     int rc = -1;
 
     setlocale (LC_ALL, "");
-    g_set_prgname ("bounce-analyzer");
+    /* a closed pipe is an EPIPE the commands end on quietly (finish_output) */
+    signal (SIGPIPE, SIG_IGN);
+    {
+        /* the usage line of "COMMAND --help" names the command */
+        const char *named = "bounce-analyzer";
+        char *with_command = NULL;
+        for (guint i = 0; argc > 1 && i < G_N_ELEMENTS (commands); i++)
+            if (!strcmp (argv[1], commands[i].name))
+                named = with_command = g_strconcat ("bounce-analyzer ", commands[i].name, NULL);
+        if (argc > 2 && !strcmp (argv[1], "help"))
+            for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+                if (!strcmp (argv[2], commands[i].name))
+                    named = with_command = g_strconcat ("bounce-analyzer ", commands[i].name, NULL);
+        g_set_prgname (named);
+        g_free (with_command);
+    }
     ba_init ();
 
     /* options before the command: --config FILE */

@@ -198,3 +198,15 @@ csv_end (FILE *out, GString *line)
     fwrite (line->str, 1, line->len, out);
     g_string_truncate (line, 0);
 }
+
+char *
+ba_unix_to_utc (gint64 t)
+{
+    GDateTime *dt = g_date_time_new_from_unix_utc (t);
+    char *s;
+    if (!dt)
+        return NULL;
+    s = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
+    g_date_time_unref (dt);
+    return s;
+}

@@ -51,10 +51,10 @@ check not-bounce 0 "$bin" analyze --format ndjson -v samples/not-bounce.eml
 [ -z "$out" ] && pass=$((pass + 1)) || { echo "FAIL not-bounce printed: $out"; fail=$((fail + 1)); }
 contains not-bounce-v "$err" "not a bounce"
 
-# json is one array
+# json is one document: format_version, command, and the diagnoses (tests/e2e/contract.sh checks the keys)
 check json 0 "$bin" analyze --format json samples/exim-userunknown.eml
-python3 -c 'import json,sys; a=json.load(sys.stdin); assert isinstance(a,list) and len(a)==2' <<<"$out" \
-    && pass=$((pass + 1)) || { echo "FAIL json is not an array of 2"; fail=$((fail + 1)); }
+python3 -c 'import json,sys; a=json.load(sys.stdin); assert a["format_version"]==1 and len(a["diagnoses"])==2' <<<"$out" \
+    && pass=$((pass + 1)) || { echo "FAIL json is not a document of 2 diagnoses"; fail=$((fail + 1)); }
 
 # ndjson keys
 check ndjson-keys 0 "$bin" analyze --format ndjson samples/postfix-userunknown.eml
@@ -65,7 +65,7 @@ need = {"source", "offset", "kind", "recipient", "action", "status", "smtp_code"
         "reporting_mta", "date", "reason", "hard_bounce", "rule", "captures", "diagnostic", "original",
         "dnsbl", "listed", "fault", "advice"}
 assert need <= set(o), need - set(o)
-assert set(o["original"]) == {"message_id", "from", "to", "subject", "date"}
+assert set(o["original"]) == {"message_id", "from", "to", "subject", "date", "date_offset"}
 assert o["smtp_code"] == 550 and o["hard_bounce"] is True and o["offset"] is None
 PY
 

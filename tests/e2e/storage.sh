@@ -171,7 +171,7 @@ open(sys.argv[2], "wb").write(b"From someone@example.org Sat Mar 29 08:00:00 200
 PY
 "$BIN" ingest --db rot.db other.mbox > other.out
 check "a message appended to another mbox (its own From_ line) is the same message" \
-    sh -c "grep -q '^ingest: 1 messages read, 0 bounces' other.out && test $(count rot.db) = $((n_rot + 1))"
+    sh -c "grep -q '^ingest: 1 message read, 0 bounces' other.out && test $(count rot.db) = $((n_rot + 1))"
 
 # a Maildir file that begins with a From_ line (some MDAs write one)
 mkdir -p fm/cur fm/new fm/tmp
@@ -260,11 +260,11 @@ check "... the verdict in plain words" grep -q "verdict: *the sending server's I
 check "... the original subject" grep -q "subject: *Re: Order R-2008-0311" why.out
 check "... whose fault and the advice" sh -c "grep -q 'fault: *the receiving system' why.out && grep -q 'advice: .*relays.ordb.org' why.out"
 check "... includes mail forwarded from orders@retail.example" grep -q "sent to: *orders@retail.example" why.out
-check "... a one-line summary first" grep -Eq "^[0-9]+ of [0-9]+ messages to retail.example since [0-9-]+ [0-9:]+ were refused, .*citing relays.ordb.org\.$" why.out
+check "... a one-line summary first" grep -Eq "^[0-9]+ of [0-9]+ messages to retail.example since [0-9-]+ [0-9:]+ [+-][0-9]{4} were refused, .*citing relays.ordb.org\.$" why.out
 check "... the latest first" \
     test "$(grep -E '^[0-9]{4}-' why.out | cut -c1-16)" = "$(grep -E '^[0-9]{4}-' why.out | cut -c1-16 | sort -r)"
 "$BIN" why --db s.db orders@retail.example > why2.out
-check "why ADDRESS" grep -q "^2008-03-26 08:14  orders@retail.example: refused" why2.out
+check "why ADDRESS" grep -Eq "^2008-03-26 08:14 [+-][0-9]{4}  orders@retail.example: refused" why2.out
 check "why ADDRESS matches any case" test "$("$BIN" why --db s.db ORDERS@Retail.Example)" = "$(cat why2.out)"
 "$BIN" why --db s.db --until 2008-03-25 retail.example > why3.out
 check "why --until" sh -c "! grep -q '2008-03-26' why3.out && grep -q '2008-03-20' why3.out"
@@ -285,8 +285,8 @@ head, body = rows[0], rows[1:]
 problems = []
 if open(sys.argv[1], "rb").read().count(b"\r\n") != len(rows):
     problems.append("records do not end in CRLF")
-if head[:4] != ["id", "date", "recipient", "domain"]:
-    problems.append("header %r" % head[:4])
+if head[0] != "id" or not {"date", "date_offset", "recipient", "domain"} <= set(head):
+    problems.append("header %r" % head)
 if len(body) != int(sys.argv[2]):
     problems.append("%d rows, want %s" % (len(body), sys.argv[2]))
 for r in body:
@@ -301,7 +301,7 @@ grep -q "j.doe@partner.example" uu.csv && ok "... including j.doe@partner.exampl
 "$BIN" search --db s.db relays.ordb.org --format json > ordb.json
 check "search WORDS --format json: valid, each row cites the words" python3 -c "
 import json, sys
-rows = json.load(open('ordb.json'))
+rows = json.load(open('ordb.json'))['diagnoses']
 assert len(rows) >= 2, rows
 assert all('relays.ordb.org' in r['diagnostic'].lower() for r in rows)
 assert all(r['dnsbl'] == 'relays.ordb.org' for r in rows)
@@ -325,8 +325,8 @@ check "report: totals by reason" grep -q "^  userunknown  *[0-9]" report.txt
 check "report: top recipient domains" grep -q "^Top recipient domains" report.txt
 check "report: top remote MTAs" grep -q "^Top remote MTAs" report.txt
 check "report: blacklists cited, with first and last seen" \
-    grep -Eq "^  relays.ordb.org +[0-9]+ +[0-9]+  2005-06-14 [0-9:]+  2008-03-26 08:14" report.txt
-check "report: failures per day" grep -Eq "^  2008-03-26 +[0-9]+  #+$" <("$BIN" report --db s.db --since 2008-03-01 --until 2008-03-31 2>/dev/null)
+    grep -Eq "^  relays.ordb.org +[0-9]+ +[0-9]+  2005-06-14 [0-9:]+ +2008-03-26 08:14" report.txt
+check "report: failures per day, with their reasons" grep -Eq "^  2008-03-26 +[0-9]+  #+ *  [a-z]+ [0-9]+" <("$BIN" report --db s.db --since 2008-03-01 --until 2008-03-31 2>/dev/null)
 "$BIN" report --db s.db --format json > report.json
 check "report --format json: totals agree with the database" python3 -c "
 import json
@@ -478,7 +478,7 @@ c.execute("INSERT INTO meta (key, value) VALUES (?, ?)", ("left", "behind")); c.
     check "shared: ... what it leaves the postmaster may write" \
         sh -c "for f in shared/b.db*; do test \"\$(stat -c '%a %g' \$f)\" = '664 $group' || exit 1; done"
     $postmaster "$BIN" ingest --db "$T/shared/b.db" "$T/shared-in/exim-mailboxfull.eml" > shared-ingest.out 2>&1
-    check "shared: the postmaster's next ingest writes it" grep -q "^ingest: 1 messages read, 1 bounces" shared-ingest.out
+    check "shared: the postmaster's next ingest writes it" grep -q "^ingest: 1 message read, 1 bounce," shared-ingest.out
     $outsider "$BIN" why --db "$T/shared/b.db" partner.example > shared-why3.out 2>&1
     check "shared: a user outside the group, who may not write it, queries it too" \
         grep -q "partner.example" shared-why3.out
@@ -497,7 +497,7 @@ c.execute("INSERT INTO meta (key, value) VALUES (?, ?)", ("left", "behind")); c.
     check "shared: a query by another user never creates a -shm the owner could not write" \
         sh -c "test ! -e open-dir/o.db-shm && grep -q 'shm file is missing' open-why.out"
     $postmaster "$BIN" ingest --db "$T/open-dir/o.db" "$T/shared-in/exim-mailboxfull.eml" > open-ingest.out 2>&1
-    check "shared: ... so the owner's next ingest works" grep -q "^ingest: 1 messages read, 1 bounces" open-ingest.out
+    check "shared: ... so the owner's next ingest works" grep -q "^ingest: 1 message read, 1 bounce," open-ingest.out
     chmod 700 "$T"
 else
     echo "# skipped: the shared-database tests need root and setpriv (a second uid)"

@@ -113,7 +113,7 @@ for spec in "4.4.1|Deferred: Connection refused by mx.example.net.|refused the n
     { printf 'From: MAILER-DAEMON@shop.example\nTo: anna@shop.example\nSubject: Delayed Mail\nDate: Tue, 01 Dec 2026 10:00:00 +0000\nMIME-Version: 1.0\n'
       printf 'Content-Type: multipart/report; report-type=delivery-status; boundary=b\n\n--b\nContent-Type: text/plain\n\nDelayed.\n\n--b\n'
       printf 'Content-Type: message/delivery-status\n\n'; cat "$tmp/status"; printf '\n--b--\n'; } >"$tmp/delay.eml"
-    a=$("$bin" analyze --format json "$tmp/delay.eml" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["advice"])')
+    a=$("$bin" analyze --format json "$tmp/delay.eml" | python3 -c 'import json,sys; print(json.load(sys.stdin)["diagnoses"][0]["advice"])')
     case "$a" in *"delay warning, not a failure"*"$want"*) ok ;; *) bad "delayed '$text': advice '$a'" ;; esac
 done
 

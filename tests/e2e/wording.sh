@@ -12,7 +12,7 @@ expect () {  # expect REASON [classify options...] TEXT
     local want=$1
     shift
     local got
-    got=$("$bin" classify --json "$@" | sed -n 's/^{"reason":"\([a-z]*\)".*/\1/p')
+    got=$("$bin" classify --json "$@" | sed -n 's/.*"reason":"\([a-z]*\)".*/\1/p')
     if [ "$got" = "$want" ]; then
         pass=$((pass + 1))
     else

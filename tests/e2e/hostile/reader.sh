@@ -24,7 +24,7 @@ ln -s . "$r/tree/dot"
 ln -s .. "$r/tree/sub/up"
 ln -s . "$r/tree/loop"
 if within 5 "$bin" analyze -v "$r/tree"; then ok; else bad "loop: looped tree did not end in 5 s"; fi
-contains "loop: count" "$err" "2 message(s) read"
+contains "loop: count" "$err" "2 messages read"
 [ "$status" = 0 ] && ok || bad "loop: exit $status"
 
 # -- 2. a FIFO or device as PATH, in a tree, in a Maildir: skipped with a warning, no block
@@ -38,16 +38,16 @@ message inbox >"$r/md/cur/1.host:2,S"
 mkfifo "$r/md/new/2.host"
 if within 10 "$bin" analyze -v "$r/md"; then ok; else bad "fifo: Maildir blocked"; fi
 contains "fifo: Maildir warning" "$err" "md/new/2.host: warning: a FIFO"
-contains "fifo: Maildir count" "$err" "1 message(s) read"
+contains "fifo: Maildir count" "$err" "1 message read"
 mkfifo "$r/tree/sub/pipe"
 if within 10 "$bin" analyze -v "$r/tree"; then ok; else bad "fifo: tree blocked"; fi
 contains "fifo: tree warning" "$err" "sub/pipe: warning: a FIFO"
-contains "fifo: tree count" "$err" "2 message(s) read"
+contains "fifo: tree count" "$err" "2 messages read"
 rm -f "$r/tree/sub/pipe"
 if python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$r/tree/sock" 2>/dev/null; then
     within 10 "$bin" analyze -v "$r/tree"
     contains "socket: warning" "$err" "tree/sock: warning: a socket, not a regular file or directory: skipped"
-    contains "socket: count" "$err" "2 message(s) read"
+    contains "socket: count" "$err" "2 messages read"
     rm -f "$r/tree/sock"
 fi
 if within 10 "$bin" analyze /dev/null; then ok; else bad "device: blocked"; fi
@@ -66,7 +66,7 @@ second=$(stat -c %s "$r/stdin-head")
 if within 30 sh -c '{ cat "$1"; printf "From b@example.org Tue Mar 25 16:03:11 2008\nSubject: big\n\n"
                     head -c 300000000 /dev/zero | tr "\0" z; } | "$2" analyze -v -' sh "$r/stdin-head" "$bin"
 then ok; else bad "stdin: big mbox did not end"; fi
-contains "stdin: whole messages read" "$err" "1 message(s) read"
+contains "stdin: whole messages read" "$err" "1 message read"
 contains "stdin: cut at the cut message" "$err" "not read from byte $second on"
 
 # -- 4. an mbox's access time is left as it was (where reading would change it)
@@ -102,7 +102,7 @@ second=$(stat -c %s "$r/mid.mbox")
   printf 'From c@example.org Tue Mar 25 16:04:11 2008\n'; message third; } >>"$r/mid.mbox"
 within 5 "$bin" analyze -v "$r/mid.mbox"
 contains "bad message: its own offset" "$err" "offset $second: not a valid mbox message"
-contains "bad message: the rest is read" "$err" "2 message(s) read"
+contains "bad message: the rest is read" "$err" "2 messages read"
 [ "$status" = 1 ] && ok || bad "bad message: exit $status"
 
 # -- 5. output is flushed per message: a run stopped while reading keeps what it printed
