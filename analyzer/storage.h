@@ -1,5 +1,6 @@
-/* storage.h - the SQLite database of diagnoses (see docs/storage.md for
- * the schema).  The only module that speaks SQL; every value is bound,
+/* storage.h - the database of diagnoses (the schema is described in
+ * README.md).  The storage-*.c modules are the only ones that speak SQL
+ * (their backend seam is in storage-private.h); every value is bound,
  * never formatted into a statement. */
 #ifndef BA_STORAGE_H
 #define BA_STORAGE_H
