@@ -3,7 +3,24 @@
  * also the backend that says so.  Built with or without PostgreSQL. */
 #include "storage-private.h"
 
+#include <sqlite3.h>
 #include <string.h>
+#ifdef BA_HAVE_PG
+#include <libpq-fe.h>
+#endif
+
+char *
+ba_store_engines (void)
+{
+#ifdef BA_HAVE_PG
+    int v = PQlibVersion ();
+    return g_strdup_printf ("SQLite %s, PostgreSQL (libpq %d.%d)", sqlite3_libversion (),
+                            v / 10000, v % 10000);
+#else
+    return g_strdup_printf ("SQLite %s (PostgreSQL left out: this build had no libpq)",
+                            sqlite3_libversion ());
+#endif
+}
 
 gboolean
 ba_store_names_pg (const char *path)

@@ -36,6 +36,8 @@ struct ba_pg_stmt {
     GQueue rows;                /* of PGresult*: taken in before they were read */
     PGresult *row;              /* the current row */
 
+    /* an INSERT that reads no table: the table it writes */
+    char *table;
     /* a deferrable INSERT: "INSERT INTO table (cols) VALUES " + (...) */
     char *insert_head;
     GPtrArray *pending;         /* of char**: each row's n_params values */
@@ -207,16 +209,25 @@ send_deferred (ba_store *st, GError **error)
 }
 
 /* Make the connection free for @s (NULL: for an exec): take in rows being
- * read, send deferred inserts unless @s is a plain INSERT itself. */
+ * read, and send the deferred rows unless @s is an INSERT that reads no
+ * table and writes none of theirs. */
 static gboolean
 free_connection (ba_store *st, ba_pg_stmt *s, GError **error)
 {
     ba_pg_conn *c = conn_of (st);
     if (c->streaming && c->streaming != s)
         take_in (c->streaming);
-    /* a plain INSERT reads nothing: it may pass the waiting rows */
-    if (s && s->pending && !c->deferred_error)
-        return TRUE;
+    /* an INSERT that reads no table may pass the rows waiting for others */
+    if (s && s->table && !c->deferred_error) {
+        gboolean passes = TRUE;
+        for (guint i = 0; i < c->deferred->len; i++) {
+            ba_pg_stmt *d = g_ptr_array_index (c->deferred, i);
+            if (d != s && !strcmp (d->table, s->table))
+                passes = FALSE;
+        }
+        if (passes)
+            return TRUE;
+    }
     return send_deferred (st, error);
 }
 
@@ -276,14 +287,22 @@ number_placeholders (const char *sql, int *n)
     return g_string_free (out, FALSE);
 }
 
+/* The table an INSERT that reads no table writes, or NULL. */
+static char *
+insert_table (const char *sql)
+{
+    if (g_ascii_strncasecmp (sql, "INSERT INTO ", 12) != 0 || strstr (sql, "SELECT"))
+        return NULL;
+    return g_strndup (sql + 12, strcspn (sql + 12, " ("));
+}
+
 /* For "INSERT INTO t (...) VALUES (?, ...)" and nothing after: the part
  * up to VALUES; else FALSE. */
 static gboolean
-plain_insert (const char *sql, char **head)
+plain_insert (const char *sql, const char *table, char **head)
 {
     const char *values, *p, *close;
-    if (g_ascii_strncasecmp (sql, "INSERT INTO ", 12) != 0 || strstr (sql, "RETURNING")
-        || strstr (sql, "ON CONFLICT") || strstr (sql, "SELECT") || strstr (sql, "OR IGNORE"))
+    if (!table || strstr (sql, "RETURNING") || strstr (sql, "ON CONFLICT"))
         return FALSE;
     values = strstr (sql, " VALUES (");
     if (!values)
@@ -307,7 +326,8 @@ pg_prepare (ba_store *st, const char *sql, GError **error)
     s->values = g_new0 (char *, s->n_params + 1);
     s->kinds = g_new0 (value_kind, s->n_params + 1);
     g_queue_init (&s->rows);
-    if (plain_insert (sql, &s->insert_head))
+    s->table = insert_table (sql);
+    if (plain_insert (sql, s->table, &s->insert_head))
         s->pending = g_ptr_array_new ();
     return &s->base;
 }
@@ -508,6 +528,7 @@ pg_finalize (ba_stmt *bs)
     g_free (s->name);
     g_free (s->batch_name);
     g_free (s->insert_head);
+    g_free (s->table);
     g_free (s->values);
     g_free (s->kinds);
     g_free (s->sql);

@@ -25,13 +25,15 @@ static const char *const write_sql[N_WRITES] = {
         " original_date, ingested_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT DO NOTHING RETURNING id",
-    [W_INSERT_RECIPIENT] =
-        "INSERT INTO recipients (message_id, position, address, domain, original_recipient,"
-        " original_domain, action, status, reported_status, smtp_code, remote_mta, command,"
-        " diagnostic, last_attempt, time, feedback_type, reason, hard, rule, captures, dnsbl,"
-        " listed, fault, advice, ruleset)"
+#define INSERT_RECIPIENT \
+        "INSERT INTO recipients (message_id, position, address, domain, original_recipient," \
+        " original_domain, action, status, reported_status, smtp_code, remote_mta, command," \
+        " diagnostic, last_attempt, time, feedback_type, reason, hard, rule, captures, dnsbl," \
+        " listed, fault, advice, ruleset)" \
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        " RETURNING id",
+    [W_INSERT_RECIPIENT] = INSERT_RECIPIENT " RETURNING id",
+    /* without an id to wait for, a backend may send many rows at once */
+    [W_INSERT_RECIPIENT_PLAIN] = INSERT_RECIPIENT,
     [W_PUT_SOURCE] =
         "INSERT INTO sources (path, kind, size, resume_offset, last_message_offset, head_length,"
         " head_hash, tail_hash, first_ingest, last_ingest) VALUES (?, 'mbox', ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -167,14 +169,16 @@ insert_recipients (ba_ingest *ing, gint64 id, const ba_report *rep, gboolean has
         char *odomain = orig ? ba_address_domain (orig) : NULL;
         char *caps;
         gint64 t = 0, rid;
-        gboolean has_t = ba_store_iso_to_unix (r->last_attempt, &t), ok;
+        gboolean has_t = ba_store_iso_to_unix (r->last_attempt, &t), ok, plain;
         ba_stmt *s;
 
         if (!has_t) {
             has_t = has_bounce_time;
             t = bounce_time;
         }
-        if (!(s = WSTMT (ing, W_INSERT_RECIPIENT, error))) {
+        /* only the first new row's id is needed, and only to index its text */
+        plain = ing->fts_from || !ing->st->be->index_text;
+        if (!(s = WSTMT (ing, plain ? W_INSERT_RECIPIENT_PLAIN : W_INSERT_RECIPIENT, error))) {
             g_free (domain);
             g_free (odomain);
             return FALSE;
@@ -208,11 +212,12 @@ insert_recipients (ba_ingest *ing, gint64 id, const ba_report *rep, gboolean has
         ba_sql_text (s, 25, ba_ruleset_id (ing->set));
         g_free (domain);
         g_free (odomain);
-        ok = insert_returning (s, &rid, error);
+        if (plain)
+            ok = ba_sql_run (s, error);
+        else if ((ok = insert_returning (s, &rid, error)))
+            ing->fts_from = rid;
         if (!ok)
             return FALSE;
-        if (!ing->fts_from)
-            ing->fts_from = rid;
         (*stored)++;
     }
     return TRUE;

@@ -50,6 +50,10 @@ gboolean ba_store_unchanged (const ba_store *st, GError **error);
 void ba_store_free (ba_store *st);
 const char *ba_store_path (const ba_store *st);
 
+/* The database engines this build stores into, for --version: SQLite's
+ * version, and PostgreSQL's client library or that it was left out. */
+char *ba_store_engines (void);
+
 /* ---- ingest ------------------------------------------------------------- */
 
 typedef struct {

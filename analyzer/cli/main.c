@@ -130,6 +130,11 @@ main (int argc, char **argv)
     if (!strcmp (argv[1], "--version") || !strcmp (argv[1], "-V")) {
         printf ("bounce-analyzer %s (GMime %u.%u.%u)\n", BA_VERSION, gmime_major_version,
                 gmime_minor_version, gmime_micro_version);
+        {
+            char *engines = ba_store_engines ();
+            printf ("databases: %s\n", engines);
+            g_free (engines);
+        }
         return 0;
     }
     for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
