@@ -36,6 +36,9 @@ typedef struct {
     gint64 offset, size;        /* INSERT, SET_OFFSET; PROGRESS: resume offset, file size */
     gint64 last, head_len;      /* PROGRESS */
     char *head_hash, *tail_hash;
+    /* INSERT of an imported message: what its store said (NULL: this run's) */
+    gboolean imported;
+    char *host, *ingested_at, *ruleset;
 } op;
 
 /* Statements of the reading connection and of the writer's. */
@@ -53,6 +56,7 @@ struct ba_ingest {
     const ba_ruleset *set;
     ba_context *ctx;
     char *now;                  /* ingest time of this run */
+    char *host;                 /* the host recorded as ingesting */
     guint batch_size;
     guint batch;                /* messages since the last commit was queued */
 

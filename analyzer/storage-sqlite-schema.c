@@ -153,6 +153,7 @@ static const char schema_v1[] =
  * each schema change; never edit one that has shipped. */
 static const char *const migrations[] = {
     schema_v1,
+    ba_sqlite_schema_hosts,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == BA_STORE_SCHEMA_VERSION);

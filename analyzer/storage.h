@@ -8,7 +8,7 @@
 #include "bounce-analyzer.h"
 
 /* The schema this build writes and understands (PRAGMA user_version). */
-#define BA_STORE_SCHEMA_VERSION 1
+#define BA_STORE_SCHEMA_VERSION 2
 
 #define BA_STORE_ERROR (ba_store_error_quark ())
 GQuark ba_store_error_quark (void);
@@ -78,6 +78,11 @@ ba_ingest *ba_ingest_new (ba_store *st, const ba_ruleset *set, guint batch);
 /* Rolls back anything not committed. */
 void ba_ingest_free (ba_ingest *ing);
 
+/* Record @host (NULL or empty: this machine's name, the default) as the
+ * host that ingests: in each new message, and in the progress through
+ * each source, which is its own per host. */
+void ba_ingest_set_host (ba_ingest *ing, const char *host);
+
 /* Hooks for the reader of each input: skip stored files, resume mboxes. */
 void ba_ingest_hooks (ba_ingest *ing, ba_reader_hooks *hooks);
 
@@ -106,6 +111,7 @@ typedef struct {
     const char *reason;
     const char *text;           /* full-text words, see ba_store_fts_query() */
     const char *outcome;        /* failed, delayed, delivered, autoreply, feedback */
+    const char *host;           /* the host that ingested it */
     gboolean has_since, has_until;
     gint64 since, until;        /* unix time: since <= time < until */
     guint limit;                /* 0: all */
@@ -152,6 +158,7 @@ typedef struct {
     const char *original_subject;
     const char *original_date;
     const char *ingested_at;
+    const char *host;           /* NULL: ingested before hosts were recorded */
 } ba_diagnosis;
 
 /* Return FALSE to stop. */
@@ -183,7 +190,7 @@ typedef enum {
 
 void ba_tally_free (ba_tally *t);
 
-/* Tallies in the period of @range (only its since/until are used), the
+/* Tallies in the period of @range (only its since/until and host are used), the
  * largest first (days in order); at most @limit rows (0: all). */
 GPtrArray *ba_store_tally (ba_store *st, ba_tally_kind kind, const ba_query *range,
                            guint limit, GError **error);

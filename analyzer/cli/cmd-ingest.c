@@ -101,7 +101,7 @@ int
 cmd_ingest (int argc, char **argv)
 {
     rule_options ro = { 0 };
-    char *db = NULL;
+    char *db = NULL, *host = NULL;
     gboolean quiet = FALSE;
     int batch = 0;
     GOptionEntry entries[] = {
@@ -127,22 +127,26 @@ cmd_ingest (int argc, char **argv)
         "nothing: run it again.  The mailboxes are only read, never written.");
     g_option_context_add_main_entries (octx, entries, NULL);
     db_option_add (octx, &db);
+    host_option_add (octx, &host, TRUE);
     rule_options_add (octx, &ro);
     if (!parse_options (octx, "ingest", &argc, &argv)) {
         g_option_context_free (octx);
         return EXIT_USAGE;
     }
     g_option_context_free (octx);
-    if (argc < 2 || batch < 0) {
-        warn (argc < 2 ? "ingest: no PATH given" : "ingest: --batch must be positive");
+    if (argc < 2 || batch < 0 || !check_host_name ("ingest", "--host-name", host)) {
+        if (argc < 2 || batch < 0)
+            warn (argc < 2 ? "ingest: no PATH given" : "ingest: --batch must be positive");
         fprintf (stderr, "Try 'bounce-analyzer ingest --help' for more information.\n");
         g_free (db);
+        g_free (host);
         rule_options_clear (&ro);
         return EXIT_USAGE;
     }
     set = rule_options_load (&ro, "ingest");
     if (!set) {
         g_free (db);
+        g_free (host);
         rule_options_clear (&ro);
         return EXIT_USAGE;
     }
@@ -150,10 +154,12 @@ cmd_ingest (int argc, char **argv)
     if (!st) {
         ba_ruleset_free (set);
         g_free (db);
+        g_free (host);
         rule_options_clear (&ro);
         return EXIT_INPUT;
     }
     ing = ba_ingest_new (st, set, (guint) batch);
+    ba_ingest_set_host (ing, host);
     prog.on = !quiet && isatty (2);
     prog.started = prog.last = g_get_monotonic_time ();
 
@@ -211,6 +217,7 @@ cmd_ingest (int argc, char **argv)
     ba_ruleset_free (set);
     rule_options_clear (&ro);
     g_free (db);
+    g_free (host);
     if (fflush (stdout) != 0) {
         warn ("ingest: writing output: %s", g_strerror (errno));
         status = EXIT_INPUT;

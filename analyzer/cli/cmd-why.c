@@ -177,7 +177,7 @@ int
 cmd_why (int argc, char **argv)
 {
     rule_options ro = { 0 };
-    char *db = NULL, *since = NULL, *until = NULL;
+    char *db = NULL, *host = NULL, *since = NULL, *until = NULL;
     int limit = 10;
     GOptionEntry entries[] = {
         { "since", 0, 0, G_OPTION_ARG_STRING, &since, "only from DATE on", "DATE" },
@@ -204,6 +204,7 @@ cmd_why (int argc, char **argv)
         "back from now; local time.");
     g_option_context_add_main_entries (octx, entries, NULL);
     db_option_add (octx, &db);
+    host_option_add (octx, &host, FALSE);
     rule_options_add (octx, &ro);
     if (!parse_options (octx, "why", &argc, &argv)) {
         g_option_context_free (octx);
@@ -222,7 +223,8 @@ cmd_why (int argc, char **argv)
         status = EXIT_USAGE;
         goto out;
     }
-    if (!parse_period ("why", since, until, &q)) {
+    q.host = host;
+    if (!check_host_name ("why", "--host", host) || !parse_period ("why", since, until, &q)) {
         status = EXIT_USAGE;
         goto out;
     }
@@ -296,6 +298,7 @@ out:
     rule_options_clear (&ro);
     g_free (target);
     g_free (db);
+    g_free (host);
     g_free (since);
     g_free (until);
     return status;

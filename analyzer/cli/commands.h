@@ -46,6 +46,13 @@ int cmd_reclassify (int argc, char **argv);
 /* Add --db FILE. */
 void db_option_add (GOptionContext *ctx, char **db);
 
+/* Add --host NAME (a query), or --host-name NAME (@ingesting). */
+void host_option_add (GOptionContext *ctx, char **host, gboolean ingesting);
+
+/* Is @host (NULL: not given) a host name?  FALSE after printing why,
+ * naming @option. */
+gboolean check_host_name (const char *command, const char *option, const char *host);
+
 /* Open --db (or the default) to write; NULL after printing why. */
 ba_store *open_store (const char *command, const char *db, gboolean create);
 
