@@ -101,6 +101,24 @@ gboolean ba_ingest_finish (ba_ingest *ing, GError **error);
 
 const ba_ingest_stats *ba_ingest_get_stats (const ba_ingest *ing);
 
+/* ---- moving data: export and import (NDJSON) ---------------------------- */
+
+typedef struct {
+    guint64 lines;              /* lines read */
+    guint64 messages;           /* messages they made */
+    guint64 recipients;         /* diagnoses they carried */
+    guint64 errors;             /* lines left out: not JSON, or not a diagnosis */
+} ba_import_stats;
+
+/* Read NDJSON from @in (named @input in messages): the lines of export,
+ * or of analyze --format ndjson, and store each message they make
+ * through @ing (unless stored already: ba_ingest_get_stats() says how
+ * many were new), committing as ingest does.  Lines that are not
+ * diagnoses are counted and told on stderr; FALSE only when the store
+ * failed or @in could not be read.  Then call ba_ingest_finish(). */
+gboolean ba_store_import (ba_ingest *ing, FILE *in, const char *input, ba_import_stats *stats,
+                          GError **error);
+
 /* ---- queries ------------------------------------------------------------ */
 
 /* Which diagnoses.  Every member may be NULL / unset. */
@@ -207,6 +225,13 @@ typedef struct {
 
 gboolean ba_store_get_totals (ba_store *st, const ba_query *range, ba_store_totals *out,
                               GError **error);
+
+/* Write every stored message to @sp as NDJSON (see storage-export.c):
+ * one line per diagnosis, one for a message without any; only those of
+ * @q's host when it has one.  The count of lines into @lines. */
+struct sprinter;
+gboolean ba_store_export (ba_store *st, const ba_query *q, struct sprinter *sp, guint64 *lines,
+                          GError **error);
 
 /* ---- reclassify --------------------------------------------------------- */
 

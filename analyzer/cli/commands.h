@@ -38,6 +38,8 @@ int cmd_why (int argc, char **argv);
 int cmd_search (int argc, char **argv);
 int cmd_report (int argc, char **argv);
 int cmd_reclassify (int argc, char **argv);
+int cmd_export (int argc, char **argv);
+int cmd_import (int argc, char **argv);
 
 /* ---- the database commands (store-options.c) ---- */
 

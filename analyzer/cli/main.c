@@ -20,6 +20,8 @@ static const struct {
     { "search", cmd_search, "find stored diagnoses by recipient, sender, reason, date, words" },
     { "report", cmd_report, "totals: reasons, domains, remote servers, blacklists, days" },
     { "reclassify", cmd_reclassify, "re-apply the current rules to the stored diagnoses" },
+    { "export", cmd_export, "write the stored messages and diagnoses as NDJSON" },
+    { "import", cmd_import, "store NDJSON of export or analyze (e.g. into PostgreSQL)" },
 };
 
 static void
