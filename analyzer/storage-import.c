@@ -15,7 +15,9 @@
 #include <string.h>
 
 /* A longer line is not a diagnosis: it is refused, not read into memory. */
-#define MAX_LINE (4 * 1024 * 1024)
+#define MAX_LINE 4194304
+/* What export writes nests 3 deep. */
+#define MAX_DEPTH 32
 /* The analysis itself never reports more recipients for one bounce. */
 #define MAX_RECIPIENTS 10000
 
@@ -359,44 +361,88 @@ import_line (importer *im, const char *text, gsize len, GError **error)
     return TRUE;
 }
 
+/* Does @text nest arrays and objects deeper than @max?  json-glib
+ * recurses once per level, so a deep line would exhaust the stack. */
+static gboolean
+too_deep (const char *text, gsize len, int max)
+{
+    int depth = 0;
+    gboolean in_string = FALSE;
+    for (gsize i = 0; i < len; i++) {
+        char c = text[i];
+        if (in_string) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_string = FALSE;
+        } else if (c == '"') {
+            in_string = TRUE;
+        } else if (c == '[' || c == '{') {
+            if (++depth > max)
+                return TRUE;
+        } else if (c == ']' || c == '}') {
+            depth--;
+        }
+    }
+    return FALSE;
+}
+
+/* One line of @in (without its newline) into @line; FALSE at the end.
+ * *@refused says why it is left out ("" when it is not), its bytes then
+ * skipped, never held. */
+static gboolean
+read_line (FILE *in, GString *line, const char **refused)
+{
+    int c;
+    gboolean any = FALSE;
+    g_string_truncate (line, 0);
+    *refused = "";
+    while ((c = getc (in)) != EOF) {
+        any = TRUE;
+        if (c == '\n')
+            return TRUE;
+        if (**refused)
+            continue;
+        if (c == '\0')
+            *refused = "it has a NUL byte";
+        else if (line->len >= MAX_LINE)
+            *refused = "it is longer than 4 MiB";
+        else
+            g_string_append_c (line, (char) c);
+        if (**refused)
+            g_string_truncate (line, 0);
+    }
+    return any;
+}
+
 gboolean
 ba_store_import (ba_ingest *ing, FILE *in, const char *input, ba_import_stats *stats, GError **error)
 {
     importer im = { 0 };
     GString *line = g_string_new (NULL);
-    gboolean ok = TRUE, too_long = FALSE;
-    char buf[65536];
+    const char *refused;
+    gboolean ok = TRUE;
 
     im.ing = ing;
     im.input = input;
     im.stats = stats;
     im.naming = g_checksum_new (G_CHECKSUM_SHA256);
-    while (ok && fgets (buf, sizeof buf, in)) {
-        gsize n = strlen (buf);
-        gboolean end = n > 0 && buf[n - 1] == '\n';
-        if (!too_long)
-            g_string_append_len (line, buf, n);
-        if (line->len > MAX_LINE) {
-            too_long = TRUE;
-            g_string_truncate (line, 0);
-        }
-        if (!end && !feof (in))
-            continue;
+    while (ok && read_line (in, line, &refused)) {
         im.line_no++;
-        stats->lines++;
-        if (too_long) {
-            g_printerr ("bounce-analyzer: import: %s: line %" G_GUINT64_FORMAT ": longer than %d bytes: left out\n",
-                        input, im.line_no, MAX_LINE);
+        if (!*refused && too_deep (line->str, line->len, MAX_DEPTH))
+            refused = "it nests deeper than " G_STRINGIFY (MAX_DEPTH) " levels";
+        if (*refused) {
+            g_printerr ("bounce-analyzer: import: %s: line %" G_GUINT64_FORMAT ": left out: %s\n",
+                        input, im.line_no, refused);
+            stats->lines++;
             stats->errors++;
-        } else {
-            g_strchomp (line->str);
-            if (*line->str)
-                ok = import_line (&im, line->str, strlen (line->str), error);
-            else
-                stats->lines--;
+            continue;
         }
-        too_long = FALSE;
-        g_string_truncate (line, 0);
+        g_strchomp (line->str);
+        if (!*line->str)
+            continue;
+        stats->lines++;
+        ok = import_line (&im, line->str, strlen (line->str), error);
     }
     if (ok && ferror (in)) {
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: read error", input);
