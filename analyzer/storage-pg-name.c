@@ -102,7 +102,8 @@ no_pg_open (const char *path, gboolean create, GError **error)
     char *shown = ba_store_pg_redact (path);
     g_set_error (error, BA_STORE_ERROR, BA_STORE_ERROR_MISSING,
                  "%s is a PostgreSQL database, and this bounce-analyzer was built without "
-                 "PostgreSQL (libpq was missing): rebuild it with libpq-dev installed", shown);
+                 "PostgreSQL (no libpq when it was built, or BA_POSTGRESQL=OFF): rebuild it with libpq-dev installed",
+                 shown);
     g_free (shown);
     return NULL;
 }

@@ -229,6 +229,16 @@ check "... each host's progress through each of its mboxes" \
     test "$(q "$PC" "SELECT count(*) FROM sources WHERE kind = 'mbox'")" = 6
 
 # ---- schema and connection checks -----------------------------------------------
+python3 - "$BA_TEST_PG_URL" "${tag}main" > pg_service.conf <<'EOF'
+import sys, urllib.parse
+u = urllib.parse.urlparse(sys.argv[1])
+print("[bounces]\nhost=%s\nport=%s\nuser=%s\ndbname=%s\noptions=-csearch_path=%s"
+      % (u.hostname, u.port or 5432, u.username, u.path.lstrip("/"), sys.argv[2]))
+EOF
+PGSERVICEFILE=$T/pg_service.conf "$BIN" report --format json --db service=bounces 2>&1 | grep -v '"database"' > r.service
+"$BIN" report --format json --db "$P" 2>&1 | grep -v '"database"' > r.url
+grep -q '"totals"' r.service && same "--db service=NAME reads libpq's service file: the same store" r.url r.service \
+    || not_ok "--db service=NAME: no report" "$(head -n 3 r.service)"
 PE=$(pgdb empty)
 "$BIN" why --db "$PE" x.example > empty.out 2>&1
 check "a query on a database without our tables says how to fill it" grep -q "no bounce-analyzer tables" empty.out
