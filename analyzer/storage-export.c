@@ -13,7 +13,7 @@
 enum {
     C_ID, C_IDENTITY, C_SOURCE, C_OFFSET, C_NAME, C_SIZE, C_HASH, C_KIND, C_FORMAT,
     C_BOUNCE_DATE, C_BOUNCE_FROM, C_BOUNCE_SUBJECT, C_REPORTING_MTA, C_ORIG_MESSAGE_ID,
-    C_ORIG_FROM, C_ORIG_TO, C_ORIG_SUBJECT, C_ORIG_DATE, C_INGESTED_AT, C_HOST,
+    C_ORIG_FROM, C_ORIG_TO, C_ORIG_SUBJECT, C_ORIG_DATE, C_INGESTED_AT, C_HOST, C_CONTENT_KEY,
     C_POSITION, C_ADDRESS, C_ORIG_RECIPIENT, C_ACTION, C_STATUS, C_REPORTED_STATUS,
     C_SMTP_CODE, C_REMOTE_MTA, C_COMMAND, C_DIAGNOSTIC, C_LAST_ATTEMPT, C_FEEDBACK_TYPE,
     C_REASON, C_HARD, C_RULE, C_CAPTURES, C_DNSBL, C_LISTED, C_FAULT, C_ADVICE, C_RULESET,
@@ -23,7 +23,7 @@ static const char export_sql[] =
     "SELECT m.id, m.identity, m.source, m.mbox_offset, m.name, m.size, m.content_hash, m.kind,"
     " m.format, m.bounce_date, m.bounce_from, m.bounce_subject, m.reporting_mta,"
     " m.original_message_id, m.original_from, m.original_to, m.original_subject,"
-    " m.original_date, m.ingested_at, m.host,"
+    " m.original_date, m.ingested_at, m.host, m.content_key,"
     " r.position, r.address, r.original_recipient, r.action, r.status, r.reported_status,"
     " r.smtp_code, r.remote_mta, r.command, r.diagnostic, r.last_attempt, r.feedback_type,"
     " r.reason, r.hard, r.rule, r.captures, r.dnsbl, r.listed, r.fault, r.advice, r.ruleset"
@@ -114,6 +114,7 @@ put_line (sprinter *sp, ba_stmt *s)
     sp->begin_map (sp);
     put_text (sp, "identity", s, C_IDENTITY);
     put_text (sp, "content_hash", s, C_HASH);
+    put_text (sp, "content_key", s, C_CONTENT_KEY);
     put_int (sp, "size", s, C_SIZE);
     put_text (sp, "name", s, C_NAME);
     put_text (sp, "host", s, C_HOST);

@@ -183,6 +183,7 @@ start_message (importer *im, JsonObject *line, JsonObject *stored, gboolean *ok)
     if (stored) {
         o->identity = dup_text (stored, "identity", ok);
         o->hash = dup_text (stored, "content_hash", ok);
+        o->key = dup_text (stored, "content_key", ok);
         o->size = get_int (stored, "size", &set, ok);
         if (!set)
             o->size = -1;

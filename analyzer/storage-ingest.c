@@ -22,7 +22,10 @@
                                            "no second connection to the database"), NULL))
 
 static const char *const read_sql[N_READS] = {
-    [R_FIND_IDENTITY] = "SELECT id, source, mbox_offset FROM messages WHERE identity = ?",
+    /* a message of schema 1 has no content key yet: read it once more */
+    [R_FIND_LOCATION] =
+        "SELECT l.message_id, l.source, l.mbox_offset, m.content_key IS NULL"
+        " FROM locations l JOIN messages m ON m.id = l.message_id WHERE l.key = ?",
     [R_AT_OFFSET] = "SELECT id, size, content_hash FROM messages WHERE mbox_offset = ? AND source = ?",
     [R_GET_SOURCE] =
         "SELECT size, resume_offset, last_message_offset, head_length, head_hash, tail_hash"
@@ -101,6 +104,7 @@ ba_ingest_get_stats (const ba_ingest *cing)
     ing->merged.bounces = ing->wstats.bounces;
     ing->merged.recipients = ing->wstats.recipients;
     ing->merged.skipped += ing->wstats.skipped;
+    ing->merged.relocated = ing->wstats.relocated;
     g_mutex_unlock (&ing->lock);
     return &ing->merged;
 }
@@ -165,14 +169,14 @@ hook_want_file (void *data, const char *path)
         return TRUE;
     canon = ba_store_canonical (path);
     identity = ba_store_file_identity (canon);
-    if (!(s = RSTMT (ing, R_FIND_IDENTITY, &err))) {
+    if (!(s = RSTMT (ing, R_FIND_LOCATION, &err))) {
         hook_failed (ing, err);
         g_free (canon);
         g_free (identity);
         return TRUE;
     }
     ba_sql_text (s, 1, identity);
-    if (ba_sql_step (s, NULL) == BA_SQL_ROW) {
+    if (ba_sql_step (s, NULL) == BA_SQL_ROW && !ba_sql_col_int (s, 3)) {
         gint64 id = ba_sql_col_int (s, 0);
         gboolean moved = g_strcmp0 (ba_sql_col_text (s, 1), canon) != 0;
         ba_sql_reset (s);
@@ -182,6 +186,7 @@ hook_want_file (void *data, const char *path)
             /* a Maildir message moved from new/ to cur/, or flagged */
             op *o = ba_op_new (OP_MOVE);
             o->id = id;
+            o->identity = g_strdup (identity);
             o->source = g_strdup (canon);
             o->name = g_path_get_basename (canon);
             if (!ba_writer_queue (ing, o, &err))
@@ -246,12 +251,13 @@ resume_point (ba_ingest *ing, gboolean *known)
         same = tail_hash && ba_hash_range (ing->fd, from, resume - from, h, 0, NULL)
                && !strcmp (h, tail_hash);
     }
+    if (!same && head_hash)
+        ing->stats.rewritten++;
+    /* else the schema was upgraded: its messages need their content keys */
     g_free (head_hash);
     g_free (tail_hash);
-    if (!same) {
-        ing->stats.rewritten++;
+    if (!same)
         return 0;
-    }
     ing->last_offset = last;
     ing->resume_offset = resume;
     if (resume >= ing->size)
@@ -410,8 +416,12 @@ ba_ingest_message (ba_ingest *ing, const ba_input *in, GError **error)
     /* A file that passed want_file, and the part of an mbox past what
      * is stored, hold only new messages: the writer hashes them. */
     gboolean fresh = from_file && !stdin_input && (!mbox || in->offset >= ing->fresh_from);
+    /* a single-message file is hashed whole, a From_ line before it too */
+    gint64 at = mbox ? in->offset : 0;
+    gint64 len = mbox || !from_file ? in->size : ing->size;
+    const char *message_id = g_mime_message_get_message_id (in->message);
     char hash[65];
-    char *identity = NULL;
+    char *identity = NULL, *key = NULL;
     ba_stmt *s;
     op *o;
 
@@ -427,10 +437,10 @@ ba_ingest_message (ba_ingest *ing, const ba_input *in, GError **error)
         return TRUE;
     }
     if (!fresh) {
-        if (!from_file || !ba_hash_range (ing->fd, mbox ? in->offset : 0, in->size, hash, 0, NULL)) {
+        if (!from_file || !ba_hash_message_at (ing->fd, at, len, message_id, hash, &key)) {
             /* not seekable: hash GMime's rendering of the message instead */
             char *text = g_mime_object_to_string (GMIME_OBJECT (in->message), NULL);
-            ba_hash_string (text, strlen (text), hash);
+            ba_hash_message_text (text, strlen (text), message_id, hash, &key);
             g_free (text);
         }
         if (stdin_input)
@@ -440,32 +450,39 @@ ba_ingest_message (ba_ingest *ing, const ba_input *in, GError **error)
         else
             identity = g_strdup (ing->identity);
 
-        if (!(s = RSTMT (ing, R_FIND_IDENTITY, error))) {
+        if (!(s = RSTMT (ing, R_FIND_LOCATION, error))) {
             g_free (identity);
+            g_free (key);
             return FALSE;
         }
         ba_sql_text (s, 1, identity);
-        if (ba_sql_step (s, NULL) == BA_SQL_ROW) {
+        if (ba_sql_step (s, NULL) == BA_SQL_ROW && !ba_sql_col_int (s, 3)) {
             gint64 id = ba_sql_col_int (s, 0);
             gboolean moved = mbox && !g_strcmp0 (ba_sql_col_text (s, 1), ing->canon)
                              && ba_sql_col_int (s, 2) != in->offset;
             ba_sql_reset (s);
-            g_free (identity);
-            identity = NULL;
             ing->stats.skipped++;
             if (moved) {
                 /* the mbox was rewritten: the message is now elsewhere in it */
                 o = ba_op_new (OP_SET_OFFSET);
                 o->id = id;
                 o->offset = in->offset;
-                if (!ba_writer_queue (ing, o, error))
+                o->source = g_strdup (ing->canon);
+                o->identity = identity;
+                identity = NULL;
+                if (!ba_writer_queue (ing, o, error)) {
+                    g_free (key);
                     return FALSE;
+                }
             }
+            g_clear_pointer (&identity, g_free);
+            g_clear_pointer (&key, g_free);
         } else {
             ba_sql_reset (s);
             if (mbox && from_file && !stdin_input
                 && !drop_partial_copies (ing, in->offset, in->size, error)) {
                 g_free (identity);
+                g_free (key);
                 return FALSE;
             }
         }
@@ -478,13 +495,15 @@ ba_ingest_message (ba_ingest *ing, const ba_input *in, GError **error)
         o->source = g_strdup (stdin_input ? "-" : ing->canon);
         o->name = mbox || stdin_input ? NULL : g_strdup (ing->name);
         o->offset = in->offset;
-        o->size = in->size > 0 ? in->size : -1;
+        o->size = len > 0 ? len : -1;
         if (fresh) {
             o->file = ba_shared_file_ref (ing->file);
             o->identity = mbox ? NULL : g_strdup (ing->identity);
+            o->message_id = g_strdup (message_id);
         } else {
             o->identity = identity;
             o->hash = g_strdup (hash);
+            o->key = key;
         }
         if (!ba_writer_queue (ing, o, error))
             return FALSE;

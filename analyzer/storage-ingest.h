@@ -12,7 +12,7 @@
 
 typedef enum {
     OP_INSERT,                  /* a new message and its diagnoses */
-    OP_MOVE,                    /* a Maildir message's file was renamed */
+    OP_MOVE,                    /* a Maildir message's file was renamed (new/ to cur/, flags) */
     OP_SET_OFFSET,              /* an mbox message moved in a rewritten mbox */
     OP_DELETE,                  /* a message stored half-written */
     OP_PROGRESS,                /* how far an mbox got */
@@ -32,7 +32,10 @@ typedef struct {
     gint64 id;
     shared_file *file;          /* INSERT without a hash: hash @size bytes at @offset (0: a file) */
     ba_report *rep;
-    char *identity, *source, *name, *hash, *kind_name;
+    char *identity;             /* the location's key; INSERT from an mbox: NULL, from the hash */
+    char *source, *name, *kind_name;
+    char *hash, *key;           /* content_hash and content key, or NULL: from @file */
+    char *message_id;           /* INSERT: the message's own Message-ID */
     gint64 offset, size;        /* INSERT, SET_OFFSET; PROGRESS: resume offset, file size */
     gint64 last, head_len;      /* PROGRESS */
     char *head_hash, *tail_hash;
@@ -42,10 +45,12 @@ typedef struct {
 } op;
 
 /* Statements of the reading connection and of the writer's. */
-enum { R_FIND_IDENTITY, R_AT_OFFSET, R_GET_SOURCE, N_READS };
+enum { R_FIND_LOCATION, R_AT_OFFSET, R_GET_SOURCE, N_READS };
 enum {
-    W_MOVE_MESSAGE, W_SET_OFFSET, W_DELETE_RECIPIENTS, W_DELETE_MESSAGE, W_INSERT_MESSAGE,
-    W_INSERT_RECIPIENT, W_INSERT_RECIPIENT_PLAIN, W_PUT_SOURCE, W_NOTE_SOURCE, N_WRITES
+    W_MOVE_MESSAGE, W_MOVE_LOCATION, W_SET_OFFSET, W_SET_LOCATION_OFFSET, W_DELETE_RECIPIENTS,
+    W_DELETE_MESSAGE, W_INSERT_MESSAGE, W_INSERT_RECIPIENT, W_INSERT_RECIPIENT_PLAIN, W_PUT_SOURCE, W_NOTE_SOURCE,
+    W_FIND_CONTENT, W_FIND_LOCATION, W_PUT_LOCATION, W_RELOCATE, W_FILL_KEY, W_LOCATIONS_LEFT,
+    N_WRITES
 };
 
 #define HEAD_BYTES 4096
@@ -64,7 +69,7 @@ struct ba_ingest {
     GMutex lock;
     GCond room;
     guint queued;
-    ba_ingest_stats wstats;     /* stored, bounces, recipients, skipped by the writer */
+    ba_ingest_stats wstats;     /* stored, bounces, recipients, skipped, relocated by the writer */
     GError *werror;             /* the writer's first failure */
     ba_ingest_stats merged;     /* handed out by ba_ingest_get_stats */
 

@@ -54,6 +54,7 @@ static const char schema[] =
     "  original_subject TEXT,\n"
     "  original_date TEXT,\n"
     "  ingested_at TEXT NOT NULL,\n"
+    "  content_key TEXT UNIQUE,\n"
     "  host TEXT\n"
     ");\n"
     "CREATE INDEX messages_by_offset ON messages (mbox_offset) WHERE mbox_offset IS NOT NULL;\n"
@@ -103,6 +104,18 @@ static const char schema[] =
     "CREATE INDEX recipients_by_time ON recipients (time);\n"
     "CREATE INDEX recipients_by_dnsbl ON recipients (dnsbl, time) WHERE dnsbl IS NOT NULL;\n"
     "CREATE INDEX recipients_by_words ON recipients USING gin (words);\n"
+
+    /* every place a message was found (see storage-sqlite-schema.c, version 2) */
+    "CREATE TABLE locations (\n"
+    "  key TEXT PRIMARY KEY,\n"
+    "  message_id BIGINT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,\n"
+    "  source TEXT NOT NULL,\n"
+    "  mbox_offset BIGINT,\n"
+    "  name TEXT,\n"
+    "  first_seen TEXT NOT NULL,\n"
+    "  last_seen TEXT NOT NULL\n"
+    ");\n"
+    "CREATE INDEX locations_by_message ON locations (message_id);\n"
 
     "CREATE TABLE sources (\n"
     "  host TEXT NOT NULL DEFAULT '',\n"
@@ -163,7 +176,7 @@ static const char schema[] =
 
 /* The first version a PostgreSQL store was made at: older SQLite
  * versions never existed here. */
-#define PG_FIRST_VERSION 2
+#define PG_FIRST_VERSION 3
 
 /* Step i takes the schema from version PG_FIRST_VERSION + i to the next.
  * Append a step for each schema change; never edit one that has shipped. */

@@ -128,6 +128,13 @@ char *ba_store_captures_json (const ba_recipient *r);
 gboolean ba_hash_range (int fd, gint64 offset, gint64 len, char out[65], gint64 prefix_len,
                         char prefix_out[65]);
 void ba_hash_string (const char *s, gsize len, char out[65]);
+/* A message's content_hash (SHA-256 of its bytes, @len at @offset of
+ * @fd) and its content key, which is the same for the same message filed
+ * elsewhere (see storage-hash.c); @message_id is the message's own. */
+gboolean ba_hash_message_at (int fd, gint64 offset, gint64 len, const char *message_id,
+                             char hash[65], char **key);
+void ba_hash_message_text (const char *text, gsize len, const char *message_id, char hash[65],
+                           char **key);
 /* The canonical path of @path ("-" stays "-"). */
 char *ba_store_canonical (const char *path);
 /* The identity of the single-message file at canonical path @canon. */

@@ -149,10 +149,35 @@ static const char schema_v1[] =
     "  strftime ('%Y-%m-%dT%H:%M:%SZ', max (time), 'unixepoch') AS last_seen\n"
     " FROM diagnoses WHERE dnsbl IS NOT NULL GROUP BY dnsbl;\n";
 
+/* Version 2: a message is the same message wherever it is filed.  Its
+ * content_key (storage-hash.c) is unique; every place it was found is a
+ * location, keyed by what was the message's identity in version 1, and
+ * the message's source, offset and name are where it was last found.
+ * Messages of version 1 have no content key until the next ingest reads
+ * them again: their mboxes are read once more from the start (head_hash
+ * NULL), their files are opened once more. */
+static const char schema_v2[] =
+    "ALTER TABLE messages ADD COLUMN content_key TEXT;\n"
+    "CREATE UNIQUE INDEX messages_by_content_key ON messages (content_key);\n"
+    "CREATE TABLE locations (\n"
+    "  key TEXT PRIMARY KEY,\n"
+    "  message_id INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,\n"
+    "  source TEXT NOT NULL,\n"
+    "  mbox_offset INTEGER,\n"
+    "  name TEXT,\n"
+    "  first_seen TEXT NOT NULL,\n"
+    "  last_seen TEXT NOT NULL\n"
+    ");\n"
+    "CREATE INDEX locations_by_message ON locations (message_id);\n"
+    "INSERT INTO locations (key, message_id, source, mbox_offset, name, first_seen, last_seen)\n"
+    "  SELECT identity, id, source, mbox_offset, name, ingested_at, ingested_at FROM messages;\n"
+    "UPDATE sources SET head_hash = NULL WHERE kind = 'mbox';\n";
+
 /* Step i takes the schema from version i to i + 1.  Append a step for
  * each schema change; never edit one that has shipped. */
 static const char *const migrations[] = {
     schema_v1,
+    schema_v2,
     ba_sqlite_schema_hosts,
 };
 

@@ -227,6 +227,26 @@ store_connect (const char *path, const char *name, int flags, gboolean read_only
     return st;
 }
 
+/* Create the database file at @path, if there is none, as the umask
+ * allows, and group-writable in a setgid directory (a group's shared
+ * store): SQLite gives its -wal and -shm the same mode.  A failure is
+ * left for SQLite to report. */
+static void
+create_file (const char *path)
+{
+    char *dir = g_path_get_dirname (path);
+    struct stat sb;
+    gboolean shared = stat (dir, &sb) == 0 && (sb.st_mode & S_ISGID);
+    int fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
+
+    g_free (dir);
+    if (fd < 0)
+        return;
+    if (shared && fstat (fd, &sb) == 0)
+        fchmod (fd, (sb.st_mode & 0777) | S_IRGRP | S_IWGRP);
+    close (fd);
+}
+
 static ba_store *
 sqlite_open (const char *path, gboolean create, GError **error)
 {
@@ -235,6 +255,8 @@ sqlite_open (const char *path, gboolean create, GError **error)
 
     if (missing (path, create, error))
         return NULL;
+    if (create)
+        create_file (path);
     /* read_only until it is known to be ours, so that closing writes nothing */
     st = store_connect (path, path, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0), TRUE, error);
     if (!st)
@@ -307,8 +329,9 @@ sqlite_open_readonly (const char *path, GError **error)
 {
     ba_store *st;
     ba_sqlite_conn *c;
-    char *wal, *uri = NULL;
-    gboolean wal_mode, has_wal, snapshot;
+    char *wal, *shm, *uri = NULL;
+    gboolean wal_mode, has_wal, snapshot, shm_only_open;
+    struct stat sb;
     struct stat seen = { 0 };
     gint64 version;
     GError *err = NULL;
@@ -318,14 +341,21 @@ sqlite_open_readonly (const char *path, GError **error)
     /* Read-only, SQLite would create -wal and -shm beside a WAL database
      * no one has open, and could not remove them; a snapshot needs none. */
     wal = g_strconcat (path, "-wal", NULL);
+    shm = g_strconcat (path, "-shm", NULL);
     wal_mode = in_wal_mode (path);
     has_wal = g_file_test (wal, G_FILE_TEST_EXISTS);
     snapshot = wal_mode && !has_wal && stat (path, &seen) == 0;
+    /* A -shm this user creates is this user's, with the database's mode:
+     * unless that lets the group write it, the postmaster's next ingest
+     * could not, so it is only opened, never created. */
+    shm_only_open = wal_mode && has_wal && !g_file_test (shm, G_FILE_TEST_EXISTS)
+                    && geteuid () != 0 && stat (path, &sb) == 0 && !(sb.st_mode & S_IWGRP);
     g_free (wal);
-    if (snapshot) {
+    g_free (shm);
+    if (snapshot || shm_only_open) {
         char *abs = g_canonicalize_filename (path, NULL);
         char *file_uri = g_filename_to_uri (abs, NULL, NULL);
-        uri = file_uri ? g_strconcat (file_uri, "?immutable=1", NULL) : NULL;
+        uri = file_uri ? g_strconcat (file_uri, snapshot ? "?immutable=1" : "?readonly_shm=1", NULL) : NULL;
         g_free (file_uri);
         g_free (abs);
     }

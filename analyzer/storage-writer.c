@@ -15,15 +15,17 @@
 
 static const char *const write_sql[N_WRITES] = {
     [W_MOVE_MESSAGE] = "UPDATE messages SET source = ?, name = ? WHERE id = ?",
-    [W_SET_OFFSET] = "UPDATE messages SET mbox_offset = ? WHERE id = ?",
+    [W_MOVE_LOCATION] = "UPDATE locations SET source = ?, name = ?, last_seen = ? WHERE key = ?",
+    [W_SET_OFFSET] = "UPDATE messages SET mbox_offset = ? WHERE id = ? AND source = ?",
+    [W_SET_LOCATION_OFFSET] = "UPDATE locations SET mbox_offset = ?, last_seen = ? WHERE key = ?",
     [W_DELETE_RECIPIENTS] = "DELETE FROM recipients WHERE message_id = ?",
     [W_DELETE_MESSAGE] = "DELETE FROM messages WHERE id = ?",
     [W_INSERT_MESSAGE] =
         "INSERT INTO messages (identity, source, mbox_offset, name, size, content_hash,"
         " kind, format, bounce_date, bounce_time, bounce_from, bounce_subject, reporting_mta,"
         " original_message_id, original_from, original_sender, original_to, original_subject,"
-        " original_date, ingested_at, host)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " original_date, ingested_at, content_key, host)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT DO NOTHING RETURNING id",
 #define INSERT_RECIPIENT \
         "INSERT INTO recipients (message_id, position, address, domain, original_recipient," \
@@ -47,6 +49,19 @@ static const char *const write_sql[N_WRITES] = {
         "INSERT INTO sources (path, kind, first_ingest, last_ingest, host) VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT (host, path) DO UPDATE SET last_ingest = excluded.last_ingest,"
         " kind = CASE WHEN sources.kind = 'mbox' THEN 'mbox' ELSE excluded.kind END",
+    [W_FIND_CONTENT] = "SELECT id FROM messages WHERE content_key = ?",
+    [W_FIND_LOCATION] = "SELECT message_id FROM locations WHERE key = ?",
+    [W_PUT_LOCATION] =
+        "INSERT INTO locations (key, message_id, source, mbox_offset, name, first_seen, last_seen)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (key) DO UPDATE SET message_id = excluded.message_id,"
+        " source = excluded.source, mbox_offset = excluded.mbox_offset, name = excluded.name,"
+        " last_seen = excluded.last_seen",
+    [W_RELOCATE] =
+        "UPDATE messages SET source = ?, mbox_offset = ?, name = ?, size = ?, content_hash = ?,"
+        " content_key = coalesce (content_key, ?) WHERE id = ?",
+    [W_FILL_KEY] = "UPDATE messages SET content_key = ? WHERE id = ? AND content_key IS NULL",
+    [W_LOCATIONS_LEFT] = "SELECT count(*) FROM locations WHERE message_id = ?",
 };
 
 #define WSTMT(ing, which, error) ba_sql_cached ((ing)->st, &(ing)->wstmt[which], write_sql[which], error)
@@ -85,6 +100,8 @@ ba_op_free (op *o)
     g_free (o->source);
     g_free (o->name);
     g_free (o->hash);
+    g_free (o->key);
+    g_free (o->message_id);
     g_free (o->kind_name);
     g_free (o->head_hash);
     g_free (o->tail_hash);
@@ -227,6 +244,101 @@ insert_recipients (ba_ingest *ing, gint64 id, const ba_report *rep, const char *
     return TRUE;
 }
 
+/* The single integer the query @s returns, 0 when no row; -1 on failure. */
+static gint64
+query_id (ba_stmt *s, GError **error)
+{
+    ba_sql_result r = ba_sql_step (s, error);
+    gint64 id = r == BA_SQL_ROW ? ba_sql_col_int (s, 0) : 0;
+    ba_sql_reset (s);
+    return r == BA_SQL_ERROR ? -1 : id;
+}
+
+/* Delete message @id and its diagnoses. */
+static gboolean
+delete_message (ba_ingest *ing, gint64 id, GError **error)
+{
+    ba_stmt *s;
+    /* the index drops rows as they are deleted: they must be in it */
+    if (!flush_index (ing, error) || !(s = WSTMT (ing, W_DELETE_RECIPIENTS, error)))
+        return FALSE;
+    ba_sql_int (s, 1, id);
+    if (!ba_sql_run (s, error) || !(s = WSTMT (ing, W_DELETE_MESSAGE, error)))
+        return FALSE;
+    ba_sql_int (s, 1, id);
+    return ba_sql_run (s, error);
+}
+
+/* The message of @o is stored already: by its content key (it was filed
+ * elsewhere too), or at this location (given twice, or stored by schema 1
+ * without a key).  Record the location; a message of schema 1 that was
+ * stored again from its new place before the upgrade loses that place to
+ * the first, and goes once it has none. */
+static gboolean
+write_known (ba_ingest *ing, op *o, const char *location, const char *hash, const char *key,
+             GError **error)
+{
+    ba_stmt *s;
+    gint64 id, was;
+    gboolean new_place;
+
+    if (!(s = WSTMT (ing, W_FIND_CONTENT, error)))
+        return FALSE;
+    ba_sql_text (s, 1, key);
+    if ((id = query_id (s, error)) < 0 || !(s = WSTMT (ing, W_FIND_LOCATION, error)))
+        return FALSE;
+    ba_sql_text (s, 1, location);
+    if ((was = query_id (s, error)) < 0)
+        return FALSE;
+    if (!id)
+        id = was;
+    new_place = id && was != id;
+    if (id) {
+        if (!(s = WSTMT (ing, W_PUT_LOCATION, error)))
+            return FALSE;
+        ba_sql_text (s, 1, location);
+        ba_sql_int (s, 2, id);
+        ba_sql_text (s, 3, o->source);
+        ba_sql_int_or_null (s, 4, o->offset >= 0, o->offset);
+        ba_sql_text (s, 5, o->name);
+        ba_sql_text (s, 6, ing->now);
+        ba_sql_text (s, 7, ing->now);
+        if (!ba_sql_run (s, error))
+            return FALSE;
+        if (!(s = WSTMT (ing, new_place ? W_RELOCATE : W_FILL_KEY, error)))
+            return FALSE;
+        if (new_place) {
+            /* the message is where it was found last */
+            ba_sql_text (s, 1, o->source);
+            ba_sql_int_or_null (s, 2, o->offset >= 0, o->offset);
+            ba_sql_text (s, 3, o->name);
+            ba_sql_int_or_null (s, 4, o->size >= 0, o->size);
+            ba_sql_text (s, 5, hash);
+            ba_sql_text (s, 6, key);
+            ba_sql_int (s, 7, id);
+        } else {
+            ba_sql_text (s, 1, key);
+            ba_sql_int (s, 2, id);
+        }
+        if (!ba_sql_run (s, error))
+            return FALSE;
+    }
+    if (new_place && was) {
+        gint64 left;
+        if (!(s = WSTMT (ing, W_LOCATIONS_LEFT, error)))
+            return FALSE;
+        ba_sql_int (s, 1, was);
+        if ((left = query_id (s, error)) < 0 || (left == 0 && !delete_message (ing, was, error)))
+            return FALSE;
+    }
+    g_mutex_lock (&ing->lock);
+    ing->wstats.skipped++;
+    if (new_place)
+        ing->wstats.relocated++;
+    g_mutex_unlock (&ing->lock);
+    return TRUE;
+}
+
 static gboolean
 write_insert (ba_ingest *ing, op *o, GError **error)
 {
@@ -235,21 +347,22 @@ write_insert (ba_ingest *ing, op *o, GError **error)
     gint64 bounce_time = 0, id;
     gboolean has_bounce_time, ok;
     guint stored = 0;
-    char h[65], *sender, *identity;
+    char h[65], *sender, *location, *key = NULL;
     const char *hash = o->hash ? o->hash : h;
 
     if (!s)
         return FALSE;
-    if (!o->hash && !ba_hash_range (o->file->fd, MAX (o->offset, 0), o->size, h, 0, NULL)) {
+    if (!o->hash && !ba_hash_message_at (o->file->fd, MAX (o->offset, 0), o->size, o->message_id, h, &key)) {
         g_set_error (error, BA_STORE_ERROR, BA_STORE_ERROR_SQL,
                      "%s: cannot read the message at offset %" G_GINT64_FORMAT " again: %s",
                      o->source, MAX (o->offset, 0), g_strerror (errno));
         return FALSE;
     }
+    if (o->hash)
+        key = g_strdup (o->key);
     has_bounce_time = ba_store_iso_to_unix (rep->date, &bounce_time);
-    identity = o->identity ? g_strdup (o->identity) : g_strconcat ("mbox:", o->source, ":", hash, NULL);
-    ba_sql_text (s, 1, identity);
-    g_free (identity);
+    location = o->identity ? g_strdup (o->identity) : g_strconcat ("mbox:", o->source, ":", hash, NULL);
+    ba_sql_text (s, 1, location);
     ba_sql_text (s, 2, o->source);
     ba_sql_int_or_null (s, 3, o->offset >= 0, o->offset);
     ba_sql_text (s, 4, o->name);
@@ -271,19 +384,32 @@ write_insert (ba_ingest *ing, op *o, GError **error)
     ba_sql_text (s, 18, rep->original.subject);
     ba_sql_text (s, 19, rep->original.date);
     ba_sql_text (s, 20, o->ingested_at ? o->ingested_at : ing->now);
-    ba_sql_text (s, 21, o->imported ? o->host : ing->host);
-    if (!insert_returning (s, &id, error))
-        return FALSE;
-    if (id == 0) {
-        /* already there: the same file twice in one run, or another ingest */
-        g_mutex_lock (&ing->lock);
-        ing->wstats.skipped++;
-        g_mutex_unlock (&ing->lock);
-        return TRUE;
+    ba_sql_text (s, 21, key);
+    ba_sql_text (s, 22, o->imported ? o->host : ing->host);
+    ok = insert_returning (s, &id, error);
+    if (ok && id == 0) {
+        /* already there: filed elsewhere too, the same file twice, another ingest */
+        ok = write_known (ing, o, location, hash, key, error);
+        g_free (location);
+        g_free (key);
+        return ok;
     }
-    ok = insert_recipients (ing, id, rep, o->imported ? o->ruleset : ba_ruleset_id (ing->set),
-                            has_bounce_time, bounce_time, &stored, error);
-    if (!ok)
+    if (ok && (s = WSTMT (ing, W_PUT_LOCATION, error))) {
+        ba_sql_text (s, 1, location);
+        ba_sql_int (s, 2, id);
+        ba_sql_text (s, 3, o->source);
+        ba_sql_int_or_null (s, 4, o->offset >= 0, o->offset);
+        ba_sql_text (s, 5, o->name);
+        ba_sql_text (s, 6, ing->now);
+        ba_sql_text (s, 7, ing->now);
+        ok = ba_sql_run (s, error);
+    } else {
+        ok = FALSE;
+    }
+    g_free (location);
+    g_free (key);
+    if (!ok || !insert_recipients (ing, id, rep, o->imported ? o->ruleset : ba_ruleset_id (ing->set),
+                                    has_bounce_time, bounce_time, &stored, error))
         return FALSE;
     g_mutex_lock (&ing->lock);
     ing->wstats.stored++;
@@ -318,22 +444,27 @@ run_op (ba_ingest *ing, op *o, GError **error)
         ba_sql_text (s, 1, o->source);
         ba_sql_text (s, 2, o->name);
         ba_sql_int (s, 3, o->id);
+        if (!ba_sql_run (s, error) || !(s = WSTMT (ing, W_MOVE_LOCATION, error)))
+            return FALSE;
+        ba_sql_text (s, 1, o->source);
+        ba_sql_text (s, 2, o->name);
+        ba_sql_text (s, 3, ing->now);
+        ba_sql_text (s, 4, o->identity);
         return ba_sql_run (s, error);
     case OP_SET_OFFSET:
         if (!(s = WSTMT (ing, W_SET_OFFSET, error)))
             return FALSE;
         ba_sql_int (s, 1, o->offset);
         ba_sql_int (s, 2, o->id);
+        ba_sql_text (s, 3, o->source);
+        if (!ba_sql_run (s, error) || !(s = WSTMT (ing, W_SET_LOCATION_OFFSET, error)))
+            return FALSE;
+        ba_sql_int (s, 1, o->offset);
+        ba_sql_text (s, 2, ing->now);
+        ba_sql_text (s, 3, o->identity);
         return ba_sql_run (s, error);
     case OP_DELETE:
-        /* the index drops rows as they are deleted: they must be in it */
-        if (!flush_index (ing, error) || !(s = WSTMT (ing, W_DELETE_RECIPIENTS, error)))
-            return FALSE;
-        ba_sql_int (s, 1, o->id);
-        if (!ba_sql_run (s, error) || !(s = WSTMT (ing, W_DELETE_MESSAGE, error)))
-            return FALSE;
-        ba_sql_int (s, 1, o->id);
-        return ba_sql_run (s, error);
+        return delete_message (ing, o->id, error);
     case OP_PROGRESS:
         if (!(s = WSTMT (ing, W_PUT_SOURCE, error)))
             return FALSE;

@@ -8,7 +8,7 @@
 #include "bounce-analyzer.h"
 
 /* The schema this build writes and understands (PRAGMA user_version). */
-#define BA_STORE_SCHEMA_VERSION 2
+#define BA_STORE_SCHEMA_VERSION 3
 
 #define BA_STORE_ERROR (ba_store_error_quark ())
 GQuark ba_store_error_quark (void);
@@ -66,6 +66,8 @@ typedef struct {
     guint64 deferred;           /* still being written: left for the next run */
     guint64 rewritten;          /* mboxes rewritten or truncated since the last run: read again */
     guint64 errors;             /* messages or files that could not be read */
+    guint64 relocated;          /* of the skipped, found in a new place (refiled, rotated):
+                                 * the new place is recorded */
 } ba_ingest_stats;
 
 typedef struct ba_ingest ba_ingest;
