@@ -49,7 +49,7 @@ path = os.path.realpath(sys.argv[2]) if sys.argv[2] else None
 def rows(q):
     cur = con.execute(q)
     names = [d[0] for d in cur.description]
-    keep = [i for i, n in enumerate(names) if n not in ("id", "message_id", "ingested_at")]
+    keep = [i for i, n in enumerate(names) if n not in ("id", "message_id", "ingested_at", "host")]
     fix = lambda v: v.replace(path, "MBOX") if path and isinstance(v, str) else v
     return [tuple(fix(r[i]) for i in keep) for r in cur]
 for r in sorted(rows("SELECT * FROM messages"), key=repr):
@@ -416,9 +416,9 @@ con.execute("ALTER TABLE messages DROP COLUMN content_key")
 # and what schema 3 added: the hosts
 view = con.execute("SELECT sql FROM sqlite_schema WHERE name = 'diagnoses'").fetchone()[0]
 con.execute("DROP VIEW diagnoses")
+con.execute(view.replace(", m.host", ""))
 con.execute("DROP INDEX messages_by_host")
 con.execute("ALTER TABLE messages DROP COLUMN host")
-con.execute(view.replace(", m.host", ""))
 con.execute("ALTER TABLE sources RENAME TO sources_v3")
 con.execute("CREATE TABLE sources (path TEXT PRIMARY KEY, kind TEXT NOT NULL, size INTEGER,"
             " resume_offset INTEGER, last_message_offset INTEGER, head_length INTEGER, head_hash TEXT,"
