@@ -3,6 +3,7 @@
 #include "ini.h"
 #include "command.h"
 #include "notice.h"
+#include "advice.h"
 
 #include <string.h>
 
@@ -18,7 +19,7 @@ static const char *const vocabulary[] = {
 };
 
 static const char *const faults[] = {
-    "sending-system", "sender", "recipient", "receiving-system", "unknown", NULL
+    "sending-system", "sender", "recipient", "receiving-system", "unknown", "none", NULL
 };
 
 /* Vocabulary words live in static storage, so a reason is a pointer
@@ -154,6 +155,7 @@ rule_free (gpointer p)
     g_strfreev (r->action_globs);
     g_strfreev (r->remote_globs);
     g_strfreev (r->format_globs);
+    g_free (r->cause);
     g_free (r);
 }
 
@@ -270,7 +272,15 @@ load_rules (loader *ld, const ba_ini *ini)
             } else if (!strcmp (e->key, "fault")) {
                 r->fault = ba_intern_fault (e->value);
                 if (!r->fault) {
-                    reportf (ld, ini->file, e->line, "unknown fault '%s' (sending-system, sender, recipient, receiving-system, unknown)", e->value);
+                    reportf (ld, ini->file, e->line, "unknown fault '%s' (sending-system, sender, recipient, receiving-system, unknown, none)", e->value);
+                    ok = FALSE;
+                }
+            } else if (!strcmp (e->key, "cause")) {
+                /* a word naming an advice group: a typo would silently fall back */
+                g_free (r->cause);
+                r->cause = g_strdup (e->value);
+                if (!*e->value || strspn (e->value, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen (e->value)) {
+                    reportf (ld, ini->file, e->line, "cause must be a lower-case word of letters, digits and '-'");
                     ok = FALSE;
                 }
             } else if (!strcmp (e->key, "disabled")) {
@@ -750,7 +760,22 @@ load_advice (loader *ld, const ba_ini *ini)
             reportf (ld, ini->file, grp->line, "advice '%s' has no template", grp->name);
             continue;
         }
-        g_hash_table_replace (ld->set->advice, g_strdup (grp->name), g_strdup (t->value));
+        /* several template lines are alternatives, tried in order: the
+         * first whose facts are all known is printed (advice.c) */
+        GString *alts = g_string_new (NULL);
+        for (guint i = 0; i < grp->entries->len; i++) {
+            const ba_ini_entry *e = g_ptr_array_index (grp->entries, i);
+            char *unknown = NULL;
+            if (!strcmp (e->key, "template") && (unknown = ba_advice_unknown_fact (e->value)))
+                reportf (ld, ini->file, e->line, "advice '%s': '{%s' names no fact (see the list at the top of advice.conf)",
+                         grp->name, unknown);
+            else if (!strcmp (e->key, "template"))
+                g_string_append_printf (alts, "%s%s", alts->len ? "\n" : "", e->value);
+            else
+                reportf (ld, ini->file, e->line, "unknown key '%s' in advice '%s'", e->key, grp->name);
+            g_free (unknown);
+        }
+        g_hash_table_replace (ld->set->advice, g_strdup (grp->name), g_string_free (alts, FALSE));
     }
 }
 
@@ -822,6 +847,9 @@ check_format_globs (loader *ld)
             if (!strpbrk (w, "*?") && !is_known_format (ld->set, w))
                 reportf (ld, r->file, r->line, "rule '%s': unknown format '%s' (see `bounce-analyzer rules list`)", r->id, w);
         }
+        if (r->cause && !ba_advice_has_cause (ld->set, r->reason, r->cause))
+            reportf (ld, r->file, r->line, "rule '%s': cause '%s' has no advice group [%s.%s] or [%s] in advice.conf",
+                     r->id, r->cause, r->reason, r->cause, r->cause);
     }
 }
 

@@ -168,6 +168,14 @@ append_text (GString *s, const char *text, gsize len)
         g_string_append_len (s, text, MIN (len, 8192 - s->len));
 }
 
+/* A text that ends in its colon ("Deferred:", "connect to host[ip]:25:")
+ * was cut by a line wrap: the next line is its rest, indented or not. */
+static gboolean
+cut_after_colon (const GString *s)
+{
+    return s->len > 0 && s->str[s->len - 1] == ':';
+}
+
 static gboolean
 has_code (const char *s)
 {
@@ -434,7 +442,7 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
             if (blank) {
                 if (!fmt->span_region)
                     cur = NULL;
-            } else if (fmt->cont ? ba_match (ctx, fmt->cont, ltext, llen, 0) : TRUE) {
+            } else if (cut_after_colon (cur->diagnostic) || (fmt->cont ? ba_match (ctx, fmt->cont, ltext, llen, 0) : TRUE)) {
                 append_text (cur->diagnostic, line, llen);
             } else if (!fmt->span_region) {
                 cur = NULL;
@@ -500,6 +508,24 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
                     addr = NULL;
                     d->diagnostic = g_string_new (NULL);
                     append_text (d->diagnostic, diag, strlen (diag));
+                    /* a detail wrapped after its colon: its rest, up to the
+                     * sentence's end, a blank line, or three lines */
+                    for (int more = 0; more < 3 && nl; more++) {
+                        const GString *dg = d->diagnostic;
+                        gboolean unfinished = more == 0 ? cut_after_colon (dg) : dg->len > 0 && dg->str[dg->len - 1] != '.';
+                        const char *next = nl + 1;     /* nl < notice + dend */
+                        gsize rest = dend - (gsize) (next - notice);
+                        const char *nnl = memchr (next, '\n', rest);
+                        gsize nlen = nnl ? (gsize) (nnl - next) : rest;
+                        gsize k = 0;
+                        while (k < nlen && g_ascii_isspace (next[k]))
+                            k++;
+                        if (!unfinished || k == nlen)
+                            break;
+                        append_text (d->diagnostic, next, nlen);
+                        llen = (gsize) (next + nlen - line);
+                        nl = nnl;
+                    }
                     g_ptr_array_add (details, d);
                 }
                 g_free (raw);
