@@ -29,7 +29,7 @@ static const char *const read_sql[N_READS] = {
     [R_AT_OFFSET] = "SELECT id, size, content_hash FROM messages WHERE mbox_offset = ? AND source = ?",
     [R_GET_SOURCE] =
         "SELECT size, resume_offset, last_message_offset, head_length, head_hash, tail_hash"
-        " FROM sources WHERE path = ?",
+        " FROM sources WHERE path = ? AND host IN (?, '') ORDER BY host = '' LIMIT 1",
 };
 
 ba_ingest *
@@ -40,6 +40,7 @@ ba_ingest_new (ba_store *st, const ba_ruleset *set, guint batch)
     ing->set = set;
     ing->ctx = ba_context_new (set);
     ing->now = ba_store_now_iso ();
+    ing->host = g_strdup (g_get_host_name ());
     ing->batch_size = batch ? batch : DEFAULT_BATCH;
     ing->fd = -1;
 
@@ -47,6 +48,13 @@ ba_ingest_new (ba_store *st, const ba_ruleset *set, guint batch)
     ing->reader = st->be->open_again (st, &ing->hook_error);
     ba_writer_start (ing);
     return ing;
+}
+
+void
+ba_ingest_set_host (ba_ingest *ing, const char *host)
+{
+    g_free (ing->host);
+    ing->host = g_strdup (host && *host ? host : g_get_host_name ());
 }
 
 static void
@@ -82,6 +90,7 @@ ba_ingest_free (ba_ingest *ing)
     g_clear_error (&ing->werror);
     ba_context_free (ing->ctx);
     g_free (ing->now);
+    g_free (ing->host);
     g_free (ing);
 }
 
@@ -216,6 +225,7 @@ resume_point (ba_ingest *ing, gboolean *known)
         return 0;
     }
     ba_sql_text (s, 1, ing->canon);
+    ba_sql_text (s, 2, ing->host);
     *known = FALSE;
     if (ba_sql_step (s, NULL) != BA_SQL_ROW || ba_sql_col_null (s, 1)) {
         ba_sql_reset (s);

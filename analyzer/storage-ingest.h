@@ -39,13 +39,16 @@ typedef struct {
     gint64 offset, size;        /* INSERT, SET_OFFSET; PROGRESS: resume offset, file size */
     gint64 last, head_len;      /* PROGRESS */
     char *head_hash, *tail_hash;
+    /* INSERT of an imported message: what its store said (NULL: this run's) */
+    gboolean imported;
+    char *host, *ingested_at, *ruleset;
 } op;
 
 /* Statements of the reading connection and of the writer's. */
 enum { R_FIND_LOCATION, R_AT_OFFSET, R_GET_SOURCE, N_READS };
 enum {
     W_MOVE_MESSAGE, W_MOVE_LOCATION, W_SET_OFFSET, W_SET_LOCATION_OFFSET, W_DELETE_RECIPIENTS,
-    W_DELETE_MESSAGE, W_INSERT_MESSAGE, W_INSERT_RECIPIENT, W_PUT_SOURCE, W_NOTE_SOURCE,
+    W_DELETE_MESSAGE, W_INSERT_MESSAGE, W_INSERT_RECIPIENT, W_INSERT_RECIPIENT_PLAIN, W_PUT_SOURCE, W_NOTE_SOURCE,
     W_FIND_CONTENT, W_FIND_LOCATION, W_PUT_LOCATION, W_RELOCATE, W_FILL_KEY, W_LOCATIONS_LEFT,
     N_WRITES
 };
@@ -58,6 +61,7 @@ struct ba_ingest {
     const ba_ruleset *set;
     ba_context *ctx;
     char *now;                  /* ingest time of this run */
+    char *host;                 /* the host recorded as ingesting */
     guint batch_size;
     guint batch;                /* messages since the last commit was queued */
 

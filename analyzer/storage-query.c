@@ -114,6 +114,10 @@ add_conditions (ba_store *st, GString *sql, binds *b, const ba_query *q, const c
         g_free (condition);
         g_free (value);
     }
+    if (q->host && *q->host) {
+        g_string_append (sql, " AND host = ?");
+        add_text (b, q->host);
+    }
     if (q->has_since) {
         g_string_append_printf (sql, " AND %s >= ?", time_col);
         add_int (b, q->since);
@@ -130,7 +134,7 @@ static const char diagnosis_columns[] =
     " recipient, domain, original_recipient, action, status, reported_status, smtp_code,"
     " remote_mta, command, diagnostic, date, time, reason, hard, rule, captures, dnsbl, listed, fault,"
     " advice, ruleset, outcome, original_message_id, original_from, original_sender,"
-    " original_to, original_subject, original_date, ingested_at";
+    " original_to, original_subject, original_date, ingested_at, host";
 
 static void
 read_diagnosis (ba_stmt *s, ba_diagnosis *d)
@@ -175,6 +179,7 @@ read_diagnosis (ba_stmt *s, ba_diagnosis *d)
     d->original_subject = ba_sql_col_text (s, i++);
     d->original_date = ba_sql_col_text (s, i++);
     d->ingested_at = ba_sql_col_text (s, i++);
+    d->host = ba_sql_col_text (s, i++);
 }
 
 gboolean
@@ -275,6 +280,7 @@ ba_store_tally (ba_store *st, ba_tally_kind kind, const ba_query *range, guint l
     q.since = range ? range->since : 0;
     q.has_until = range && range->has_until;
     q.until = range ? range->until : 0;
+    q.host = range ? range->host : NULL;
     binds_init (&b);
     add_conditions (st, sql, &b, &q, "time", NULL);
     g_string_append_printf (sql, " GROUP BY 1 ORDER BY %s", order);
@@ -324,6 +330,7 @@ ba_store_get_totals (ba_store *st, const ba_query *range, ba_store_totals *out, 
     q.since = range ? range->since : 0;
     q.has_until = range && range->has_until;
     q.until = range ? range->until : 0;
+    q.host = range ? range->host : NULL;
 
     /* messages by the bounce's own date */
     binds_init (&b);

@@ -178,6 +178,7 @@ static const char schema_v2[] =
 static const char *const migrations[] = {
     schema_v1,
     schema_v2,
+    ba_sqlite_schema_hosts,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == BA_STORE_SCHEMA_VERSION);

@@ -33,4 +33,7 @@ gboolean ba_sqlite_check_identity (ba_store *st, gint64 *version, GError **error
 /* Bring the schema from version @from to BA_STORE_SCHEMA_VERSION. */
 gboolean ba_sqlite_migrate (ba_store *st, int from, GError **error);
 
+/* storage-sqlite-hosts.c: the step from version 2 to 3. */
+extern const char ba_sqlite_schema_hosts[];
+
 #endif

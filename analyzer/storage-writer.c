@@ -24,27 +24,30 @@ static const char *const write_sql[N_WRITES] = {
         "INSERT INTO messages (identity, source, mbox_offset, name, size, content_hash,"
         " kind, format, bounce_date, bounce_time, bounce_from, bounce_subject, reporting_mta,"
         " original_message_id, original_from, original_sender, original_to, original_subject,"
-        " original_date, ingested_at, content_key)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " original_date, ingested_at, content_key, host)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT DO NOTHING RETURNING id",
-    [W_INSERT_RECIPIENT] =
-        "INSERT INTO recipients (message_id, position, address, domain, original_recipient,"
-        " original_domain, action, status, reported_status, smtp_code, remote_mta, command,"
-        " diagnostic, last_attempt, time, feedback_type, reason, hard, rule, captures, dnsbl,"
-        " listed, fault, advice, ruleset)"
+#define INSERT_RECIPIENT \
+        "INSERT INTO recipients (message_id, position, address, domain, original_recipient," \
+        " original_domain, action, status, reported_status, smtp_code, remote_mta, command," \
+        " diagnostic, last_attempt, time, feedback_type, reason, hard, rule, captures, dnsbl," \
+        " listed, fault, advice, ruleset)" \
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        " RETURNING id",
+    [W_INSERT_RECIPIENT] = INSERT_RECIPIENT " RETURNING id",
+    /* without an id to wait for, a backend may send many rows at once */
+    [W_INSERT_RECIPIENT_PLAIN] = INSERT_RECIPIENT,
     [W_PUT_SOURCE] =
         "INSERT INTO sources (path, kind, size, resume_offset, last_message_offset, head_length,"
-        " head_hash, tail_hash, first_ingest, last_ingest) VALUES (?, 'mbox', ?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (path) DO UPDATE SET kind = 'mbox', size = excluded.size,"
+        " head_hash, tail_hash, first_ingest, last_ingest, host)"
+        " VALUES (?, 'mbox', ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (host, path) DO UPDATE SET kind = 'mbox', size = excluded.size,"
         " resume_offset = excluded.resume_offset,"
         " last_message_offset = excluded.last_message_offset, head_length = excluded.head_length,"
         " head_hash = excluded.head_hash, tail_hash = excluded.tail_hash,"
         " last_ingest = excluded.last_ingest",
     [W_NOTE_SOURCE] =
-        "INSERT INTO sources (path, kind, first_ingest, last_ingest) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT (path) DO UPDATE SET last_ingest = excluded.last_ingest,"
+        "INSERT INTO sources (path, kind, first_ingest, last_ingest, host) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (host, path) DO UPDATE SET last_ingest = excluded.last_ingest,"
         " kind = CASE WHEN sources.kind = 'mbox' THEN 'mbox' ELSE excluded.kind END",
     [W_FIND_CONTENT] = "SELECT id FROM messages WHERE content_key = ?",
     [W_FIND_LOCATION] = "SELECT message_id FROM locations WHERE key = ?",
@@ -102,6 +105,9 @@ ba_op_free (op *o)
     g_free (o->kind_name);
     g_free (o->head_hash);
     g_free (o->tail_hash);
+    g_free (o->host);
+    g_free (o->ingested_at);
+    g_free (o->ruleset);
     g_free (o);
 }
 
@@ -171,8 +177,8 @@ insert_returning (ba_stmt *s, gint64 *id, GError **error)
 }
 
 static gboolean
-insert_recipients (ba_ingest *ing, gint64 id, const ba_report *rep, gboolean has_bounce_time,
-                   gint64 bounce_time, guint *stored, GError **error)
+insert_recipients (ba_ingest *ing, gint64 id, const ba_report *rep, const char *ruleset,
+                   gboolean has_bounce_time, gint64 bounce_time, guint *stored, GError **error)
 {
     for (guint i = 0; i < rep->recipients->len; i++) {
         const ba_recipient *r = g_ptr_array_index (rep->recipients, i);
@@ -184,14 +190,16 @@ insert_recipients (ba_ingest *ing, gint64 id, const ba_report *rep, gboolean has
         char *odomain = orig ? ba_address_domain (orig) : NULL;
         char *caps;
         gint64 t = 0, rid;
-        gboolean has_t = ba_store_iso_to_unix (r->last_attempt, &t), ok;
+        gboolean has_t = ba_store_iso_to_unix (r->last_attempt, &t), ok, plain;
         ba_stmt *s;
 
         if (!has_t) {
             has_t = has_bounce_time;
             t = bounce_time;
         }
-        if (!(s = WSTMT (ing, W_INSERT_RECIPIENT, error))) {
+        /* only the first new row's id is needed, and only to index its text */
+        plain = ing->fts_from || !ing->st->be->index_text;
+        if (!(s = WSTMT (ing, plain ? W_INSERT_RECIPIENT_PLAIN : W_INSERT_RECIPIENT, error))) {
             g_free (domain);
             g_free (odomain);
             return FALSE;
@@ -222,14 +230,15 @@ insert_recipients (ba_ingest *ing, gint64 id, const ba_report *rep, gboolean has
         ba_sql_text (s, 22, r->listed);
         ba_sql_text (s, 23, r->fault);
         ba_sql_text (s, 24, r->advice);
-        ba_sql_text (s, 25, ba_ruleset_id (ing->set));
+        ba_sql_text (s, 25, ruleset);
         g_free (domain);
         g_free (odomain);
-        ok = insert_returning (s, &rid, error);
+        if (plain)
+            ok = ba_sql_run (s, error);
+        else if ((ok = insert_returning (s, &rid, error)))
+            ing->fts_from = rid;
         if (!ok)
             return FALSE;
-        if (!ing->fts_from)
-            ing->fts_from = rid;
         (*stored)++;
     }
     return TRUE;
@@ -374,8 +383,9 @@ write_insert (ba_ingest *ing, op *o, GError **error)
     ba_sql_text (s, 17, rep->original.to);
     ba_sql_text (s, 18, rep->original.subject);
     ba_sql_text (s, 19, rep->original.date);
-    ba_sql_text (s, 20, ing->now);
+    ba_sql_text (s, 20, o->ingested_at ? o->ingested_at : ing->now);
     ba_sql_text (s, 21, key);
+    ba_sql_text (s, 22, o->imported ? o->host : ing->host);
     ok = insert_returning (s, &id, error);
     if (ok && id == 0) {
         /* already there: filed elsewhere too, the same file twice, another ingest */
@@ -398,7 +408,8 @@ write_insert (ba_ingest *ing, op *o, GError **error)
     }
     g_free (location);
     g_free (key);
-    if (!ok || !insert_recipients (ing, id, rep, has_bounce_time, bounce_time, &stored, error))
+    if (!ok || !insert_recipients (ing, id, rep, o->imported ? o->ruleset : ba_ruleset_id (ing->set),
+                                    has_bounce_time, bounce_time, &stored, error))
         return FALSE;
     g_mutex_lock (&ing->lock);
     ing->wstats.stored++;
@@ -466,6 +477,7 @@ run_op (ba_ingest *ing, op *o, GError **error)
         ba_sql_text (s, 7, o->tail_hash);
         ba_sql_text (s, 8, ing->now);
         ba_sql_text (s, 9, ing->now);
+        ba_sql_text (s, 10, ing->host);
         return ba_sql_run (s, error);
     case OP_NOTE:
         if (!(s = WSTMT (ing, W_NOTE_SOURCE, error)))
@@ -474,6 +486,7 @@ run_op (ba_ingest *ing, op *o, GError **error)
         ba_sql_text (s, 2, o->kind_name);
         ba_sql_text (s, 3, ing->now);
         ba_sql_text (s, 4, ing->now);
+        ba_sql_text (s, 5, ing->host);
         return ba_sql_run (s, error);
     default:
         return TRUE;

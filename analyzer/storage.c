@@ -9,6 +9,8 @@ G_DEFINE_QUARK (ba-store-error-quark, ba_store_error)
 const ba_store_backend *
 ba_store_backend_for (const char *path)
 {
+    if (ba_store_names_pg (path))
+        return &ba_store_pg_backend;
     return &ba_store_sqlite_backend;
 }
 

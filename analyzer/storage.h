@@ -8,7 +8,7 @@
 #include "bounce-analyzer.h"
 
 /* The schema this build writes and understands (PRAGMA user_version). */
-#define BA_STORE_SCHEMA_VERSION 2
+#define BA_STORE_SCHEMA_VERSION 3
 
 #define BA_STORE_ERROR (ba_store_error_quark ())
 GQuark ba_store_error_quark (void);
@@ -50,6 +50,10 @@ gboolean ba_store_unchanged (const ba_store *st, GError **error);
 void ba_store_free (ba_store *st);
 const char *ba_store_path (const ba_store *st);
 
+/* The database engines this build stores into, for --version: SQLite's
+ * version, and PostgreSQL's client library or that it was left out. */
+char *ba_store_engines (void);
+
 /* ---- ingest ------------------------------------------------------------- */
 
 typedef struct {
@@ -76,6 +80,11 @@ ba_ingest *ba_ingest_new (ba_store *st, const ba_ruleset *set, guint batch);
 /* Rolls back anything not committed. */
 void ba_ingest_free (ba_ingest *ing);
 
+/* Record @host (NULL or empty: this machine's name, the default) as the
+ * host that ingests: in each new message, and in the progress through
+ * each source, which is its own per host. */
+void ba_ingest_set_host (ba_ingest *ing, const char *host);
+
 /* Hooks for the reader of each input: skip stored files, resume mboxes. */
 void ba_ingest_hooks (ba_ingest *ing, ba_reader_hooks *hooks);
 
@@ -94,6 +103,24 @@ gboolean ba_ingest_finish (ba_ingest *ing, GError **error);
 
 const ba_ingest_stats *ba_ingest_get_stats (const ba_ingest *ing);
 
+/* ---- moving data: export and import (NDJSON) ---------------------------- */
+
+typedef struct {
+    guint64 lines;              /* lines read */
+    guint64 messages;           /* messages they made */
+    guint64 recipients;         /* diagnoses they carried */
+    guint64 errors;             /* lines left out: not JSON, or not a diagnosis */
+} ba_import_stats;
+
+/* Read NDJSON from @in (named @input in messages): the lines of export,
+ * or of analyze --format ndjson, and store each message they make
+ * through @ing (unless stored already: ba_ingest_get_stats() says how
+ * many were new), committing as ingest does.  Lines that are not
+ * diagnoses are counted and told on stderr; FALSE only when the store
+ * failed or @in could not be read.  Then call ba_ingest_finish(). */
+gboolean ba_store_import (ba_ingest *ing, FILE *in, const char *input, ba_import_stats *stats,
+                          GError **error);
+
 /* ---- queries ------------------------------------------------------------ */
 
 /* Which diagnoses.  Every member may be NULL / unset. */
@@ -104,6 +131,7 @@ typedef struct {
     const char *reason;
     const char *text;           /* full-text words, see ba_store_fts_query() */
     const char *outcome;        /* failed, delayed, delivered, autoreply, feedback */
+    const char *host;           /* the host that ingested it */
     gboolean has_since, has_until;
     gint64 since, until;        /* unix time: since <= time < until */
     guint limit;                /* 0: all */
@@ -150,6 +178,7 @@ typedef struct {
     const char *original_subject;
     const char *original_date;
     const char *ingested_at;
+    const char *host;           /* NULL: ingested before hosts were recorded */
 } ba_diagnosis;
 
 /* Return FALSE to stop. */
@@ -181,7 +210,7 @@ typedef enum {
 
 void ba_tally_free (ba_tally *t);
 
-/* Tallies in the period of @range (only its since/until are used), the
+/* Tallies in the period of @range (only its since/until and host are used), the
  * largest first (days in order); at most @limit rows (0: all). */
 GPtrArray *ba_store_tally (ba_store *st, ba_tally_kind kind, const ba_query *range,
                            guint limit, GError **error);
@@ -198,6 +227,13 @@ typedef struct {
 
 gboolean ba_store_get_totals (ba_store *st, const ba_query *range, ba_store_totals *out,
                               GError **error);
+
+/* Write every stored message to @sp as NDJSON (see storage-export.c):
+ * one line per diagnosis, one for a message without any; only those of
+ * @q's host when it has one.  The count of lines into @lines. */
+struct sprinter;
+gboolean ba_store_export (ba_store *st, const ba_query *q, struct sprinter *sp, guint64 *lines,
+                          GError **error);
 
 /* ---- reclassify --------------------------------------------------------- */
 

@@ -60,7 +60,7 @@ int
 cmd_ingest (int argc, char **argv)
 {
     rule_options ro = { 0 };
-    char *db = NULL;
+    char *db = NULL, *host = NULL;
     gboolean quiet = FALSE, nul = FALSE;
     char *files_from = NULL;
     const char *path;
@@ -94,6 +94,7 @@ cmd_ingest (int argc, char **argv)
         "that is not mail is a warning.  On a terminal, stderr shows the progress.");
     g_option_context_add_main_entries (octx, entries, NULL);
     db_option_add (octx, &db);
+    host_option_add (octx, &host, TRUE);
     rule_options_add (octx, &ro);
     if (!parse_options (octx, "ingest", &argc, &argv)) {
         g_option_context_free (octx);
@@ -105,18 +106,22 @@ cmd_ingest (int argc, char **argv)
         argv++;
         argc--;
     }
-    if ((argc < 2 && !files_from) || batch < 0 || (nul && !files_from)) {
-        warn (batch < 0 ? "ingest: --batch must be positive"
+    if ((argc < 2 && !files_from) || batch < 0 || (nul && !files_from)
+        || !check_host_name ("ingest", "--host-name", host)) {
+        if ((argc < 2 && !files_from) || batch < 0 || (nul && !files_from))
+            warn (batch < 0 ? "ingest: --batch must be positive"
               : nul && !files_from ? "ingest: -0 is for the list of --files-from" : "ingest: no PATH given");
         fprintf (stderr, "Try 'bounce-analyzer ingest --help' for more information.\n");
         g_free (db);
         g_free (files_from);
+        g_free (host);
         rule_options_clear (&ro);
         return EXIT_USAGE;
     }
     if (!(paths = path_list_new ("ingest", argv + 1, argc - 1, files_from, nul))) {
         g_free (db);
         g_free (files_from);
+        g_free (host);
         rule_options_clear (&ro);
         return EXIT_USAGE;
     }
@@ -125,6 +130,7 @@ cmd_ingest (int argc, char **argv)
         path_list_free (paths);
         g_free (files_from);
         g_free (db);
+        g_free (host);
         rule_options_clear (&ro);
         return EXIT_USAGE;
     }
@@ -134,10 +140,12 @@ cmd_ingest (int argc, char **argv)
         g_free (files_from);
         ba_ruleset_free (set);
         g_free (db);
+        g_free (host);
         rule_options_clear (&ro);
         return status;
     }
     ing = ba_ingest_new (st, set, (guint) batch);
+    ba_ingest_set_host (ing, host);
     /* the tree is sized (a walk) only for a progress line someone sees */
     progress_start (&prog, "ingest", !quiet && isatty (2),
                     files_from || quiet || !isatty (2) ? -1 : path_list_total_size (argv + 1, argc - 1));
@@ -207,5 +215,6 @@ cmd_ingest (int argc, char **argv)
     path_list_free (paths);
     g_free (files_from);
     g_free (db);
+    g_free (host);
     return finish_output ("ingest", status);
 }

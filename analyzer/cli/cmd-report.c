@@ -273,7 +273,7 @@ int
 cmd_report (int argc, char **argv)
 {
     rule_options ro = { 0 };
-    char *db = NULL, *since = NULL, *until = NULL, *format_name = NULL;
+    char *db = NULL, *host = NULL, *since = NULL, *until = NULL, *format_name = NULL;
     int top = 10;
     GOptionEntry entries[] = {
         { "since", 0, 0, G_OPTION_ARG_STRING, &since, "from DATE on", "DATE" },
@@ -302,6 +302,7 @@ cmd_report (int argc, char **argv)
         "DATE: 2008-03-25, 2008-03-25T09:00, or 7d, 24h, 2w back from now.");
     g_option_context_add_main_entries (octx, entries, NULL);
     db_option_add (octx, &db);
+    host_option_add (octx, &host, FALSE);
     rule_options_add (octx, &ro);
     if (!parse_options (octx, "report", &argc, &argv)) {
         g_option_context_free (octx);
@@ -320,7 +321,8 @@ cmd_report (int argc, char **argv)
         status = EXIT_USAGE;
         goto out;
     }
-    if (!parse_period ("report", since, until, &range)) {
+    range.host = host;
+    if (!check_host_name ("report", "--host", host) || !parse_period ("report", since, until, &range)) {
         status = EXIT_USAGE;
         goto out;
     }
@@ -485,6 +487,7 @@ out:
     ba_store_free (st);
     rule_options_clear (&ro);
     g_free (db);
+    g_free (host);
     g_free (since);
     g_free (until);
     g_free (format_name);

@@ -144,7 +144,7 @@ print_row (const ba_diagnosis *d, void *data)
 int
 cmd_search (int argc, char **argv)
 {
-    char *db = NULL, *since = NULL, *until = NULL, *format_name = NULL;
+    char *db = NULL, *host = NULL, *since = NULL, *until = NULL, *format_name = NULL;
     char *recipient = NULL, *domain = NULL, *sender = NULL, *reason = NULL, *outcome = NULL;
     int limit = 0;
     GOptionEntry entries[] = {
@@ -181,6 +181,7 @@ cmd_search (int argc, char **argv)
         "The table fits the terminal (else $COLUMNS, else 80 columns).");
     g_option_context_add_main_entries (octx, entries, NULL);
     db_option_add (octx, &db);
+    host_option_add (octx, &host, FALSE);
     if (!parse_options (octx, "search", &argc, &argv)) {
         g_option_context_free (octx);
         return EXIT_USAGE;
@@ -211,7 +212,8 @@ cmd_search (int argc, char **argv)
         status = EXIT_USAGE;
         goto out;
     }
-    if (!parse_period ("search", since, until, &q)) {
+    q.host = host;
+    if (!check_host_name ("search", "--host", host) || !parse_period ("search", since, until, &q)) {
         status = EXIT_USAGE;
         goto out;
     }
@@ -270,6 +272,7 @@ out:
     ba_store_free (st);
     g_free (text);
     g_free (db);
+    g_free (host);
     g_free (since);
     g_free (until);
     g_free (format_name);

@@ -193,7 +193,7 @@ int
 cmd_why (int argc, char **argv)
 {
     rule_options ro = { 0 };
-    char *db = NULL, *since = NULL, *until = NULL, *format_name = NULL;
+    char *db = NULL, *host = NULL, *since = NULL, *until = NULL, *format_name = NULL;
     out_format format;
     int limit = 10;
     GOptionEntry entries[] = {
@@ -223,6 +223,7 @@ cmd_why (int argc, char **argv)
         "back from now; local time.");
     g_option_context_add_main_entries (octx, entries, NULL);
     db_option_add (octx, &db);
+    host_option_add (octx, &host, FALSE);
     rule_options_add (octx, &ro);
     if (!parse_options (octx, "why", &argc, &argv)) {
         g_option_context_free (octx);
@@ -245,7 +246,8 @@ cmd_why (int argc, char **argv)
         status = EXIT_USAGE;
         goto out;
     }
-    if (!parse_period ("why", since, until, &q)) {
+    q.host = host;
+    if (!check_host_name ("why", "--host", host) || !parse_period ("why", since, until, &q)) {
         status = EXIT_USAGE;
         goto out;
     }
@@ -373,6 +375,7 @@ out:
     rule_options_clear (&ro);
     g_free (target);
     g_free (db);
+    g_free (host);
     g_free (since);
     g_free (until);
     g_free (format_name);

@@ -112,6 +112,8 @@ int cmd_prune (int argc, char **argv);
 int cmd_config (int argc, char **argv);
 int cmd_incidents (int argc, char **argv);
 int cmd_serve (int argc, char **argv);
+int cmd_export (int argc, char **argv);
+int cmd_import (int argc, char **argv);
 
 /* ---- the database commands (store-options.c) ---- */
 
@@ -119,6 +121,13 @@ int cmd_serve (int argc, char **argv);
 
 /* Add --db FILE. */
 void db_option_add (GOptionContext *ctx, char **db);
+
+/* Add --host NAME (a query), or --host-name NAME (@ingesting). */
+void host_option_add (GOptionContext *ctx, char **host, gboolean ingesting);
+
+/* Is @host (NULL: not given) a host name?  FALSE after printing why,
+ * naming @option. */
+gboolean check_host_name (const char *command, const char *option, const char *host);
 
 /* Open --db (or the default) to write; NULL after printing why. */
 ba_store *open_store (const char *command, const char *db, gboolean create);

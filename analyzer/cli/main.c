@@ -32,6 +32,8 @@ static const struct {
     { "config", cmd_config, "print the effective settings and where each came from" },
     { "incidents", cmd_incidents, "failures grouped into incidents: one place, one cause, ongoing?" },
     { "serve", cmd_serve, "a read-only web page for the helpdesk: why, report, incidents" },
+    { "export", cmd_export, "write the stored messages and diagnoses as NDJSON" },
+    { "import", cmd_import, "store NDJSON of export or analyze (e.g. into PostgreSQL)" },
 };
 
 /* Set once at startup, before any command runs; read-only afterwards. */
@@ -242,6 +244,11 @@ print_version (void)
     printf ("GMime %u.%u.%u, PCRE2 %s, SQLite %s, GLib %u.%u.%u\n", gmime_major_version,
             gmime_minor_version, gmime_micro_version, pcre, sqlite3_libversion (), glib_major_version,
             glib_minor_version, glib_micro_version);
+    {
+        char *engines = ba_store_engines ();
+        printf ("databases: %s\n", engines);
+        g_free (engines);
+    }
     ro.rules_dir = (char *) cli_setting (BA_SETTING_RULES);
     ro.site_rules = settings->settings[BA_SETTING_SITE_RULES].list;
     set = rule_options_load (&ro, "--version");

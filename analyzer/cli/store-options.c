@@ -30,6 +30,37 @@ db_option_add (GOptionContext *ctx, char **db)
     g_option_context_add_main_entries (ctx, entries, NULL);
 }
 
+void
+host_option_add (GOptionContext *ctx, char **host, gboolean ingesting)
+{
+    GOptionEntry query[] = {
+        { "host", 0, 0, G_OPTION_ARG_STRING, host,
+          "only messages that host NAME ingested (see ingest --host-name)", "NAME" },
+        { NULL }
+    };
+    GOptionEntry ingest[] = {
+        { "host-name", 0, 0, G_OPTION_ARG_STRING, host,
+          "the host recorded as ingesting the messages (default: this machine's name)", "NAME" },
+        { NULL }
+    };
+    g_option_context_add_main_entries (ctx, ingesting ? ingest : query, NULL);
+}
+
+gboolean
+check_host_name (const char *command, const char *option, const char *host)
+{
+    gboolean good = host && *host && strlen (host) <= 253 && g_utf8_validate (host, -1, NULL);
+    for (const char *p = host; good && *p; p = g_utf8_next_char (p)) {
+        gunichar c = g_utf8_get_char (p);
+        good = !g_unichar_isspace (c) && !g_unichar_iscntrl (c) && !ba_unichar_is_hidden (c);
+    }
+    if (!host || good)
+        return TRUE;
+    warn ("%s: %s needs a host name: up to 253 characters, without spaces or control characters",
+          command, option);
+    return FALSE;
+}
+
 ba_store *
 open_store (const char *command, const char *db, gboolean create)
 {

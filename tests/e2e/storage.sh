@@ -49,7 +49,7 @@ path = os.path.realpath(sys.argv[2]) if sys.argv[2] else None
 def rows(q):
     cur = con.execute(q)
     names = [d[0] for d in cur.description]
-    keep = [i for i, n in enumerate(names) if n not in ("id", "message_id", "ingested_at")]
+    keep = [i for i, n in enumerate(names) if n not in ("id", "message_id", "ingested_at", "host")]
     fix = lambda v: v.replace(path, "MBOX") if path and isinstance(v, str) else v
     return [tuple(fix(r[i]) for i in keep) for r in cur]
 for r in sorted(rows("SELECT * FROM messages"), key=repr):
@@ -413,6 +413,19 @@ con.execute("INSERT INTO diagnostics_fts (rowid, diagnostic) SELECT id, diagnost
 con.execute("DROP TABLE locations")
 con.execute("DROP INDEX messages_by_content_key")
 con.execute("ALTER TABLE messages DROP COLUMN content_key")
+# and what schema 3 added: the hosts
+view = con.execute("SELECT sql FROM sqlite_schema WHERE name = 'diagnoses'").fetchone()[0]
+con.execute("DROP VIEW diagnoses")
+con.execute(view.replace(", m.host", ""))
+con.execute("DROP INDEX messages_by_host")
+con.execute("ALTER TABLE messages DROP COLUMN host")
+con.execute("ALTER TABLE sources RENAME TO sources_v3")
+con.execute("CREATE TABLE sources (path TEXT PRIMARY KEY, kind TEXT NOT NULL, size INTEGER,"
+            " resume_offset INTEGER, last_message_offset INTEGER, head_length INTEGER, head_hash TEXT,"
+            " tail_hash TEXT, first_ingest TEXT NOT NULL, last_ingest TEXT NOT NULL)")
+con.execute("INSERT INTO sources SELECT path, kind, size, resume_offset, last_message_offset,"
+            " head_length, head_hash, tail_hash, first_ingest, last_ingest FROM sources_v3")
+con.execute("DROP TABLE sources_v3")
 con.execute("PRAGMA user_version = 1")
 con.commit()
 PY
@@ -423,7 +436,7 @@ check "a schema 1 database: the refiled message counted twice, as schema 1 did" 
 "$BIN" why --db v1.db "$target" > /dev/null 2> v1-why.err
 check "... a query does not upgrade it, and says so" grep -q "schema version 1 and a query does not upgrade it" v1-why.err
 "$BIN" ingest --db v1.db v1/Inbox v1/Archive v1.mbox > v1.out 2> v1.err
-check "ingest upgrades it to schema 2" test "$(sql v1.db 'PRAGMA user_version')" = 2
+check "ingest upgrades it to the current schema (3)" test "$(sql v1.db 'PRAGMA user_version')" = 3
 check "... the message stored twice by schema 1 is one message again, in two places" \
     sh -c "test $(count v1.db) = $n_v1 && test \$('$BIN' why --db v1.db '$target' | grep -c '^[0-9]\{4\}-') = 1"
 "$BIN" ingest -q --db fresh-v1.db v1/Inbox v1/Archive v1.mbox

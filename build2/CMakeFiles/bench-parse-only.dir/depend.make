@@ -1,0 +1,2 @@
+# Empty dependencies file for bench-parse-only.
+# This may be replaced when dependencies are built.
