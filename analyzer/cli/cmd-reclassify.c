@@ -57,6 +57,14 @@ cmd_reclassify (int argc, char **argv)
         status = EXIT_INPUT;
         goto out;
     }
+    for (guint i = 0; rs.warnings && i < rs.warnings->len; i++) {
+        char *safe = ba_safe_text (g_ptr_array_index (rs.warnings, i));
+        warn ("reclassify: warning: %s", safe);
+        g_free (safe);
+    }
+    if (rs.warnings_dropped)
+        warn ("reclassify: warning: %" G_GUINT64_FORMAT " more diagnoses hit a matching limit",
+              rs.warnings_dropped);
     if (!quiet) {
         printf ("reclassify: %" G_GUINT64_FORMAT " diagnoses examined with rule set %s: %"
                 G_GUINT64_FORMAT " verdict%s %s\n", rs.examined, ba_ruleset_id (set), rs.changed,
