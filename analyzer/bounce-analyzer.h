@@ -193,6 +193,9 @@ typedef struct {
 void ba_classify (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date,
                   GPtrArray *trace);
 void ba_trace_step_free (ba_trace_step *step);
+/* What decided the reason of @rcpt, in words for text output: the rule's
+ * id, or why there is none (a report or reply needs no rule). */
+const char *ba_decided_by (const ba_recipient *rcpt);
 
 /* ---- reading ------------------------------------------------------------ */
 

@@ -186,6 +186,20 @@ static const char *fixed_reason (const ba_recipient *rcpt)
     return NULL;
 }
 
+const char *
+ba_decided_by (const ba_recipient *rcpt)
+{
+    if (rcpt->rule)
+        return rcpt->rule;
+    if (!g_strcmp0 (rcpt->reason, "vacation"))
+        return "(none needed: an automatic reply)";
+    if (!g_strcmp0 (rcpt->reason, "feedback"))
+        return "(none needed: a feedback report)";
+    if (!g_strcmp0 (rcpt->reason, "delivered"))
+        return "(none needed: a delivery report)";
+    return "(none matched)";
+}
+
 void
 ba_classify (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date, GPtrArray *trace)
 {
@@ -280,5 +294,5 @@ ba_classify (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date, GPtrA
     derive_status (rcpt, info);
     rcpt->hard = winner && winner->hard >= 0 ? winner->hard : hard_for (info, rcpt);
     rcpt->fault = winner && winner->fault ? winner->fault : (info ? info->fault : "unknown");
-    ba_apply_knowledge (ctx, rcpt, bounce_date, NULL);
+    ba_apply_knowledge (ctx, rcpt, bounce_date, NULL, winner ? winner->cause : NULL);
 }

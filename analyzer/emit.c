@@ -137,6 +137,8 @@ ba_fault_words (const char *fault)
         return "the recipient's mailbox";
     if (!strcmp (fault, "receiving-system"))
         return "the receiving system";
+    if (!strcmp (fault, "none"))
+        return "nobody (not a failure)";
     return "unknown";
 }
 
@@ -161,7 +163,10 @@ ba_emit_text (FILE *out, const ba_report *rep)
 
         fprintf (out, "  %s\n", who);
         g_free (who);
-        g_snprintf (verdict, sizeof verdict, "%s, %s%s%s", r->reason,
+        /* a delay warning is not a failure yet: say so before its reason */
+        g_snprintf (verdict, sizeof verdict, "%s%s, %s%s%s",
+                    r->action && !g_ascii_strcasecmp (r->action, "delayed") ? "delay warning (still being retried): " : "",
+                    r->reason,
                     r->hard ? "hard bounce (retrying will not help)" : "soft",
                     r->status ? ", status " : "", r->status ? r->status : "");
         ba_print_field (out, "fault:", ba_fault_words (r->fault));
@@ -183,7 +188,7 @@ ba_emit_text (FILE *out, const ba_report *rep)
             }
             captures = g_string_free (c, FALSE);
         }
-        ba_print_field (out, "rule:", r->rule ? r->rule : "(none matched; decided by status code)");
+        ba_print_field (out, "rule:", ba_decided_by (r));
         ba_print_field (out, "captured:", captures);
         g_free (captures);
         ba_print_field (out, "date:", r->last_attempt ? r->last_attempt : rep->date);

@@ -3,6 +3,7 @@
  * was cited, whether it was alive when the bounce was written, whose
  * fault the rejection therefore is, and what a helpdesk should say. */
 #include "classify.h"
+#include "advice.h"
 #include "util.h"
 
 #include <string.h>
@@ -206,40 +207,19 @@ life_at (const ba_blacklist *b, GDateTime *when)
     return g_date_time_compare (when, since) >= 0 ? LIFE_DEAD : LIFE_ALIVE;
 }
 
-/* "on 18 December 2006", "in June 2024", "in 2003" */
+/* "on 2006-12-18", "in 2024-06", "in 2003": ISO 8601 as the knowledge
+ * file gives it, so stored advice reads the same under every locale. */
 static char *
 human_date (const char *text)
 {
-    GDateTime *dt;
-    char *s = NULL;
-    int y, m;
-
-    if (strlen (text) == 4)
-        return g_strdup_printf ("in %s", text);
-    if (strlen (text) == 7 && sscanf (text, "%4d-%2d", &y, &m) == 2) {
-        GDateTime *d = g_date_time_new_utc (y, m, 1, 0, 0, 0);
-        if (d) {
-            char *f = g_date_time_format (d, "%B %Y");
-            s = g_strdup_printf ("in %s", f);
-            g_free (f);
-            g_date_time_unref (d);
-        }
-        return s ? s : g_strdup_printf ("in %s", text);
-    }
-    dt = ba_parse_iso_date (text);
-    if (!dt)
-        return g_strdup_printf ("on %s", text);
-    {
-        char *f = g_date_time_format (dt, "%-d %B %Y");
-        s = g_strdup_printf ("on %s", f);
-        g_free (f);
-    }
-    g_date_time_unref (dt);
-    return s;
+    gsize len = strlen (text);
+    if (len > 10 && text[10] == 'T')
+        len = 10;           /* the day is what a helpdesk needs, not the hour */
+    return g_strdup_printf ("%s %.*s", len == 10 ? "on" : "in", (int) len, text);
 }
 
-/* "shut down on 18 December 2006 and has answered 'listed' for every
- * address since 25 March 2008" */
+/* "shut down on 2006-12-18 and has answered 'listed' for every
+ * address since 2008-03-25" */
 static char *
 describe_life (const ba_blacklist *b)
 {
@@ -266,56 +246,29 @@ describe_life (const ba_blacklist *b)
     return g_string_free (s, FALSE);
 }
 
-typedef struct {
-    const char *name;
-    const char *value;
-} var;
-
-/* Replace {name} in @tpl with the value of @vars; an unknown or empty
- * name leaves the text of its fallback "{name|fallback}". */
-static char *
-render (const char *tpl, const var *vars, int nvars)
+static gboolean
+is_delay (const ba_recipient *rcpt)
 {
-    GString *out = g_string_new (NULL);
-    for (const char *p = tpl; *p; p++) {
-        const char *close;
-        if (*p != '{' || !(close = strchr (p, '}'))) {
-            g_string_append_c (out, *p);
-            continue;
-        }
-        char *inner = g_strndup (p + 1, close - p - 1);
-        char *bar = strchr (inner, '|');
-        const char *fallback = "";
-        const char *val = NULL;
-        if (bar) {
-            *bar = '\0';
-            fallback = bar + 1;
-        }
-        for (int i = 0; i < nvars; i++)
-            if (!strcmp (vars[i].name, inner))
-                val = vars[i].value;
-        g_string_append (out, val && *val ? val : fallback);
-        g_free (inner);
-        p = close;
-    }
-    return g_string_free (out, FALSE);
+    return rcpt->action && !g_ascii_strcasecmp (rcpt->action, "delayed");
 }
 
-static const char *
-lookup_advice (const ba_ruleset *set, const char *key)
+/* A list that names domains only: what it found is a domain of ours or
+ * one the mail links to, never our server's address. */
+static gboolean
+lists_domains_only (const ba_blacklist *list)
 {
-    return g_hash_table_lookup (set->advice, key);
+    return list && list->lists && strstr (list->lists, "domain") && !strstr (list->lists, "ip");
 }
 
 void
 ba_apply_knowledge (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date,
-                    const char *reporting_mta)
+                    const char *reporting_mta, const char *cause)
 {
     const ba_ruleset *set = ctx->set;
     const ba_blacklist *list = NULL;
     const char *cap;
-    const char *tpl = NULL;
-    char *tpl_key = NULL;
+    const char *list_key = NULL;
+    char *live_key = NULL;
     GDateTime *when = NULL;
     char *life_text = NULL, *domain = NULL, *quote = NULL, *forward_domain = NULL;
     const ba_reason_info *info;
@@ -337,14 +290,16 @@ ba_apply_knowledge (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date
             rcpt->dnsbl = g_strdup (zone);
         g_free (zone);
     }
-    if (!list && rcpt->diagnostic && cites_lists (rcpt->reason)) {
-        list = find_by_url (ctx, rcpt->diagnostic);
-        if (list && !rcpt->dnsbl && list->zones[0])
-            rcpt->dnsbl = g_strdup (list->zones[0]);
-    }
+    /* a zone the text names beats a web page of its operator, which may
+     * be the page of a sibling list (dbl.spamhaus.org vs ZEN's lookup) */
     if (!list && !rcpt->dnsbl && rcpt->diagnostic && cites_lists (rcpt->reason)) {
         list = find_zone_in_text (set, rcpt->diagnostic);
         if (list)
+            rcpt->dnsbl = g_strdup (list->zones[0]);
+    }
+    if (!list && rcpt->diagnostic && cites_lists (rcpt->reason)) {
+        list = find_by_url (ctx, rcpt->diagnostic);
+        if (list && !rcpt->dnsbl && list->zones[0])
             rcpt->dnsbl = g_strdup (list->zones[0]);
     }
     if ((cap = ba_recipient_capture (rcpt, "ip")) || (cap = ba_recipient_capture (rcpt, "listed"))
@@ -363,12 +318,12 @@ ba_apply_knowledge (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date
         life_text = describe_life (list);
         if (alive == LIFE_DEAD) {
             rcpt->fault = "receiving-system";
-            tpl_key = g_strdup ("blocked.dead-list");
+            list_key = "blocked.dead-list";
         } else if (alive == LIFE_UNKNOWN) {
-            tpl_key = g_strdup ("blocked.closed-list");
+            list_key = "blocked.closed-list";
         } else {
             rcpt->fault = "sending-system";
-            tpl_key = g_strdup_printf ("%s.live-list", rcpt->reason);
+            live_key = g_strdup_printf ("%s.live-%slist", rcpt->reason, lists_domains_only (list) ? "domain-" : "");
         }
     }
     if (when)
@@ -379,29 +334,14 @@ ba_apply_knowledge (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date
     forward_domain = forwarded_by (rcpt);
     if (forward_domain && rcpt->fault && !strcmp (rcpt->fault, "sending-system")) {
         rcpt->fault = "receiving-system";
-        g_free (tpl_key);
-        tpl_key = g_strdup ("forwarded");
+        list_key = "forwarded";
     }
-
-    if (tpl_key)
-        tpl = lookup_advice (set, tpl_key);
-    if (!tpl && rcpt->dnsbl)
-        tpl = lookup_advice (set, "blocked.live-list");
-    if (!tpl && rcpt->rule)
-        tpl = lookup_advice (set, rcpt->rule);
-    if (!tpl && rcpt->reason)
-        tpl = lookup_advice (set, rcpt->reason);
-    if (!tpl)
-        tpl = lookup_advice (set, "default");
-    g_free (tpl_key);
-    if (!tpl)
-        return;
 
     info = ba_ruleset_reason (set, rcpt->reason);
     domain = ba_address_domain (rcpt->recipient);
     quote = rcpt->diagnostic ? ba_strndup_utf8 (rcpt->diagnostic, 300) : NULL;
     {
-        var vars[] = {
+        ba_advice_fact facts[] = {
             { "recipient", rcpt->recipient },
             { "recipient_domain", domain },
             { "remote_mta", rcpt->remote_mta },
@@ -418,10 +358,41 @@ ba_apply_knowledge (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date
             { "forwarder_domain", forward_domain },
             { "original_recipient", rcpt->original_recipient },
         };
-        char *text = render (tpl, vars, G_N_ELEMENTS (vars));
-        rcpt->advice = ba_collapse_ws (text);
-        g_free (text);
+        /* most specific first: a cited list or a forwarder decides whose
+         * move it is; a delay is still being tried whatever its reason;
+         * then the cause the rule's wording names, the rule, the reason */
+        char *reason_cause = cause ? g_strdup_printf ("%s.%s", rcpt->reason, cause) : NULL;
+        char *delay_cause = cause ? g_strdup_printf ("delayed.%s", cause) : NULL;
+        char *delay_reason = g_strdup_printf ("delayed.%s", rcpt->reason);
+        const char *keys[16];
+        int n = 0;
+        if (list_key)
+            keys[n++] = list_key;
+        if (live_key)
+            keys[n++] = live_key;
+        if (rcpt->dnsbl && !list_key)
+            keys[n++] = "blocked.live-list";
+        if (is_delay (rcpt)) {
+            if (delay_cause)
+                keys[n++] = delay_cause;
+            keys[n++] = delay_reason;
+            keys[n++] = "delayed";
+        }
+        if (cause) {
+            keys[n++] = reason_cause;
+            keys[n++] = cause;
+        }
+        if (rcpt->rule)
+            keys[n++] = rcpt->rule;
+        if (rcpt->reason)
+            keys[n++] = rcpt->reason;
+        keys[n] = NULL;
+        rcpt->advice = ba_advice_render (set, keys, facts, G_N_ELEMENTS (facts));
+        g_free (reason_cause);
+        g_free (delay_cause);
+        g_free (delay_reason);
     }
+    g_free (live_key);
     g_free (life_text);
     g_free (domain);
     g_free (quote);

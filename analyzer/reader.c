@@ -160,6 +160,20 @@ is_maildir (const char *path)
     return yes;
 }
 
+/* Is @path a file in the cur/ or new/ folder of a Maildir? */
+static gboolean
+in_maildir_folder (const char *path)
+{
+    char *dir = g_path_get_dirname (path);
+    char *sub = g_path_get_basename (dir);
+    char *folder = g_path_get_dirname (dir);
+    gboolean yes = (!strcmp (sub, "cur") || !strcmp (sub, "new")) && is_maildir (folder);
+    g_free (dir);
+    g_free (sub);
+    g_free (folder);
+    return yes;
+}
+
 /* Push a directory's entries so that they come out in name order.  In a
  * Maildir only cur/, new/ and Maildir++ subfolders hold mail. */
 static gboolean
@@ -358,6 +372,12 @@ open_file (ba_reader *r, const char *source, int fd, GError **error)
     has_lf = memchr (head, '\n', n) != NULL;
     has_cr = memchr (head, '\r', n) != NULL;
     r->mbox = n >= 5 && memcmp (head, "From ", 5) == 0;
+    if (r->mbox && in_maildir_folder (source)) {
+        /* one message, with the From_ line some MDAs write first */
+        const char *eol = memchr (head, '\n', n);
+        r->mbox = FALSE;
+        start = eol ? eol - head + 1 : 0;
+    }
 
     if (r->hooks.file_opened) {
         gint64 want = r->hooks.file_opened (r->hooks.data, source, fd, end >= 0 ? end : n, r->mbox);

@@ -3,6 +3,7 @@
 #include "rules.h"
 #include "rules-load.h"
 #include "command.h"
+#include "advice.h"
 
 #include <string.h>
 
@@ -254,6 +255,9 @@ ba_formats_check_rule_globs (ba_loader *ld)
             if (!strpbrk (w, "*?") && !is_known_format (ld->set, w))
                 ba_loader_reportf (ld, r->file, r->line, "rule '%s': unknown format '%s' (see `bounce-analyzer rules list`)", r->id, w);
         }
+        if (r->cause && !ba_advice_has_cause (ld->set, r->reason, r->cause))
+            ba_loader_reportf (ld, r->file, r->line, "rule '%s': cause '%s' has no advice group [%s.%s] or [%s] in advice.conf",
+                               r->id, r->cause, r->reason, r->cause, r->cause);
     }
 }
 

@@ -4,6 +4,7 @@
 #include "rules-load.h"
 #include "command.h"
 #include "notice.h"
+#include "advice.h"
 
 #include <string.h>
 
@@ -19,7 +20,7 @@ static const char *const vocabulary[] = {
 };
 
 static const char *const faults[] = {
-    "sending-system", "sender", "recipient", "receiving-system", "unknown", NULL
+    "sending-system", "sender", "recipient", "receiving-system", "unknown", "none", NULL
 };
 
 /* Vocabulary words live in static storage, so a reason is a pointer
@@ -141,6 +142,7 @@ rule_free (gpointer p)
     g_strfreev (r->action_globs);
     g_strfreev (r->remote_globs);
     g_strfreev (r->format_globs);
+    g_free (r->cause);
     g_free (r);
 }
 
@@ -257,7 +259,15 @@ load_rules (ba_loader *ld, const ba_ini *ini)
             } else if (!strcmp (e->key, "fault")) {
                 r->fault = ba_intern_fault (e->value);
                 if (!r->fault) {
-                    ba_loader_reportf (ld, ini->file, e->line, "unknown fault '%s' (sending-system, sender, recipient, receiving-system, unknown)", e->value);
+                    ba_loader_reportf (ld, ini->file, e->line, "unknown fault '%s' (sending-system, sender, recipient, receiving-system, unknown, none)", e->value);
+                    ok = FALSE;
+                }
+            } else if (!strcmp (e->key, "cause")) {
+                /* a word naming an advice group: a typo would silently fall back */
+                g_free (r->cause);
+                r->cause = g_strdup (e->value);
+                if (!*e->value || strspn (e->value, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen (e->value)) {
+                    ba_loader_reportf (ld, ini->file, e->line, "cause must be a lower-case word of letters, digits and '-'");
                     ok = FALSE;
                 }
             } else if (!strcmp (e->key, "disabled")) {
@@ -368,7 +378,22 @@ load_advice (ba_loader *ld, const ba_ini *ini)
             ba_loader_reportf (ld, ini->file, grp->line, "advice '%s' has no template", grp->name);
             continue;
         }
-        g_hash_table_replace (ld->set->advice, g_strdup (grp->name), g_strdup (t->value));
+        /* several template lines are alternatives, tried in order: the
+         * first whose facts are all known is printed (advice.c) */
+        GString *alts = g_string_new (NULL);
+        for (guint i = 0; i < grp->entries->len; i++) {
+            const ba_ini_entry *e = g_ptr_array_index (grp->entries, i);
+            char *unknown = NULL;
+            if (!strcmp (e->key, "template") && (unknown = ba_advice_unknown_fact (e->value)))
+                ba_loader_reportf (ld, ini->file, e->line, "advice '%s': '{%s' names no fact (see the list at the top of advice.conf)",
+                         grp->name, unknown);
+            else if (!strcmp (e->key, "template"))
+                g_string_append_printf (alts, "%s%s", alts->len ? "\n" : "", e->value);
+            else
+                ba_loader_reportf (ld, ini->file, e->line, "unknown key '%s' in advice '%s'", e->key, grp->name);
+            g_free (unknown);
+        }
+        g_hash_table_replace (ld->set->advice, g_strdup (grp->name), g_string_free (alts, FALSE));
     }
 }
 

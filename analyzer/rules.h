@@ -34,6 +34,7 @@ typedef struct {
     char **format_globs;        /* the report's format id: NULL = any */
     int hard;                   /* -1 = reason's default */
     const char *fault;          /* NULL = reason's default */
+    char *cause;                /* what the wording says went wrong, picks the advice; NULL = none */
 } ba_rule;
 
 typedef enum { BA_HARD_FALSE, BA_HARD_TRUE, BA_HARD_PERMANENT } ba_hard_mode;

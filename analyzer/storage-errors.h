@@ -1,5 +1,6 @@
 /* storage-errors.h - what went wrong with the database, in words a
- * postmaster can act on; and the integrity check.  Used by storage.c only. */
+ * postmaster can act on; and the integrity check.  Used by the SQLite
+ * backend (storage-sqlite*.c) only. */
 #ifndef BA_STORAGE_ERRORS_H
 #define BA_STORAGE_ERRORS_H
 

@@ -1,5 +1,6 @@
-/* storage.h - the SQLite database of diagnoses (see docs/storage.md for
- * the schema).  The only module that speaks SQL; every value is bound,
+/* storage.h - the database of diagnoses (the schema is described in
+ * README.md).  The storage-*.c modules are the only ones that speak SQL
+ * (their backend seam is in storage-private.h); every value is bound,
  * never formatted into a statement. */
 #ifndef BA_STORAGE_H
 #define BA_STORAGE_H
@@ -7,7 +8,7 @@
 #include "bounce-analyzer.h"
 
 /* The schema this build writes and understands (PRAGMA user_version). */
-#define BA_STORE_SCHEMA_VERSION 1
+#define BA_STORE_SCHEMA_VERSION 2
 
 #define BA_STORE_ERROR (ba_store_error_quark ())
 GQuark ba_store_error_quark (void);
@@ -61,6 +62,8 @@ typedef struct {
     guint64 deferred;           /* still being written: left for the next run */
     guint64 rewritten;          /* mboxes rewritten or truncated since the last run: read again */
     guint64 errors;             /* messages or files that could not be read */
+    guint64 relocated;          /* of the skipped, found in a new place (refiled, rotated):
+                                 * the new place is recorded */
 } ba_ingest_stats;
 
 typedef struct ba_ingest ba_ingest;

@@ -168,46 +168,12 @@ append_text (GString *s, const char *text, gsize len)
         g_string_append_len (s, text, MIN (len, 8192 - s->len));
 }
 
-/* Lines that may carry on a detail whose text ends at a label's colon
- * ("addr... Deferred:" when a composer wrapped the rest away). */
-#define MAX_LABEL_LINES 3
-
-/* Does the line @p (@n bytes) start an item of its own: blank, a marker
- * line, or a "Word:" label such as "Warning:"? */
+/* A text that ends in its colon ("Deferred:", "connect to host[ip]:25:")
+ * was cut by a line wrap: the next line is its rest, indented or not. */
 static gboolean
-starts_item (const char *p, gsize n)
+cut_after_colon (const GString *s)
 {
-    gsize i = 0;
-
-    while (i < n && (p[i] == ' ' || p[i] == '\t'))
-        i++;
-    if (i == n || i > 0 || p[i] == '-' || p[i] == '*' || p[i] == '<' || p[i] == '>')
-        return TRUE;
-    while (i < n && i < 32 && (g_ascii_isalpha (p[i]) || p[i] == '-' || p[i] == ' '))
-        i++;
-    return i < n && p[i] == ':';
-}
-
-/* Append to @d the text a detail ending in a colon was wrapped away from:
- * the following lines of @notice from @pos (up to @end) until one ends a
- * sentence, starts an item of its own or MAX_LABEL_LINES are taken. */
-static void
-append_label_text (GString *d, const char *notice, gsize pos, gsize end)
-{
-    for (int taken = 0; taken < MAX_LABEL_LINES && pos < end; taken++) {
-        const char *line = notice + pos;
-        const char *nl = memchr (line, '\n', end - pos);
-        gsize n = nl ? (gsize) (nl - line) : end - pos;
-
-        while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t' || line[n - 1] == '\r'))
-            n--;
-        if (starts_item (line, n))
-            return;
-        append_text (d, line, n);
-        if (line[n - 1] == '.')
-            return;
-        pos += (gsize) (nl ? nl - line + 1 : (gssize) (end - pos));
-    }
+    return s->len > 0 && s->str[s->len - 1] == ':';
 }
 
 static gboolean
@@ -476,7 +442,7 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
             if (blank) {
                 if (!fmt->span_region)
                     cur = NULL;
-            } else if (fmt->cont ? ba_match (ctx, fmt->cont, ltext, llen, 0) : TRUE) {
+            } else if (cut_after_colon (cur->diagnostic) || (fmt->cont ? ba_match (ctx, fmt->cont, ltext, llen, 0) : TRUE)) {
                 append_text (cur->diagnostic, line, llen);
             } else if (!fmt->span_region) {
                 cur = NULL;
@@ -542,8 +508,24 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
                     addr = NULL;
                     d->diagnostic = g_string_new (NULL);
                     append_text (d->diagnostic, diag, strlen (diag));
-                    if (d->diagnostic->len && d->diagnostic->str[d->diagnostic->len - 1] == ':')
-                        append_label_text (d->diagnostic, notice, pos + llen + (nl ? 1 : 0), dend);
+                    /* a detail wrapped after its colon: its rest, up to the
+                     * sentence's end, a blank line, or three lines */
+                    for (int more = 0; more < 3 && nl; more++) {
+                        const GString *dg = d->diagnostic;
+                        gboolean unfinished = more == 0 ? cut_after_colon (dg) : dg->len > 0 && dg->str[dg->len - 1] != '.';
+                        const char *next = nl + 1;     /* nl < notice + dend */
+                        gsize rest = dend - (gsize) (next - notice);
+                        const char *nnl = memchr (next, '\n', rest);
+                        gsize nlen = nnl ? (gsize) (nnl - next) : rest;
+                        gsize k = 0;
+                        while (k < nlen && g_ascii_isspace (next[k]))
+                            k++;
+                        if (!unfinished || k == nlen)
+                            break;
+                        append_text (d->diagnostic, next, nlen);
+                        llen = (gsize) (next + nlen - line);
+                        nl = nnl;
+                    }
                     g_ptr_array_add (details, d);
                 }
                 g_free (raw);

@@ -76,6 +76,9 @@ summary (FILE *out, ba_store *st, const ba_ingest_stats *s, double secs, gboolea
     else if (s->stored > s->bounces)
         fprintf (out, "ingest: %" G_GUINT64_FORMAT " messages that are not bounces were recorded too, "
                  "so they are not read again\n", s->stored - s->bounces);
+    if (s->relocated)
+        fprintf (out, "ingest: %" G_GUINT64_FORMAT " of the skipped found in a new place (refiled, "
+                 "rotated or copied): stored once, the new place recorded\n", s->relocated);
     if (s->rewritten)
         fprintf (out, "ingest: %" G_GUINT64_FORMAT " mbox%s rewritten or truncated since the last run: "
                  "read again from the start, without duplicates\n", s->rewritten,

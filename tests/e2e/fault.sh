@@ -38,7 +38,7 @@ PY
 # a dead list cited after its death: the receiving system's fault
 expect story-ordb-2008.eml orders@retail.example reason=blocked dnsbl=relays.ordb.org \
     listed=203.0.113.25 fault=receiving-system \
-    "advice~shut down on 18 December 2006" "advice~since 25 March 2008" \
+    "advice~shut down on 2006-12-18" "advice~since 2008-03-25" \
     "advice~retail.example's side" "advice~Nothing is wrong with our server"
 # the same list cited while it was alive: our sending system was listed
 expect story-ordb-2005.eml purchasing@wholesale.example reason=blocked dnsbl=relays.ordb.org \
@@ -54,7 +54,7 @@ expect spamcop-url.eml info@bakery.example reason=blocked dnsbl=bl.spamcop.net \
     listed=203.0.113.25 fault=sending-system
 # a generic "blacklisted" text names no list
 expect story-blacklisted.eml m.novak@bigisp.example reason=blocked dnsbl=null fault=sending-system \
-    "advice~without naming a list"
+    "advice~without naming a blacklist"
 # the retailer's own server refused as an open relay when it forwarded our mail
 expect story-openrelay.eml fulfil@warehouse.example reason=blocked fault=receiving-system \
     "advice~retail.example" "advice~Nothing is wrong with our server"

@@ -66,6 +66,12 @@ print("FTS-INTEGRITY ok")
 EOF
 }
 count () { sql "$1" "SELECT count(*) FROM diagnoses"; }
+# Diagnoses counted once for every place their message was found.
+per_location () {
+    sql "$1" "SELECT coalesce (sum (r.n * l.n), 0) FROM
+              (SELECT message_id, count(*) AS n FROM recipients GROUP BY 1) r
+              JOIN (SELECT message_id, count(*) AS n FROM locations GROUP BY 1) l USING (message_id)"
+}
 # Append message FILE (LF line ends) to MBOX with a From_ line.
 append_message () {
     { printf 'From MAILER-DAEMON Thu Mar 27 10:%02d:00 2008\n' "$3"
@@ -109,6 +115,75 @@ check "... its new file name is recorded" \
 cp "$SAMPLES/gmail-mailboxfull.eml" md/new/1206000002.M3P3.host
 "$BIN" ingest -q --db md.db md
 check "a new Maildir message is picked up" test "$(count md.db)" = $((before + 1))
+
+# ---- a message is the same message wherever it is filed --------------------
+mkdir -p mf/Inbox/cur mf/Inbox/new mf/Inbox/tmp mf/Archive/cur mf/Archive/new mf/Archive/tmp
+cp "$SAMPLES/postfix-userunknown.eml" mf/Inbox/new/1206000100.M1P1.host
+cp "$SAMPLES/exim-mailboxfull.eml" mf/Inbox/new/1206000101.M2P2.host
+"$BIN" ingest -q --db mf.db mf/Inbox
+before=$(count mf.db)
+target=$(sql mf.db "SELECT address FROM recipients r JOIN messages m ON m.id = r.message_id
+                    WHERE m.name = '1206000100.M1P1.host'")
+# a mail client refiles it into another folder and flags it (seen)
+mv mf/Inbox/new/1206000100.M1P1.host mf/Archive/cur/1206000100.M1P1.host:2,S
+"$BIN" ingest --db mf.db mf/Inbox mf/Archive > mf.out
+check "a Maildir message refiled into another folder's cur/ is not stored again" test "$(count mf.db)" = "$before"
+check "... the summary says it was found in a new place" grep -q "^ingest: 1 of the skipped found in a new place" mf.out
+check "... its new place is recorded" \
+    test "$(sql mf.db "SELECT count(*) FROM locations WHERE source LIKE '%/mf/Archive/cur/1206000100.M1P1.host:2,S'")" = 1
+check "... and shown as its source" \
+    test "$(sql mf.db "SELECT count(*) FROM messages WHERE source LIKE '%/mf/Archive/cur/%' AND name = '1206000100.M1P1.host:2,S'")" = 1
+"$BIN" why --db mf.db "$target" > mf-why.out
+check "... why shows it once (1 of 1), from its new place" \
+    sh -c "test \$(grep -c '^[0-9]\{4\}-' mf-why.out) = 1 && ! grep -q ' of 2 ' mf-why.out && grep -q 'bounce: .*/mf/Archive/cur/' mf-why.out"
+# the same bytes under another unique name (copied, not moved)
+cp "$SAMPLES/exim-mailboxfull.eml" mf/Archive/new/1206000200.M7P7.other
+"$BIN" ingest -q --db mf.db mf
+check "a copy of a stored message under another file name is not stored again" test "$(count mf.db)" = "$before"
+# the same Message-ID and body, headers added on the way (a Maildir filter)
+{ printf 'X-Spam-Status: No\r\n'; cat "$SAMPLES/gmail-mailboxfull.eml"; } > mf/Archive/new/1206000300.M8P8.host
+cp "$SAMPLES/gmail-mailboxfull.eml" mf/Inbox/new/1206000301.M9P9.host
+"$BIN" ingest -q --db mf.db mf
+check "the same Message-ID and body with another header is the same message" \
+    test "$(count mf.db)" = $((before + $("$BIN" analyze --format ndjson "$SAMPLES/gmail-mailboxfull.eml" | wc -l)))
+
+# rotation: postmaster -> postmaster.1, a new postmaster; both ingested
+cp "$SAMPLES/mbox/bounces.mbox" postmaster
+"$BIN" ingest -q --db rot.db postmaster
+n_rot=$(count rot.db)
+mv postmaster postmaster.1
+: > postmaster
+append_message "$SAMPLES/qmail-hostunknown.eml" postmaster 5
+"$BIN" ingest --db rot.db postmaster postmaster.1 > rot.out
+check "a rotated mbox (postmaster -> postmaster.1) ingested again doubles nothing" \
+    test "$(count rot.db)" = $((n_rot + $("$BIN" analyze --format ndjson "$SAMPLES/qmail-hostunknown.eml" | wc -l)))
+check "... each of its messages found in its new place" \
+    test "$(sql rot.db "SELECT count(*) FROM messages WHERE source LIKE '%/postmaster.1'")" = "$(grep -c '^From ' postmaster.1)"
+"$BIN" ingest --db rot.db postmaster postmaster.1 > rot2.out
+check "... and a further run reads nothing again" grep -q "^ingest: 0 messages read" rot2.out
+# a message appended to another mbox, with a From_ line of its own
+python3 - postmaster.1 other.mbox <<'PY'
+import re, sys
+data = open(sys.argv[1], "rb").read()
+msgs = [m for m in re.split(rb"(?m)^(?=From )", data) if m]
+body = msgs[1].split(b"\n", 1)[1]
+open(sys.argv[2], "wb").write(b"From someone@example.org Sat Mar 29 08:00:00 2008\n" + body)
+PY
+"$BIN" ingest --db rot.db other.mbox > other.out
+check "a message appended to another mbox (its own From_ line) is the same message" \
+    sh -c "grep -q '^ingest: 1 messages read, 0 bounces' other.out && test $(count rot.db) = $((n_rot + 1))"
+
+# a Maildir file that begins with a From_ line (some MDAs write one)
+mkdir -p fm/cur fm/new fm/tmp
+{ echo "From MAILER-DAEMON Thu Mar 27 10:00:00 2008"; tr -d '\r' < "$SAMPLES/exim-mailboxfull.eml"; } \
+    > fm/new/1206000400.M1P1.host
+"$BIN" ingest --db fm.db fm > fm.out
+check "a Maildir file beginning with From_ is read as one message" \
+    test "$(count fm.db)" = "$("$BIN" analyze --format ndjson "$SAMPLES/exim-mailboxfull.eml" | wc -l)"
+check "... a Maildir message, not an mbox" \
+    test "$(sql fm.db "SELECT count(*) FROM messages WHERE mbox_offset IS NULL AND name = '1206000400.M1P1.host'")" = 1
+check "... and the same message as its copy without the From_ line" \
+    sh -c "'$BIN' ingest --db fm.db '$SAMPLES/exim-mailboxfull.eml' | grep -q 'found in a new place'"
 
 # ---- appending to an mbox ---------------------------------------------------
 cp "$SAMPLES/mbox/bounces.mbox" a.mbox
@@ -311,6 +386,123 @@ echo "not a database at all, just text, long enough to be read as a header......
 check "a file that is not a database is refused" \
     sh -c "'$BIN' report --db text.db 2>&1 | grep -q 'not an SQLite database'"
 
+# ---- schema 1 -> 2 ---------------------------------------------------------------
+# A database as schema 1 wrote it: what schema 2 added taken away, and a
+# message refiled before the upgrade stored twice, as schema 1 did.
+mkdir -p v1/Inbox/cur v1/Inbox/new v1/Inbox/tmp v1/Archive/cur v1/Archive/new v1/Archive/tmp
+cp "$SAMPLES/postfix-userunknown.eml" v1/Inbox/new/1206000500.M1P1.host
+cp "$SAMPLES/exim-mailboxfull.eml" v1/Inbox/new/1206000501.M2P2.host
+cp "$SAMPLES/mbox/bounces.mbox" v1.mbox
+"$BIN" ingest -q --db v1.db v1/Inbox v1.mbox
+n_v1=$(count v1.db)
+cp v1/Inbox/new/1206000500.M1P1.host v1/Archive/cur/1206000500.M1P1.host:2,S
+python3 - v1.db "$T/v1/Archive/cur/1206000500.M1P1.host:2,S" <<'PY'
+import os, sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+path = os.path.realpath(sys.argv[2])
+folder = os.path.dirname(os.path.dirname(path))
+old = con.execute("SELECT id FROM messages WHERE name = '1206000500.M1P1.host'").fetchone()[0]
+cols = [r[1] for r in con.execute("PRAGMA table_info(messages)") if r[1] not in ("id", "identity", "source", "name", "content_key")]
+con.execute("INSERT INTO messages (identity, source, name, %s) SELECT ?, ?, ?, %s FROM messages WHERE id = ?"
+            % (", ".join(cols), ", ".join(cols)), ("maildir:%s/1206000500.M1P1.host" % folder, path, os.path.basename(path), old))
+new = con.execute("SELECT max(id) FROM messages").fetchone()[0]
+rcols = [r[1] for r in con.execute("PRAGMA table_info(recipients)") if r[1] not in ("id", "message_id")]
+con.execute("INSERT INTO recipients (message_id, %s) SELECT ?, %s FROM recipients WHERE message_id = ?"
+            % (", ".join(rcols), ", ".join(rcols)), (new, old))
+con.execute("INSERT INTO diagnostics_fts (rowid, diagnostic) SELECT id, diagnostic FROM recipients WHERE message_id = ?", (new,))
+con.execute("DROP TABLE locations")
+con.execute("DROP INDEX messages_by_content_key")
+con.execute("ALTER TABLE messages DROP COLUMN content_key")
+con.execute("PRAGMA user_version = 1")
+con.commit()
+PY
+target=$(sql v1.db "SELECT address FROM recipients r JOIN messages m ON m.id = r.message_id
+                    WHERE m.name = '1206000500.M1P1.host'")
+check "a schema 1 database: the refiled message counted twice, as schema 1 did" \
+    test "$(count v1.db)" = $((n_v1 + 1))
+"$BIN" why --db v1.db "$target" > /dev/null 2> v1-why.err
+check "... a query does not upgrade it, and says so" grep -q "schema version 1 and a query does not upgrade it" v1-why.err
+"$BIN" ingest --db v1.db v1/Inbox v1/Archive v1.mbox > v1.out 2> v1.err
+check "ingest upgrades it to schema 2" test "$(sql v1.db 'PRAGMA user_version')" = 2
+check "... the message stored twice by schema 1 is one message again, in two places" \
+    sh -c "test $(count v1.db) = $n_v1 && test \$('$BIN' why --db v1.db '$target' | grep -c '^[0-9]\{4\}-') = 1"
+"$BIN" ingest -q --db fresh-v1.db v1/Inbox v1/Archive v1.mbox
+check "... the same messages as a new database of the same mail" \
+    test "$(dump v1.db | grep '^D' | sort)" = "$(dump fresh-v1.db | grep '^D' | sort)"
+check "... every message has its content key" \
+    test "$(sql v1.db "SELECT count(*) FROM messages WHERE content_key IS NULL")" = 0
+check "... no mbox reported as rewritten" sh -c "! grep -q 'rewritten' v1.out"
+dump v1.db > v1.dump 2>&1
+check "... the database and its full-text index are intact" \
+    sh -c "grep -q \"INTEGRITY ('ok',)\" v1.dump && grep -q 'FTS-INTEGRITY ok' v1.dump"
+mv v1/Inbox/new/1206000501.M2P2.host v1/Archive/cur/1206000501.M2P2.host:2,S
+"$BIN" ingest -q --db v1.db v1
+check "... and a message of schema 1 refiled after the upgrade is not stored again" \
+    test "$(count v1.db)" = "$n_v1"
+
+# ---- a database that several users share ------------------------------------
+# README "Sharing the database": a bounces group, its directory setgid
+# (chmod 2775); the postmaster ingests, helpdesk users of the group query.
+mkdir -p umask-dir
+(umask 002; "$BIN" ingest -q --db umask-dir/u.db "$SAMPLES/postfix-userunknown.eml")
+check "a store ingest creates is group-writable when the umask allows (002)" \
+    test "$(stat -c %a umask-dir/u.db)" = 664
+(umask 022; "$BIN" ingest -q --db umask-dir/v.db "$SAMPLES/postfix-userunknown.eml")
+check "... and only as the umask allows (022)" test "$(stat -c %a umask-dir/v.db)" = 644
+if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null; then
+    group=100                       # any group: the test's "bounces"
+    postmaster="setpriv --reuid=60001 --regid=60001 --groups=$group"
+    helpdesk="setpriv --reuid=60002 --regid=60002 --groups=$group"
+    outsider="setpriv --reuid=60003 --regid=60003 --clear-groups"
+    chmod 755 "$T"
+    mkdir -p shared-in shared
+    cp "$SAMPLES/postfix-userunknown.eml" "$SAMPLES/exim-mailboxfull.eml" \
+       "$SAMPLES/gmail-mailboxfull.eml" shared-in/
+    chmod 755 shared-in && chmod 644 shared-in/*
+    chgrp "$group" shared && chmod 2775 shared
+    $postmaster sh -c "umask 022; '$BIN' ingest -q --db '$T/shared/b.db' '$T/shared-in/postfix-userunknown.eml'"
+    check "shared: in a setgid directory, ingest creates the store group-writable (umask 022 too)" \
+        test "$(stat -c '%a %g' shared/b.db)" = "664 $group"
+    # a writer killed with its -wal and -shm left (the postmaster's, mid-ingest)
+    $postmaster /usr/bin/python3 -c 'import os, sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("INSERT INTO meta (key, value) VALUES (?, ?)", ("left", "behind")); c.commit(); os._exit(0)' "$T/shared/b.db"
+    check "shared: the -wal and -shm get the store's mode and group" \
+        test "$(stat -c '%a %g' shared/b.db-wal shared/b.db-shm | sort -u)" = "664 $group"
+    $helpdesk "$BIN" why --db "$T/shared/b.db" partner.example > shared-why.out 2>&1
+    check "shared: a helpdesk user of the group queries it while the -wal is there" \
+        grep -q "partner.example" shared-why.out
+    rm -f shared/b.db-shm
+    $helpdesk "$BIN" why --db "$T/shared/b.db" partner.example > shared-why2.out 2>&1
+    check "shared: ... and when the helpdesk is the first to open the -wal" grep -q "partner.example" shared-why2.out
+    check "shared: ... what it leaves the postmaster may write" \
+        sh -c "for f in shared/b.db*; do test \"\$(stat -c '%a %g' \$f)\" = '664 $group' || exit 1; done"
+    $postmaster "$BIN" ingest --db "$T/shared/b.db" "$T/shared-in/exim-mailboxfull.eml" > shared-ingest.out 2>&1
+    check "shared: the postmaster's next ingest writes it" grep -q "^ingest: 1 messages read, 1 bounces" shared-ingest.out
+    $outsider "$BIN" why --db "$T/shared/b.db" partner.example > shared-why3.out 2>&1
+    check "shared: a user outside the group, who may not write it, queries it too" \
+        grep -q "partner.example" shared-why3.out
+    $helpdesk "$BIN" ingest -q --db "$T/shared/b.db" "$T/shared-in/gmail-mailboxfull.eml" 2>/dev/null
+    $postmaster "$BIN" ingest --db "$T/shared/b.db" "$T/shared-in/gmail-mailboxfull.eml" > shared-ingest2.out 2>&1
+    check "shared: after an ingest by another member of the group, the postmaster's still works" \
+        grep -q "^ingest: " shared-ingest2.out
+    # a directory anyone may write (like /tmp), a store only its owner may write
+    mkdir -p open-dir && chmod 1777 open-dir
+    $postmaster sh -c "umask 022; '$BIN' ingest -q --db '$T/open-dir/o.db' '$T/shared-in/postfix-userunknown.eml'"
+    $postmaster /usr/bin/python3 -c 'import os, sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("INSERT INTO meta (key, value) VALUES (?, ?)", ("left", "behind")); c.commit(); os._exit(0)' "$T/open-dir/o.db"
+    rm -f open-dir/o.db-shm
+    $outsider "$BIN" why --db "$T/open-dir/o.db" partner.example > open-why.out 2>&1
+    check "shared: a query by another user never creates a -shm the owner could not write" \
+        sh -c "test ! -e open-dir/o.db-shm && grep -q 'shm file is missing' open-why.out"
+    $postmaster "$BIN" ingest --db "$T/open-dir/o.db" "$T/shared-in/exim-mailboxfull.eml" > open-ingest.out 2>&1
+    check "shared: ... so the owner's next ingest works" grep -q "^ingest: 1 messages read, 1 bounces" open-ingest.out
+    chmod 700 "$T"
+else
+    echo "# skipped: the shared-database tests need root and setpriv (a second uid)"
+fi
+
 # ---- kill -9 ---------------------------------------------------------------
 python3 "$MAKE_MBOX" "$KILL_MESSAGES" big.mbox "$SAMPLES"
 start=$(date +%s.%N)
@@ -344,9 +536,12 @@ CORPUS=$HERE/../../../shared/corpus/sisimai/eml
 if [ -d "$CORPUS" ]; then
     "$BIN" ingest -q --db corpus.db "$CORPUS"
     want=$("$BIN" analyze --format ndjson "$CORPUS" | grep -c .)
-    check "corpus: one stored diagnosis per recipient analyze prints ($want)" test "$(count corpus.db)" = "$want"
+    # the corpus holds some messages twice under two names: stored once, in two places
+    check "corpus: each diagnosis analyze prints ($want) is stored once per message, each copy a location" \
+        test "$(per_location corpus.db)" = "$want"
+    stored=$(count corpus.db)
     "$BIN" ingest -q --db corpus.db "$CORPUS"
-    check "corpus: a second ingest adds nothing" test "$(count corpus.db)" = "$want"
+    check "corpus: a second ingest adds nothing" test "$(count corpus.db)" = "$stored"
 else
     echo "skip: corpus checks ($CORPUS absent)"
 fi

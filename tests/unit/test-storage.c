@@ -4,6 +4,7 @@
  * ingest resumes with. */
 #include "storage.h"
 #include "storage-errors.h"
+#include "storage-private.h"
 
 #include <errno.h>
 
@@ -415,6 +416,60 @@ test_captures (void)
     g_ptr_array_unref (c);
 }
 
+/* ---- content keys ------------------------------------------------------- */
+
+static char *
+content_key (const char *text, const char *message_id)
+{
+    char hash[65], *key;
+    ba_hash_message_text (text, strlen (text), message_id, hash, &key);
+    return key;
+}
+
+static void
+test_content_key (void)
+{
+    const char *plain = "Subject: x\nMessage-ID: <a@b>\n\nline one\nline two\n";
+    char *base = content_key (plain, "a@b");
+    char *k;
+
+    g_assert_true (g_str_has_prefix (base, "mid:"));
+    /* the same message as an mbox writes it, as CRLF, with a header added */
+    k = content_key ("From MAILER-DAEMON Thu Mar 27 10:00:00 2008\n"
+                     "Subject: x\nMessage-ID: <a@b>\n\nline one\nline two\n\n", "a@b");
+    g_assert_cmpstr (k, ==, base);
+    g_free (k);
+    k = content_key ("Subject: x\r\nMessage-ID: <a@b>\r\n\r\nline one\r\nline two\r\n", "a@b");
+    g_assert_cmpstr (k, ==, base);
+    g_free (k);
+    k = content_key ("X-Spam: no\nSubject: x\nMessage-ID: <a@b>\n\nline one\nline two", "a@b");
+    g_assert_cmpstr (k, ==, base);
+    g_free (k);
+    /* another body, another Message-ID, a bare CR kept */
+    k = content_key ("Subject: x\nMessage-ID: <a@b>\n\nline one\nline 2\n", "a@b");
+    g_assert_cmpstr (k, !=, base);
+    g_free (k);
+    k = content_key (plain, "c@d");
+    g_assert_cmpstr (k, !=, base);
+    g_free (k);
+    k = content_key ("Subject: x\nMessage-ID: <a@b>\n\nline one\rline two\n", "a@b");
+    g_assert_cmpstr (k, !=, base);
+    g_free (k);
+    /* no Message-ID: the whole message, headers too */
+    k = content_key ("Subject: x\n\nbody\n", NULL);
+    g_assert_true (g_str_has_prefix (k, "raw:"));
+    base = (g_free (base), content_key ("From x\nSubject: x\r\n\r\nbody\r\n", NULL));
+    g_assert_cmpstr (k, ==, base);
+    g_free (k);
+    k = content_key ("Subject: y\n\nbody\n", NULL);
+    g_assert_cmpstr (k, !=, base);
+    g_free (k);
+    g_free (base);
+    k = content_key ("", NULL);
+    g_assert_true (g_str_has_prefix (k, "raw:"));
+    g_free (k);
+}
+
 /* ---- the reader's hooks ------------------------------------------------- */
 
 typedef struct {
@@ -587,6 +642,7 @@ main (int argc, char **argv)
     g_test_add_func ("/storage/parse-time", test_parse_time);
     g_test_add_func ("/storage/fts-query", test_fts_query);
     g_test_add_func ("/storage/captures", test_captures);
+    g_test_add_func ("/storage/content-key", test_content_key);
     g_test_add_func ("/reader/hooks-mbox-resume", test_hooks_mbox_resume);
     g_test_add_func ("/reader/hooks-want-file", test_hooks_want_file);
     rc = g_test_run ();
