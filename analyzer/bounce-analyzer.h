@@ -129,6 +129,11 @@ void ba_ruleset_rule_info (const ba_ruleset *set, guint i, ba_rule_info *info);
 guint ba_ruleset_n_formats (const ba_ruleset *set);
 const char *ba_ruleset_format_id (const ba_ruleset *set, guint i);
 const char *ba_ruleset_format_description (const ba_ruleset *set, guint i);
+/* The generic notice reader's groups (rules/notice.conf), in load order:
+ * id, kind word (heading, line, delay, ...) and description. */
+guint ba_ruleset_n_notice_groups (const ba_ruleset *set);
+void ba_ruleset_notice_group (const ba_ruleset *set, guint i, const char **id, const char **kind,
+                              const char **description);
 
 /* Is @word one of the reason vocabulary? */
 gboolean ba_reason_is_valid (const char *word);

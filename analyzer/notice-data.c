@@ -33,6 +33,26 @@ ba_notice_group_free (ba_notice_group *g)
     g_free (g);
 }
 
+guint
+ba_ruleset_n_notice_groups (const ba_ruleset *set)
+{
+    return set->notice->len;
+}
+
+void
+ba_ruleset_notice_group (const ba_ruleset *set, guint i, const char **id, const char **kind,
+                         const char **description)
+{
+    const ba_notice_group *g = g_ptr_array_index (set->notice, i);
+
+    *id = g->id;
+    *description = g->description;
+    *kind = "?";
+    for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+        if (kinds[k].kind == g->kind)
+            *kind = kinds[k].word;
+}
+
 static gboolean
 add_pattern (ba_ruleset *set, GPtrArray *to, const ba_ini *ini, const ba_ini_entry *e,
              gboolean one_line, ba_ini_report report, void *data)

@@ -111,16 +111,18 @@ rest_cannot_fail (const node *n, int need)
 
 static cset walk_seq (walk_state *ws, GPtrArray *seq, cset trail, int tail);
 
-/* Does some alternative of @n end with a lazy unbounded run, as in
- * "(?<diagnostic>.+?)"? */
+/* Does some alternative of @n end with an unbounded run that backtracks,
+ * lazy or greedy, as in "(?<diagnostic>.+?)" or "(?<recipient>[^\s]+)"? */
 static gboolean
-group_ends_lazy (const node *n)
+group_ends_run (const node *n)
 {
+    if (n->atomic || n->possessive)
+        return FALSE;
     for (guint i = 0; n->alts && i < n->alts->len; i++) {
         GPtrArray *seq = g_ptr_array_index (n->alts, i);
         const node *last = seq->len ? g_ptr_array_index (seq, seq->len - 1) : NULL;
-        if (last && ((last->kind == NODE_SET && last->max == -1 && last->lazy)
-                     || (last->kind == NODE_GROUP && group_ends_lazy (last))))
+        if (last && ((last->kind == NODE_SET && last->max == -1 && !last->possessive)
+                     || (last->kind == NODE_GROUP && group_ends_run (last))))
             return TRUE;
     }
     return FALSE;
@@ -221,7 +223,7 @@ lookbehind_guard (const node *n, const node *next)
 static cset
 walk_seq (walk_state *ws, GPtrArray *seq, cset trail, int tail)
 {
-    gboolean lazy_trail = FALSE;
+    gboolean run_trail = FALSE;
     for (guint i = 0; i < seq->len && !ws->hazard; i++) {
         const node *n = g_ptr_array_index (seq, i);
         int item_tail = tail_after (seq, i, tail);
@@ -255,17 +257,18 @@ walk_seq (walk_state *ws, GPtrArray *seq, cset trail, int tail)
                 next = n->set;
             if (n->min == 0)
                 cset_union (&next, &trail);
-            else if (n->max != -1 && lazy_trail)
-                /* a lazy run retries what follows at each length: a
-                 * character both runs can take keeps them adjacent */
+            else if (n->max != -1 && run_trail)
+                /* a run that backtracks, lazy or greedy, meets the next
+                 * run through a character both can take ("X+@X+" on
+                 * "a@a@a@..."): the text can be split at each of them */
                 for (int k = 0; k < 8; k++)
                     next.bits[k] |= trail.bits[k] & n->set.bits[k];
-            lazy_trail = n->max == -1 ? n->lazy : (n->min == 0 && lazy_trail);
+            run_trail = n->max == -1 ? !n->possessive : (n->min == 0 && run_trail);
             trail = next;
             break;
         case NODE_GROUP:
             trail = walk_group (ws, n, trail, item_tail);
-            lazy_trail = group_ends_lazy (n);
+            run_trail = group_ends_run (n);
             break;
         }
     }

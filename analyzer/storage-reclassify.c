@@ -25,6 +25,8 @@ ba_reclassify_stats_clear (ba_reclassify_stats *s)
 {
     if (s->transitions)
         g_ptr_array_unref (s->transitions);
+    if (s->warnings)
+        g_ptr_array_unref (s->warnings);
     memset (s, 0, sizeof *s);
 }
 
@@ -90,7 +92,7 @@ ba_store_reclassify (ba_store *st, const ba_ruleset *set, gboolean dry_run,
         r.command = ba_intern_command (ba_sql_col_text (sel, 20));
         r.format = (char *) ba_sql_col_text (sel, 21);
         r.status = ba_status_before_rules (r.reported_status, r.diagnostic);
-        ba_classify (ctx, &r, ba_sql_col_text (sel, 10), NULL);
+        ba_reclassify_one (ctx, &r, ba_sql_col_text (sel, 10), ba_sql_col_int (sel, 0), out);
 
         caps = ba_store_captures_json (&r);
         verdict_changed = g_strcmp0 (r.reason, ba_sql_col_text (sel, 11)) != 0

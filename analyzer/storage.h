@@ -247,6 +247,8 @@ typedef struct {
     guint64 changed;            /* verdicts changed: reason, hard/soft or fault */
     guint64 updated;            /* rows rewritten (any verdict field changed) */
     GPtrArray *transitions;     /* of ba_transition*, the most frequent first */
+    GPtrArray *warnings;        /* of char*: matching limits hit ("diagnosis ID (address): ..."); NULL when none */
+    guint64 warnings_dropped;   /* warnings past the kept ones */
 } ba_reclassify_stats;
 
 /* Re-apply @set to every stored diagnostic text and status code and store
@@ -254,6 +256,10 @@ typedef struct {
 gboolean ba_store_reclassify (ba_store *st, const ba_ruleset *set, gboolean dry_run,
                               ba_reclassify_stats *out, GError **error);
 void ba_reclassify_stats_clear (ba_reclassify_stats *s);
+/* Classify @r (its row @row_id) with a fresh per-message matching budget, as
+ * analyze does, adding the limits it hit to @out's warnings. */
+void ba_reclassify_one (ba_context *ctx, ba_recipient *r, const char *bounce_date, gint64 row_id,
+                        ba_reclassify_stats *out);
 
 /* ---- helpers ------------------------------------------------------------ */
 

@@ -64,6 +64,14 @@ cmd_reclassify (int argc, char **argv)
         status = EXIT_INPUT;
         goto out;
     }
+    for (guint i = 0; rs.warnings && i < rs.warnings->len; i++) {
+        char *safe = ba_safe_text (g_ptr_array_index (rs.warnings, i));
+        warn ("reclassify: warning: %s", safe);
+        g_free (safe);
+    }
+    if (rs.warnings_dropped)
+        warn ("reclassify: warning: %" G_GUINT64_FORMAT " more diagnoses hit a matching limit",
+              rs.warnings_dropped);
     if (!quiet && format == OUT_JSON) {
         sprinter *sp = json_document_begin (stdout, "reclassify");
         sp->map_key (sp, "ruleset");

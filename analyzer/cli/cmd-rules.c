@@ -111,6 +111,12 @@ rules_list (const rule_options *ro, out_format format)
         const char *d = ba_ruleset_format_description (set, i);
         printf ("%-40s %s\n", ba_ruleset_format_id (set, i), d ? d : "");
     }
+    printf ("\n%-40s %-10s %s\n", "NOTICE GROUP", "KIND", "DESCRIPTION");
+    for (guint i = 0; i < ba_ruleset_n_notice_groups (set); i++) {
+        const char *id, *kind, *d;
+        ba_ruleset_notice_group (set, i, &id, &kind, &d);
+        printf ("%-40s %-10s %s\n", id, kind, d ? d : "");
+    }
     ba_ruleset_free (set);
     return finish_output ("rules", 0);
 }
@@ -204,7 +210,8 @@ cmd_rules (int argc, char **argv)
         "rules check [FILE...]  load the rule set (and FILEs as site rules) and report\n"
         "                       every problem as file:line: message; exit 1 if any.\n"
         "rules list             list the loaded rules in the order they are tried,\n"
-        "                       and the bounce formats.\n"
+        "                       the bounce formats, and the generic notice\n"
+        "                       reader's groups (notice.conf).\n"
         "rules probe [FILE]     read one text a line (FILE or standard input) and print,\n"
         "                       for every pattern of every rule, RULE<TAB>N<TAB>the\n"
         "                       numbers of the lines it matches (conditions aside).");

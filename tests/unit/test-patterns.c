@@ -37,12 +37,17 @@ test_hazard_shapes (void)
     assert_hazard ("^\\s*The mail system", FALSE);
     /* an unanchored run: PCRE2 retries it at every position */
     assert_hazard ("[^\\s<>]+@[a-z]+", FALSE);
+    /* run, a character both runs take, run ("a@a@a@..." splits at every @) */
+    assert_hazard ("^<(?<recipient>[^<>\\s]+@[^<>\\s]+)>:", TRUE);
+    assert_hazard ("^To: (?<recipient>[^\\s<>]+?@[^\\s<>]+)>", TRUE);
+    assert_hazard ("failed:\\s*\\n\\s*\\n(?<diagnostic>.+)x", FALSE);
 }
 
 static void
 test_clean_shapes (void)
 {
-    assert_clean ("^<(?<recipient>[^<>\\s]+@[^<>\\s]+)>:\\s*(?<diagnostic>.*)$", TRUE);
+    assert_clean ("^<(?<recipient>[^<>\\s@]+@[^<>\\s]+)>:\\s*(?<diagnostic>.*)$", TRUE);
+    assert_clean ("failed:[^\\S\\n]*+\\n(?:[^\\S\\n]*+\\n)++(?<diagnostic>.+)x", FALSE);
     assert_clean ("^[^\\S\\n]*The mail system", FALSE);
     assert_clean ("^\\s{1,4}<?(?<recipient>[^\\s<>@]+@[^\\s<>:]+)>?:?\\s*(?<diagnostic>.*)$", TRUE);
     assert_clean ("\"(?<diagnostic>(?:[^\"\\\\]|\\\\.)*)\"", FALSE);

@@ -97,10 +97,38 @@ CMakeFiles/bounce.dir/analyzer/rules.c.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/bounce.dir/analyzer/rules.c.s"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/analyzer/rules.c -o CMakeFiles/bounce.dir/analyzer/rules.c.s
 
+CMakeFiles/bounce.dir/analyzer/rules-formats.c.o: CMakeFiles/bounce.dir/flags.make
+CMakeFiles/bounce.dir/analyzer/rules-formats.c.o: /work/main/analyzer/rules-formats.c
+CMakeFiles/bounce.dir/analyzer/rules-formats.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_3) "Building C object CMakeFiles/bounce.dir/analyzer/rules-formats.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/rules-formats.c.o -MF CMakeFiles/bounce.dir/analyzer/rules-formats.c.o.d -o CMakeFiles/bounce.dir/analyzer/rules-formats.c.o -c /work/main/analyzer/rules-formats.c
+
+CMakeFiles/bounce.dir/analyzer/rules-formats.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/bounce.dir/analyzer/rules-formats.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/analyzer/rules-formats.c > CMakeFiles/bounce.dir/analyzer/rules-formats.c.i
+
+CMakeFiles/bounce.dir/analyzer/rules-formats.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/bounce.dir/analyzer/rules-formats.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/analyzer/rules-formats.c -o CMakeFiles/bounce.dir/analyzer/rules-formats.c.s
+
+CMakeFiles/bounce.dir/analyzer/rules-blacklists.c.o: CMakeFiles/bounce.dir/flags.make
+CMakeFiles/bounce.dir/analyzer/rules-blacklists.c.o: /work/main/analyzer/rules-blacklists.c
+CMakeFiles/bounce.dir/analyzer/rules-blacklists.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_4) "Building C object CMakeFiles/bounce.dir/analyzer/rules-blacklists.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/rules-blacklists.c.o -MF CMakeFiles/bounce.dir/analyzer/rules-blacklists.c.o.d -o CMakeFiles/bounce.dir/analyzer/rules-blacklists.c.o -c /work/main/analyzer/rules-blacklists.c
+
+CMakeFiles/bounce.dir/analyzer/rules-blacklists.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/bounce.dir/analyzer/rules-blacklists.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/analyzer/rules-blacklists.c > CMakeFiles/bounce.dir/analyzer/rules-blacklists.c.i
+
+CMakeFiles/bounce.dir/analyzer/rules-blacklists.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/bounce.dir/analyzer/rules-blacklists.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/analyzer/rules-blacklists.c -o CMakeFiles/bounce.dir/analyzer/rules-blacklists.c.s
+
 CMakeFiles/bounce.dir/analyzer/pattern.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/pattern.c.o: /work/main/analyzer/pattern.c
 CMakeFiles/bounce.dir/analyzer/pattern.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_3) "Building C object CMakeFiles/bounce.dir/analyzer/pattern.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_5) "Building C object CMakeFiles/bounce.dir/analyzer/pattern.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/pattern.c.o -MF CMakeFiles/bounce.dir/analyzer/pattern.c.o.d -o CMakeFiles/bounce.dir/analyzer/pattern.c.o -c /work/main/analyzer/pattern.c
 
 CMakeFiles/bounce.dir/analyzer/pattern.c.i: cmake_force
@@ -114,7 +142,7 @@ CMakeFiles/bounce.dir/analyzer/pattern.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/pattern-parse.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/pattern-parse.c.o: /work/main/analyzer/pattern-parse.c
 CMakeFiles/bounce.dir/analyzer/pattern-parse.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_4) "Building C object CMakeFiles/bounce.dir/analyzer/pattern-parse.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_6) "Building C object CMakeFiles/bounce.dir/analyzer/pattern-parse.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/pattern-parse.c.o -MF CMakeFiles/bounce.dir/analyzer/pattern-parse.c.o.d -o CMakeFiles/bounce.dir/analyzer/pattern-parse.c.o -c /work/main/analyzer/pattern-parse.c
 
 CMakeFiles/bounce.dir/analyzer/pattern-parse.c.i: cmake_force
@@ -128,7 +156,7 @@ CMakeFiles/bounce.dir/analyzer/pattern-parse.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/pattern-check.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/pattern-check.c.o: /work/main/analyzer/pattern-check.c
 CMakeFiles/bounce.dir/analyzer/pattern-check.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_5) "Building C object CMakeFiles/bounce.dir/analyzer/pattern-check.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_7) "Building C object CMakeFiles/bounce.dir/analyzer/pattern-check.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/pattern-check.c.o -MF CMakeFiles/bounce.dir/analyzer/pattern-check.c.o.d -o CMakeFiles/bounce.dir/analyzer/pattern-check.c.o -c /work/main/analyzer/pattern-check.c
 
 CMakeFiles/bounce.dir/analyzer/pattern-check.c.i: cmake_force
@@ -142,7 +170,7 @@ CMakeFiles/bounce.dir/analyzer/pattern-check.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/rule-probe.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/rule-probe.c.o: /work/main/analyzer/rule-probe.c
 CMakeFiles/bounce.dir/analyzer/rule-probe.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_6) "Building C object CMakeFiles/bounce.dir/analyzer/rule-probe.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_8) "Building C object CMakeFiles/bounce.dir/analyzer/rule-probe.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/rule-probe.c.o -MF CMakeFiles/bounce.dir/analyzer/rule-probe.c.o.d -o CMakeFiles/bounce.dir/analyzer/rule-probe.c.o -c /work/main/analyzer/rule-probe.c
 
 CMakeFiles/bounce.dir/analyzer/rule-probe.c.i: cmake_force
@@ -156,7 +184,7 @@ CMakeFiles/bounce.dir/analyzer/rule-probe.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/util.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/util.c.o: /work/main/analyzer/util.c
 CMakeFiles/bounce.dir/analyzer/util.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_7) "Building C object CMakeFiles/bounce.dir/analyzer/util.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_9) "Building C object CMakeFiles/bounce.dir/analyzer/util.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/util.c.o -MF CMakeFiles/bounce.dir/analyzer/util.c.o.d -o CMakeFiles/bounce.dir/analyzer/util.c.o -c /work/main/analyzer/util.c
 
 CMakeFiles/bounce.dir/analyzer/util.c.i: cmake_force
@@ -170,7 +198,7 @@ CMakeFiles/bounce.dir/analyzer/util.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/capstream.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/capstream.c.o: /work/main/analyzer/capstream.c
 CMakeFiles/bounce.dir/analyzer/capstream.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_8) "Building C object CMakeFiles/bounce.dir/analyzer/capstream.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_10) "Building C object CMakeFiles/bounce.dir/analyzer/capstream.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/capstream.c.o -MF CMakeFiles/bounce.dir/analyzer/capstream.c.o.d -o CMakeFiles/bounce.dir/analyzer/capstream.c.o -c /work/main/analyzer/capstream.c
 
 CMakeFiles/bounce.dir/analyzer/capstream.c.i: cmake_force
@@ -184,7 +212,7 @@ CMakeFiles/bounce.dir/analyzer/capstream.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/dsn.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/dsn.c.o: /work/main/analyzer/dsn.c
 CMakeFiles/bounce.dir/analyzer/dsn.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_9) "Building C object CMakeFiles/bounce.dir/analyzer/dsn.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_11) "Building C object CMakeFiles/bounce.dir/analyzer/dsn.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/dsn.c.o -MF CMakeFiles/bounce.dir/analyzer/dsn.c.o.d -o CMakeFiles/bounce.dir/analyzer/dsn.c.o -c /work/main/analyzer/dsn.c
 
 CMakeFiles/bounce.dir/analyzer/dsn.c.i: cmake_force
@@ -198,7 +226,7 @@ CMakeFiles/bounce.dir/analyzer/dsn.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/context.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/context.c.o: /work/main/analyzer/context.c
 CMakeFiles/bounce.dir/analyzer/context.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_10) "Building C object CMakeFiles/bounce.dir/analyzer/context.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_12) "Building C object CMakeFiles/bounce.dir/analyzer/context.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/context.c.o -MF CMakeFiles/bounce.dir/analyzer/context.c.o.d -o CMakeFiles/bounce.dir/analyzer/context.c.o -c /work/main/analyzer/context.c
 
 CMakeFiles/bounce.dir/analyzer/context.c.i: cmake_force
@@ -212,7 +240,7 @@ CMakeFiles/bounce.dir/analyzer/context.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/textbounce.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/textbounce.c.o: /work/main/analyzer/textbounce.c
 CMakeFiles/bounce.dir/analyzer/textbounce.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_11) "Building C object CMakeFiles/bounce.dir/analyzer/textbounce.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_13) "Building C object CMakeFiles/bounce.dir/analyzer/textbounce.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/textbounce.c.o -MF CMakeFiles/bounce.dir/analyzer/textbounce.c.o.d -o CMakeFiles/bounce.dir/analyzer/textbounce.c.o -c /work/main/analyzer/textbounce.c
 
 CMakeFiles/bounce.dir/analyzer/textbounce.c.i: cmake_force
@@ -226,7 +254,7 @@ CMakeFiles/bounce.dir/analyzer/textbounce.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/mailbox-name.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/mailbox-name.c.o: /work/main/analyzer/mailbox-name.c
 CMakeFiles/bounce.dir/analyzer/mailbox-name.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_12) "Building C object CMakeFiles/bounce.dir/analyzer/mailbox-name.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_14) "Building C object CMakeFiles/bounce.dir/analyzer/mailbox-name.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/mailbox-name.c.o -MF CMakeFiles/bounce.dir/analyzer/mailbox-name.c.o.d -o CMakeFiles/bounce.dir/analyzer/mailbox-name.c.o -c /work/main/analyzer/mailbox-name.c
 
 CMakeFiles/bounce.dir/analyzer/mailbox-name.c.i: cmake_force
@@ -240,7 +268,7 @@ CMakeFiles/bounce.dir/analyzer/mailbox-name.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/message.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/message.c.o: /work/main/analyzer/message.c
 CMakeFiles/bounce.dir/analyzer/message.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_13) "Building C object CMakeFiles/bounce.dir/analyzer/message.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_15) "Building C object CMakeFiles/bounce.dir/analyzer/message.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/message.c.o -MF CMakeFiles/bounce.dir/analyzer/message.c.o.d -o CMakeFiles/bounce.dir/analyzer/message.c.o -c /work/main/analyzer/message.c
 
 CMakeFiles/bounce.dir/analyzer/message.c.i: cmake_force
@@ -254,7 +282,7 @@ CMakeFiles/bounce.dir/analyzer/message.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/bigrams.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/bigrams.c.o: /work/main/analyzer/bigrams.c
 CMakeFiles/bounce.dir/analyzer/bigrams.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_14) "Building C object CMakeFiles/bounce.dir/analyzer/bigrams.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_16) "Building C object CMakeFiles/bounce.dir/analyzer/bigrams.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/bigrams.c.o -MF CMakeFiles/bounce.dir/analyzer/bigrams.c.o.d -o CMakeFiles/bounce.dir/analyzer/bigrams.c.o -c /work/main/analyzer/bigrams.c
 
 CMakeFiles/bounce.dir/analyzer/bigrams.c.i: cmake_force
@@ -268,7 +296,7 @@ CMakeFiles/bounce.dir/analyzer/bigrams.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/parallel.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/parallel.c.o: /work/main/analyzer/parallel.c
 CMakeFiles/bounce.dir/analyzer/parallel.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_15) "Building C object CMakeFiles/bounce.dir/analyzer/parallel.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_17) "Building C object CMakeFiles/bounce.dir/analyzer/parallel.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/parallel.c.o -MF CMakeFiles/bounce.dir/analyzer/parallel.c.o.d -o CMakeFiles/bounce.dir/analyzer/parallel.c.o -c /work/main/analyzer/parallel.c
 
 CMakeFiles/bounce.dir/analyzer/parallel.c.i: cmake_force
@@ -282,7 +310,7 @@ CMakeFiles/bounce.dir/analyzer/parallel.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/message-headers.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/message-headers.c.o: /work/main/analyzer/message-headers.c
 CMakeFiles/bounce.dir/analyzer/message-headers.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_16) "Building C object CMakeFiles/bounce.dir/analyzer/message-headers.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_18) "Building C object CMakeFiles/bounce.dir/analyzer/message-headers.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/message-headers.c.o -MF CMakeFiles/bounce.dir/analyzer/message-headers.c.o.d -o CMakeFiles/bounce.dir/analyzer/message-headers.c.o -c /work/main/analyzer/message-headers.c
 
 CMakeFiles/bounce.dir/analyzer/message-headers.c.i: cmake_force
@@ -296,7 +324,7 @@ CMakeFiles/bounce.dir/analyzer/message-headers.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/message-parts.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/message-parts.c.o: /work/main/analyzer/message-parts.c
 CMakeFiles/bounce.dir/analyzer/message-parts.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_17) "Building C object CMakeFiles/bounce.dir/analyzer/message-parts.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_19) "Building C object CMakeFiles/bounce.dir/analyzer/message-parts.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/message-parts.c.o -MF CMakeFiles/bounce.dir/analyzer/message-parts.c.o.d -o CMakeFiles/bounce.dir/analyzer/message-parts.c.o -c /work/main/analyzer/message-parts.c
 
 CMakeFiles/bounce.dir/analyzer/message-parts.c.i: cmake_force
@@ -310,7 +338,7 @@ CMakeFiles/bounce.dir/analyzer/message-parts.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/message-recipients.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/message-recipients.c.o: /work/main/analyzer/message-recipients.c
 CMakeFiles/bounce.dir/analyzer/message-recipients.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_18) "Building C object CMakeFiles/bounce.dir/analyzer/message-recipients.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_20) "Building C object CMakeFiles/bounce.dir/analyzer/message-recipients.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/message-recipients.c.o -MF CMakeFiles/bounce.dir/analyzer/message-recipients.c.o.d -o CMakeFiles/bounce.dir/analyzer/message-recipients.c.o -c /work/main/analyzer/message-recipients.c
 
 CMakeFiles/bounce.dir/analyzer/message-recipients.c.i: cmake_force
@@ -324,7 +352,7 @@ CMakeFiles/bounce.dir/analyzer/message-recipients.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/reading.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/reading.c.o: /work/main/analyzer/reading.c
 CMakeFiles/bounce.dir/analyzer/reading.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_19) "Building C object CMakeFiles/bounce.dir/analyzer/reading.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_21) "Building C object CMakeFiles/bounce.dir/analyzer/reading.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/reading.c.o -MF CMakeFiles/bounce.dir/analyzer/reading.c.o.d -o CMakeFiles/bounce.dir/analyzer/reading.c.o -c /work/main/analyzer/reading.c
 
 CMakeFiles/bounce.dir/analyzer/reading.c.i: cmake_force
@@ -338,7 +366,7 @@ CMakeFiles/bounce.dir/analyzer/reading.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/classify.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/classify.c.o: /work/main/analyzer/classify.c
 CMakeFiles/bounce.dir/analyzer/classify.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_20) "Building C object CMakeFiles/bounce.dir/analyzer/classify.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_22) "Building C object CMakeFiles/bounce.dir/analyzer/classify.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/classify.c.o -MF CMakeFiles/bounce.dir/analyzer/classify.c.o.d -o CMakeFiles/bounce.dir/analyzer/classify.c.o -c /work/main/analyzer/classify.c
 
 CMakeFiles/bounce.dir/analyzer/classify.c.i: cmake_force
@@ -352,7 +380,7 @@ CMakeFiles/bounce.dir/analyzer/classify.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/command.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/command.c.o: /work/main/analyzer/command.c
 CMakeFiles/bounce.dir/analyzer/command.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_21) "Building C object CMakeFiles/bounce.dir/analyzer/command.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_23) "Building C object CMakeFiles/bounce.dir/analyzer/command.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/command.c.o -MF CMakeFiles/bounce.dir/analyzer/command.c.o.d -o CMakeFiles/bounce.dir/analyzer/command.c.o -c /work/main/analyzer/command.c
 
 CMakeFiles/bounce.dir/analyzer/command.c.i: cmake_force
@@ -366,7 +394,7 @@ CMakeFiles/bounce.dir/analyzer/command.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/notice.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/notice.c.o: /work/main/analyzer/notice.c
 CMakeFiles/bounce.dir/analyzer/notice.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_22) "Building C object CMakeFiles/bounce.dir/analyzer/notice.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_24) "Building C object CMakeFiles/bounce.dir/analyzer/notice.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/notice.c.o -MF CMakeFiles/bounce.dir/analyzer/notice.c.o.d -o CMakeFiles/bounce.dir/analyzer/notice.c.o -c /work/main/analyzer/notice.c
 
 CMakeFiles/bounce.dir/analyzer/notice.c.i: cmake_force
@@ -380,7 +408,7 @@ CMakeFiles/bounce.dir/analyzer/notice.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/notice-data.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/notice-data.c.o: /work/main/analyzer/notice-data.c
 CMakeFiles/bounce.dir/analyzer/notice-data.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_23) "Building C object CMakeFiles/bounce.dir/analyzer/notice-data.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_25) "Building C object CMakeFiles/bounce.dir/analyzer/notice-data.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/notice-data.c.o -MF CMakeFiles/bounce.dir/analyzer/notice-data.c.o.d -o CMakeFiles/bounce.dir/analyzer/notice-data.c.o -c /work/main/analyzer/notice-data.c
 
 CMakeFiles/bounce.dir/analyzer/notice-data.c.i: cmake_force
@@ -394,7 +422,7 @@ CMakeFiles/bounce.dir/analyzer/notice-data.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/notice-lines.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/notice-lines.c.o: /work/main/analyzer/notice-lines.c
 CMakeFiles/bounce.dir/analyzer/notice-lines.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_24) "Building C object CMakeFiles/bounce.dir/analyzer/notice-lines.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_26) "Building C object CMakeFiles/bounce.dir/analyzer/notice-lines.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/notice-lines.c.o -MF CMakeFiles/bounce.dir/analyzer/notice-lines.c.o.d -o CMakeFiles/bounce.dir/analyzer/notice-lines.c.o -c /work/main/analyzer/notice-lines.c
 
 CMakeFiles/bounce.dir/analyzer/notice-lines.c.i: cmake_force
@@ -408,7 +436,7 @@ CMakeFiles/bounce.dir/analyzer/notice-lines.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/knowledge.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/knowledge.c.o: /work/main/analyzer/knowledge.c
 CMakeFiles/bounce.dir/analyzer/knowledge.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_25) "Building C object CMakeFiles/bounce.dir/analyzer/knowledge.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_27) "Building C object CMakeFiles/bounce.dir/analyzer/knowledge.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/knowledge.c.o -MF CMakeFiles/bounce.dir/analyzer/knowledge.c.o.d -o CMakeFiles/bounce.dir/analyzer/knowledge.c.o -c /work/main/analyzer/knowledge.c
 
 CMakeFiles/bounce.dir/analyzer/knowledge.c.i: cmake_force
@@ -422,7 +450,7 @@ CMakeFiles/bounce.dir/analyzer/knowledge.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/advice.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/advice.c.o: /work/main/analyzer/advice.c
 CMakeFiles/bounce.dir/analyzer/advice.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_26) "Building C object CMakeFiles/bounce.dir/analyzer/advice.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_28) "Building C object CMakeFiles/bounce.dir/analyzer/advice.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/advice.c.o -MF CMakeFiles/bounce.dir/analyzer/advice.c.o.d -o CMakeFiles/bounce.dir/analyzer/advice.c.o -c /work/main/analyzer/advice.c
 
 CMakeFiles/bounce.dir/analyzer/advice.c.i: cmake_force
@@ -436,7 +464,7 @@ CMakeFiles/bounce.dir/analyzer/advice.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/reader.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/reader.c.o: /work/main/analyzer/reader.c
 CMakeFiles/bounce.dir/analyzer/reader.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_27) "Building C object CMakeFiles/bounce.dir/analyzer/reader.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_29) "Building C object CMakeFiles/bounce.dir/analyzer/reader.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/reader.c.o -MF CMakeFiles/bounce.dir/analyzer/reader.c.o.d -o CMakeFiles/bounce.dir/analyzer/reader.c.o -c /work/main/analyzer/reader.c
 
 CMakeFiles/bounce.dir/analyzer/reader.c.i: cmake_force
@@ -450,7 +478,7 @@ CMakeFiles/bounce.dir/analyzer/reader.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/reader-file.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/reader-file.c.o: /work/main/analyzer/reader-file.c
 CMakeFiles/bounce.dir/analyzer/reader-file.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_28) "Building C object CMakeFiles/bounce.dir/analyzer/reader-file.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_30) "Building C object CMakeFiles/bounce.dir/analyzer/reader-file.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/reader-file.c.o -MF CMakeFiles/bounce.dir/analyzer/reader-file.c.o.d -o CMakeFiles/bounce.dir/analyzer/reader-file.c.o -c /work/main/analyzer/reader-file.c
 
 CMakeFiles/bounce.dir/analyzer/reader-file.c.i: cmake_force
@@ -464,7 +492,7 @@ CMakeFiles/bounce.dir/analyzer/reader-file.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/escape.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/escape.c.o: /work/main/analyzer/escape.c
 CMakeFiles/bounce.dir/analyzer/escape.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_29) "Building C object CMakeFiles/bounce.dir/analyzer/escape.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_31) "Building C object CMakeFiles/bounce.dir/analyzer/escape.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/escape.c.o -MF CMakeFiles/bounce.dir/analyzer/escape.c.o.d -o CMakeFiles/bounce.dir/analyzer/escape.c.o -c /work/main/analyzer/escape.c
 
 CMakeFiles/bounce.dir/analyzer/escape.c.i: cmake_force
@@ -478,7 +506,7 @@ CMakeFiles/bounce.dir/analyzer/escape.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/sprinter-json.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/sprinter-json.c.o: /work/main/analyzer/sprinter-json.c
 CMakeFiles/bounce.dir/analyzer/sprinter-json.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_30) "Building C object CMakeFiles/bounce.dir/analyzer/sprinter-json.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_32) "Building C object CMakeFiles/bounce.dir/analyzer/sprinter-json.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/sprinter-json.c.o -MF CMakeFiles/bounce.dir/analyzer/sprinter-json.c.o.d -o CMakeFiles/bounce.dir/analyzer/sprinter-json.c.o -c /work/main/analyzer/sprinter-json.c
 
 CMakeFiles/bounce.dir/analyzer/sprinter-json.c.i: cmake_force
@@ -492,7 +520,7 @@ CMakeFiles/bounce.dir/analyzer/sprinter-json.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/emit.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/emit.c.o: /work/main/analyzer/emit.c
 CMakeFiles/bounce.dir/analyzer/emit.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_31) "Building C object CMakeFiles/bounce.dir/analyzer/emit.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_33) "Building C object CMakeFiles/bounce.dir/analyzer/emit.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/emit.c.o -MF CMakeFiles/bounce.dir/analyzer/emit.c.o.d -o CMakeFiles/bounce.dir/analyzer/emit.c.o -c /work/main/analyzer/emit.c
 
 CMakeFiles/bounce.dir/analyzer/emit.c.i: cmake_force
@@ -506,7 +534,7 @@ CMakeFiles/bounce.dir/analyzer/emit.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/emit-diagnosis.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/emit-diagnosis.c.o: /work/main/analyzer/emit-diagnosis.c
 CMakeFiles/bounce.dir/analyzer/emit-diagnosis.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_32) "Building C object CMakeFiles/bounce.dir/analyzer/emit-diagnosis.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_34) "Building C object CMakeFiles/bounce.dir/analyzer/emit-diagnosis.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/emit-diagnosis.c.o -MF CMakeFiles/bounce.dir/analyzer/emit-diagnosis.c.o.d -o CMakeFiles/bounce.dir/analyzer/emit-diagnosis.c.o -c /work/main/analyzer/emit-diagnosis.c
 
 CMakeFiles/bounce.dir/analyzer/emit-diagnosis.c.i: cmake_force
@@ -520,7 +548,7 @@ CMakeFiles/bounce.dir/analyzer/emit-diagnosis.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/terminal.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/terminal.c.o: /work/main/analyzer/terminal.c
 CMakeFiles/bounce.dir/analyzer/terminal.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_33) "Building C object CMakeFiles/bounce.dir/analyzer/terminal.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_35) "Building C object CMakeFiles/bounce.dir/analyzer/terminal.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/terminal.c.o -MF CMakeFiles/bounce.dir/analyzer/terminal.c.o.d -o CMakeFiles/bounce.dir/analyzer/terminal.c.o -c /work/main/analyzer/terminal.c
 
 CMakeFiles/bounce.dir/analyzer/terminal.c.i: cmake_force
@@ -534,7 +562,7 @@ CMakeFiles/bounce.dir/analyzer/terminal.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/storage.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/storage.c.o: /work/main/analyzer/storage.c
 CMakeFiles/bounce.dir/analyzer/storage.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_34) "Building C object CMakeFiles/bounce.dir/analyzer/storage.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_36) "Building C object CMakeFiles/bounce.dir/analyzer/storage.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/storage.c.o -MF CMakeFiles/bounce.dir/analyzer/storage.c.o.d -o CMakeFiles/bounce.dir/analyzer/storage.c.o -c /work/main/analyzer/storage.c
 
 CMakeFiles/bounce.dir/analyzer/storage.c.i: cmake_force
@@ -545,10 +573,24 @@ CMakeFiles/bounce.dir/analyzer/storage.c.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/bounce.dir/analyzer/storage.c.s"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/analyzer/storage.c -o CMakeFiles/bounce.dir/analyzer/storage.c.s
 
+CMakeFiles/bounce.dir/analyzer/reclassify-budget.c.o: CMakeFiles/bounce.dir/flags.make
+CMakeFiles/bounce.dir/analyzer/reclassify-budget.c.o: /work/main/analyzer/reclassify-budget.c
+CMakeFiles/bounce.dir/analyzer/reclassify-budget.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_37) "Building C object CMakeFiles/bounce.dir/analyzer/reclassify-budget.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/reclassify-budget.c.o -MF CMakeFiles/bounce.dir/analyzer/reclassify-budget.c.o.d -o CMakeFiles/bounce.dir/analyzer/reclassify-budget.c.o -c /work/main/analyzer/reclassify-budget.c
+
+CMakeFiles/bounce.dir/analyzer/reclassify-budget.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/bounce.dir/analyzer/reclassify-budget.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/analyzer/reclassify-budget.c > CMakeFiles/bounce.dir/analyzer/reclassify-budget.c.i
+
+CMakeFiles/bounce.dir/analyzer/reclassify-budget.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/bounce.dir/analyzer/reclassify-budget.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/analyzer/reclassify-budget.c -o CMakeFiles/bounce.dir/analyzer/reclassify-budget.c.s
+
 CMakeFiles/bounce.dir/analyzer/storage-sql.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/storage-sql.c.o: /work/main/analyzer/storage-sql.c
 CMakeFiles/bounce.dir/analyzer/storage-sql.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_35) "Building C object CMakeFiles/bounce.dir/analyzer/storage-sql.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_38) "Building C object CMakeFiles/bounce.dir/analyzer/storage-sql.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/storage-sql.c.o -MF CMakeFiles/bounce.dir/analyzer/storage-sql.c.o.d -o CMakeFiles/bounce.dir/analyzer/storage-sql.c.o -c /work/main/analyzer/storage-sql.c
 
 CMakeFiles/bounce.dir/analyzer/storage-sql.c.i: cmake_force
@@ -562,7 +604,7 @@ CMakeFiles/bounce.dir/analyzer/storage-sql.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/storage-sqlite.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/storage-sqlite.c.o: /work/main/analyzer/storage-sqlite.c
 CMakeFiles/bounce.dir/analyzer/storage-sqlite.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_36) "Building C object CMakeFiles/bounce.dir/analyzer/storage-sqlite.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_39) "Building C object CMakeFiles/bounce.dir/analyzer/storage-sqlite.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/storage-sqlite.c.o -MF CMakeFiles/bounce.dir/analyzer/storage-sqlite.c.o.d -o CMakeFiles/bounce.dir/analyzer/storage-sqlite.c.o -c /work/main/analyzer/storage-sqlite.c
 
 CMakeFiles/bounce.dir/analyzer/storage-sqlite.c.i: cmake_force
@@ -576,7 +618,7 @@ CMakeFiles/bounce.dir/analyzer/storage-sqlite.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/storage-sqlite-schema.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/storage-sqlite-schema.c.o: /work/main/analyzer/storage-sqlite-schema.c
 CMakeFiles/bounce.dir/analyzer/storage-sqlite-schema.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_37) "Building C object CMakeFiles/bounce.dir/analyzer/storage-sqlite-schema.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_40) "Building C object CMakeFiles/bounce.dir/analyzer/storage-sqlite-schema.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/storage-sqlite-schema.c.o -MF CMakeFiles/bounce.dir/analyzer/storage-sqlite-schema.c.o.d -o CMakeFiles/bounce.dir/analyzer/storage-sqlite-schema.c.o -c /work/main/analyzer/storage-sqlite-schema.c
 
 CMakeFiles/bounce.dir/analyzer/storage-sqlite-schema.c.i: cmake_force
@@ -590,7 +632,7 @@ CMakeFiles/bounce.dir/analyzer/storage-sqlite-schema.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/storage-sqlite-hosts.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/storage-sqlite-hosts.c.o: /work/main/analyzer/storage-sqlite-hosts.c
 CMakeFiles/bounce.dir/analyzer/storage-sqlite-hosts.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_38) "Building C object CMakeFiles/bounce.dir/analyzer/storage-sqlite-hosts.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_41) "Building C object CMakeFiles/bounce.dir/analyzer/storage-sqlite-hosts.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/storage-sqlite-hosts.c.o -MF CMakeFiles/bounce.dir/analyzer/storage-sqlite-hosts.c.o.d -o CMakeFiles/bounce.dir/analyzer/storage-sqlite-hosts.c.o -c /work/main/analyzer/storage-sqlite-hosts.c
 
 CMakeFiles/bounce.dir/analyzer/storage-sqlite-hosts.c.i: cmake_force
@@ -604,7 +646,7 @@ CMakeFiles/bounce.dir/analyzer/storage-sqlite-hosts.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/storage-export.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/storage-export.c.o: /work/main/analyzer/storage-export.c
 CMakeFiles/bounce.dir/analyzer/storage-export.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_39) "Building C object CMakeFiles/bounce.dir/analyzer/storage-export.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_42) "Building C object CMakeFiles/bounce.dir/analyzer/storage-export.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/storage-export.c.o -MF CMakeFiles/bounce.dir/analyzer/storage-export.c.o.d -o CMakeFiles/bounce.dir/analyzer/storage-export.c.o -c /work/main/analyzer/storage-export.c
 
 CMakeFiles/bounce.dir/analyzer/storage-export.c.i: cmake_force
@@ -618,7 +660,7 @@ CMakeFiles/bounce.dir/analyzer/storage-export.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/storage-import.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/storage-import.c.o: /work/main/analyzer/storage-import.c
 CMakeFiles/bounce.dir/analyzer/storage-import.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_40) "Building C object CMakeFiles/bounce.dir/analyzer/storage-import.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_43) "Building C object CMakeFiles/bounce.dir/analyzer/storage-import.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/storage-import.c.o -MF CMakeFiles/bounce.dir/analyzer/storage-import.c.o.d -o CMakeFiles/bounce.dir/analyzer/storage-import.c.o -c /work/main/analyzer/storage-import.c
 
 CMakeFiles/bounce.dir/analyzer/storage-import.c.i: cmake_force
@@ -632,7 +674,7 @@ CMakeFiles/bounce.dir/analyzer/storage-import.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/storage-errors.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/storage-errors.c.o: /work/main/analyzer/storage-errors.c
 CMakeFiles/bounce.dir/analyzer/storage-errors.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_41) "Building C object CMakeFiles/bounce.dir/analyzer/storage-errors.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_44) "Building C object CMakeFiles/bounce.dir/analyzer/storage-errors.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/storage-errors.c.o -MF CMakeFiles/bounce.dir/analyzer/storage-errors.c.o.d -o CMakeFiles/bounce.dir/analyzer/storage-errors.c.o -c /work/main/analyzer/storage-errors.c
 
 CMakeFiles/bounce.dir/analyzer/storage-errors.c.i: cmake_force
@@ -646,7 +688,7 @@ CMakeFiles/bounce.dir/analyzer/storage-errors.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/storage-parse.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/storage-parse.c.o: /work/main/analyzer/storage-parse.c
 CMakeFiles/bounce.dir/analyzer/storage-parse.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_42) "Building C object CMakeFiles/bounce.dir/analyzer/storage-parse.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_45) "Building C object CMakeFiles/bounce.dir/analyzer/storage-parse.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/storage-parse.c.o -MF CMakeFiles/bounce.dir/analyzer/storage-parse.c.o.d -o CMakeFiles/bounce.dir/analyzer/storage-parse.c.o -c /work/main/analyzer/storage-parse.c
 
 CMakeFiles/bounce.dir/analyzer/storage-parse.c.i: cmake_force
@@ -660,7 +702,7 @@ CMakeFiles/bounce.dir/analyzer/storage-parse.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/storage-hash.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/storage-hash.c.o: /work/main/analyzer/storage-hash.c
 CMakeFiles/bounce.dir/analyzer/storage-hash.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_43) "Building C object CMakeFiles/bounce.dir/analyzer/storage-hash.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_46) "Building C object CMakeFiles/bounce.dir/analyzer/storage-hash.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/storage-hash.c.o -MF CMakeFiles/bounce.dir/analyzer/storage-hash.c.o.d -o CMakeFiles/bounce.dir/analyzer/storage-hash.c.o -c /work/main/analyzer/storage-hash.c
 
 CMakeFiles/bounce.dir/analyzer/storage-hash.c.i: cmake_force
@@ -674,7 +716,7 @@ CMakeFiles/bounce.dir/analyzer/storage-hash.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/storage-captures.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/storage-captures.c.o: /work/main/analyzer/storage-captures.c
 CMakeFiles/bounce.dir/analyzer/storage-captures.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_44) "Building C object CMakeFiles/bounce.dir/analyzer/storage-captures.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_47) "Building C object CMakeFiles/bounce.dir/analyzer/storage-captures.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/storage-captures.c.o -MF CMakeFiles/bounce.dir/analyzer/storage-captures.c.o.d -o CMakeFiles/bounce.dir/analyzer/storage-captures.c.o -c /work/main/analyzer/storage-captures.c
 
 CMakeFiles/bounce.dir/analyzer/storage-captures.c.i: cmake_force
@@ -688,7 +730,7 @@ CMakeFiles/bounce.dir/analyzer/storage-captures.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/storage-ingest.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/storage-ingest.c.o: /work/main/analyzer/storage-ingest.c
 CMakeFiles/bounce.dir/analyzer/storage-ingest.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_45) "Building C object CMakeFiles/bounce.dir/analyzer/storage-ingest.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_48) "Building C object CMakeFiles/bounce.dir/analyzer/storage-ingest.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/storage-ingest.c.o -MF CMakeFiles/bounce.dir/analyzer/storage-ingest.c.o.d -o CMakeFiles/bounce.dir/analyzer/storage-ingest.c.o -c /work/main/analyzer/storage-ingest.c
 
 CMakeFiles/bounce.dir/analyzer/storage-ingest.c.i: cmake_force
@@ -702,7 +744,7 @@ CMakeFiles/bounce.dir/analyzer/storage-ingest.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/storage-writer.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/storage-writer.c.o: /work/main/analyzer/storage-writer.c
 CMakeFiles/bounce.dir/analyzer/storage-writer.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_46) "Building C object CMakeFiles/bounce.dir/analyzer/storage-writer.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_49) "Building C object CMakeFiles/bounce.dir/analyzer/storage-writer.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/storage-writer.c.o -MF CMakeFiles/bounce.dir/analyzer/storage-writer.c.o.d -o CMakeFiles/bounce.dir/analyzer/storage-writer.c.o -c /work/main/analyzer/storage-writer.c
 
 CMakeFiles/bounce.dir/analyzer/storage-writer.c.i: cmake_force
@@ -716,7 +758,7 @@ CMakeFiles/bounce.dir/analyzer/storage-writer.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/storage-query.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/storage-query.c.o: /work/main/analyzer/storage-query.c
 CMakeFiles/bounce.dir/analyzer/storage-query.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_47) "Building C object CMakeFiles/bounce.dir/analyzer/storage-query.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_50) "Building C object CMakeFiles/bounce.dir/analyzer/storage-query.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/storage-query.c.o -MF CMakeFiles/bounce.dir/analyzer/storage-query.c.o.d -o CMakeFiles/bounce.dir/analyzer/storage-query.c.o -c /work/main/analyzer/storage-query.c
 
 CMakeFiles/bounce.dir/analyzer/storage-query.c.i: cmake_force
@@ -730,7 +772,7 @@ CMakeFiles/bounce.dir/analyzer/storage-query.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/storage-reclassify.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/storage-reclassify.c.o: /work/main/analyzer/storage-reclassify.c
 CMakeFiles/bounce.dir/analyzer/storage-reclassify.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_48) "Building C object CMakeFiles/bounce.dir/analyzer/storage-reclassify.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_51) "Building C object CMakeFiles/bounce.dir/analyzer/storage-reclassify.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/storage-reclassify.c.o -MF CMakeFiles/bounce.dir/analyzer/storage-reclassify.c.o.d -o CMakeFiles/bounce.dir/analyzer/storage-reclassify.c.o -c /work/main/analyzer/storage-reclassify.c
 
 CMakeFiles/bounce.dir/analyzer/storage-reclassify.c.i: cmake_force
@@ -744,7 +786,7 @@ CMakeFiles/bounce.dir/analyzer/storage-reclassify.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/storage-prune.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/storage-prune.c.o: /work/main/analyzer/storage-prune.c
 CMakeFiles/bounce.dir/analyzer/storage-prune.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_49) "Building C object CMakeFiles/bounce.dir/analyzer/storage-prune.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_52) "Building C object CMakeFiles/bounce.dir/analyzer/storage-prune.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/storage-prune.c.o -MF CMakeFiles/bounce.dir/analyzer/storage-prune.c.o.d -o CMakeFiles/bounce.dir/analyzer/storage-prune.c.o -c /work/main/analyzer/storage-prune.c
 
 CMakeFiles/bounce.dir/analyzer/storage-prune.c.i: cmake_force
@@ -758,7 +800,7 @@ CMakeFiles/bounce.dir/analyzer/storage-prune.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/config.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/config.c.o: /work/main/analyzer/config.c
 CMakeFiles/bounce.dir/analyzer/config.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_50) "Building C object CMakeFiles/bounce.dir/analyzer/config.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_53) "Building C object CMakeFiles/bounce.dir/analyzer/config.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/config.c.o -MF CMakeFiles/bounce.dir/analyzer/config.c.o.d -o CMakeFiles/bounce.dir/analyzer/config.c.o -c /work/main/analyzer/config.c
 
 CMakeFiles/bounce.dir/analyzer/config.c.i: cmake_force
@@ -772,7 +814,7 @@ CMakeFiles/bounce.dir/analyzer/config.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/small-file.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/small-file.c.o: /work/main/analyzer/small-file.c
 CMakeFiles/bounce.dir/analyzer/small-file.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_51) "Building C object CMakeFiles/bounce.dir/analyzer/small-file.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_54) "Building C object CMakeFiles/bounce.dir/analyzer/small-file.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/small-file.c.o -MF CMakeFiles/bounce.dir/analyzer/small-file.c.o.d -o CMakeFiles/bounce.dir/analyzer/small-file.c.o -c /work/main/analyzer/small-file.c
 
 CMakeFiles/bounce.dir/analyzer/small-file.c.i: cmake_force
@@ -786,7 +828,7 @@ CMakeFiles/bounce.dir/analyzer/small-file.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/incidents.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/incidents.c.o: /work/main/analyzer/incidents.c
 CMakeFiles/bounce.dir/analyzer/incidents.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_52) "Building C object CMakeFiles/bounce.dir/analyzer/incidents.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_55) "Building C object CMakeFiles/bounce.dir/analyzer/incidents.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/incidents.c.o -MF CMakeFiles/bounce.dir/analyzer/incidents.c.o.d -o CMakeFiles/bounce.dir/analyzer/incidents.c.o -c /work/main/analyzer/incidents.c
 
 CMakeFiles/bounce.dir/analyzer/incidents.c.i: cmake_force
@@ -800,7 +842,7 @@ CMakeFiles/bounce.dir/analyzer/incidents.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/storage-incidents.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/storage-incidents.c.o: /work/main/analyzer/storage-incidents.c
 CMakeFiles/bounce.dir/analyzer/storage-incidents.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_53) "Building C object CMakeFiles/bounce.dir/analyzer/storage-incidents.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_56) "Building C object CMakeFiles/bounce.dir/analyzer/storage-incidents.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/storage-incidents.c.o -MF CMakeFiles/bounce.dir/analyzer/storage-incidents.c.o.d -o CMakeFiles/bounce.dir/analyzer/storage-incidents.c.o -c /work/main/analyzer/storage-incidents.c
 
 CMakeFiles/bounce.dir/analyzer/storage-incidents.c.i: cmake_force
@@ -814,7 +856,7 @@ CMakeFiles/bounce.dir/analyzer/storage-incidents.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/html.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/html.c.o: /work/main/analyzer/html.c
 CMakeFiles/bounce.dir/analyzer/html.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_54) "Building C object CMakeFiles/bounce.dir/analyzer/html.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_57) "Building C object CMakeFiles/bounce.dir/analyzer/html.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/html.c.o -MF CMakeFiles/bounce.dir/analyzer/html.c.o.d -o CMakeFiles/bounce.dir/analyzer/html.c.o -c /work/main/analyzer/html.c
 
 CMakeFiles/bounce.dir/analyzer/html.c.i: cmake_force
@@ -828,7 +870,7 @@ CMakeFiles/bounce.dir/analyzer/html.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/svg.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/svg.c.o: /work/main/analyzer/svg.c
 CMakeFiles/bounce.dir/analyzer/svg.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_55) "Building C object CMakeFiles/bounce.dir/analyzer/svg.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_58) "Building C object CMakeFiles/bounce.dir/analyzer/svg.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/svg.c.o -MF CMakeFiles/bounce.dir/analyzer/svg.c.o.d -o CMakeFiles/bounce.dir/analyzer/svg.c.o -c /work/main/analyzer/svg.c
 
 CMakeFiles/bounce.dir/analyzer/svg.c.i: cmake_force
@@ -842,7 +884,7 @@ CMakeFiles/bounce.dir/analyzer/svg.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/report-html.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/report-html.c.o: /work/main/analyzer/report-html.c
 CMakeFiles/bounce.dir/analyzer/report-html.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_56) "Building C object CMakeFiles/bounce.dir/analyzer/report-html.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_59) "Building C object CMakeFiles/bounce.dir/analyzer/report-html.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/report-html.c.o -MF CMakeFiles/bounce.dir/analyzer/report-html.c.o.d -o CMakeFiles/bounce.dir/analyzer/report-html.c.o -c /work/main/analyzer/report-html.c
 
 CMakeFiles/bounce.dir/analyzer/report-html.c.i: cmake_force
@@ -856,7 +898,7 @@ CMakeFiles/bounce.dir/analyzer/report-html.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/storage-report.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/storage-report.c.o: /work/main/analyzer/storage-report.c
 CMakeFiles/bounce.dir/analyzer/storage-report.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_57) "Building C object CMakeFiles/bounce.dir/analyzer/storage-report.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_60) "Building C object CMakeFiles/bounce.dir/analyzer/storage-report.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/storage-report.c.o -MF CMakeFiles/bounce.dir/analyzer/storage-report.c.o.d -o CMakeFiles/bounce.dir/analyzer/storage-report.c.o -c /work/main/analyzer/storage-report.c
 
 CMakeFiles/bounce.dir/analyzer/storage-report.c.i: cmake_force
@@ -870,7 +912,7 @@ CMakeFiles/bounce.dir/analyzer/storage-report.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/storage-pg-name.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/storage-pg-name.c.o: /work/main/analyzer/storage-pg-name.c
 CMakeFiles/bounce.dir/analyzer/storage-pg-name.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_58) "Building C object CMakeFiles/bounce.dir/analyzer/storage-pg-name.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_61) "Building C object CMakeFiles/bounce.dir/analyzer/storage-pg-name.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/storage-pg-name.c.o -MF CMakeFiles/bounce.dir/analyzer/storage-pg-name.c.o.d -o CMakeFiles/bounce.dir/analyzer/storage-pg-name.c.o -c /work/main/analyzer/storage-pg-name.c
 
 CMakeFiles/bounce.dir/analyzer/storage-pg-name.c.i: cmake_force
@@ -884,7 +926,7 @@ CMakeFiles/bounce.dir/analyzer/storage-pg-name.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/storage-pg.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/storage-pg.c.o: /work/main/analyzer/storage-pg.c
 CMakeFiles/bounce.dir/analyzer/storage-pg.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_59) "Building C object CMakeFiles/bounce.dir/analyzer/storage-pg.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_62) "Building C object CMakeFiles/bounce.dir/analyzer/storage-pg.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/storage-pg.c.o -MF CMakeFiles/bounce.dir/analyzer/storage-pg.c.o.d -o CMakeFiles/bounce.dir/analyzer/storage-pg.c.o -c /work/main/analyzer/storage-pg.c
 
 CMakeFiles/bounce.dir/analyzer/storage-pg.c.i: cmake_force
@@ -898,7 +940,7 @@ CMakeFiles/bounce.dir/analyzer/storage-pg.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/storage-pg-schema.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/storage-pg-schema.c.o: /work/main/analyzer/storage-pg-schema.c
 CMakeFiles/bounce.dir/analyzer/storage-pg-schema.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_60) "Building C object CMakeFiles/bounce.dir/analyzer/storage-pg-schema.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_63) "Building C object CMakeFiles/bounce.dir/analyzer/storage-pg-schema.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/storage-pg-schema.c.o -MF CMakeFiles/bounce.dir/analyzer/storage-pg-schema.c.o.d -o CMakeFiles/bounce.dir/analyzer/storage-pg-schema.c.o -c /work/main/analyzer/storage-pg-schema.c
 
 CMakeFiles/bounce.dir/analyzer/storage-pg-schema.c.i: cmake_force
@@ -912,7 +954,7 @@ CMakeFiles/bounce.dir/analyzer/storage-pg-schema.c.s: cmake_force
 CMakeFiles/bounce.dir/analyzer/storage-pg-text.c.o: CMakeFiles/bounce.dir/flags.make
 CMakeFiles/bounce.dir/analyzer/storage-pg-text.c.o: /work/main/analyzer/storage-pg-text.c
 CMakeFiles/bounce.dir/analyzer/storage-pg-text.c.o: CMakeFiles/bounce.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_61) "Building C object CMakeFiles/bounce.dir/analyzer/storage-pg-text.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_64) "Building C object CMakeFiles/bounce.dir/analyzer/storage-pg-text.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/bounce.dir/analyzer/storage-pg-text.c.o -MF CMakeFiles/bounce.dir/analyzer/storage-pg-text.c.o.d -o CMakeFiles/bounce.dir/analyzer/storage-pg-text.c.o -c /work/main/analyzer/storage-pg-text.c
 
 CMakeFiles/bounce.dir/analyzer/storage-pg-text.c.i: cmake_force
@@ -927,6 +969,8 @@ CMakeFiles/bounce.dir/analyzer/storage-pg-text.c.s: cmake_force
 bounce_OBJECTS = \
 "CMakeFiles/bounce.dir/analyzer/ini.c.o" \
 "CMakeFiles/bounce.dir/analyzer/rules.c.o" \
+"CMakeFiles/bounce.dir/analyzer/rules-formats.c.o" \
+"CMakeFiles/bounce.dir/analyzer/rules-blacklists.c.o" \
 "CMakeFiles/bounce.dir/analyzer/pattern.c.o" \
 "CMakeFiles/bounce.dir/analyzer/pattern-parse.c.o" \
 "CMakeFiles/bounce.dir/analyzer/pattern-check.c.o" \
@@ -959,6 +1003,7 @@ bounce_OBJECTS = \
 "CMakeFiles/bounce.dir/analyzer/emit-diagnosis.c.o" \
 "CMakeFiles/bounce.dir/analyzer/terminal.c.o" \
 "CMakeFiles/bounce.dir/analyzer/storage.c.o" \
+"CMakeFiles/bounce.dir/analyzer/reclassify-budget.c.o" \
 "CMakeFiles/bounce.dir/analyzer/storage-sql.c.o" \
 "CMakeFiles/bounce.dir/analyzer/storage-sqlite.c.o" \
 "CMakeFiles/bounce.dir/analyzer/storage-sqlite-schema.c.o" \
@@ -992,6 +1037,8 @@ bounce_EXTERNAL_OBJECTS =
 
 libbounce.a: CMakeFiles/bounce.dir/analyzer/ini.c.o
 libbounce.a: CMakeFiles/bounce.dir/analyzer/rules.c.o
+libbounce.a: CMakeFiles/bounce.dir/analyzer/rules-formats.c.o
+libbounce.a: CMakeFiles/bounce.dir/analyzer/rules-blacklists.c.o
 libbounce.a: CMakeFiles/bounce.dir/analyzer/pattern.c.o
 libbounce.a: CMakeFiles/bounce.dir/analyzer/pattern-parse.c.o
 libbounce.a: CMakeFiles/bounce.dir/analyzer/pattern-check.c.o
@@ -1024,6 +1071,7 @@ libbounce.a: CMakeFiles/bounce.dir/analyzer/emit.c.o
 libbounce.a: CMakeFiles/bounce.dir/analyzer/emit-diagnosis.c.o
 libbounce.a: CMakeFiles/bounce.dir/analyzer/terminal.c.o
 libbounce.a: CMakeFiles/bounce.dir/analyzer/storage.c.o
+libbounce.a: CMakeFiles/bounce.dir/analyzer/reclassify-budget.c.o
 libbounce.a: CMakeFiles/bounce.dir/analyzer/storage-sql.c.o
 libbounce.a: CMakeFiles/bounce.dir/analyzer/storage-sqlite.c.o
 libbounce.a: CMakeFiles/bounce.dir/analyzer/storage-sqlite-schema.c.o
@@ -1053,7 +1101,7 @@ libbounce.a: CMakeFiles/bounce.dir/analyzer/storage-pg-schema.c.o
 libbounce.a: CMakeFiles/bounce.dir/analyzer/storage-pg-text.c.o
 libbounce.a: CMakeFiles/bounce.dir/build.make
 libbounce.a: CMakeFiles/bounce.dir/link.txt
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --bold --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_62) "Linking C static library libbounce.a"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --bold --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_65) "Linking C static library libbounce.a"
 	$(CMAKE_COMMAND) -P CMakeFiles/bounce.dir/cmake_clean_target.cmake
 	$(CMAKE_COMMAND) -E cmake_link_script CMakeFiles/bounce.dir/link.txt --verbose=$(VERBOSE)
 

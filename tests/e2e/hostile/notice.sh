@@ -70,3 +70,8 @@ contains dsn-empty "$out" '"recipient":"ops@partner.example"'
 dsn '' '' > "$tmp/dsn-missing.eml"
 within 10 "$bin" analyze --format ndjson "$tmp/dsn-missing.eml"
 contains dsn-missing "$out" '"recipient":"lee@partner.example"'
+
+# rules list names the generic reader's groups of notice.conf with their kind
+if within 20 "$bin" rules list; then ok; else bad "notice-rules-list: timed out"; fi
+contains notice-rules-list-header "$out" "NOTICE GROUP"
+contains notice-rules-list-group "$out" "heading-sendmail                         heading    Sendmail 8"

@@ -414,7 +414,8 @@ CMakeFiles/bounce.dir/analyzer/rules.c.o: /work/main/analyzer/rules.c \
  /usr/include/gmime-3.0/gmime/gmime-filter-windows.h \
  /usr/include/gmime-3.0/gmime/gmime-filter-yenc.h \
  /usr/include/gmime-3.0/gmime/gmime-gpg-context.h \
- /work/main/analyzer/ini.h /work/main/analyzer/command.h \
- /work/main/analyzer/context.h /work/main/analyzer/notice.h \
- /work/main/analyzer/textbounce.h /work/main/analyzer/bigrams.h \
- /work/main/analyzer/small-file.h /work/main/analyzer/advice.h
+ /work/main/analyzer/ini.h /work/main/analyzer/rules-load.h \
+ /work/main/analyzer/command.h /work/main/analyzer/context.h \
+ /work/main/analyzer/notice.h /work/main/analyzer/textbounce.h \
+ /work/main/analyzer/bigrams.h /work/main/analyzer/small-file.h \
+ /work/main/analyzer/advice.h
