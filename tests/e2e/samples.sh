@@ -10,7 +10,8 @@ fail=0 n=0
 for f in samples/*.eml samples/mbox/*.mbox; do
     name=$(basename "$f")
     want="$expected/$name.ndjson"
-    got=$("$bin" analyze --format ndjson "$f" 2>&1)
+    # the rule set's id changes with every rule edit; the verdicts are what is compared
+    got=$("$bin" analyze --format ndjson "$f" 2>&1 | sed 's/"ruleset":"[0-9a-f]*"/"ruleset":"ID"/g')
     n=$((n + 1))
     if [ "${UPDATE:-}" = 1 ]; then
         printf '%s\n' "$got" > "$want"
