@@ -223,7 +223,7 @@ out=$(bash -c '. "$1"; complete -p bounce-analyzer' _ "$comp")
 contains completion-registered "$out" "-F _bounce_analyzer bounce-analyzer"
 out=$(complete_words "$ib" "")
 for c in analyze ingest why search report reclassify prune config --version; do contains "completion-commands" "$out" "$c"; done
-[ "$(complete_words "$ib" in)" = ingest ] && ok || bad "completion: 'in' does not complete to ingest"
+[ "$(complete_words "$ib" ing)" = ingest ] && ok || bad "completion: 'ing' does not complete to ingest"
 out=$(complete_words "$ib" ingest --)
 contains completion-options "$out" "--db"
 contains completion-options "$out" "--site-rules"
