@@ -22,7 +22,7 @@ cmd_config (int argc, char **argv)
     const ba_config *cfg = cli_config ();
     int status = 0;
 
-    g_option_context_set_summary (octx,
+    help_texts (octx,
         "Settings come from /etc/bounce-analyzer/config, then\n"
         "$XDG_CONFIG_HOME/bounce-analyzer/config (or only the file --config or\n"
         "$BOUNCE_ANALYZER_CONFIG names), then the environment, then the options;\n"

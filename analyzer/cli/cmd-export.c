@@ -21,7 +21,7 @@ cmd_export (int argc, char **argv)
     guint64 lines = 0;
     int status = 0;
 
-    g_option_context_set_summary (octx,
+    help_texts (octx,
         "Writes one JSON object per line: per diagnosis, with the keys of\n"
         "'analyze --format ndjson' and a \"stored\" object with what the store keeps\n"
         "besides, and one line for a stored message without a diagnosis.\n"

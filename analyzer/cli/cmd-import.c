@@ -26,7 +26,7 @@ cmd_import (int argc, char **argv)
     int status = 0;
     gboolean failed = FALSE;
 
-    g_option_context_set_summary (octx,
+    help_texts (octx,
         "Reads what 'export' writes (or 'analyze --format ndjson') and stores each\n"
         "message once: importing the same lines again adds nothing.  Exported\n"
         "messages keep the host that ingested them; analyzed ones get this host\n"

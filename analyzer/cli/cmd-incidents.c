@@ -202,7 +202,7 @@ cmd_incidents (int argc, char **argv)
     guint ongoing = 0;
     int status = 0;
 
-    g_option_context_set_summary (octx,
+    help_texts (octx,
         "Groups the stored failures into incidents: failures to one receiving domain (or\n"
         "remote MTA) for one cause (reason, blacklist and listed address), each within\n"
         "the gap of the one before, at least --min of them; and on our side, our IP or\n"

@@ -21,7 +21,7 @@ cmd_prune (int argc, char **argv)
     gint64 cut;
     int status = 0;
 
-    g_option_context_set_summary (octx,
+    help_texts (octx,
         "Deletes every stored message whose bounce is dated before DATE (undated ones:\n"
         "ingested before DATE), with its diagnoses and their full-text index entries,\n"
         "in one transaction.  Mail still in an ingested mbox is not stored again; a\n"

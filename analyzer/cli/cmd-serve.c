@@ -210,7 +210,7 @@ cmd_serve (int argc, char **argv)
     char *shown_path = NULL;
     int status = 0;
 
-    g_option_context_set_summary (octx,
+    help_texts (octx,
         "Serves a search box and the why answer for an address, a domain or words,\n"
         "the HTML report and the incidents, and the same as JSON:\n"
         "  /why?q=...  /api/why?q=...  /report  /incidents  /api/incidents\n"
@@ -244,7 +244,11 @@ cmd_serve (int argc, char **argv)
     shown_path = ba_safe_text (ba_store_path (probe));
     g_clear_pointer (&probe, ba_store_free);
     s.site.db = db ? db : ba_store_default_path ();
-    set = rule_options_load (&ro, "serve");
+    /* a broken rule set is a misconfiguration: never serve other verdicts */
+    if (!(set = rule_options_load (&ro, "serve"))) {
+        status = EXIT_USAGE;
+        goto out;
+    }
     s.site.set = set;
     {
         char *page_csp = ba_html_csp ();

@@ -43,6 +43,9 @@ set(OLD_GLOB
   "/work/main/docs/man/bounce-analyzer-config.1.scd"
   "/work/main/docs/man/bounce-analyzer-config.5.scd"
   "/work/main/docs/man/bounce-analyzer-explain.1.scd"
+  "/work/main/docs/man/bounce-analyzer-export.1.scd"
+  "/work/main/docs/man/bounce-analyzer-import.1.scd"
+  "/work/main/docs/man/bounce-analyzer-incidents.1.scd"
   "/work/main/docs/man/bounce-analyzer-ingest.1.scd"
   "/work/main/docs/man/bounce-analyzer-prune.1.scd"
   "/work/main/docs/man/bounce-analyzer-reclassify.1.scd"
@@ -50,6 +53,7 @@ set(OLD_GLOB
   "/work/main/docs/man/bounce-analyzer-rules.1.scd"
   "/work/main/docs/man/bounce-analyzer-rules.5.scd"
   "/work/main/docs/man/bounce-analyzer-search.1.scd"
+  "/work/main/docs/man/bounce-analyzer-serve.1.scd"
   "/work/main/docs/man/bounce-analyzer-why.1.scd"
   "/work/main/docs/man/bounce-analyzer.1.scd"
   )

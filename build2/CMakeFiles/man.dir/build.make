@@ -71,6 +71,9 @@ CMakeFiles/man: man/bounce-analyzer-classify.1
 CMakeFiles/man: man/bounce-analyzer-config.1
 CMakeFiles/man: man/bounce-analyzer-config.5
 CMakeFiles/man: man/bounce-analyzer-explain.1
+CMakeFiles/man: man/bounce-analyzer-export.1
+CMakeFiles/man: man/bounce-analyzer-import.1
+CMakeFiles/man: man/bounce-analyzer-incidents.1
 CMakeFiles/man: man/bounce-analyzer-ingest.1
 CMakeFiles/man: man/bounce-analyzer-prune.1
 CMakeFiles/man: man/bounce-analyzer-reclassify.1
@@ -78,6 +81,7 @@ CMakeFiles/man: man/bounce-analyzer-report.1
 CMakeFiles/man: man/bounce-analyzer-rules.1
 CMakeFiles/man: man/bounce-analyzer-rules.5
 CMakeFiles/man: man/bounce-analyzer-search.1
+CMakeFiles/man: man/bounce-analyzer-serve.1
 CMakeFiles/man: man/bounce-analyzer-why.1
 CMakeFiles/man: man/bounce-analyzer.1
 
@@ -106,48 +110,68 @@ man/bounce-analyzer-explain.1: /work/main/docs/man/bounce-analyzer-explain.1.scd
 	/usr/bin/cmake -E make_directory /work/main/build2/man
 	/usr/bin/scdoc < /work/main/docs/man/bounce-analyzer-explain.1.scd > /work/main/build2/man/bounce-analyzer-explain.1
 
+man/bounce-analyzer-export.1: /work/main/docs/man/bounce-analyzer-export.1.scd
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --blue --bold --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_6) "Generating man/bounce-analyzer-export.1"
+	/usr/bin/cmake -E make_directory /work/main/build2/man
+	/usr/bin/scdoc < /work/main/docs/man/bounce-analyzer-export.1.scd > /work/main/build2/man/bounce-analyzer-export.1
+
+man/bounce-analyzer-import.1: /work/main/docs/man/bounce-analyzer-import.1.scd
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --blue --bold --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_7) "Generating man/bounce-analyzer-import.1"
+	/usr/bin/cmake -E make_directory /work/main/build2/man
+	/usr/bin/scdoc < /work/main/docs/man/bounce-analyzer-import.1.scd > /work/main/build2/man/bounce-analyzer-import.1
+
+man/bounce-analyzer-incidents.1: /work/main/docs/man/bounce-analyzer-incidents.1.scd
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --blue --bold --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_8) "Generating man/bounce-analyzer-incidents.1"
+	/usr/bin/cmake -E make_directory /work/main/build2/man
+	/usr/bin/scdoc < /work/main/docs/man/bounce-analyzer-incidents.1.scd > /work/main/build2/man/bounce-analyzer-incidents.1
+
 man/bounce-analyzer-ingest.1: /work/main/docs/man/bounce-analyzer-ingest.1.scd
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --blue --bold --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_6) "Generating man/bounce-analyzer-ingest.1"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --blue --bold --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_9) "Generating man/bounce-analyzer-ingest.1"
 	/usr/bin/cmake -E make_directory /work/main/build2/man
 	/usr/bin/scdoc < /work/main/docs/man/bounce-analyzer-ingest.1.scd > /work/main/build2/man/bounce-analyzer-ingest.1
 
 man/bounce-analyzer-prune.1: /work/main/docs/man/bounce-analyzer-prune.1.scd
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --blue --bold --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_7) "Generating man/bounce-analyzer-prune.1"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --blue --bold --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_10) "Generating man/bounce-analyzer-prune.1"
 	/usr/bin/cmake -E make_directory /work/main/build2/man
 	/usr/bin/scdoc < /work/main/docs/man/bounce-analyzer-prune.1.scd > /work/main/build2/man/bounce-analyzer-prune.1
 
 man/bounce-analyzer-reclassify.1: /work/main/docs/man/bounce-analyzer-reclassify.1.scd
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --blue --bold --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_8) "Generating man/bounce-analyzer-reclassify.1"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --blue --bold --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_11) "Generating man/bounce-analyzer-reclassify.1"
 	/usr/bin/cmake -E make_directory /work/main/build2/man
 	/usr/bin/scdoc < /work/main/docs/man/bounce-analyzer-reclassify.1.scd > /work/main/build2/man/bounce-analyzer-reclassify.1
 
 man/bounce-analyzer-report.1: /work/main/docs/man/bounce-analyzer-report.1.scd
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --blue --bold --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_9) "Generating man/bounce-analyzer-report.1"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --blue --bold --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_12) "Generating man/bounce-analyzer-report.1"
 	/usr/bin/cmake -E make_directory /work/main/build2/man
 	/usr/bin/scdoc < /work/main/docs/man/bounce-analyzer-report.1.scd > /work/main/build2/man/bounce-analyzer-report.1
 
 man/bounce-analyzer-rules.1: /work/main/docs/man/bounce-analyzer-rules.1.scd
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --blue --bold --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_10) "Generating man/bounce-analyzer-rules.1"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --blue --bold --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_13) "Generating man/bounce-analyzer-rules.1"
 	/usr/bin/cmake -E make_directory /work/main/build2/man
 	/usr/bin/scdoc < /work/main/docs/man/bounce-analyzer-rules.1.scd > /work/main/build2/man/bounce-analyzer-rules.1
 
 man/bounce-analyzer-rules.5: /work/main/docs/man/bounce-analyzer-rules.5.scd
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --blue --bold --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_11) "Generating man/bounce-analyzer-rules.5"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --blue --bold --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_14) "Generating man/bounce-analyzer-rules.5"
 	/usr/bin/cmake -E make_directory /work/main/build2/man
 	/usr/bin/scdoc < /work/main/docs/man/bounce-analyzer-rules.5.scd > /work/main/build2/man/bounce-analyzer-rules.5
 
 man/bounce-analyzer-search.1: /work/main/docs/man/bounce-analyzer-search.1.scd
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --blue --bold --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_12) "Generating man/bounce-analyzer-search.1"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --blue --bold --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_15) "Generating man/bounce-analyzer-search.1"
 	/usr/bin/cmake -E make_directory /work/main/build2/man
 	/usr/bin/scdoc < /work/main/docs/man/bounce-analyzer-search.1.scd > /work/main/build2/man/bounce-analyzer-search.1
 
+man/bounce-analyzer-serve.1: /work/main/docs/man/bounce-analyzer-serve.1.scd
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --blue --bold --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_16) "Generating man/bounce-analyzer-serve.1"
+	/usr/bin/cmake -E make_directory /work/main/build2/man
+	/usr/bin/scdoc < /work/main/docs/man/bounce-analyzer-serve.1.scd > /work/main/build2/man/bounce-analyzer-serve.1
+
 man/bounce-analyzer-why.1: /work/main/docs/man/bounce-analyzer-why.1.scd
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --blue --bold --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_13) "Generating man/bounce-analyzer-why.1"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --blue --bold --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_17) "Generating man/bounce-analyzer-why.1"
 	/usr/bin/cmake -E make_directory /work/main/build2/man
 	/usr/bin/scdoc < /work/main/docs/man/bounce-analyzer-why.1.scd > /work/main/build2/man/bounce-analyzer-why.1
 
 man/bounce-analyzer.1: /work/main/docs/man/bounce-analyzer.1.scd
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --blue --bold --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_14) "Generating man/bounce-analyzer.1"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --blue --bold --progress-dir=/work/main/build2/CMakeFiles --progress-num=$(CMAKE_PROGRESS_18) "Generating man/bounce-analyzer.1"
 	/usr/bin/cmake -E make_directory /work/main/build2/man
 	/usr/bin/scdoc < /work/main/docs/man/bounce-analyzer.1.scd > /work/main/build2/man/bounce-analyzer.1
 
@@ -157,6 +181,9 @@ man: man/bounce-analyzer-classify.1
 man: man/bounce-analyzer-config.1
 man: man/bounce-analyzer-config.5
 man: man/bounce-analyzer-explain.1
+man: man/bounce-analyzer-export.1
+man: man/bounce-analyzer-import.1
+man: man/bounce-analyzer-incidents.1
 man: man/bounce-analyzer-ingest.1
 man: man/bounce-analyzer-prune.1
 man: man/bounce-analyzer-reclassify.1
@@ -164,6 +191,7 @@ man: man/bounce-analyzer-report.1
 man: man/bounce-analyzer-rules.1
 man: man/bounce-analyzer-rules.5
 man: man/bounce-analyzer-search.1
+man: man/bounce-analyzer-serve.1
 man: man/bounce-analyzer-why.1
 man: man/bounce-analyzer.1
 man: CMakeFiles/man.dir/build.make

@@ -5,6 +5,9 @@ file(REMOVE_RECURSE
   "man/bounce-analyzer-config.1"
   "man/bounce-analyzer-config.5"
   "man/bounce-analyzer-explain.1"
+  "man/bounce-analyzer-export.1"
+  "man/bounce-analyzer-import.1"
+  "man/bounce-analyzer-incidents.1"
   "man/bounce-analyzer-ingest.1"
   "man/bounce-analyzer-prune.1"
   "man/bounce-analyzer-reclassify.1"
@@ -12,6 +15,7 @@ file(REMOVE_RECURSE
   "man/bounce-analyzer-rules.1"
   "man/bounce-analyzer-rules.5"
   "man/bounce-analyzer-search.1"
+  "man/bounce-analyzer-serve.1"
   "man/bounce-analyzer-why.1"
   "man/bounce-analyzer.1"
 )
