@@ -1,6 +1,7 @@
 /* config.c - settings from config files and the environment (see config.h). */
 #include "config.h"
 #include "small-file.h"
+#include "storage.h"
 
 #include <string.h>
 
@@ -119,7 +120,10 @@ set_one (ba_config *cfg, ba_setting_key key, const char *raw, gboolean in_file, 
     ba_setting *s = &cfg->settings[key];
     char *value;
 
-    if (key == BA_SETTING_DB || key == BA_SETTING_RULES) {
+    if (key == BA_SETTING_DB && ba_store_names_pg (raw)) {
+        /* a PostgreSQL connection string, not a path */
+        value = g_strdup (raw);
+    } else if (key == BA_SETTING_DB || key == BA_SETTING_RULES) {
         if (!(value = path_value (raw, in_file, origin, key, error)))
             return FALSE;
     } else {

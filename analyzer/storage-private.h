@@ -84,9 +84,6 @@ struct ba_store_backend {
 extern const ba_store_backend ba_store_sqlite_backend;
 /* storage-pg.c; in a build without libpq, storage-pg-name.c's, which says so */
 extern const ba_store_backend ba_store_pg_backend;
-/* storage-pg-name.c: is @path a PostgreSQL connection string (a
- * postgresql:// or postgres:// URI, or libpq key=value pairs)? */
-gboolean ba_store_names_pg (const char *path);
 /* @conninfo with its password replaced by "...", to show. */
 char *ba_store_pg_redact (const char *conninfo);
 

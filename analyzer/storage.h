@@ -26,6 +26,10 @@ typedef enum {
 
 typedef struct ba_store ba_store;
 
+/* Is @path a PostgreSQL connection string (a postgresql:// or postgres://
+ * URI, or libpq key=value pairs) rather than an SQLite file? */
+gboolean ba_store_names_pg (const char *path);
+
 /* $BOUNCE_ANALYZER_DB, else "bounces.db" in the current directory. */
 const char *ba_store_default_path (void);
 

@@ -145,6 +145,12 @@ check broken-env-value 2 env BOUNCE_ANALYZER_FORMAT=xml "$ib" classify 550
 contains broken-env-value "$err" "BOUNCE_ANALYZER_FORMAT"
 [ ! -e "$tmp/x.db" ] && [ ! -e relative.db ] && ok || bad "broken config: a database was created"
 
+# a PostgreSQL connection string is a database, not a relative path (issue 14)
+printf '[bounce-analyzer]\ndb=postgresql://bounce@127.0.0.1:1/bounces\n' > "$tmp/pg.cfg"
+if check config-db-postgresql 0 "$ib" --config "$tmp/pg.cfg" config; then
+    contains config-db-postgresql "$out" "db=postgresql://bounce@127.0.0.1:1/bounces"
+fi
+
 # ---- misconfigured rules (issue 10): exit 2, nothing done --------------------------
 printf '[broken]\ndescription = test: a broken rule\nreason = nosuch\npattern = (\n' > "$tmp/broken.rules"
 mkdir -p "$tmp/empty-rules"
