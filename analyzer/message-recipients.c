@@ -159,9 +159,38 @@ ba_status_before_rules (const char *reported, const char *diagnostic)
 /* Status and reply code from what the bounce says, before any rule.  The
  * remote server's code, when the error text has one, is more precise than
  * the reporting MTA's summary ("4.4.7" for a delivery given up, "5.0.0"). */
+/* The host name alone of a Remote-MTA value ("mx.example [192.0.2.1]",
+ * "mx.example (TCP|192.0.2.9|...)", "[192.0.2.1]"), in lower case, so that
+ * one host is one row in a report; NULL when there is no name in it. */
+static char *
+remote_host (const char *value)
+{
+    const char *p = value, *end;
+
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (*p == '[') {
+        end = strchr (++p, ']');
+        if (!end)
+            return NULL;
+    } else {
+        end = p + strcspn (p, " \t([;,<>\"'");
+    }
+    while (end > p && end[-1] == '.')
+        end--;
+    return end > p ? g_ascii_strdown (p, end - p) : NULL;
+}
+
 void
 ba_recipient_settle_codes (ba_recipient *r)
 {
+    if (r->remote_mta) {
+        char *host = remote_host (r->remote_mta);
+        if (host) {
+            g_free (r->remote_mta);
+            r->remote_mta = host;
+        }
+    }
     if (r->reported_status && !ba_status_valid (r->reported_status)) {
         char st[16];
         if (ba_find_status (r->reported_status, st)) {

@@ -35,6 +35,16 @@ check unknown-command 2 "$bin" frobnicate
 check bad-format 2 "$bin" analyze --format xml samples
 check no-path 2 "$bin" analyze
 
+# remote_mta is the host name alone, in lower case (issue 10: one host, one row in a report)
+sed -e 's/^Remote-MTA: .*/Remote-MTA: dns; MX1.Supplier.Example. (TCP|192.0.2.17|47323|198.51.100.2|25)/' \
+    samples/postfix-userunknown.eml > "$tmp/remote-mta.eml"
+if grep -q '^Remote-MTA: dns; MX1' "$tmp/remote-mta.eml"; then
+    check remote-mta-host 0 "$bin" analyze --format ndjson "$tmp/remote-mta.eml" &&
+        contains remote-mta-host "$out" '"remote_mta":"mx1.supplier.example"'
+else
+    echo "FAIL remote-mta-host: the sample has no Remote-MTA field to vary"; fail=$((fail + 1))
+fi
+
 # exit 1 when an input cannot be read, the rest still processed
 check missing-input 1 "$bin" analyze --format ndjson samples/no-such-file samples/postfix-userunknown.eml
 contains missing-input "$err" "samples/no-such-file"
