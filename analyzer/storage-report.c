@@ -39,7 +39,7 @@ GPtrArray *
 ba_store_failures_by_fault (ba_store *st, const ba_query *range, GError **error)
 {
     GString *sql = g_string_new ("SELECT coalesce (fault, 'unknown'), count(*),"
-                                 " sum (CASE WHEN hard THEN 1 ELSE 0 END),"
+                                 " sum (hard),"
                                  " count (DISTINCT domain), min (time), max (time)"
                                  " FROM diagnoses WHERE outcome = 'failed'");
     ba_stmt *s = prepare_period (st, sql, " GROUP BY 1 ORDER BY 2 DESC, 1", range, error);

@@ -86,6 +86,10 @@ open_store_locked (const char *command, const char *db, gboolean create, int *st
         *status = EXIT_INPUT;
         return NULL;
     }
+    /* PostgreSQL: several ingests may write at once; the server's advisory
+     * locks order their batches, and there is no file to lock beside it */
+    if (ba_store_names_pg (db_path (db)))
+        return st;
     lock = g_strconcat (ba_store_path (st), ".lock", NULL);
     safe = ba_safe_text (lock);
     /* read-only, and made with the store's mode: whoever may write a shared store can lock it */
