@@ -64,6 +64,95 @@ ba_header_date_iso (GMimeMessage *m)
     }
 }
 
+/* Length of the RFC 2047 encoded word at @p ("=?cs?B?text?="), else 0. */
+static gsize
+encoded_word_len (const char *p)
+{
+    const char *q;
+    int marks = 0;
+
+    if (p[0] != '=' || p[1] != '?')
+        return 0;
+    for (q = p + 2; *q && *q != ' ' && *q != '\t'; q++) {
+        if (*q != '?')
+            continue;
+        if (++marks == 3)
+            return q[1] == '=' ? (gsize) (q + 2 - p) : 0;
+    }
+    return 0;
+}
+
+/* @raw decoded one encoded word at a time: GMime 3.2.13 joins the payloads
+ * of adjacent base64 words before decoding, so a word ending in '=' padding
+ * cuts off every word after it. */
+static char *
+decode_words (const char *raw)
+{
+    GString *out = g_string_sized_new (strlen (raw));
+    const char *p = raw;
+    gboolean after_word = FALSE;
+
+    while (*p) {
+        gsize n = encoded_word_len (p), ws = 0;
+        if (n) {
+            char *word = g_strndup (p, n);
+            char *text = g_mime_utils_header_decode_text (NULL, word);
+            g_string_append (out, text);
+            g_free (text);
+            g_free (word);
+            p += n;
+            after_word = TRUE;
+            continue;
+        }
+        while (p[ws] == ' ' || p[ws] == '\t')
+            ws++;
+        /* white space between two encoded words is not text (RFC 2047 6.2) */
+        if (ws && after_word && encoded_word_len (p + ws)) {
+            p += ws;
+            continue;
+        }
+        if (ws) {
+            g_string_append_len (out, p, ws);
+            p += ws;
+        } else {
+            g_string_append_c (out, *p++);
+            after_word = FALSE;
+        }
+    }
+    return g_string_free (out, FALSE);
+}
+
+/* The Subject decoded and collapsed, or NULL: from the raw value, unfolded
+ * and decoded word by word (see decode_words). */
+char *
+ba_header_subject (GMimeMessage *m)
+{
+    GMimeHeaderList *list = g_mime_object_get_header_list (GMIME_OBJECT (m));
+    GMimeHeader *h = list ? g_mime_header_list_get_header (list, "Subject") : NULL;
+    const char *raw = h ? g_mime_header_get_raw_value (h) : NULL;
+    GString *flat;
+    char *decoded, *out;
+
+    if (!raw) {
+        const char *s = g_mime_message_get_subject (m);
+        return s ? ba_collapse_ws (s) : NULL;
+    }
+    flat = g_string_sized_new (strlen (raw));
+    for (const char *p = raw; *p; p++)
+        if (*p != '\r' && *p != '\n')
+            g_string_append_c (flat, *p);
+    decoded = decode_words (flat->str);
+    if (!g_utf8_validate (decoded, -1, NULL)) {
+        /* undeclared 8-bit text: GMime's own decoder guesses its charset */
+        g_free (decoded);
+        decoded = g_mime_utils_header_decode_text (NULL, flat->str);
+    }
+    out = ba_collapse_ws (decoded);
+    g_free (decoded);
+    g_string_free (flat, TRUE);
+    return out;
+}
+
 void
 ba_original_fill (ba_original *o, GMimeMessage *m)
 {
@@ -76,8 +165,8 @@ ba_original_fill (ba_original *o, GMimeMessage *m)
         o->from = ba_header_address_list (g_mime_message_get_from (m));
     if (!o->to)
         o->to = ba_header_address_list (g_mime_message_get_to (m));
-    if (!o->subject && (s = g_mime_message_get_subject (m)))
-        o->subject = ba_collapse_ws (s);
+    if (!o->subject)
+        o->subject = ba_header_subject (m);
     if (!o->date)
         o->date = ba_header_date_iso (m);
 }

@@ -56,6 +56,8 @@ char *ba_header_address_list (InternetAddressList *list);
 char *ba_header_first_mailbox (InternetAddressList *list);
 
 /* The message's Date as ISO 8601, or NULL. */
+/* The Subject of @m, decoded, unfolded and collapsed, or NULL. */
+char *ba_header_subject (GMimeMessage *m);
 char *ba_header_date_iso (GMimeMessage *m);
 
 /* Fill what @o lacks from the returned message @m (may be NULL). */

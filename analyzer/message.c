@@ -188,7 +188,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
 
     rep->date = ba_header_date_iso (msg);
     rep->from = ba_header_address_list (g_mime_message_get_from (msg));
-    rep->subject = g_mime_message_get_subject (msg) ? ba_collapse_ws (g_mime_message_get_subject (msg)) : NULL;
+    rep->subject = ba_header_subject (msg);
     ba_parts_walk (g_mime_message_get_mime_part (msg), &pf, 0);
     if (!pf.notice && pf.html) {
         pf.notice = ba_html_to_text (pf.html);
