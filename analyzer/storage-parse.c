@@ -104,6 +104,38 @@ append_phrase (GString *q, const char *word, gsize len, gboolean prefix)
         g_string_append_c (q, '*');
 }
 
+gboolean
+ba_search_next_word (const char **pos, const char **start, gsize *len, gboolean *prefix, gboolean *is_or)
+{
+    const char *p = *pos;
+    gboolean phrase = FALSE;
+
+    while (g_ascii_isspace (*p))
+        p++;
+    if (!*p)
+        return FALSE;
+    if (*p == '"') {
+        *start = ++p;
+        while (*p && *p != '"')
+            p++;
+        *len = p - *start;
+        if (*p)
+            p++;
+        phrase = TRUE;
+    } else {
+        *start = p;
+        while (*p && !g_ascii_isspace (*p))
+            p++;
+        *len = p - *start;
+    }
+    *pos = p;
+    *is_or = !phrase && *len == 2 && !strncmp (*start, "OR", 2);
+    *prefix = !phrase && !*is_or && *len > 1 && (*start)[*len - 1] == '*';
+    if (*prefix)
+        (*len)--;
+    return TRUE;
+}
+
 char *
 ba_store_fts_query (const char *text)
 {
@@ -114,33 +146,13 @@ ba_store_fts_query (const char *text)
     for (;;) {
         const char *start;
         gsize len;
-        gboolean phrase = FALSE, prefix = FALSE;
+        gboolean prefix, is_or;
 
-        while (g_ascii_isspace (*p))
-            p++;
-        if (!*p)
+        if (!ba_search_next_word (&p, &start, &len, &prefix, &is_or))
             break;
-        if (*p == '"') {
-            start = ++p;
-            while (*p && *p != '"')
-                p++;
-            len = p - start;
-            if (*p)
-                p++;
-            phrase = TRUE;
-        } else {
-            start = p;
-            while (*p && !g_ascii_isspace (*p))
-                p++;
-            len = p - start;
-        }
-        if (!phrase && len == 2 && !strncmp (start, "OR", 2)) {
+        if (is_or) {
             pending_or = have_term;
             continue;
-        }
-        if (!phrase && len > 1 && start[len - 1] == '*') {
-            prefix = TRUE;
-            len--;
         }
         /* a word of punctuation only has no token: FTS5 would refuse it */
         {

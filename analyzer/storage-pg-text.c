@@ -57,33 +57,13 @@ tsquery_of (const char *text)
     for (;;) {
         const char *start;
         gsize len, mark;
-        gboolean phrase = FALSE, prefix = FALSE;
+        gboolean prefix, is_or;
 
-        while (g_ascii_isspace (*p))
-            p++;
-        if (!*p)
+        if (!ba_search_next_word (&p, &start, &len, &prefix, &is_or))
             break;
-        if (*p == '"') {
-            start = ++p;
-            while (*p && *p != '"')
-                p++;
-            len = p - start;
-            if (*p)
-                p++;
-            phrase = TRUE;
-        } else {
-            start = p;
-            while (*p && !g_ascii_isspace (*p))
-                p++;
-            len = p - start;
-        }
-        if (!phrase && len == 2 && !strncmp (start, "OR", 2)) {
+        if (is_or) {
             pending_or = have_term;
             continue;
-        }
-        if (!phrase && len > 1 && start[len - 1] == '*') {
-            prefix = TRUE;
-            len--;
         }
         mark = q->len;
         if (have_term)

@@ -137,4 +137,10 @@ char *ba_store_canonical (const char *path);
 /* The identity of the single-message file at canonical path @canon. */
 char *ba_store_file_identity (const char *canon);
 
+/* storage-parse.c: the next of the user's search words at *@pos (a word,
+ * or a "quoted phrase"), as both engines' query builders read them: FALSE
+ * at the end; @is_or for a bare OR; @prefix for a trailing '*' (cut off). */
+gboolean ba_search_next_word (const char **pos, const char **start, gsize *len, gboolean *prefix,
+                              gboolean *is_or);
+
 #endif
