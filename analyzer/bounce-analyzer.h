@@ -85,6 +85,8 @@ typedef struct {
 } ba_report;
 
 void ba_report_free (ba_report *report);
+/* One recipient of a report (reports free theirs). */
+void ba_recipient_free (ba_recipient *r);
 /* Add a warning (one sentence, no source: the printer adds it). */
 void ba_report_warn (ba_report *report, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 

@@ -75,7 +75,6 @@ GPtrArray *ba_header_failed_recipients (GMimeMessage *msg);
 /* ---- message-recipients.c ---- */
 
 ba_recipient *ba_recipient_new (void);
-void ba_recipient_free (ba_recipient *r);
 void ba_recipient_set_diagnostic (ba_recipient *r, const char *text);
 void ba_recipient_settle_codes (ba_recipient *r);
 void ba_report_warn_dropped (ba_report *rep, const ba_dsn *dsn, gint64 size_cap);

@@ -98,30 +98,6 @@ kind_of (const char *name, ba_kind *out)
 /* What the analysis allocates for a recipient (message.c keeps its own
  * free function to itself). */
 static void
-recipient_free (ba_recipient *r)
-{
-    if (!r)
-        return;
-    g_free (r->recipient);
-    g_free (r->original_recipient);
-    g_free (r->action);
-    g_free (r->reported_status);
-    g_free (r->status);
-    g_free (r->remote_mta);
-    g_free (r->diagnostic);
-    g_free (r->last_attempt);
-    g_free (r->feedback_type);
-    g_free (r->format);
-    g_free (r->rule);
-    if (r->captures)
-        g_ptr_array_unref (r->captures);
-    g_free (r->dnsbl);
-    g_free (r->listed);
-    g_free (r->advice);
-    g_free (r);
-}
-
-static void
 naming_add (GChecksum *sum, const char *s)
 {
     /* a 0 byte ends each part, so parts cannot run into each other */
@@ -163,7 +139,7 @@ start_message (importer *im, JsonObject *line, JsonObject *stored, gboolean *ok)
     gboolean set;
 
     o->rep = rep;
-    rep->recipients = g_ptr_array_new_with_free_func ((GDestroyNotify) recipient_free);
+    rep->recipients = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_recipient_free);
     rep->source = dup_text (line, "source", ok);
     rep->offset = get_int (line, "offset", &set, ok);
     if (!set)
@@ -345,7 +321,7 @@ import_line (importer *im, const char *text, gsize len, GError **error)
         g_printerr ("bounce-analyzer: import: %s: line %" G_GUINT64_FORMAT ": %s\n", im->input,
                     im->line_no, ok ? "too many recipients for one message: left out"
                                     : "a key has a value of the wrong type, or a needed key is missing: left out");
-        recipient_free (r);
+        ba_recipient_free (r);
         im->stats->errors++;
         if (im->o->rep->recipients->len == 0) {
             /* nothing read of this message: do not store it half */
