@@ -132,6 +132,22 @@ parser_init (dsn_parser *ps, guint max_recipients)
     ps->max_recipients = max_recipients;
 }
 
+/* Does line @p (of @n bytes, not folded) go on an open Diagnostic-Code?
+ * A DSN pasted into a notice whose indentation a mail path stripped keeps
+ * the reply's further lines unfolded; they are not "Name: value" fields. */
+static gboolean
+continues_diagnostic (const dsn_parser *ps, const char *p, gsize n)
+{
+    const char *q = p;
+
+    if (ps->name->len != strlen ("diagnostic-code")
+        || g_ascii_strncasecmp (ps->name->str, "diagnostic-code", ps->name->len))
+        return FALSE;
+    while (q < p + n && (g_ascii_isalnum (*q) || *q == '-' || *q == '_'))
+        q++;
+    return !(q > p && q < p + n && *q == ':');
+}
+
 /* One line, without its line end. */
 static void
 parse_line (dsn_parser *ps, const char *p, gsize n)
@@ -152,6 +168,9 @@ parse_line (dsn_parser *ps, const char *p, gsize n)
         if (ps->value->len)
             append_value (ps->value, " ", 1);
         append_value (ps->value, q, p + n - q);
+    } else if (continues_diagnostic (ps, p, n)) {
+        append_value (ps->value, " ", 1);
+        append_value (ps->value, p, n);
     } else if ((colon = memchr (p, ':', n)) && colon > p) {
         const char *q;
         gboolean ok = TRUE;
