@@ -65,6 +65,32 @@ test_dsn_unseparated (void)
     ba_dsn_free (d);
 }
 
+/* A Diagnostic-Code whose further lines lost their indentation (a pasted
+ * DSN de-indented on its way, a reply's "550-" lines unfolded) keeps them,
+ * up to the next field. */
+static void
+test_dsn_unfolded_diagnostic (void)
+{
+    const char *text =
+        "Final-Recipient: rfc822; a@example.com\n"
+        "Action: failed\n"
+        "Diagnostic-Code: smtp; 550-Mailbox unavailable\n"
+        "550 mx.example.com[192.0.2.1]: no such user\n"
+        "Status: 5.1.1\n"
+        "Remote-MTA: dns; mx.example.com\n"
+        "not a field\n";
+    ba_dsn *d = ba_dsn_parse (text, strlen (text), 100);
+    GHashTable *r;
+
+    g_assert_cmpuint (d->recipients->len, ==, 1);
+    r = g_ptr_array_index (d->recipients, 0);
+    g_assert_cmpstr (ba_dsn_get (r, "diagnostic-code"), ==,
+                     "smtp; 550-Mailbox unavailable 550 mx.example.com[192.0.2.1]: no such user");
+    g_assert_cmpstr (ba_dsn_get (r, "status"), ==, "5.1.1");
+    g_assert_cmpstr (ba_dsn_get (r, "remote-mta"), ==, "dns; mx.example.com");
+    ba_dsn_free (d);
+}
+
 static void
 test_dsn_garbage (void)
 {
@@ -248,6 +274,7 @@ main (int argc, char **argv)
     g_test_add_func ("/dsn/blocks", test_dsn_blocks);
     g_test_add_func ("/dsn/missing-message-block", test_dsn_missing_message_block);
     g_test_add_func ("/dsn/unseparated", test_dsn_unseparated);
+    g_test_add_func ("/dsn/unfolded-diagnostic", test_dsn_unfolded_diagnostic);
     g_test_add_func ("/dsn/garbage", test_dsn_garbage);
     g_test_add_func ("/dsn/recipient-cap", test_dsn_recipient_cap);
     g_test_add_func ("/dsn/strip-type", test_strip_type);
