@@ -143,6 +143,9 @@ continues_diagnostic (const dsn_parser *ps, const char *p, gsize n)
     if (ps->name->len != strlen ("diagnostic-code")
         || g_ascii_strncasecmp (ps->name->str, "diagnostic-code", ps->name->len))
         return FALSE;
+    /* a MIME boundary or a notice's "----- ... -----" banner ends it */
+    if (n >= 2 && g_ascii_ispunct (p[0]) && p[1] == p[0])
+        return FALSE;
     while (q < p + n && (g_ascii_isalnum (*q) || *q == '-' || *q == '_'))
         q++;
     return !(q > p && q < p + n && *q == ':');

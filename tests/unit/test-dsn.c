@@ -78,16 +78,22 @@ test_dsn_unfolded_diagnostic (void)
         "550 mx.example.com[192.0.2.1]: no such user\n"
         "Status: 5.1.1\n"
         "Remote-MTA: dns; mx.example.com\n"
-        "not a field\n";
+        "not a field\n"
+        "\n"
+        "Final-Recipient: rfc822; b@example.com\n"
+        "Diagnostic-Code: smtp; 550 no such user\n"
+        "------ This is a copy of the message ------\n";
     ba_dsn *d = ba_dsn_parse (text, strlen (text), 100);
     GHashTable *r;
 
-    g_assert_cmpuint (d->recipients->len, ==, 1);
     r = g_ptr_array_index (d->recipients, 0);
     g_assert_cmpstr (ba_dsn_get (r, "diagnostic-code"), ==,
                      "smtp; 550-Mailbox unavailable 550 mx.example.com[192.0.2.1]: no such user");
     g_assert_cmpstr (ba_dsn_get (r, "status"), ==, "5.1.1");
     g_assert_cmpstr (ba_dsn_get (r, "remote-mta"), ==, "dns; mx.example.com");
+    g_assert_cmpuint (d->recipients->len, ==, 2);
+    g_assert_cmpstr (ba_dsn_get (g_ptr_array_index (d->recipients, 1), "diagnostic-code"), ==,
+                     "smtp; 550 no such user");
     ba_dsn_free (d);
 }
 
