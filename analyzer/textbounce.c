@@ -105,10 +105,11 @@ clean_address (const char *raw)
     gsize n;
     g_strstrip (s);
     n = strlen (s);
-    while (n > 0 && strchr (">:;,.\"'", s[n - 1]))
+    while (n > 0 && strchr (">:;,.\"')", s[n - 1]))
         s[--n] = '\0';
     char *start = s;
-    while (*start && strchr ("<\"' ", *start))
+    /* a comment's parentheses, "(addr)", as Exchange prints a display name's address */
+    while (*start && strchr ("<\"'( ", *start))
         start++;
     if (g_str_has_prefix (start, "mailto:"))
         start += 7;
@@ -219,13 +220,28 @@ take_group (ba_context *ctx, const ba_format *fmt, const ba_pattern *p, const ch
         g_free (v);
 }
 
+/* A match of a pattern marked with an empty (?<expanded_from>) group names
+ * the address the one before it was expanded from (Sendmail's
+ * "(expanded from: <addr>)"): a recipient only when no address came before. */
+static gboolean
+names_alias_of_address (ba_context *ctx, const ba_pattern *p, const char *text, gboolean after_address)
+{
+    char *mark;
+    if (!after_address)
+        return FALSE;
+    mark = ba_match_group (ctx, p, text, "expanded_from");
+    g_free (mark);
+    return mark != NULL;
+}
+
 /* Apply the recipient patterns to @text (a line, or the header block).
  * Every match of a pattern counts, so one line (a JSON document, a list)
  * may name several recipients; the first pattern that finds one wins.
  * Returns the last recipient named, or NULL. */
 static ba_text_recipient *
 match_recipients (ba_context *ctx, const ba_format *fmt, GPtrArray *patterns,
-                  const char *text, gsize len, GPtrArray *out, GHashTable *index, guint max)
+                  const char *text, gsize len, GPtrArray *out, GHashTable *index, guint max,
+                  gboolean after_address)
 {
     ba_text_recipient *last = NULL;
 
@@ -235,6 +251,8 @@ match_recipients (ba_context *ctx, const ba_format *fmt, GPtrArray *patterns,
         guint n = 0;
 
         while (from <= len && n++ < max && ba_match (ctx, p, text, len, from)) {
+            if (names_alias_of_address (ctx, p, text, after_address))
+                break;
             char *raw = group (ctx, fmt, p, text, "recipient");
             char *addr = raw ? clean_address (raw) : NULL;
             if (!addr && raw && fmt->bare_recipient) {
@@ -438,7 +456,7 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
                 blank = FALSE;
 
         if (!blank)
-            opened = match_recipients (ctx, fmt, fmt->recipient, ltext, llen, out, index, max);
+            opened = match_recipients (ctx, fmt, fmt->recipient, ltext, llen, out, index, max, cur != NULL);
         if (opened) {
             cur = opened;
             if (cur->at < 0)
@@ -462,7 +480,7 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
     /* recipients named only in a header (X-Failed-Recipients, ...), when
      * the notice names none */
     if (headers && fmt->recipient_header->len && out->len == 0)
-        match_recipients (ctx, fmt, fmt->recipient_header, headers, strlen (headers), out, index, max);
+        match_recipients (ctx, fmt, fmt->recipient_header, headers, strlen (headers), out, index, max, FALSE);
     /* ... or only in the returned message's (a complaint that attaches it,
      * a notice that gives the reason alone), attached or inline */
     if (fmt->recipient_original->len && out->len == 0) {
@@ -470,7 +488,7 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
                              : inline_header_block (notice + *original_at);
         const char *oh = original_headers ? original_headers : inline_headers;
         if (oh)
-            match_recipients (ctx, fmt, fmt->recipient_original, oh, strlen (oh), out, index, max);
+            match_recipients (ctx, fmt, fmt->recipient_original, oh, strlen (oh), out, index, max, FALSE);
         for (guint i = 0; i < out->len; i++)
             ((ba_text_recipient *) g_ptr_array_index (out, i))->from_original = TRUE;
         g_free (inline_headers);
