@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# End-to-end (issue 8): bounce or not, and the exact set of failed and
+# delayed addresses.  Each row names a sample and the addresses analyze
+# must report as failed (=f) or delayed (=d), sorted; "-" means none (not
+# a bounce: an autoreply, a challenge, a receipt, a success notice).
+set -u
+bin=$1 root=$2
+cd "$root" || exit 1
+pass=0 fail=0
+while IFS='|' read -r sample want; do
+    case "$sample" in ''|'#'*) continue ;; esac
+    got=$("$bin" analyze --format ndjson "samples/$sample" 2>/dev/null \
+          | jq -r 'select(.outcome == "failed" or .outcome == "delayed")
+                   | "\(.recipient)=\(.outcome[0:1])"' | LC_ALL=C sort | paste -sd' ' -)
+    [ -n "$got" ] || got=-
+    if [ "$got" = "$want" ]; then
+        pass=$((pass + 1))
+    else
+        echo "FAIL $sample: got '$got', want '$want'"
+        fail=$((fail + 1))
+    fi
+done <<'TABLE'
+# exact sets
+sendmail-dsn-fatal-and-transient.eml|alma@northwind.example=f bert@slowmail.example=d
+exim-failed-original-to-cc.eml|paul@riverside.example=f
+postfix-text-dsn-same-address.eml|walter.kerr@lakeside.example=f
+postfix-text-expanded-file-pipe.eml|orders@shop.example=f zeno@shop.example=f
+sendmail-dsn-pipe-original-recipient.eml|dora@shop.example=f
+exim-x-failed-recipients-only.eml|iris@meadow.example=f jonas@meadow.example=f
+exchange-text-ndr-mailto.eml|mia.novak@fjord.example=f
+qmail-two-recipients-queue-too-long.eml|rolf@valley.example=f sara@offline.example=f
+sendmail-text-quoted-name-expanded.eml|ida.berg@shop.example=f
+postfix-dsn-delayed.eml|xena@archive.example=d
+# not bounces
+autoreply-vacation.eml|-
+autoreply-outlook-german.eml|-
+autoreply-notes-abwesenheitsnotiz.eml|-
+autoreply-french.eml|-
+autoreply-italian-subject-only.eml|-
+autoreply-spanish-precedence.eml|-
+autoreply-japanese.eml|-
+autoreply-vacation-delivery-failed-words.eml|-
+challenge-tmda-confirm.eml|-
+challenge-spamarrest-verify.eml|-
+challenge-boxbe-guest-list.eml|-
+challenge-human-check.eml|-
+mailman-subscription-confirm.eml|-
+mailman-welcome.eml|-
+mdn-read-receipt.eml|-
+outlook-read-receipt-text.eml|-
+dsn-relayed-expanded-success.eml|-
+reply-quoting-bounce.eml|-
+spam-fake-bounce-subject.eml|-
+not-bounce.eml|-
+not-bounce-mentions-failed.eml|-
+not-bounce-newsletter.eml|-
+TABLE
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
