@@ -31,6 +31,24 @@ exchange-text-ndr-mailto.eml|mia.novak@fjord.example=f
 qmail-two-recipients-queue-too-long.eml|rolf@valley.example=f sara@offline.example=f
 sendmail-text-quoted-name-expanded.eml|ida.berg@shop.example=f
 postfix-dsn-delayed.eml|xena@archive.example=d
+exim-retry-timeout-file-generated.eml|lena@shop.example=f nadia@remote.example=f
+exchange-dsn-angle-final-recipient.eml|Pia.Holm@Bay.example=f
+# delay warnings: temporary
+zoho-delay-host-not-reachable.eml|sven@offline.example=d
+exchange-dsn-delay.eml|tilda@lagoon.example=d
+sendmail-dsn-warning-4-hours.eml|vince@quiet.example=d
+qmail-notify-delayed.eml|xaver@sleepy.example=d yuki@sleepy.example=d
+delay-exim-warning.eml|logistics@warehouse.example=d
+delay-courier-text.eml|members@farm.example=d
+delay-exchange-text.eml|accounts@branch.example=d
+delay-gmail-temporary.eml|info@bakery.example=d
+delay-sendmail-warning.eml|orders@slowhost.example=d
+postfix-text-delay.eml|orders@slowpartner.example=d
+sendmail-text-delay.eml|gardener@estate.example=d
+courier-text-delay.eml|potter@artisan.example=d
+opensmtpd-delay-networkerror.eml|sales@slowhost.example=d
+gmail-delay-networkerror.eml|office@downhost.example=d
+ms-smtpsvc-delay.eml|workshop@carpenter.example=d
 # not bounces
 autoreply-vacation.eml|-
 autoreply-outlook-german.eml|-
