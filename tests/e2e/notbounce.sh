@@ -33,6 +33,10 @@ sendmail-text-quoted-name-expanded.eml|ida.berg@shop.example=f
 postfix-dsn-delayed.eml|xena@archive.example=d
 exim-retry-timeout-file-generated.eml|lena@shop.example=f nadia@remote.example=f
 exchange-dsn-angle-final-recipient.eml|Pia.Holm@Bay.example=f
+exchange55-did-not-reach-summary-to.eml|carl.moe@river.example=f
+notes-was-not-delivered-to.eml|finn@forest.example=f
+netscape-undeliverable-smtp-addresses.eml|ivy@meadow.example=f
+groupwise-undeliverable-to-following.eml|jan@valley.example=f
 # delay warnings: temporary
 zoho-delay-host-not-reachable.eml|sven@offline.example=d
 exchange-dsn-delay.eml|tilda@lagoon.example=d
