@@ -423,6 +423,7 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
     gsize len = strlen (notice), start = 0, end = len, s, e, before_original = len;
     ba_text_recipient *cur = NULL;
     GHashTable *index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    gboolean delayed = FALSE;   /* under the format's delayed-section heading */
 
     *original_at = -1;
     if (fmt->original && ba_match (ctx, fmt->original, notice, len, 0)) {
@@ -435,6 +436,7 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
     if (fmt->begin && ba_match (ctx, fmt->begin, notice, end, 0)) {
         ba_match_span (ctx, &s, &e);
         start = e;
+        delayed = fmt->delayed_section && ba_match (ctx, fmt->delayed_section, notice, e, s);
     }
     if (fmt->end && ba_match (ctx, fmt->end, notice, end, start)) {
         ba_match_span (ctx, &s, &e);
@@ -455,8 +457,16 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
             if (!g_ascii_isspace (line[i]))
                 blank = FALSE;
 
+        if (!blank && fmt->delayed_section) {
+            if (ba_match (ctx, fmt->delayed_section, ltext, llen, 0))
+                delayed = TRUE;
+            else if (fmt->begin && ba_match (ctx, fmt->begin, ltext, llen, 0))
+                delayed = FALSE;
+        }
         if (!blank)
             opened = match_recipients (ctx, fmt, fmt->recipient, ltext, llen, out, index, max, cur != NULL);
+        if (opened && delayed && !opened->action)
+            opened->action = g_strdup ("delayed");
         if (opened) {
             cur = opened;
             if (cur->at < 0)

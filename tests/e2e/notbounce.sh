@@ -22,6 +22,7 @@ while IFS='|' read -r sample want; do
 done <<'TABLE'
 # exact sets
 sendmail-dsn-fatal-and-transient.eml|alma@northwind.example=f bert@slowmail.example=d
+sendmail-text-fatal-and-transient.eml|alma@northwind.example=f bert@slowmail.example=d
 exim-failed-original-to-cc.eml|paul@riverside.example=f
 postfix-text-dsn-same-address.eml|walter.kerr@lakeside.example=f
 postfix-text-expanded-file-pipe.eml|orders@shop.example=f zeno@shop.example=f
