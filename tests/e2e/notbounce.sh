@@ -38,6 +38,7 @@ exchange55-did-not-reach-summary-to.eml|carl.moe@river.example=f
 notes-was-not-delivered-to.eml|finn@forest.example=f
 netscape-undeliverable-smtp-addresses.eml|ivy@meadow.example=f
 groupwise-undeliverable-to-following.eml|jan@valley.example=f
+notice-subject-only-noreply-sender.eml|rita@hosted-mail.example=f
 # delay warnings: temporary
 zoho-delay-host-not-reachable.eml|sven@offline.example=d
 exchange-dsn-delay.eml|tilda@lagoon.example=d
