@@ -44,6 +44,7 @@ zoho-delay-host-not-reachable.eml|sven@offline.example=d
 exchange-dsn-delay.eml|tilda@lagoon.example=d
 sendmail-dsn-warning-4-hours.eml|vince@quiet.example=d
 qmail-notify-delayed.eml|xaver@sleepy.example=d yuki@sleepy.example=d
+notice-generic-delay-retried.eml|tom@busy-host.example=d
 delay-exim-warning.eml|logistics@warehouse.example=d
 delay-courier-text.eml|members@farm.example=d
 delay-exchange-text.eml|accounts@branch.example=d
