@@ -234,6 +234,18 @@ names_alias_of_address (ba_context *ctx, const ba_pattern *p, const char *text, 
     return mark != NULL;
 }
 
+/* The action a section heading in @text[@start, @len) gives the recipients
+ * listed under it (Sendmail's transient errors, successful deliveries), or NULL. */
+static const char *
+section_heading (ba_context *ctx, const ba_format *fmt, const char *text, gsize len, gsize start)
+{
+    if (fmt->delayed_section && ba_match (ctx, fmt->delayed_section, text, len, start))
+        return "delayed";
+    if (fmt->delivered_section && ba_match (ctx, fmt->delivered_section, text, len, start))
+        return "delivered";
+    return NULL;
+}
+
 /* Apply the recipient patterns to @text (a line, or the header block).
  * Every match of a pattern counts, so one line (a JSON document, a list)
  * may name several recipients; the first pattern that finds one wins.
@@ -423,7 +435,7 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
     gsize len = strlen (notice), start = 0, end = len, s, e, before_original = len;
     ba_text_recipient *cur = NULL;
     GHashTable *index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-    gboolean delayed = FALSE;   /* under the format's delayed-section heading */
+    const char *section_action = NULL; /* of the section heading the lines are under */
 
     *original_at = -1;
     if (fmt->original && ba_match (ctx, fmt->original, notice, len, 0)) {
@@ -436,7 +448,7 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
     if (fmt->begin && ba_match (ctx, fmt->begin, notice, end, 0)) {
         ba_match_span (ctx, &s, &e);
         start = e;
-        delayed = fmt->delayed_section && ba_match (ctx, fmt->delayed_section, notice, e, s);
+        section_action = section_heading (ctx, fmt, notice, e, s);
     }
     if (fmt->end && ba_match (ctx, fmt->end, notice, end, start)) {
         ba_match_span (ctx, &s, &e);
@@ -457,16 +469,17 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
             if (!g_ascii_isspace (line[i]))
                 blank = FALSE;
 
-        if (!blank && fmt->delayed_section) {
-            if (ba_match (ctx, fmt->delayed_section, ltext, llen, 0))
-                delayed = TRUE;
+        if (!blank && (fmt->delayed_section || fmt->delivered_section)) {
+            const char *a = section_heading (ctx, fmt, ltext, llen, 0);
+            if (a)
+                section_action = a;
             else if (fmt->begin && ba_match (ctx, fmt->begin, ltext, llen, 0))
-                delayed = FALSE;
+                section_action = NULL;
         }
         if (!blank)
             opened = match_recipients (ctx, fmt, fmt->recipient, ltext, llen, out, index, max, cur != NULL);
-        if (opened && delayed && !opened->action)
-            opened->action = g_strdup ("delayed");
+        if (opened && section_action && !opened->action)
+            opened->action = g_strdup (section_action);
         if (opened) {
             cur = opened;
             if (cur->at < 0)

@@ -74,6 +74,7 @@ mailman-welcome.eml|-
 mdn-read-receipt.eml|-
 outlook-read-receipt-text.eml|-
 dsn-relayed-expanded-success.eml|-
+sendmail-text-return-receipt.eml|-
 reply-quoting-bounce.eml|-
 spam-fake-bounce-subject.eml|-
 not-bounce.eml|-
