@@ -355,8 +355,51 @@ bare_name_domain (ba_context *ctx, const ba_format *fmt, const char *notice, con
     return NULL;
 }
 
+/* The one address a bare name's own error text gives in <...> (Exchange's
+ * "<host #5.1.1 smtp;550 5.1.1 <addr>... User unknown>"), when it gives one
+ * and the bounce's own header block does not name it; else NULL. */
+static char *
+sole_address_in_text (const GString *text, const char *headers)
+{
+    char *found = NULL;
+    const char *p = text->str, *end = text->str + text->len;
+    for (int seen = 0; p < end && seen < 32; seen++) {
+        const char *close = memchr (p, '>', end - p), *open = close;
+        if (!close)
+            break;
+        /* the innermost <...> that ends here */
+        while (open > p && *open != '<')
+            open--;
+        p = close + 1;
+        if (*open != '<' || !memchr (open + 1, '@', close - open - 1))
+            continue;
+        char *raw = g_strndup (open + 1, close - open - 1);
+        char *addr = clean_address (raw);
+        g_free (raw);
+        if (!addr)
+            continue;
+        if (found && g_ascii_strcasecmp (found, addr)) {
+            g_free (addr);
+            g_free (found);
+            return NULL;
+        }
+        g_free (found);
+        found = addr;
+    }
+    if (found && headers) {
+        char *lower_headers = g_ascii_strdown (headers, -1), *lower = g_ascii_strdown (found, -1);
+        gboolean own = strstr (lower_headers, lower) != NULL;
+        g_free (lower_headers);
+        g_free (lower);
+        if (own)
+            g_clear_pointer (&found, g_free);
+    }
+    return found;
+}
+
 /* Bare mailbox names become the returned message's To/Cc address with
- * that local part, else name@domain; a name that stays bare is dropped. */
+ * that local part, else name@domain, else the one address their own error
+ * text gives; a name that stays bare is dropped. */
 static void
 complete_bare_names (ba_context *ctx, const ba_format *fmt, GPtrArray *out, const char *notice,
                      const char *headers, const char *original_headers, gssize original_at)
@@ -385,6 +428,8 @@ complete_bare_names (ba_context *ctx, const ba_format *fmt, GPtrArray *out, cons
                 known = ba_original_addresses_new (orig);
             }
             char *addr = ba_original_addresses_complete (known, r->recipient, domain);
+            if (!addr)
+                addr = sole_address_in_text (r->diagnostic, headers);
             char *key = addr ? g_ascii_strdown (addr, -1) : NULL;
             /* the notice named it in full too, or another name led to it:
              * one recipient, not two */

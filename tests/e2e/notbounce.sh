@@ -36,6 +36,7 @@ exim-retry-timeout-file-generated.eml|lena@shop.example=f nadia@remote.example=f
 exchange-dsn-angle-final-recipient.eml|Pia.Holm@Bay.example=f
 exchange55-did-not-reach-summary-to.eml|carl.moe@river.example=f
 notes-was-not-delivered-to.eml|finn@forest.example=f
+exchange2003-reached-display-name-only.eml|sid@partner.example=f tess@partner.example=f
 netscape-undeliverable-smtp-addresses.eml|ivy@meadow.example=f
 groupwise-undeliverable-to-following.eml|jan@valley.example=f
 notice-subject-only-noreply-sender.eml|rita@hosted-mail.example=f
