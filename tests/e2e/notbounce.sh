@@ -40,6 +40,7 @@ exchange2003-reached-display-name-only.eml|sid@partner.example=f tess@partner.ex
 netscape-undeliverable-smtp-addresses.eml|ivy@meadow.example=f
 groupwise-undeliverable-to-following.eml|jan@valley.example=f
 notice-subject-only-noreply-sender.eml|rita@hosted-mail.example=f
+notice-message-to-rejected.eml|uma@hosted-mail.example=f vic@hosted-mail.example=f
 # delay warnings: temporary
 zoho-delay-host-not-reachable.eml|sven@offline.example=d
 exchange-dsn-delay.eml|tilda@lagoon.example=d
