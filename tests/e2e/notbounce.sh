@@ -41,6 +41,7 @@ netscape-undeliverable-smtp-addresses.eml|ivy@meadow.example=f
 groupwise-undeliverable-to-following.eml|jan@valley.example=f
 notice-subject-only-noreply-sender.eml|rita@hosted-mail.example=f
 notice-message-to-rejected.eml|uma@hosted-mail.example=f vic@hosted-mail.example=f
+notice-trailing-dot-mailto.eml|yan@harbor.example=f zed@harbor.example=f
 # delay warnings: temporary
 zoho-delay-host-not-reachable.eml|sven@offline.example=d
 exchange-dsn-delay.eml|tilda@lagoon.example=d
