@@ -6,6 +6,7 @@
 #include "textbounce.h"
 #include "util.h"
 #include "mailbox-name.h"
+#include "address.h"
 
 #include <string.h>
 
@@ -101,19 +102,7 @@ ba_format_detect (ba_context *ctx, const ba_format *fmt, const ba_detect_input *
 static char *
 clean_address (const char *raw)
 {
-    char *s = g_strdup (raw);
-    gsize n;
-    g_strstrip (s);
-    n = strlen (s);
-    while (n > 0 && strchr (">:;,.\"'", s[n - 1]))
-        s[--n] = '\0';
-    char *start = s;
-    while (*start && strchr ("<\"' ", *start))
-        start++;
-    if (g_str_has_prefix (start, "mailto:"))
-        start += 7;
-    char *out = g_strdup (start);
-    g_free (s);
+    char *out = ba_address_unwrap (raw);
     if (!ba_address_plausible (out, TRUE)) {
         g_free (out);
         return NULL;
