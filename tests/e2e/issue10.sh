@@ -81,5 +81,54 @@ if grep -q -e $'\r' -e '%' "$tmp/err"; then bad "progress on a pipe (--files-fro
 "$bin" analyze --format ndjson - < samples/postfix-userunknown.eml > /dev/null 2> "$tmp/err"
 if grep -q -e $'\r' -e '%' "$tmp/err"; then bad "progress on a pipe (standard input)"; else ok; fi
 
+# ---- 4. examples of the issue no other e2e test checked ------------------------------
+# "reclassify with a missing site file rewrote stored verdicts back to the defaults"
+printf '[our-filter]\ndescription = test: our gateway words\nreason = filtered\npriority = 1\npattern = user unknown\n' > "$tmp/site.rules"
+"$bin" ingest -q --db "$tmp/site.db" --site-rules "$tmp/site.rules" samples/postfix-userunknown.eml
+"$bin" reclassify --db "$tmp/site.db" --site-rules "$tmp/no-such.rules" > /dev/null 2>&1
+[ $? = 2 ] && ok || bad "reclassify with a missing site file: not a usage error"
+got=$("$bin" search --db "$tmp/site.db" --format ndjson | python3 -c 'import json,sys
+print(" ".join(json.loads(l)["reason"] for l in sys.stdin))')
+[ "$got" = filtered ] && ok || bad "reclassify with a missing site file changed the stored verdict to '$got'"
+
+# "remote_mta is not normalised, so 'top remote MTAs' splits one host into several rows"
+sed -e 's/^Remote-MTA: .*/Remote-MTA: dns; MX1.Partner.Example./' samples/postfix-userunknown.eml > "$tmp/mta1.eml"
+sed -e 's/^Remote-MTA: .*/Remote-MTA: dns; mx1.partner.example (TCP|192.0.2.17|47323|198.51.100.2|25)/' \
+    -e 's/^Message-I[Dd]: <\(.\)/Message-ID: <other-\1/' -e 's/j\.doe@/k.roe@/g' samples/postfix-userunknown.eml > "$tmp/mta2.eml"
+"$bin" ingest -q --db "$tmp/mta.db" "$tmp/mta1.eml" "$tmp/mta2.eml"
+got=$("$bin" report --db "$tmp/mta.db" --format json | python3 -c 'import json,sys
+d = json.load(sys.stdin); print(" ".join("%s=%s" % (m["key"], m["failed"] if "failed" in m else m.get("count")) for m in d["remote_mtas"]))')
+[ "$got" = "mx1.partner.example=2" ] && ok || bad "report: one remote MTA in several rows: '$got'"
+
+# "The locale leaks into stored advice (18 Dezember 2006 … 25 März 2008 under de_DE)"
+german=
+if locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; then
+    german="env LC_ALL=de_DE.UTF-8 LANGUAGE=de"
+elif command -v localedef > /dev/null && [ -e /usr/share/i18n/locales/de_DE ] && mkdir -p "$tmp/locale" \
+     && localedef -i de_DE -f UTF-8 "$tmp/locale/de_DE.UTF-8" > /dev/null 2>&1; then
+    german="env LOCPATH=$tmp/locale LC_ALL=de_DE.UTF-8 LANGUAGE=de"
+fi
+if [ -n "$german" ]; then
+    LC_ALL=C "$bin" ingest -q --db "$tmp/c.db" samples/story-ordb-2008.eml
+    $german "$bin" ingest -q --db "$tmp/de.db" samples/story-ordb-2008.eml
+    c=$(LC_ALL=C "$bin" search --db "$tmp/c.db" --format ndjson | python3 -c 'import json,sys
+print("|".join(json.loads(l)["advice"] for l in sys.stdin))')
+    de=$(LC_ALL=C "$bin" search --db "$tmp/de.db" --format ndjson | python3 -c 'import json,sys
+print("|".join(json.loads(l)["advice"] for l in sys.stdin))')
+    [ -n "$c" ] && [ "$c" = "$de" ] && ok || bad "stored advice differs under de_DE: '$c' / '$de'"
+    lacks "stored advice: no German month" "$de" "Dezember"
+    lacks "stored advice: no German month" "$de" "März"
+    contains "stored advice: ISO dates" "$de" "2006-12-18"
+else
+    bad "stored advice: no German locale could be made (locales or localedef needed)"
+fi
+
+# '"1 messages read", "message(s)"': the summaries count in words
+"$bin" ingest --db "$tmp/words.db" samples/postfix-userunknown.eml > "$tmp/out" 2>&1
+"$bin" analyze -v samples/postfix-userunknown.eml >> "$tmp/out" 2>&1
+out=$(cat "$tmp/out")
+lacks "no '(s)' plural" "$out" "(s)"
+lacks "no '1 messages'" "$out" "1 messages"
+
 echo "issue10: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
