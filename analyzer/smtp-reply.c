@@ -51,6 +51,15 @@ ba_reply_cut (const char *text, gsize *start, gsize *len)
     return FALSE;
 }
 
+gboolean
+ba_reply_goes_on (const char *whole, const char *line, gsize len)
+{
+    if (!whole || strncmp (whole, line, len))
+        return FALSE;
+    /* the next line of the same reply follows the cut one */
+    return ba_reply_continues (whole + len + strspn (whole + len, " \t\r\n"), ba_reply_continued (line));
+}
+
 const char *
 ba_reply_completing (const char *cut, const char *whole)
 {
@@ -59,9 +68,7 @@ ba_reply_completing (const char *cut, const char *whole)
         return NULL;
     char *line = g_strndup (cut + start, len);
     const char *found = strstr (whole, line);
-    /* the next line of the same reply follows the cut one */
-    gboolean more = found && ba_reply_continues (found + len + strspn (found + len, " \t\r\n"),
-                                                  ba_reply_continued (line));
+    gboolean more = found && ba_reply_goes_on (found, line, len);
     g_free (line);
     return more ? whole : NULL;
 }

@@ -18,6 +18,10 @@ gboolean ba_reply_continues (const char *text, int code);
  * length (up to a closing ")" or the end) are set. */
 gboolean ba_reply_cut (const char *text, gsize *start, gsize *len);
 
+/* Does @whole begin with the @len bytes of @line, a reply's first line
+ * (as ba_reply_cut finds it), and go on with that reply's next line? */
+gboolean ba_reply_goes_on (const char *whole, const char *line, gsize len);
+
 /* @whole when it holds the first line that @cut cuts (ba_reply_cut) and
  * says more; else NULL.  Not a copy. */
 const char *ba_reply_completing (const char *cut, const char *whole);

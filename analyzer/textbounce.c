@@ -186,10 +186,14 @@ has_code (const char *s)
 static void
 complete_cut_reply (ba_text_recipient *r, GPtrArray *details)
 {
+    gsize start, len;
+    if (!ba_reply_cut (r->diagnostic->str, &start, &len))
+        return;
+    /* a transcript's reply starts its detail: a comparison of the first line each */
     for (guint j = 0; j < details->len; j++) {
         ba_text_recipient *d = g_ptr_array_index (details, j);
         if ((!*d->recipient || !g_ascii_strcasecmp (d->recipient, r->recipient))
-            && ba_reply_completing (r->diagnostic->str, d->diagnostic->str)) {
+            && ba_reply_goes_on (d->diagnostic->str, r->diagnostic->str + start, len)) {
             g_string_assign (r->diagnostic, d->diagnostic->str);
             return;
         }

@@ -43,6 +43,11 @@ test_completing (void)
     g_assert_null (ba_reply_completing (cut, "550-5.1.1 The account does not exist. Please try"));
     g_assert_null (ba_reply_completing (whole, whole));
     g_assert_null (ba_reply_completing (cut, NULL));
+    /* at the start only */
+    g_assert_true (ba_reply_goes_on (whole, cut + 9, 48));
+    g_assert_false (ba_reply_goes_on (whole + 1, cut + 9, 48));
+    g_assert_false (ba_reply_goes_on ("550-5.1.1 The account does not exist. Please try", cut + 9, 48));
+    g_assert_false (ba_reply_goes_on (NULL, cut + 9, 48));
 }
 
 int
