@@ -26,7 +26,7 @@ for l in sys.stdin: print(json.loads(l).get(sys.argv[1]))' "$2"
 want=jo.doe@receiver.example
 for wrap in "<$want>" "<$want>>" "$want>" "\"$want\"" "<<$want>>" "mailto:$want" "<mailto:$want>" \
             "$want." "($want)" "[$want]" "$want,"; do
-    for carrier in dsn_mail xfailed_mail exim_line_mail sentence_mail; do
+    for carrier in dsn_mail xfailed_mail exim_line_mail postfix_line_mail qmail_line_mail sendmail_line_mail sentence_mail; do
         "$carrier" "$wrap" > "$tmp/a.eml"
         got=$(field "$tmp/a.eml" recipient)
         [ "$got" = "$want" ] && ok || bad "address $carrier '$wrap': recipient '$got', want '$want'"

@@ -67,6 +67,55 @@ recipients. This is a permanent error. The following address(es) failed:
 M
 }
 
+# Postfix bounce_template.c notice whose recipient line starts with $1
+postfix_line_mail () {
+    mail_head "MAILER-DAEMON@mail.sender.example (Mail Delivery System)" "Undelivered Mail Returned to Sender"
+    cat <<M
+
+This is the mail system at host mail.sender.example.
+
+I'm sorry to have to inform you that your message could not
+be delivered to one or more recipients. It's attached below.
+
+                   The mail system
+
+$1: host mx.receiver.example[192.0.2.1] said: 550 5.1.1
+    User unknown (in reply to RCPT TO command)
+M
+}
+
+# qmail-send bounce whose address line is $1 followed by ":"
+qmail_line_mail () {
+    mail_head "MAILER-DAEMON@mail.sender.example" "failure notice"
+    cat <<M
+
+Hi. This is the qmail-send program at mail.sender.example.
+I'm afraid I wasn't able to deliver your message to the following addresses.
+This is a permanent error; I've given up. Sorry it didn't work out.
+
+$1:
+192.0.2.1 does not like recipient.
+Remote host said: 550 5.1.1 User unknown
+Giving up on 192.0.2.1.
+M
+}
+
+# Sendmail 8 savemail.c errbody() whose address line is $1
+sendmail_line_mail () {
+    mail_head "Mail Delivery Subsystem <MAILER-DAEMON@mail.sender.example>" "Returned mail: see transcript for details"
+    cat <<M
+
+   ----- The following addresses had permanent fatal errors -----
+$1
+    (reason: 550 5.1.1 User unknown)
+
+   ----- Transcript of session follows -----
+... while talking to mx.receiver.example.:
+>>> RCPT To:<jo.doe@receiver.example>
+<<< 550 5.1.1 User unknown
+M
+}
+
 # a notice sentence ending with the address $1
 sentence_mail () {
     mail_head "postmaster@mail.sender.example" "Delivery failure"
