@@ -1,6 +1,7 @@
 /* message-headers.c - header fields of a message: addresses, date, the
  * returned message's identity, the header block formats detect on. */
 #include "message-private.h"
+#include "address.h"
 
 #include <string.h>
 
@@ -259,12 +260,7 @@ ba_header_failed_recipients (GMimeMessage *msg)
     GHashTable *seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     parts = g_strsplit_set (v, ",; \t\r\n", -1);
     for (int i = 0; parts[i]; i++) {
-        char *a = g_strstrip (parts[i]);
-        if (*a == '<')
-            a++;
-        gsize n = strlen (a);
-        if (n && a[n - 1] == '>')
-            a[n - 1] = '\0';
+        g_autofree char *a = ba_address_unwrap (parts[i]);
         if (!ba_address_plausible (a, TRUE))
             continue;
         if (!out)

@@ -1,6 +1,7 @@
 /* message-recipients.c - per-recipient facts from a DSN, a feedback
  * report or a format's findings, with their status and diagnostic settled. */
 #include "message-private.h"
+#include "smtp-reply.h"
 
 #include <string.h>
 
@@ -358,6 +359,9 @@ ba_report_from_dsn (ba_context *ctx, ba_report *rep, ba_dsn *dsn, GPtrArray *tex
             t = g_ptr_array_index (text_found, 0);
         if (t && t->diagnostic->len) {
             if (!r->diagnostic)
+                ba_recipient_set_diagnostic (r, t->diagnostic->str);
+            else if (ba_reply_completing (ba_dsn_get (f, "diagnostic-code"), t->diagnostic->str))
+                /* the DSN quotes a multi-line reply's first line, the notice all of it */
                 ba_recipient_set_diagnostic (r, t->diagnostic->str);
             else if (!failure_code (r->diagnostic) && failure_code (t->diagnostic->str)) {
                 /* the notice's words, which may already hold the DSN's */

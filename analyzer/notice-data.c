@@ -2,10 +2,13 @@
  * address syntax the generic notice reader accepts (see notice.h). */
 #include "notice.h"
 #include "util.h"
+#include "address.h"
 
 #include <string.h>
 
-#define ADDRESS_RE "(?<recipient>[^\\s<>@\"'(),;:\\[\\]\\\\]{1,64}@(?:\\[[0-9a-f.:]{3,45}\\]" \
+/* an address as a sentence wraps it ("(a@b)", "[a@b]", "<<a@b>>", "mailto:a@b"),
+ * the wrapping outside the capture */
+#define ADDRESS_RE "(?:[<(\\[\"']|mailto:){0,4}+(?<recipient>[^\\s<>@\"'(),;:\\[\\]\\\\]{1,64}@(?:\\[[0-9a-f.:]{3,45}\\]" \
     "|[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)+))"
 
 static const struct {
@@ -274,15 +277,12 @@ ba_notice_line_address (const char *line, gsize n, gsize *start, gsize *alen)
     }
     while (i < n && (line[i] == ' ' || line[i] == '\t'))
         i++;
-    if (i < n && (line[i] == '<' || line[i] == '"' || line[i] == '\''))
-        i++;
-    if (i + 7 < n && !g_ascii_strncasecmp (line + i, "mailto:", 7))
-        i += 7;
+    i += ba_address_opening (line + i, n - i);
     *start = i;
     *alen = address_len (line + i, n - i);
     if (!*alen)
         return FALSE;
     /* what follows the address ends it: not "a@b.c/path" or "a@b.c=x" */
     gsize e = i + *alen;
-    return e == n || strchr (" \t>:,;)\"'.", line[e]);
+    return e == n || strchr (" \t>:,;)]\"'.", line[e]);
 }

@@ -6,6 +6,8 @@
 #include "textbounce-private.h"
 #include "util.h"
 #include "mailbox-name.h"
+#include "address.h"
+#include "smtp-reply.h"
 
 #include <string.h>
 
@@ -101,20 +103,9 @@ ba_format_detect (ba_context *ctx, const ba_format *fmt, const ba_detect_input *
 char *
 ba_text_clean_address (const char *raw)
 {
-    char *s = g_strdup (raw);
-    gsize n;
-    g_strstrip (s);
-    n = strlen (s);
-    while (n > 0 && strchr (">:;,.\"')", s[n - 1]))
-        s[--n] = '\0';
-    char *start = s;
-    /* a comment's parentheses, "(addr)", as Exchange prints a display name's address */
-    while (*start && strchr ("<\"'( ", *start))
-        start++;
-    if (g_str_has_prefix (start, "mailto:"))
-        start += 7;
-    char *out = g_strdup (start);
-    g_free (s);
+    /* brackets, quotes, "mailto:", a comment's parentheses ("(addr)", as
+     * Exchange prints a display name's address), a sentence's punctuation */
+    char *out = ba_address_unwrap (raw);
     if (!ba_address_plausible (out, TRUE)) {
         g_free (out);
         return NULL;
@@ -189,6 +180,26 @@ has_code (const char *s)
 {
     char st[16];
     return s && (ba_find_reply_code (s) || ba_find_status (s, st));
+}
+
+/* @r's text quotes only the first line of a multi-line reply (Sendmail's
+ * "(reason: 550-5.1.1 …)"): a transcript's detail holding the whole reply
+ * replaces it. */
+static void
+complete_cut_reply (ba_text_recipient *r, GPtrArray *details)
+{
+    gsize start, len;
+    if (!ba_reply_cut (r->diagnostic->str, &start, &len))
+        return;
+    /* a transcript's reply starts its detail: a comparison of the first line each */
+    for (guint j = 0; j < details->len; j++) {
+        ba_text_recipient *d = g_ptr_array_index (details, j);
+        if ((!*d->recipient || !g_ascii_strcasecmp (d->recipient, r->recipient))
+            && ba_reply_goes_on (d->diagnostic->str, r->diagnostic->str + start, len)) {
+            g_string_assign (r->diagnostic, d->diagnostic->str);
+            return;
+        }
+    }
 }
 
 /* A named group of the current match; JSON escapes decoded when the
@@ -453,6 +464,9 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
     /* detail lines, anywhere before the original */
     if (fmt->detail->len) {
         gsize dend = *original_at >= 0 ? (gsize) *original_at : len;
+        /* a transcript's multi-line reply ("<<< 550-…" lines) is one detail */
+        int open_code = 0;
+        gsize open_next = 0;
         for (gsize pos = 0; pos < dend;) {
             const char *line = notice + pos;
             const char *nl = memchr (line, '\n', dend - pos);
@@ -465,7 +479,12 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
                 char *raw = ba_match_group (ctx, p, ltext, "recipient");
                 char *diag = ba_match_group (ctx, p, ltext, "diagnostic");
                 char *addr = raw ? ba_text_clean_address (raw) : NULL;
-                if (diag && *diag && details->len < 1000) {
+                ba_text_recipient *last = details->len ? g_ptr_array_index (details, details->len - 1) : NULL;
+                if (diag && last && open_code && pos == open_next && !addr && ba_reply_continues (diag, open_code)) {
+                    append_text (last->diagnostic, diag, strlen (diag));
+                    open_code = ba_reply_continued (diag);
+                    open_next = pos + llen + (nl ? 1 : 0);
+                } else if (diag && *diag && details->len < 1000) {
                     ba_text_recipient *d = g_new0 (ba_text_recipient, 1);
                     d->at = (gssize) pos;
                     d->recipient = addr ? addr : g_strdup ("");
@@ -490,6 +509,8 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
                         llen = (gsize) (next + nlen - line);
                         nl = nnl;
                     }
+                    open_code = ba_reply_continued (diag);
+                    open_next = pos + llen + (nl ? 1 : 0);
                     g_ptr_array_add (details, d);
                 }
                 g_free (raw);
@@ -503,8 +524,10 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
         for (guint i = 0; i < out->len; i++) {
             ba_text_recipient *r = g_ptr_array_index (out, i), *pick = NULL;
             gssize prev = -1;
-            if (has_code (r->diagnostic->str))
+            if (has_code (r->diagnostic->str)) {
+                complete_cut_reply (r, details);
                 continue;
+            }
             /* a detail naming it; else the nearest anonymous one between the
              * previous recipient line and its own (a transcript's "<<< 550 ..."
              * before "554 <user>... User unknown"; recipients are added in

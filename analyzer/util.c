@@ -1,5 +1,6 @@
 /* util.c - see util.h */
 #include "util.h"
+#include "address.h"
 #include "bounce-analyzer.h"
 
 #include <gmime/gmime.h>
@@ -184,16 +185,10 @@ ba_dsn_strip_type (const char *value, gboolean address)
     }
     while (g_ascii_isspace (*p))
         p++;
+    if (address)
+        return ba_address_unwrap (p);
     out = g_strdup (p);
     g_strstrip (out);
-    if (address) {
-        gsize n = strlen (out);
-        if (n >= 2 && out[0] == '<' && out[n - 1] == '>') {
-            memmove (out, out + 1, n - 2);
-            out[n - 2] = '\0';
-        }
-        g_strstrip (out);
-    }
     return out;
 }
 

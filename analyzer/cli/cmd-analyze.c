@@ -223,7 +223,7 @@ run_analyze (int argc, char **argv, const char *command)
     a.ruleset = ba_ruleset_id (set);
     /* the tree is sized (a walk) only for a progress line someone sees */
     progress_start (&prog, command, !quiet && isatty (2),
-                    files_from || quiet || !isatty (2) ? -1 : path_list_total_size (argv + 1, argc - 1));
+                    quiet || !isatty (2) ? -1 : path_list_progress_total (paths));
 
     if (a.format == OUT_JSON) {
         a.sp = json_document_begin (stdout, command);

@@ -148,7 +148,7 @@ cmd_ingest (int argc, char **argv)
     ba_ingest_set_host (ing, host);
     /* the tree is sized (a walk) only for a progress line someone sees */
     progress_start (&prog, "ingest", !quiet && isatty (2),
-                    files_from || quiet || !isatty (2) ? -1 : path_list_total_size (argv + 1, argc - 1));
+                    quiet || !isatty (2) ? -1 : path_list_progress_total (paths));
 
     while (!failed && (path = path_list_next (paths))) {
         ba_reader *reader = ba_reader_open (path);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 struct path_list {
     const char *command;
@@ -13,6 +14,8 @@ struct path_list {
     FILE *list;
     gboolean nul, failed, at_end;
     guint64 entry;              /* number of the entry read last, for warnings */
+    GPtrArray *queued;          /* entries read ahead for sizing, or NULL */
+    guint next_queued;
     char buf[PATH_LIST_MAX + 1];
 };
 
@@ -83,6 +86,8 @@ path_list_next (path_list *pl)
 {
     if (pl->next_arg < pl->nargs)
         return pl->args[pl->next_arg++];
+    if (pl->queued && pl->next_queued < pl->queued->len)
+        return g_ptr_array_index (pl->queued, pl->next_queued++);
     if (!pl->list || pl->at_end)
         return NULL;
     if (read_entry (pl))
@@ -104,11 +109,30 @@ path_list_free (path_list *pl)
         return;
     if (pl->list && pl->list != stdin)
         fclose (pl->list);
+    if (pl->queued)
+        g_ptr_array_unref (pl->queued);
     g_free (pl);
 }
 
 /* Files counted at most, so sizing a huge tree does not delay the start. */
 #define SIZE_WALK_MAX 200000
+
+/* Entries read ahead at most: a list of millions of paths is not held in
+ * memory only to show a percentage. */
+#define PRELOAD_MAX 100000
+
+/* The bytes left to read on standard input: a redirected file's, else -1
+ * (a pipe or a terminal has no size). */
+static gint64
+stdin_size (void)
+{
+    struct stat sb;
+    off_t at;
+    if (fstat (0, &sb) != 0 || !S_ISREG (sb.st_mode))
+        return -1;
+    at = lseek (0, 0, SEEK_CUR);
+    return at >= 0 && at <= sb.st_size ? (gint64) (sb.st_size - at) : -1;
+}
 
 static gboolean
 add_size (const char *path, int depth, guint *files, gint64 *total)
@@ -117,6 +141,11 @@ add_size (const char *path, int depth, guint *files, gint64 *total)
     GDir *dir;
     const char *name;
 
+    if (depth == 0 && !strcmp (path, "-")) {
+        gint64 n = stdin_size ();
+        *total += n > 0 ? n : 0;
+        return n >= 0;
+    }
     if (lstat (path, &sb) != 0)
         return TRUE;
     if (S_ISREG (sb.st_mode)) {
@@ -143,10 +172,44 @@ path_list_total_size (char **args, int nargs)
 {
     gint64 total = 0;
     guint files = 0;
-    for (int i = 0; i < nargs; i++) {
-        if (!strcmp (args[i], "-"))
-            return -1;
+    for (int i = 0; i < nargs; i++)
         if (!add_size (args[i], 0, &files, &total))
+            return -1;
+    return total;
+}
+
+/* The rest of the list read ahead into pl->queued; FALSE when it is longer
+ * than PRELOAD_MAX (what was read stays queued) or could not be read. */
+static gboolean
+preload (path_list *pl)
+{
+    if (!pl->queued)
+        pl->queued = g_ptr_array_new_with_free_func (g_free);
+    while (pl->list && !pl->at_end) {
+        if (pl->queued->len >= PRELOAD_MAX)
+            return FALSE;
+        if (read_entry (pl))
+            g_ptr_array_add (pl->queued, g_strdup (pl->buf));
+        else
+            pl->at_end = TRUE;
+    }
+    return !pl->failed;
+}
+
+gint64
+path_list_progress_total (path_list *pl)
+{
+    gint64 total = 0;
+    guint files = 0;
+    for (int i = 0; i < pl->nargs; i++)
+        if (!add_size (pl->args[i], 0, &files, &total))
+            return -1;
+    if (pl->list && !preload (pl))
+        return -1;
+    for (guint i = 0; pl->queued && i < pl->queued->len; i++) {
+        const char *path = g_ptr_array_index (pl->queued, i);
+        /* "-" in a list is a file of that name, not standard input */
+        if (!add_size (path, !strcmp (path, "-") ? 1 : 0, &files, &total))
             return -1;
     }
     return total;

@@ -22,9 +22,15 @@ const char *path_list_next (path_list *pl);
 gboolean path_list_failed (const path_list *pl);
 void path_list_free (path_list *pl);
 
-/* Regular-file bytes under the arguments (not the list), for a progress
- * percentage; -1 when not known (a list, standard input, too many files). */
+/* Regular-file bytes under the arguments (standard input: a redirected
+ * file's size), for a progress percentage; -1 when not known (a pipe, too
+ * many files). */
 gint64 path_list_total_size (char **args, int nargs);
+/* As path_list_total_size over the arguments and every entry of the list,
+ * which is read ahead for it (the list is read whole before the first
+ * path is given: a percentage needs its end); -1 when not known (a list of
+ * over 100000 entries, a pipe on standard input). */
+gint64 path_list_progress_total (path_list *pl);
 
 /* Is @err a reader's "not a valid message" for a file on its own: a file
  * that is not mail, a warning rather than a read error? */

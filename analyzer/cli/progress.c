@@ -17,7 +17,9 @@ progress_start (progress *p, const char *command, gboolean on, gint64 total)
     p->total = total;
     p->done = p->width = 0;
     p->messages = p->skipped = 0;
-    p->started = p->last = g_get_monotonic_time ();
+    p->started = g_get_monotonic_time ();
+    /* the first message is drawn at once: a slow first read is not silent */
+    p->last = p->started - PROGRESS_INTERVAL;
 }
 
 static void
