@@ -10,7 +10,7 @@
 /* Pair "ab" is bit (a & 0x7f) << 7 | (b & 0x7f): a non-ASCII byte shares
  * the bit of an ASCII one, which only lets strstr decide more often, and
  * the set stays 2 KiB (it is cleared for every text). */
-typedef struct {
+typedef struct ba_bigrams {
     guint64 bits[16384 / 64];
 } ba_bigrams;
 

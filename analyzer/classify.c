@@ -139,7 +139,7 @@ rule_matches (ba_context *ctx, const ba_rule *r, const char *text, gsize len, co
     *limit_hit = FALSE;
     for (guint i = 0; i < r->patterns->len; i++) {
         const ba_pattern *p = g_ptr_array_index (r->patterns, i);
-        if (p->literal && !ba_literal_in (pairs, lower, p->literal))
+        if (!ba_pattern_may_occur (p, lower, pairs))
             continue;
         if (ba_match (ctx, p, text, len, 0))
             return (int) i;
