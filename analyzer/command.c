@@ -72,7 +72,7 @@ ba_commands_load (ba_ruleset *set, const ba_ini *ini, ba_ini_report report, void
                     continue;
                 }
                 ba_pattern_set_origin (p, ini->file, e->line);
-                msg = ba_pattern_hazard (e->value, FALSE);
+                msg = ba_loading_hazard (set, e->value, FALSE);
                 if (msg) {
                     ba_ini_reportf (report, data, ini->file, e->line, "warning: %s: %s", e->key, msg);
                     g_free (msg);

@@ -16,6 +16,15 @@
 
 typedef GPtrArray strset;       /* of char*, owned; NULL: not a finite set / no requirement */
 
+/* node_exact's answers, by node: a group's set is asked for again by each
+ * enclosing group, so without them the work grows with the nesting depth. */
+typedef struct {
+    GHashTable *exact;          /* node* -> strset* (a copy is handed out), or NOT_FINITE */
+} reader;
+
+static char not_finite;
+#define NOT_FINITE ((gpointer) &not_finite)
+
 static strset *
 strset_new (void)
 {
@@ -97,14 +106,16 @@ strset_better (const strset *a, const strset *b)
 static char
 set_literal (const cset *c)
 {
-    int n = 0, first = -1;
-    for (int b = 0; b < 256; b++)
-        if (c->bits[b >> 5] >> (b & 31) & 1) {
-            if (first < 0)
-                first = b;
-            n++;
+    int n = 0, word = -1;
+    for (int i = 0; i < 8; i++)
+        if (c->bits[i]) {
+            n += __builtin_popcount (c->bits[i]);
+            word = word < 0 ? i : word;
         }
-    if (first <= 0 || first >= 0x80 || n > 2)
+    if (word < 0 || word >= 4 || n > 2)
+        return 0;
+    int first = word * 32 + __builtin_ctz (c->bits[word]);
+    if (first == 0)
         return 0;
     if (n == 2) {
         /* the two must be the cases of one letter: 'A' then 'a' */
@@ -115,13 +126,57 @@ set_literal (const cset *c)
     return g_ascii_isalpha (first) ? 0 : (char) first;
 }
 
-static strset *seq_exact (const GPtrArray *seq);
-static strset *alts_exact (const GPtrArray *alts);
-static strset *alts_required (const GPtrArray *alts);
+/* A node that is one plain character, once: the common case, appended in place. */
+static char
+plain_char (const node *n)
+{
+    return n->kind == NODE_SET && n->min == 1 && n->max == 1 ? set_literal (&n->set) : 0;
+}
 
-/* The finite set of texts @n matches, or NULL. */
+static void
+strset_append_char (strset *s, char c)
+{
+    for (guint i = 0; i < s->len; i++) {
+        char *old = g_ptr_array_index (s, i);
+        gsize len = strlen (old);
+        if (len >= MAX_LENGTH)
+            continue;
+        old = g_realloc (old, len + 2);
+        old[len] = c;
+        old[len + 1] = '\0';
+        s->pdata[i] = old;
+    }
+}
+
+static strset *seq_exact (reader *rd, const GPtrArray *seq);
+static strset *alts_exact (reader *rd, const GPtrArray *alts);
+static strset *alts_required (reader *rd, const GPtrArray *alts);
+static strset *node_exact_uncached (reader *rd, const node *n);
+
 static strset *
-node_exact (const node *n)
+strset_copy (const strset *s)
+{
+    strset *out = strset_new ();
+    for (guint i = 0; i < s->len; i++)
+        g_ptr_array_add (out, g_strdup (g_ptr_array_index (s, i)));
+    return out;
+}
+
+/* The finite set of texts @n matches (the caller's to free), or NULL. */
+static strset *
+node_exact (reader *rd, const node *n)
+{
+    gpointer known = g_hash_table_lookup (rd->exact, n);
+    strset *e;
+    if (known)
+        return known == NOT_FINITE ? NULL : strset_copy (known);
+    e = node_exact_uncached (rd, n);
+    g_hash_table_insert (rd->exact, (gpointer) n, e ? (gpointer) strset_copy (e) : NOT_FINITE);
+    return e;
+}
+
+static strset *
+node_exact_uncached (reader *rd, const node *n)
 {
     strset *one = NULL, *out;
 
@@ -143,7 +198,7 @@ node_exact (const node *n)
         return NULL;
     if (!(n->min == 1 && n->max == 1) && !(n->min == 0 && n->max == 1))
         return NULL;
-    one = alts_exact (n->alts);
+    one = alts_exact (rd, n->alts);
     if (one && n->min == 0)
         strset_add (one, "");
     if (one && one->len > MAX_STRINGS) {
@@ -160,16 +215,21 @@ zero_width (const node *n)
 }
 
 static strset *
-seq_exact (const GPtrArray *seq)
+seq_exact (reader *rd, const GPtrArray *seq)
 {
     strset *acc = strset_new ();
     strset_add (acc, "");
     for (guint i = 0; i < seq->len && acc; i++) {
         const node *n = g_ptr_array_index (seq, i);
         strset *e, *next;
+        char c;
         if (zero_width (n))
             continue;
-        e = node_exact (n);
+        if ((c = plain_char (n))) {
+            strset_append_char (acc, c);
+            continue;
+        }
+        e = node_exact (rd, n);
         next = e ? strset_product (acc, e) : NULL;
         strset_free (e);
         strset_free (acc);
@@ -179,11 +239,11 @@ seq_exact (const GPtrArray *seq)
 }
 
 static strset *
-alts_exact (const GPtrArray *alts)
+alts_exact (reader *rd, const GPtrArray *alts)
 {
     strset *out = strset_new ();
     for (guint i = 0; i < alts->len; i++) {
-        strset *e = seq_exact (g_ptr_array_index (alts, i));
+        strset *e = seq_exact (rd, g_ptr_array_index (alts, i));
         gboolean ok = e && strset_merge (out, e);
         strset_free (e);
         if (!ok) {
@@ -208,16 +268,21 @@ offer (strset **best, strset *cand)
 
 /* The best set one of whose strings every match of @seq contains, or NULL. */
 static strset *
-seq_required (const GPtrArray *seq)
+seq_required (reader *rd, const GPtrArray *seq)
 {
     strset *best = NULL, *run = strset_new ();
     strset_add (run, "");
     for (guint i = 0; i < seq->len; i++) {
         const node *n = g_ptr_array_index (seq, i);
         strset *e, *next = NULL;
+        char c;
         if (zero_width (n))
             continue;           /* "foo\b bar" still holds "foo bar" */
-        e = node_exact (n);
+        if ((c = plain_char (n))) {
+            strset_append_char (run, c);
+            continue;
+        }
+        e = node_exact (rd, n);
         if (e && (next = strset_product (run, e))) {
             strset_free (run);
             run = next;
@@ -232,7 +297,7 @@ seq_required (const GPtrArray *seq)
         run = strset_new ();
         strset_add (run, "");
         if (n->kind == NODE_GROUP && n->min >= 1)
-            offer (&best, alts_required (n->alts));
+            offer (&best, alts_required (rd, n->alts));
     }
     offer (&best, run);
     return best;
@@ -240,11 +305,11 @@ seq_required (const GPtrArray *seq)
 
 /* Every alternative must give a set; their union is required. */
 static strset *
-alts_required (const GPtrArray *alts)
+alts_required (reader *rd, const GPtrArray *alts)
 {
     strset *out = strset_new ();
     for (guint i = 0; i < alts->len; i++) {
-        strset *r = seq_required (g_ptr_array_index (alts, i));
+        strset *r = seq_required (rd, g_ptr_array_index (alts, i));
         gboolean ok = r && strset_merge (out, r);
         strset_free (r);
         if (!ok) {
@@ -255,16 +320,26 @@ alts_required (const GPtrArray *alts)
     return out;
 }
 
+static void
+free_known (gpointer v)
+{
+    if (v != NOT_FINITE)
+        strset_free (v);
+}
+
 char **
 ba_pattern_literal_set (const char *source)
 {
     regex_tree *t = regex_tree_parse (source, FALSE);
+    reader rd;
     strset *req;
     char **out;
 
     if (!t)
         return NULL;
-    req = alts_required (t->alts);
+    rd.exact = g_hash_table_new_full (NULL, NULL, NULL, free_known);
+    req = alts_required (&rd, t->alts);
+    g_hash_table_unref (rd.exact);
     regex_tree_free (t);
     if (!req || strset_min_length (req) < MIN_USEFUL) {
         strset_free (req);

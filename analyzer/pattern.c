@@ -102,15 +102,22 @@ ba_pattern_ready (const ba_pattern *p)
     }
 }
 
+/* A required literal this long needs no better one. */
+#define GOOD_LITERAL 6
+
 /* The literals of @p, read on first use: written once, like jit_done. */
 static char *const *
 pattern_literals (const ba_pattern *p)
 {
     gsize *done = (gsize *) &p->literals_done;
     if (g_once_init_enter (done)) {
-        char **set = ba_pattern_literal_set (p->source);
-        char *one = set ? NULL : ba_pattern_required_literal (p->source);
-        if (one) {
+        /* the scan of the source is cheap, and its literal, when long, is
+         * as selective as a set read from the pattern's tree */
+        char *one = ba_pattern_required_literal (p->source);
+        char **set = one && strlen (one) >= GOOD_LITERAL ? NULL : ba_pattern_literal_set (p->source);
+        if (set) {
+            g_free (one);
+        } else if (one) {
             set = g_new0 (char *, 2);
             set[0] = one;
         }

@@ -118,6 +118,7 @@ struct ba_ruleset {
     GPtrArray *commands;        /* of ba_command_rule*, from commands.conf */
     GPtrArray *notice;          /* of ba_notice_group*, from notice.conf */
     char *fingerprint;          /* hash of every file loaded */
+    gboolean check_hazards;     /* while loading: is the file being read checked by ba_pattern_hazard */
 };
 
 /* Compile @source (PCRE2, caseless, multiline) with JIT.  On error returns
@@ -132,6 +133,8 @@ void ba_pattern_set_origin (ba_pattern *p, const char *file, int line);
  * sets overlap (README, "Patterns that stay linear").  @one_line: it is
  * matched against one line.  Returns a sentence, or NULL when clean. */
 char *ba_pattern_hazard (const char *source, gboolean one_line);
+/* ba_pattern_hazard while loading @set, when its current file is checked; else NULL. */
+char *ba_loading_hazard (const ba_ruleset *set, const char *source, gboolean one_line);
 /* Is a format key's pattern matched against one line at a time? */
 gboolean ba_format_key_is_line (const char *key);
 
