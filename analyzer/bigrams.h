@@ -20,6 +20,18 @@ ba_bigram_bit (const guchar *p)
     return (guint) (p[0] & 0x7f) << 7 | (p[1] & 0x7f);
 }
 
+/* A copy of the @len bytes at @s in ASCII lower case, for the prefilters
+ * (a plain loop: g_ascii_strdown calls a function per byte). */
+static inline char *
+ba_lower_dup (const char *s, gsize len)
+{
+    char *out = g_malloc (len + 1);
+    for (gsize i = 0; i < len; i++)
+        out[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char) (s[i] + 32) : s[i];
+    out[len] = '\0';
+    return out;
+}
+
 /* The pairs of the NUL-terminated @text (as strstr sees it). */
 void ba_bigrams_fill (ba_bigrams *b, const char *text);
 

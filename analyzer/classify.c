@@ -248,7 +248,7 @@ ba_classify (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date, GPtrA
     const ba_ruleset *set = ctx->set;
     const char *text = rcpt->diagnostic ? rcpt->diagnostic : "";
     gsize len = strlen (text);
-    char *lower = g_ascii_strdown (text, len);
+    char *lower = ba_lower_dup (text, len);
     char code[8] = "";
     const ba_rule *winner = NULL;
     gboolean budget_noted = FALSE;

@@ -44,7 +44,7 @@ find_by_url (ba_context *ctx, const char *text)
 {
     const ba_ruleset *set = ctx->set;
     gsize len = strlen (text);
-    char *lower = g_ascii_strdown (text, len);
+    char *lower = ba_lower_dup (text, len);
     const ba_blacklist *found = NULL;
     ba_bigrams pairs;           /* of @lower: every list's URL patterns look for their literals in it */
 

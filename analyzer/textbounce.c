@@ -408,7 +408,7 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
     ba_text_recipient *cur = NULL;
     GHashTable *index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     /* the line patterns' literals are looked for in its lines */
-    char *lower = g_ascii_strdown (notice, len);
+    char *lower = ba_lower_dup (notice, len);
 
     *original_at = -1;
     if (fmt->original && ba_match (ctx, fmt->original, notice, len, 0)) {
