@@ -10,7 +10,7 @@
 /* Pair "ab" is bit (a & 0x7f) << 7 | (b & 0x7f): a non-ASCII byte shares
  * the bit of an ASCII one, which only lets strstr decide more often, and
  * the set stays 2 KiB (it is cleared for every text). */
-typedef struct {
+typedef struct ba_bigrams {
     guint64 bits[16384 / 64];
 } ba_bigrams;
 
@@ -18,6 +18,18 @@ static inline guint
 ba_bigram_bit (const guchar *p)
 {
     return (guint) (p[0] & 0x7f) << 7 | (p[1] & 0x7f);
+}
+
+/* A copy of the @len bytes at @s in ASCII lower case, for the prefilters
+ * (a plain loop: g_ascii_strdown calls a function per byte). */
+static inline char *
+ba_lower_dup (const char *s, gsize len)
+{
+    char *out = g_malloc (len + 1);
+    for (gsize i = 0; i < len; i++)
+        out[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char) (s[i] + 32) : s[i];
+    out[len] = '\0';
+    return out;
 }
 
 /* The pairs of the NUL-terminated @text (as strstr sees it). */

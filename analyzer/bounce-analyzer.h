@@ -111,6 +111,12 @@ const char *ba_default_rules_dir (void);
  * only when @rules_dir cannot be read at all. */
 ba_ruleset *ba_ruleset_load (const char *rules_dir, const char *const *site_files,
                              GPtrArray *errors);
+/* The same, with the static check for superlinear patterns run on every
+ * file: ba_ruleset_load skips it on the shipped rule set (the test suite's
+ * `rules check` has run it there) and runs it on site files and on any
+ * other rules directory. */
+ba_ruleset *ba_ruleset_load_checked (const char *rules_dir, const char *const *site_files,
+                                     GPtrArray *errors);
 void ba_ruleset_free (ba_ruleset *set);
 void ba_rule_error_free (ba_rule_error *e);
 

@@ -80,41 +80,41 @@ glob_any (char **globs, const char *value)
     return !positive || hit;
 }
 
-/* A notice forwarded inline keeps the verdict of the notice it quotes, so
- * the "forwarded+" of "forwarded+qmail" is not part of the id tested. */
-static gboolean
-format_holds (char **globs, const char *format)
-{
-    char *low = format ? g_ascii_strdown (format, -1) : NULL;
-    const char *inner = low;
-    gboolean ok;
+/* A recipient's facts as the rules' globs are written: lower case, and
+ * without the "forwarded+" of "forwarded+qmail" (a notice forwarded inline
+ * keeps the verdict of the notice it quotes); made once per recipient. */
+typedef struct {
+    const char *code;           /* reply code as text, or NULL */
+    char *action, *remote, *format_low;
+    const char *format;         /* inside format_low */
+} rule_facts;
 
-    while (inner && g_str_has_prefix (inner, "forwarded+"))
-        inner += strlen ("forwarded+");
-    ok = glob_any (globs, inner);
-    g_free (low);
-    return ok;
+static void
+rule_facts_init (rule_facts *f, const ba_recipient *rcpt, const char *code)
+{
+    f->code = code;
+    f->action = rcpt->action ? g_ascii_strdown (rcpt->action, -1) : NULL;
+    f->remote = rcpt->remote_mta ? g_ascii_strdown (rcpt->remote_mta, -1) : NULL;
+    f->format_low = rcpt->format ? g_ascii_strdown (rcpt->format, -1) : NULL;
+    f->format = f->format_low;
+    while (f->format && g_str_has_prefix (f->format, "forwarded+"))
+        f->format += strlen ("forwarded+");
+}
+
+static void
+rule_facts_clear (rule_facts *f)
+{
+    g_free (f->action);
+    g_free (f->remote);
+    g_free (f->format_low);
 }
 
 static gboolean
-conditions_hold (const ba_rule *r, const ba_recipient *rcpt, const char *code)
+conditions_hold (const ba_rule *r, const ba_recipient *rcpt, const rule_facts *f)
 {
-    gboolean ok = glob_any (r->status_globs, rcpt->status) && glob_any (r->code_globs, code)
-        && glob_any (r->command_globs, rcpt->command);
-
-    if (ok && r->action_globs) {
-        char *a = rcpt->action ? g_ascii_strdown (rcpt->action, -1) : NULL;
-        ok = glob_any (r->action_globs, a);
-        g_free (a);
-    }
-    if (ok && r->remote_globs) {
-        char *m = rcpt->remote_mta ? g_ascii_strdown (rcpt->remote_mta, -1) : NULL;
-        ok = glob_any (r->remote_globs, m);
-        g_free (m);
-    }
-    if (ok && r->format_globs)
-        ok = format_holds (r->format_globs, rcpt->format);
-    return ok;
+    return glob_any (r->status_globs, rcpt->status) && glob_any (r->code_globs, f->code)
+        && glob_any (r->command_globs, rcpt->command) && glob_any (r->action_globs, f->action)
+        && glob_any (r->remote_globs, f->remote) && glob_any (r->format_globs, f->format);
 }
 
 const char *
@@ -139,7 +139,7 @@ rule_matches (ba_context *ctx, const ba_rule *r, const char *text, gsize len, co
     *limit_hit = FALSE;
     for (guint i = 0; i < r->patterns->len; i++) {
         const ba_pattern *p = g_ptr_array_index (r->patterns, i);
-        if (p->literal && !ba_literal_in (pairs, lower, p->literal))
+        if (!ba_pattern_may_occur (p, lower, pairs))
             continue;
         if (ba_match (ctx, p, text, len, 0))
             return (int) i;
@@ -248,11 +248,12 @@ ba_classify (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date, GPtrA
     const ba_ruleset *set = ctx->set;
     const char *text = rcpt->diagnostic ? rcpt->diagnostic : "";
     gsize len = strlen (text);
-    char *lower = g_ascii_strdown (text, len);
+    char *lower = ba_lower_dup (text, len);
     char code[8] = "";
     const ba_rule *winner = NULL;
     gboolean budget_noted = FALSE;
     const ba_reason_info *info;
+    rule_facts facts;
     ba_bigrams pairs;           /* of @lower: some 290 literals are looked for in it */
 
     g_free (rcpt->rule);
@@ -269,12 +270,13 @@ ba_classify (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date, GPtrA
     rcpt->reason = fixed_reason (rcpt);
     if (!rcpt->reason) {
         ba_bigrams_fill (&pairs, lower);
+        rule_facts_init (&facts, rcpt, code[0] ? code : NULL);
         for (guint i = 0; i < set->rules->len; i++) {
             const ba_rule *r = g_ptr_array_index (set->rules, i);
             gboolean limit_hit = FALSE;
             int pi;
 
-            if (!conditions_hold (r, rcpt, code[0] ? code : NULL))
+            if (!conditions_hold (r, rcpt, &facts))
                 continue;
             if (r->patterns->len == 0)
                 pi = 0;         /* a code-only rule: its conditions held */
@@ -325,6 +327,7 @@ ba_classify (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date, GPtrA
                     break;
             }
         }
+        rule_facts_clear (&facts);
         if (winner) {
             rcpt->reason = winner->reason;
             rcpt->rule = g_strdup (winner->id);

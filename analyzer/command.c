@@ -72,7 +72,7 @@ ba_commands_load (ba_ruleset *set, const ba_ini *ini, ba_ini_report report, void
                     continue;
                 }
                 ba_pattern_set_origin (p, ini->file, e->line);
-                msg = ba_pattern_hazard (e->value, FALSE);
+                msg = ba_loading_hazard (set, e->value, FALSE);
                 if (msg) {
                     ba_ini_reportf (report, data, ini->file, e->line, "warning: %s: %s", e->key, msg);
                     g_free (msg);
@@ -128,7 +128,7 @@ in_lowered_text (ba_context *ctx, const char *text, gsize len, const char *lower
         const ba_command_rule *c = g_ptr_array_index (rules, i);
         for (guint j = 0; j < c->patterns->len && !found; j++) {
             const ba_pattern *p = g_ptr_array_index (c->patterns, j);
-            if (p->literal && !ba_literal_in (&pairs, lower, p->literal))
+            if (!ba_pattern_may_occur (p, lower, &pairs))
                 continue;
             if (ba_match (ctx, p, text, len, 0))
                 found = c->command;
@@ -192,7 +192,7 @@ ba_command_scan_new (ba_context *ctx, const char *notice, gsize len, gboolean wh
         for (guint j = 0; j < c->transcript->len; j++) {
             const ba_pattern *p = g_ptr_array_index (c->transcript, j);
             gsize start = 0;
-            if (p->literal && !strstr (lower, p->literal))
+            if (!ba_pattern_may_occur (p, lower, NULL))
                 continue;
             for (int n = 0; n < MAX_TRANSCRIPT_MATCHES && start < len
                             && scan->exchanges->len < MAX_EXCHANGES

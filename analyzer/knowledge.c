@@ -4,6 +4,7 @@
  * fault the rejection therefore is, and what a helpdesk should say. */
 #include "classify.h"
 #include "advice.h"
+#include "bigrams.h"
 #include "util.h"
 
 #include <string.h>
@@ -43,13 +44,21 @@ find_by_url (ba_context *ctx, const char *text)
 {
     const ba_ruleset *set = ctx->set;
     gsize len = strlen (text);
-    for (guint i = 0; i < set->blacklists->len; i++) {
+    char *lower = ba_lower_dup (text, len);
+    const ba_blacklist *found = NULL;
+    ba_bigrams pairs;           /* of @lower: every list's URL patterns look for their literals in it */
+
+    ba_bigrams_fill (&pairs, lower);
+    for (guint i = 0; !found && i < set->blacklists->len; i++) {
         const ba_blacklist *b = g_ptr_array_index (set->blacklists, i);
-        for (guint j = 0; j < b->urls->len; j++)
-            if (ba_match (ctx, g_ptr_array_index (b->urls, j), text, len, 0))
-                return b;
+        for (guint j = 0; !found && j < b->urls->len; j++) {
+            const ba_pattern *p = g_ptr_array_index (b->urls, j);
+            if (ba_pattern_may_occur (p, lower, &pairs) && ba_match (ctx, p, text, len, 0))
+                found = b;
+        }
     }
-    return NULL;
+    g_free (lower);
+    return found;
 }
 
 static gboolean

@@ -77,7 +77,7 @@ add_pattern (ba_ruleset *set, GPtrArray *to, const ba_ini *ini, const ba_ini_ent
     ba_pattern_set_origin (p, ini->file, e->line);
     /* the reader runs every notice pattern over the whole notice; From
      * and Subject are one line */
-    msg = ba_pattern_hazard (src->str, one_line);
+    msg = ba_loading_hazard (set, src->str, one_line);
     if (msg) {
         ba_ini_reportf (report, data, ini->file, e->line, "warning: %s: %s", e->key, msg);
         g_free (msg);

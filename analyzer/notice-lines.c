@@ -60,7 +60,7 @@ ba_notice_any_matches (ba_context *ctx, ba_notice_kind kind, gboolean subject, c
 gboolean
 ba_notice_may_match (const ba_pattern *p, const ba_notice_lines *nl)
 {
-    return !p->literal || strstr (nl->lower, p->literal) != NULL;
+    return ba_pattern_may_occur (p, nl->lower, NULL);
 }
 
 /* A header line at column 0 that only a message's own header block has. */

@@ -21,10 +21,8 @@ ba_ruleset_pattern_matches (ba_context *ctx, guint rule, guint pattern, const ch
     gboolean hit;
     char *lower;
 
-    if (!p->literal)
-        return ba_match (ctx, p, text, len, 0);
     lower = g_ascii_strdown (text, len);
-    hit = strstr (lower, p->literal) && ba_match (ctx, p, text, len, 0);
+    hit = ba_pattern_may_occur (p, lower, NULL) && ba_match (ctx, p, text, len, 0);
     g_free (lower);
     return hit;
 }

@@ -106,7 +106,7 @@ ba_loader_compile (ba_loader *ld, const char *file, const ba_ini_entry *e)
         return NULL;
     }
     ba_pattern_set_origin (p, file, e->line);
-    msg = ba_pattern_hazard (e->value, ba_format_key_is_line (e->key));
+    msg = ba_loading_hazard (ld->set, e->value, ba_format_key_is_line (e->key));
     if (msg) {
         ba_loader_reportf (ld, file, e->line, "warning: %s: %s", e->key, msg);
         g_free (msg);
@@ -478,8 +478,28 @@ ba_default_rules_dir (void)
     return BA_INSTALL_RULES_DIR;
 }
 
-ba_ruleset *
-ba_ruleset_load (const char *rules_dir, const char *const *site_files, GPtrArray *errors)
+char *
+ba_loading_hazard (const ba_ruleset *set, const char *source, gboolean one_line)
+{
+    return set->check_hazards ? ba_pattern_hazard (source, one_line) : NULL;
+}
+
+/* Is @dir the rule set this build ships (in the source tree or installed)? */
+static gboolean
+is_shipped_rules_dir (const char *dir)
+{
+    char *canon = g_canonicalize_filename (dir, NULL);
+    char *source = g_canonicalize_filename (BA_SOURCE_RULES_DIR, NULL);
+    char *installed = g_canonicalize_filename (BA_INSTALL_RULES_DIR, NULL);
+    gboolean shipped = !strcmp (canon, source) || !strcmp (canon, installed);
+    g_free (canon);
+    g_free (source);
+    g_free (installed);
+    return shipped;
+}
+
+static ba_ruleset *
+load_rule_set (const char *rules_dir, const char *const *site_files, GPtrArray *errors, gboolean check_all)
 {
     ba_ruleset *set;
     ba_loader ld = { 0 };
@@ -510,6 +530,8 @@ ba_ruleset_load (const char *rules_dir, const char *const *site_files, GPtrArray
     ld.set = set;
     ld.errors = errors;
     ld.checksum = g_checksum_new (G_CHECKSUM_SHA256);
+    /* the hazard check costs a third of start-up: the shipped set is checked by the tests */
+    set->check_hazards = check_all || !is_shipped_rules_dir (rules_dir);
 
     names = g_ptr_array_new_with_free_func (g_free);
     while ((name = g_dir_read_name (dir)))
@@ -522,6 +544,7 @@ ba_ruleset_load (const char *rules_dir, const char *const *site_files, GPtrArray
     g_ptr_array_unref (names);
 
     ld.site = TRUE;
+    set->check_hazards = TRUE;
     for (int i = 0; site_files && site_files[i]; i++)
         load_file (&ld, site_files[i]);
 
@@ -530,6 +553,18 @@ ba_ruleset_load (const char *rules_dir, const char *const *site_files, GPtrArray
     set->fingerprint = g_strndup (g_checksum_get_string (ld.checksum), 16);
     g_checksum_free (ld.checksum);
     return set;
+}
+
+ba_ruleset *
+ba_ruleset_load (const char *rules_dir, const char *const *site_files, GPtrArray *errors)
+{
+    return load_rule_set (rules_dir, site_files, errors, FALSE);
+}
+
+ba_ruleset *
+ba_ruleset_load_checked (const char *rules_dir, const char *const *site_files, GPtrArray *errors)
+{
+    return load_rule_set (rules_dir, site_files, errors, TRUE);
 }
 
 void

@@ -12,13 +12,22 @@
 typedef struct {
     char *source;
     pcre2_code *code;
-    char *literal;              /* lower-case text any match must contain, or NULL */
     char *where;                /* "file:line" it was loaded from, or NULL */
     gsize jit_done;             /* g_once flag: JIT-compiled on first match (see ba_pattern_ready) */
+    gsize literals_done;        /* g_once flag: @literals read on first use (see ba_pattern_may_occur) */
+    char **literals;            /* lower-case texts any match contains one of, or NULL */
 } ba_pattern;
 
 /* JIT-compile @p on its first use; safe when threads share the rule set. */
 void ba_pattern_ready (const ba_pattern *p);
+
+struct ba_bigrams;
+/* The literal prefilter: FALSE when @lower (a text in ASCII lower case,
+ * whose pairs are @pairs, or NULL) holds none of the literals every match
+ * of @p contains, so PCRE2 need not run; TRUE when it may match. */
+gboolean ba_pattern_may_occur (const ba_pattern *p, const char *lower, const struct ba_bigrams *pairs);
+/* The same for the @len bytes at @lower (a line of a lowered text). */
+gboolean ba_pattern_may_occur_in (const ba_pattern *p, const char *lower, gsize len);
 
 typedef struct {
     char *id;
@@ -111,6 +120,7 @@ struct ba_ruleset {
     GPtrArray *commands;        /* of ba_command_rule*, from commands.conf */
     GPtrArray *notice;          /* of ba_notice_group*, from notice.conf */
     char *fingerprint;          /* hash of every file loaded */
+    gboolean check_hazards;     /* while loading: is the file being read checked by ba_pattern_hazard */
 };
 
 /* Compile @source (PCRE2, caseless, multiline) with JIT.  On error returns
@@ -125,11 +135,16 @@ void ba_pattern_set_origin (ba_pattern *p, const char *file, int line);
  * sets overlap (README, "Patterns that stay linear").  @one_line: it is
  * matched against one line.  Returns a sentence, or NULL when clean. */
 char *ba_pattern_hazard (const char *source, gboolean one_line);
+/* ba_pattern_hazard while loading @set, when its current file is checked; else NULL. */
+char *ba_loading_hazard (const ba_ruleset *set, const char *source, gboolean one_line);
 /* Is a format key's pattern matched against one line at a time? */
 gboolean ba_format_key_is_line (const char *key);
 
 /* The lower-case literal every match of @regex must contain, or NULL. */
 char *ba_pattern_required_literal (const char *regex);
+/* The lower-case literals every match of @regex contains one of (at
+ * least 3 bytes each), NULL-terminated, or NULL when it finds none. */
+char **ba_pattern_literal_set (const char *regex);
 
 const ba_reason_info *ba_ruleset_reason (const ba_ruleset *set, const char *reason);
 const char *ba_ruleset_fingerprint (const ba_ruleset *set);

@@ -19,10 +19,21 @@ append_u_escape (GString *out, gunichar u)
 void
 json_quote (GString *out, const char *s)
 {
-    char *valid = g_utf8_make_valid (s, -1);
+    /* a valid string (nearly all) is read in place, not copied */
+    char *repaired = g_utf8_validate (s, -1, NULL) ? NULL : g_utf8_make_valid (s, -1);
+    const char *valid = repaired ? repaired : s;
     g_string_append_c (out, '"');
     for (const char *p = valid; *p; p = g_utf8_next_char (p)) {
-        gunichar c = (guchar) *p < 0x80 ? (guchar) *p : g_utf8_get_char (p);
+        gunichar c;
+        const char *run = p;
+        /* a run of printable ASCII needs no escape: appended at once */
+        while ((guchar) *p >= 0x20 && (guchar) *p < 0x7f && *p != '"' && *p != '\\')
+            p++;
+        if (p > run)
+            g_string_append_len (out, run, p - run);
+        if (!*p)
+            break;
+        c = (guchar) *p < 0x80 ? (guchar) *p : g_utf8_get_char (p);
         switch (c) {
         case '"':  g_string_append (out, "\\\""); break;
         case '\\': g_string_append (out, "\\\\"); break;
@@ -45,7 +56,7 @@ json_quote (GString *out, const char *s)
         }
     }
     g_string_append_c (out, '"');
-    g_free (valid);
+    g_free (repaired);
 }
 
 typedef struct {

@@ -80,7 +80,7 @@ ba_patterns_any_match_pairs (ba_context *ctx, GPtrArray *patterns, const char *t
     len = strlen (text);
     for (guint i = 0; i < patterns->len; i++) {
         const ba_pattern *p = g_ptr_array_index (patterns, i);
-        if (lower && p->literal && !ba_literal_in (pairs, lower, p->literal))
+        if (!ba_pattern_may_occur (p, lower, pairs))
             continue;
         if (ba_match (ctx, p, text, len, 0))
             return TRUE;
@@ -263,7 +263,7 @@ section_heading (ba_context *ctx, const ba_format *fmt, const char *text, gsize 
  * Returns the last recipient named, or NULL. */
 static ba_text_recipient *
 match_recipients (ba_context *ctx, const ba_format *fmt, GPtrArray *patterns,
-                  const char *text, gsize len, GPtrArray *out, GHashTable *index, guint max,
+                  const char *text, const char *lower, gsize len, GPtrArray *out, GHashTable *index, guint max,
                   gboolean after_address)
 {
     ba_text_recipient *last = NULL;
@@ -273,6 +273,8 @@ match_recipients (ba_context *ctx, const ba_format *fmt, GPtrArray *patterns,
         gsize from = 0, s, e;
         guint n = 0;
 
+        if (!ba_pattern_may_occur_in (p, lower, len))
+            continue;
         while (from <= len && n++ < max && ba_match (ctx, p, text, len, from)) {
             if (names_alias_of_address (ctx, p, text, after_address))
                 break;
@@ -362,6 +364,8 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
     gsize len = strlen (notice), start = 0, end = len, s, e, before_original = len;
     ba_text_recipient *cur = NULL;
     GHashTable *index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    /* the line patterns' literals are looked for in its lines */
+    char *lower = ba_lower_dup (notice, len);
     const char *section_action = NULL; /* of the section heading the lines are under */
 
     *original_at = -1;
@@ -404,7 +408,7 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
                 section_action = NULL;
         }
         if (!blank)
-            opened = match_recipients (ctx, fmt, fmt->recipient, ltext, llen, out, index, max, cur != NULL);
+            opened = match_recipients (ctx, fmt, fmt->recipient, ltext, lower + pos, llen, out, index, max, cur != NULL);
         if (opened && section_action && !opened->action)
             opened->action = g_strdup (section_action);
         if (opened) {
@@ -430,7 +434,7 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
     /* recipients named only in a header (X-Failed-Recipients, ...), when
      * the notice names none */
     if (headers && fmt->recipient_header->len && out->len == 0)
-        match_recipients (ctx, fmt, fmt->recipient_header, headers, strlen (headers), out, index, max, FALSE);
+        match_recipients (ctx, fmt, fmt->recipient_header, headers, NULL, strlen (headers), out, index, max, FALSE);
     /* ... or only in the returned message's (a complaint that attaches it,
      * a notice that gives the reason alone), attached or inline */
     if (fmt->recipient_original->len && out->len == 0) {
@@ -438,7 +442,7 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
                              : inline_header_block (notice + *original_at);
         const char *oh = original_headers ? original_headers : inline_headers;
         if (oh)
-            match_recipients (ctx, fmt, fmt->recipient_original, oh, strlen (oh), out, index, max, FALSE);
+            match_recipients (ctx, fmt, fmt->recipient_original, oh, NULL, strlen (oh), out, index, max, FALSE);
         for (guint i = 0; i < out->len; i++)
             ((ba_text_recipient *) g_ptr_array_index (out, i))->from_original = TRUE;
         g_free (inline_headers);
@@ -474,7 +478,7 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
             char *ltext = g_strndup (line, llen);
             for (guint i = 0; i < fmt->detail->len; i++) {
                 const ba_pattern *p = g_ptr_array_index (fmt->detail, i);
-                if (!ba_match (ctx, p, ltext, llen, 0))
+                if (!ba_pattern_may_occur_in (p, lower + pos, llen) || !ba_match (ctx, p, ltext, llen, 0))
                     continue;
                 char *raw = ba_match_group (ctx, p, ltext, "recipient");
                 char *diag = ba_match_group (ctx, p, ltext, "diagnostic");
@@ -562,6 +566,7 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
     }
     g_ptr_array_unref (details);
     g_hash_table_unref (index);
+    g_free (lower);
 
     if (fmt->bare_recipient)
         ba_text_complete_bare_names (ctx, fmt, out, notice, headers, original_headers, *original_at);

@@ -23,7 +23,7 @@ rules_check (const rule_options *ro, char **files, int nfiles)
         site = g_strv_builder_end (b);
         g_strv_builder_unref (b);
     }
-    set = ba_ruleset_load (ro->rules_dir, (const char *const *) (site ? site : ro->site_rules), errors);
+    set = ba_ruleset_load_checked (ro->rules_dir, (const char *const *) (site ? site : ro->site_rules), errors);
     problems = errors->len;
     for (guint i = 0; i < errors->len; i++) {
         ba_rule_error *e = g_ptr_array_index (errors, i);

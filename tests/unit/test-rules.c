@@ -228,6 +228,51 @@ test_literal (void)
     g_free (l);
 }
 
+/* The set as one string, "a|b|c", or NULL. */
+static char *
+literal_set (const char *regex)
+{
+    char **set = ba_pattern_literal_set (regex);
+    char *joined = set ? g_strjoinv ("|", set) : NULL;
+    g_strfreev (set);
+    return joined;
+}
+
+static void
+test_literal_set (void)
+{
+    static const struct { const char *regex, *set; } cases[] = {
+        /* alternatives at the top: one of them is in every match */
+        { "user unknown|no such user", "user unknown|no such user" },
+        /* an optional space spelled out; the better set of the sequence wins */
+        { "\\b(?:mail ?box|inbox) (?:is )?full",
+          "mailbox is full|mailbox full|mail box is full|mail box full|inbox is full|inbox full" },
+        { "\\b(?:mail ?box|inbox)\\s+full", "mailbox|mail box|inbox" },
+        { "\\b(?:illegal|banned)\\s+attachment", "attachment" },
+        /* zero-width items do not cut a run */
+        { "\\bfoo\\b bar(?=x)(?<!y)baz", "foo barbaz" },
+        { "relay\\.ordb\\.org", "relay.ordb.org" },
+        { "x{2}yzw", "xxyzw" },
+        /* a group repeated at least once still holds one of its texts */
+        { "(?:abc|def)+[0-9]", "abc|def" },
+        /* nothing required: optional, classes, short, or an alternative without one */
+        { "(?:abc)?[0-9]+", NULL },
+        { "[q0][z1][x2]\\d{3}", NULL },
+        { "ab|cd", NULL },
+        { "abcd|[0-9]+", NULL },
+        /* a non-ASCII character folds in ways a byte scan cannot follow */
+        { "d\xc3\xa9j\xc3\xa0", NULL },
+        { "(?:a+)+b", NULL },
+    };
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+        char *got = literal_set (cases[i].regex);
+        if (g_strcmp0 (got, cases[i].set))
+            g_printerr ("%s: got %s\n", cases[i].regex, got ? got : "(none)");
+        g_assert_cmpstr (got, ==, cases[i].set);
+        g_free (got);
+    }
+}
+
 static void
 test_default_rules_load (void)
 {
@@ -509,6 +554,7 @@ main (int argc, char **argv)
     g_test_add_func ("/rules/site", test_site_rules);
     g_test_add_func ("/rules/check-errors", test_check_errors);
     g_test_add_func ("/rules/literal", test_literal);
+    g_test_add_func ("/rules/literal-set", test_literal_set);
     g_test_add_func ("/rules/default-set", test_default_rules_load);
     g_test_add_func ("/rules/smtp-command", test_smtp_command);
     g_test_add_func ("/rules/action-remote-mta", test_action_remote_conditions);
