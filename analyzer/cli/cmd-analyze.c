@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "emit.h"
 #include "escape.h"
+#include "jobs-option.h"
 #include "parallel.h"
 #include "path-list.h"
 #include "progress.h"
@@ -165,6 +166,7 @@ run_analyze (int argc, char **argv, const char *command)
     help_texts (octx, is_explain ? explain_summary : analyze_summary);
     g_option_context_add_main_entries (octx, entries, NULL);
     rule_options_add (octx, &ro);
+    jobs_option_attach (argc, argv);
     if (!parse_options (octx, command, &argc, &argv)) {
         g_option_context_free (octx);
         return EXIT_USAGE;
