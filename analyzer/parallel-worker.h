@@ -16,6 +16,38 @@ typedef struct {
 void ba_parallel_put_result (GByteArray *out, guint64 unit, ba_read_status status, const ba_input *in,
                              const GError *error, const ba_report *rep);
 
+/* Frames read from a pipe. */
+typedef struct {
+    int fd;                     /* -1 once closed */
+    GByteArray *buf;            /* bytes read from @fd, not yet taken */
+    gsize used;                 /* of @buf, taken */
+} ba_frame_in;
+
+/* The payload of the next frame of @in, waiting for it (valid until the
+ * next call), its length in *@len; NULL at the pipe's end, on an error, or
+ * for a frame longer than any result (then *@len is not 0). */
+const guint8 *ba_frame_next (ba_frame_in *in, guint32 *len);
+
+/* Write all of @data to @fd; FALSE when the other end has gone. */
+gboolean ba_write_all (int fd, const guint8 *data, gsize len);
+
+/* A result as ba_parallel_put_result wrote it. */
+typedef struct {
+    guint64 unit;
+    ba_read_status status;
+    char *source;
+    gint64 offset, size;
+    GError *error;
+    ba_report *report;
+} ba_result;
+
+/* Decode the payload of one frame; NULL when malformed. */
+ba_result *ba_result_decode (const guint8 *data, gsize len);
+void ba_result_free (ba_result *res);
+
+/* In a forked worker: make the caller's death or Ctrl-C end it too. */
+void ba_worker_detach (void);
+
 /* In a forked worker: read the units of @path that are worker @index's
  * of @workers, analyse them over @set, write each result to @fd; never
  * returns (_exit, so that nothing of the parent's is flushed twice). */

@@ -21,23 +21,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* A result bigger than this is not a worker's: the pipe is taken as broken. */
-#define MAX_FRAME ((guint32) 256 * 1024 * 1024)
-
-typedef struct {
-    guint64 unit;
-    ba_read_status status;
-    char *source;
-    gint64 offset, size;
-    GError *error;
-    ba_report *report;
-} item;
+typedef ba_result item;
 
 typedef struct {
     pid_t pid;
-    int fd;                     /* read end of the worker's results; -1 once closed */
-    GByteArray *buf;            /* bytes read from @fd, not yet decoded */
-    gsize used;                 /* of @buf, decoded */
+    ba_frame_in in;             /* the worker's results */
     item *head;                 /* the next result, decoded, not yet taken */
     gboolean ended;             /* its BA_READ_END was taken */
     ba_worker_doing *doing;     /* shared with the worker: the message it is on */
@@ -63,95 +51,7 @@ ba_parallel_default_workers (void)
     return MAX (1u, g_get_num_processors ());
 }
 
-static void
-item_free (item *it)
-{
-    if (!it)
-        return;
-    g_free (it->source);
-    g_clear_error (&it->error);
-    ba_report_free (it->report);
-    g_free (it);
-}
-
-/* ---- the worker's side --------------------------------------------------- */
-
-void
-ba_parallel_put_result (GByteArray *out, guint64 unit, ba_read_status status, const ba_input *in,
-                        const GError *error, const ba_report *rep)
-{
-    guint32 len;
-
-    g_byte_array_set_size (out, 4);
-    ba_wire_put_i64 (out, (gint64) unit);
-    ba_wire_put_u32 (out, (guint32) status);
-    ba_wire_put_string (out, in->source);
-    ba_wire_put_i64 (out, in->offset);
-    ba_wire_put_i64 (out, in->size);
-    ba_wire_put_string (out, error ? g_quark_to_string (error->domain) : NULL);
-    ba_wire_put_i64 (out, error ? error->code : 0);
-    ba_wire_put_string (out, error ? error->message : NULL);
-    ba_wire_put_u32 (out, rep != NULL);
-    if (rep)
-        ba_wire_put_report (out, rep);
-    len = out->len - 4;
-    memcpy (out->data, &len, 4);
-}
-
-/* ---- the caller's side --------------------------------------------------- */
-
-/* Decode one result of @data (a whole frame's payload); NULL when malformed. */
-static item *
-decode (const guint8 *data, gsize len)
-{
-    ba_wire_reader r = { data, data + len, FALSE };
-    item *it = g_new0 (item, 1);
-    char *domain, *message;
-    gint64 code;
-
-    it->unit = (guint64) ba_wire_get_i64 (&r);
-    it->status = (ba_read_status) ba_wire_get_u32 (&r);
-    it->source = ba_wire_get_string (&r);
-    it->offset = ba_wire_get_i64 (&r);
-    it->size = ba_wire_get_i64 (&r);
-    domain = ba_wire_get_string (&r);
-    code = ba_wire_get_i64 (&r);
-    message = ba_wire_get_string (&r);
-    if (domain)
-        it->error = g_error_new_literal (g_quark_from_string (domain), (gint) code, message ? message : "");
-    g_free (domain);
-    g_free (message);
-    if (ba_wire_get_u32 (&r))
-        it->report = ba_wire_get_report (&r);
-    if (r.bad || r.p != r.end || it->status > BA_READ_INCOMPLETE) {
-        item_free (it);
-        return NULL;
-    }
-    return it;
-}
-
-/* Read more of @w's pipe; FALSE at its end or on an error. */
-static gboolean
-fill (worker *w)
-{
-    guint8 chunk[65536];
-    ssize_t n;
-
-    if (w->used > 0 && w->used == w->buf->len) {
-        g_byte_array_set_size (w->buf, 0);
-        w->used = 0;
-    } else if (w->used > sizeof chunk) {
-        g_byte_array_remove_range (w->buf, 0, (guint) w->used);
-        w->used = 0;
-    }
-    do
-        n = read (w->fd, chunk, sizeof chunk);
-    while (n < 0 && errno == EINTR);
-    if (n <= 0)
-        return FALSE;
-    g_byte_array_append (w->buf, chunk, (guint) n);
-    return TRUE;
-}
+#define item_free ba_result_free
 
 /* What became of worker @w, which stopped before its end, in words. */
 static char *
@@ -160,9 +60,9 @@ death (ba_parallel *p, worker *w)
     int st = 0;
     pid_t got;
 
-    if (w->fd >= 0)
-        close (w->fd);
-    w->fd = -1;
+    if (w->in.fd >= 0)
+        close (w->in.fd);
+    w->in.fd = -1;
     do
         got = w->pid > 0 ? waitpid (w->pid, &st, 0) : -1;
     while (got < 0 && errno == EINTR);
@@ -187,24 +87,12 @@ death (ba_parallel *p, worker *w)
 static item *
 peek (ba_parallel *p, worker *w)
 {
-    guint32 len = 0;
-    gboolean broken = FALSE;
-
     while (!w->head) {
-        gsize have = w->buf->len - w->used;
-        if (have >= 4) {
-            memcpy (&len, w->buf->data + w->used, 4);
-            if (len > MAX_FRAME) {
-                broken = TRUE;
-            } else if (have - 4 >= len) {
-                w->head = decode (w->buf->data + w->used + 4, len);
-                w->used += 4 + (gsize) len;
-                broken = !w->head;
-                if (!broken)
-                    break;
-            }
-        }
-        if (broken || !fill (w)) {
+        guint32 len;
+        const guint8 *frame = ba_frame_next (&w->in, &len);
+        if (frame)
+            w->head = ba_result_decode (frame, len);
+        if (!w->head) {
             item *it = g_new0 (item, 1);
             char *why = death (p, w);
             it->status = BA_READ_ERROR;
@@ -231,8 +119,8 @@ start_workers (ba_parallel *p)
     for (guint i = 0; i < p->n; i++) {
         worker *w = &p->workers[i];
         int fds[2];
-        w->fd = -1;
-        w->buf = g_byte_array_new ();
+        w->in.fd = -1;
+        w->in.buf = g_byte_array_new ();
         w->doing = mmap (NULL, sizeof *w->doing, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
         if (w->doing == MAP_FAILED || pipe2 (fds, O_CLOEXEC) != 0) {
             if (w->doing == MAP_FAILED)
@@ -245,8 +133,8 @@ start_workers (ba_parallel *p)
         if (w->pid == 0) {
             close (fds[0]);
             for (guint j = 0; j < i; j++)
-                if (p->workers[j].fd >= 0)
-                    close (p->workers[j].fd);
+                if (p->workers[j].in.fd >= 0)
+                    close (p->workers[j].in.fd);
             ba_parallel_worker_run (p->set, p->path, i, p->n, fds[1], w->doing);
         }
         close (fds[1]);
@@ -255,7 +143,7 @@ start_workers (ba_parallel *p)
             close (fds[0]);
             continue;
         }
-        w->fd = fds[0];
+        w->in.fd = fds[0];
     }
 }
 
@@ -351,8 +239,8 @@ ba_parallel_free (ba_parallel *p)
     }
     for (guint i = 0; p->workers && i < p->n; i++) {
         worker *w = &p->workers[i];
-        if (w->fd >= 0)
-            close (w->fd);
+        if (w->in.fd >= 0)
+            close (w->in.fd);
         if (w->pid > 0) {
             /* a run left early: the worker's results are not wanted */
             if (!w->ended)
@@ -361,7 +249,7 @@ ba_parallel_free (ba_parallel *p)
                 ;
         }
         item_free (w->head);
-        g_byte_array_unref (w->buf);
+        g_byte_array_unref (w->in.buf);
         if (w->doing)
             munmap (w->doing, sizeof *w->doing);
     }
