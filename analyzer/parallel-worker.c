@@ -31,8 +31,6 @@ ba_worker_detach (void)
     prctl (PR_SET_PDEATHSIG, SIGKILL);
     if (getppid () != parent)
         _exit (0);              /* the caller died before the line above */
-    signal (SIGINT, SIG_DFL);
-    signal (SIGTERM, SIG_DFL);
 }
 
 /* A result bigger than this is not a worker's: the pipe is taken as broken. */

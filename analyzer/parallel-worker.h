@@ -45,7 +45,8 @@ typedef struct {
 ba_result *ba_result_decode (const guint8 *data, gsize len);
 void ba_result_free (ba_result *res);
 
-/* In a forked worker: make the caller's death or Ctrl-C end it too. */
+/* In a forked worker: make the caller's death end it too (Ctrl-C reaches
+ * it as it reaches the caller: it keeps the caller's signal dispositions). */
 void ba_worker_detach (void);
 
 /* In a forked worker: read the units of @path that are worker @index's
