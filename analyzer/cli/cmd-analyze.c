@@ -162,11 +162,11 @@ run_analyze (int argc, char **argv, const char *command)
     progress prog = { 0 };
     const char *path;
     int status = 0;
+    g_auto (GStrv) attached = jobs_option_attach (argc, argv);
 
     help_texts (octx, is_explain ? explain_summary : analyze_summary);
     g_option_context_add_main_entries (octx, entries, NULL);
     rule_options_add (octx, &ro);
-    jobs_option_attach (argc, argv);
     if (!parse_options (octx, command, &argc, &argv)) {
         g_option_context_free (octx);
         return EXIT_USAGE;

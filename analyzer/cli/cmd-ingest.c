@@ -92,6 +92,7 @@ cmd_ingest (int argc, char **argv)
     GError *err = NULL;
     int status = 0;
     gboolean failed = FALSE;
+    g_auto (GStrv) attached = jobs_option_attach (argc, argv);
 
     help_texts (octx,
         "PATH is what 'analyze' reads: a message file, a directory, a Maildir, an mbox,\n"
@@ -104,7 +105,6 @@ cmd_ingest (int argc, char **argv)
     db_option_add (octx, &db);
     host_option_add (octx, &host, TRUE);
     rule_options_add (octx, &ro);
-    jobs_option_attach (argc, argv);
     if (!parse_options (octx, "ingest", &argc, &argv)) {
         g_option_context_free (octx);
         return EXIT_USAGE;
