@@ -27,7 +27,12 @@ for i, m in enumerate(msgs):
         # a header line far longer than the reader keeps: a warning
         m = m.replace(b"\n", b"\nX-Long: " + b"x" * 200000 + b"\n", 1)
     out.append(m)
-open(tmp + "/hostile.mbox", "wb").write(b"\nFrom MAILER-DAEMON ".join(out))
+hostile = b"\nFrom MAILER-DAEMON ".join(out)
+open(tmp + "/hostile.mbox", "wb").write(hostile)
+# line ends a worker must read the same way: CRLF, and bare CR (the reader's filter)
+small = b"\nFrom MAILER-DAEMON ".join(msgs[:300])
+open(tmp + "/crlf.mbox", "wb").write(small.replace(b"\n", b"\r\n"))
+open(tmp + "/cr.mbox", "wb").write(small.replace(b"\n", b"\r"))
 PY
 mkdir -p "$tmp/maildir/cur" "$tmp/maildir/new" "$tmp/maildir/tmp"
 cp samples/*.eml "$tmp/maildir/cur/"
@@ -58,7 +63,7 @@ same () {
     fi
 }
 
-for input in "$tmp/big.mbox" "$tmp/hostile.mbox" "$tmp/maildir" samples; do
+for input in "$tmp/big.mbox" "$tmp/hostile.mbox" "$tmp/crlf.mbox" "$tmp/cr.mbox" "$tmp/maildir" samples; do
     rm -f "$tmp"/a.db* "$tmp"/b.db*
     run 1 "$tmp/a.db" "$input"; run 2 "$tmp/b.db" "$input"
     same "$input" "$tmp/a.db" "$tmp/b.db"
