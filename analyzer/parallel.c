@@ -1,46 +1,48 @@
-/* parallel.c - see parallel.h.  Each worker runs its own reader over the
- * same path, sharing it by units (ba_reader_set_share), and puts what it
- * reads and finds, tagged with the unit, into its own bounded queue; the
- * caller takes unit after unit from the queue of the unit's owner, so the
- * order is the input's and memory is bounded by the queues. */
+/* parallel.c - see parallel.h.  Each worker is a process forked once the
+ * rule set is loaded (so it shares it copy-on-write); it runs its own
+ * reader over the same path, sharing it by units (ba_reader_set_share:
+ * the reader's own splitting into files and mbox chunks at From_ lines),
+ * and writes what it reads and finds, tagged with the unit, to its pipe
+ * (report-wire.h).  The caller takes unit after unit from the pipe of the
+ * unit's owner, so the order is the input's, and memory is bounded by the
+ * pipes: a worker ahead of the caller blocks on its full pipe.  Processes,
+ * not threads: GLib's global locks in object creation and disposal made
+ * two threads barely faster than one. */
+#define _GNU_SOURCE
 #include "parallel.h"
+#include "parallel-worker.h"
+#include "report-wire.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
-/* Results a worker may have waiting: enough to ride out a slow message. */
-#define QUEUE_CAP 64
-
-typedef struct {
-    guint64 unit;
-    ba_read_status status;
-    char *source;
-    gint64 offset, size;
-    GError *error;
-    ba_report *report;
-} item;
+typedef ba_result item;
 
 typedef struct {
-    struct ba_parallel *owner;
-    guint index;
-    GThread *thread;
-    GMutex lock;
-    GCond changed;
-    GQueue items;               /* of item* */
-    gboolean ended;             /* its BA_READ_END item was taken */
+    pid_t pid;
+    ba_frame_in in;             /* the worker's results */
+    item *head;                 /* the next result, decoded, not yet taken */
+    gboolean ended;             /* its BA_READ_END was taken */
+    ba_worker_doing *doing;     /* shared with the worker: the message it is on */
 } worker;
 
 struct ba_parallel {
     const ba_ruleset *set;
     char *path;
     guint n;
-    gint stop;                  /* atomic: the caller is done, workers quit */
-    /* in the calling thread (n == 1) */
+    /* in the calling process (n == 1) */
     ba_reader *reader;
     ba_context *ctx;
     /* with workers */
     worker *workers;
     guint64 unit;               /* the unit being handed out */
     item *current;              /* handed out: freed on the next call */
+    gboolean failed;            /* a worker died: the run ends */
 };
 
 guint
@@ -49,64 +51,100 @@ ba_parallel_default_workers (void)
     return MAX (1u, g_get_num_processors ());
 }
 
-static void
-item_free (item *it)
+#define item_free ba_result_free
+
+/* What became of worker @w, which stopped before its end, in words. */
+static char *
+death (ba_parallel *p, worker *w)
 {
-    if (!it)
-        return;
-    g_free (it->source);
-    g_clear_error (&it->error);
-    ba_report_free (it->report);
-    g_free (it);
+    int st = 0;
+    pid_t got;
+
+    if (w->in.fd >= 0)
+        close (w->in.fd);
+    w->in.fd = -1;
+    do
+        got = w->pid > 0 ? waitpid (w->pid, &st, 0) : -1;
+    while (got < 0 && errno == EINTR);
+    w->pid = 0;
+    if (got > 0 && WIFSIGNALED (st))
+        return g_strdup_printf ("analysis stopped: worker process %u of %u was killed by signal %d (%s) "
+                                "while reading or analysing this message", (guint) (w - p->workers) + 1,
+                                p->n, WTERMSIG (st), g_strsignal (WTERMSIG (st)));
+    if (got < 0)
+        return g_strdup_printf ("analysis stopped: worker process %u of %u could not be started: %s",
+                                (guint) (w - p->workers) + 1, p->n, g_strerror (errno));
+    if (got > 0 && WIFEXITED (st))
+        return g_strdup_printf ("analysis stopped: worker process %u of %u exited (status %d) "
+                                "while reading or analysing this message", (guint) (w - p->workers) + 1,
+                                p->n, WEXITSTATUS (st));
+    return g_strdup_printf ("analysis stopped: worker process %u of %u sent a broken result",
+                            (guint) (w - p->workers) + 1, p->n);
 }
 
-/* Queue @it for the caller; FALSE when the caller has stopped. */
-static gboolean
-put (worker *w, item *it)
+/* The next result of @w, waiting for it; not taken off.  A worker that
+ * died gives an error item naming the message it was on. */
+static item *
+peek (ba_parallel *p, worker *w)
 {
-    gboolean stopped;
-    g_mutex_lock (&w->lock);
-    while (w->items.length >= QUEUE_CAP && !g_atomic_int_get (&w->owner->stop))
-        g_cond_wait (&w->changed, &w->lock);
-    stopped = g_atomic_int_get (&w->owner->stop);
-    if (!stopped)
-        g_queue_push_tail (&w->items, it);
-    g_cond_broadcast (&w->changed);
-    g_mutex_unlock (&w->lock);
-    if (stopped)
-        item_free (it);
-    return !stopped;
-}
-
-static gpointer
-work (gpointer data)
-{
-    worker *w = data;
-    ba_parallel *p = w->owner;
-    ba_reader *reader = ba_reader_open (p->path);
-    ba_context *ctx = ba_context_new (p->set);
-    gboolean more = TRUE;
-
-    ba_reader_set_share (reader, w->index, p->n);
-    while (more) {
-        ba_input in;
-        GError *err = NULL;
-        item *it = g_new0 (item, 1);
-
-        it->status = ba_reader_next (reader, &in, &err);
-        it->unit = ba_reader_unit (reader);
-        it->source = g_strdup (in.source);
-        it->offset = in.offset;
-        it->size = in.size;
-        it->error = err;
-        if (it->status == BA_READ_MESSAGE)
-            it->report = ba_analyze_message (ctx, in.message, in.source, in.offset);
-        more = it->status != BA_READ_END;
-        more = put (w, it) && more;
+    while (!w->head) {
+        guint32 len;
+        const guint8 *frame = ba_frame_next (&w->in, &len);
+        if (frame)
+            w->head = ba_result_decode (frame, len);
+        if (!w->head) {
+            item *it = g_new0 (item, 1);
+            char *why = death (p, w);
+            it->status = BA_READ_ERROR;
+            it->unit = p->unit;
+            it->source = w->doing && w->doing->source[0]
+                         ? g_strndup (w->doing->source, sizeof w->doing->source) : g_strdup (p->path);
+            it->offset = w->doing ? w->doing->offset : -1;
+            it->size = -1;
+            it->error = g_error_new_literal (G_FILE_ERROR, G_FILE_ERROR_FAILED, why);
+            g_free (why);
+            p->failed = TRUE;
+            w->head = it;
+        }
     }
-    ba_context_free (ctx);
-    ba_reader_free (reader);
-    return NULL;
+    return w->head;
+}
+
+static void
+start_workers (ba_parallel *p)
+{
+    fflush (stdout);
+    fflush (stderr);
+    p->workers = g_new0 (worker, p->n);
+    for (guint i = 0; i < p->n; i++) {
+        worker *w = &p->workers[i];
+        int fds[2];
+        w->in.fd = -1;
+        w->in.buf = g_byte_array_new ();
+        w->doing = mmap (NULL, sizeof *w->doing, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        if (w->doing == MAP_FAILED || pipe2 (fds, O_CLOEXEC) != 0) {
+            if (w->doing == MAP_FAILED)
+                w->doing = NULL;
+            continue;           /* found out as a dead worker when its turn comes */
+        }
+        memset (w->doing, 0, sizeof *w->doing);
+        w->doing->offset = -1;
+        w->pid = fork ();
+        if (w->pid == 0) {
+            close (fds[0]);
+            for (guint j = 0; j < i; j++)
+                if (p->workers[j].in.fd >= 0)
+                    close (p->workers[j].in.fd);
+            ba_parallel_worker_run (p->set, p->path, i, p->n, fds[1], w->doing);
+        }
+        close (fds[1]);
+        if (w->pid < 0) {
+            w->pid = 0;
+            close (fds[0]);
+            continue;
+        }
+        w->in.fd = fds[0];
+    }
 }
 
 ba_parallel *
@@ -121,17 +159,7 @@ ba_parallel_open (const ba_ruleset *set, const char *path, guint workers)
         p->ctx = ba_context_new (set);
         return p;
     }
-    p->workers = g_new0 (worker, p->n);
-    for (guint i = 0; i < p->n; i++) {
-        worker *w = &p->workers[i];
-        w->owner = p;
-        w->index = i;
-        g_mutex_init (&w->lock);
-        g_cond_init (&w->changed);
-        g_queue_init (&w->items);
-    }
-    for (guint i = 0; i < p->n; i++)
-        p->workers[i].thread = g_thread_new ("ba-worker", work, &p->workers[i]);
+    start_workers (p);
     return p;
 }
 
@@ -139,27 +167,6 @@ ba_context *
 ba_parallel_context (ba_parallel *p)
 {
     return p->ctx;
-}
-
-/* The first item of @w's queue, waiting for one; not taken off. */
-static item *
-peek (worker *w)
-{
-    item *it;
-    g_mutex_lock (&w->lock);
-    while (!(it = g_queue_peek_head (&w->items)))
-        g_cond_wait (&w->changed, &w->lock);
-    g_mutex_unlock (&w->lock);
-    return it;
-}
-
-static void
-take (worker *w)
-{
-    g_mutex_lock (&w->lock);
-    g_queue_pop_head (&w->items);
-    g_cond_broadcast (&w->changed);
-    g_mutex_unlock (&w->lock);
 }
 
 static ba_read_status
@@ -191,10 +198,12 @@ ba_parallel_next (ba_parallel *p, ba_input *input, ba_report **report, GError **
         return rs;
     }
     g_clear_pointer (&p->current, item_free);
+    if (p->failed)
+        return BA_READ_END;
     for (guint i = 0; i < p->n; i++)
         ended += p->workers[i].ended;
     /* every unit has one owner: its results, then a later unit's or the
-     * end, come out of that owner's queue */
+     * end, come out of that owner's pipe */
     while (ended < p->n) {
         worker *w = &p->workers[p->unit % p->n];
         item *it;
@@ -202,7 +211,7 @@ ba_parallel_next (ba_parallel *p, ba_input *input, ba_report **report, GError **
             p->unit++;
             continue;
         }
-        it = peek (w);
+        it = peek (p, w);
         if (it->status == BA_READ_END) {
             w->ended = TRUE;
             ended++;
@@ -213,7 +222,7 @@ ba_parallel_next (ba_parallel *p, ba_input *input, ba_report **report, GError **
             p->unit++;
             continue;
         }
-        take (w);
+        w->head = NULL;
         return hand_out (p, it, input, report, error);
     }
     return BA_READ_END;
@@ -228,23 +237,23 @@ ba_parallel_free (ba_parallel *p)
         ba_reader_free (p->reader);
         ba_context_free (p->ctx);
     }
-    if (p->workers) {
-        g_atomic_int_set (&p->stop, 1);
-        for (guint i = 0; i < p->n; i++) {
-            worker *w = &p->workers[i];
-            g_mutex_lock (&w->lock);
-            g_cond_broadcast (&w->changed);
-            g_mutex_unlock (&w->lock);
+    for (guint i = 0; p->workers && i < p->n; i++) {
+        worker *w = &p->workers[i];
+        if (w->in.fd >= 0)
+            close (w->in.fd);
+        if (w->pid > 0) {
+            /* a run left early: the worker's results are not wanted */
+            if (!w->ended)
+                kill (w->pid, SIGKILL);
+            while (waitpid (w->pid, NULL, 0) < 0 && errno == EINTR)
+                ;
         }
-        for (guint i = 0; i < p->n; i++) {
-            worker *w = &p->workers[i];
-            g_thread_join (w->thread);
-            g_queue_clear_full (&w->items, (GDestroyNotify) item_free);
-            g_mutex_clear (&w->lock);
-            g_cond_clear (&w->changed);
-        }
-        g_free (p->workers);
+        item_free (w->head);
+        g_byte_array_unref (w->in.buf);
+        if (w->doing)
+            munmap (w->doing, sizeof *w->doing);
     }
+    g_free (p->workers);
     g_clear_pointer (&p->current, item_free);
     g_free (p->path);
     g_free (p);

@@ -2,6 +2,7 @@
  * which files and mbox messages are new, where an mbox resumes, what is
  * queued for the writer; identities as storage-hash.c describes them. */
 #include "storage-ingest.h"
+#include "parallel-pool.h"
 #include "emit.h"
 #include "util.h"
 
@@ -76,6 +77,7 @@ ba_ingest_free (ba_ingest *ing)
 {
     if (!ing)
         return;
+    ba_ingest_drop_deferred (ing);
     ba_writer_stop (ing, TRUE);
     ba_writer_clear (ing);
     for (int i = 0; i < N_READS; i++)
@@ -137,14 +139,14 @@ flush_progress (ba_ingest *ing, GError **error)
     o->head_hash = g_strdup (ing->head_hash);
     o->tail_hash = tail[0] ? g_strdup (tail) : NULL;
     ing->progress_dirty = FALSE;
-    return ba_writer_queue (ing, o, error);
+    return ba_ingest_queue (ing, o, error);
 }
 
 static gboolean
 queue_commit (ba_ingest *ing, GError **error)
 {
     ing->batch = 0;
-    return flush_progress (ing, error) && ba_writer_queue (ing, ba_op_new (OP_COMMIT), error);
+    return flush_progress (ing, error) && ba_ingest_queue (ing, ba_op_new (OP_COMMIT), error);
 }
 
 static void
@@ -189,7 +191,7 @@ hook_want_file (void *data, const char *path)
             o->identity = g_strdup (identity);
             o->source = g_strdup (canon);
             o->name = g_path_get_basename (canon);
-            if (!ba_writer_queue (ing, o, &err))
+            if (!ba_ingest_queue (ing, o, &err))
                 hook_failed (ing, err);
             else if (++ing->batch >= ing->batch_size && !queue_commit (ing, &err))
                 hook_failed (ing, err);
@@ -353,7 +355,7 @@ ba_ingest_note_source (ba_ingest *ing, const char *path, GError **error)
     } else {
         o->kind_name = g_strdup ("file");
     }
-    return ba_writer_queue (ing, o, error);
+    return ba_ingest_queue (ing, o, error);
 }
 
 /* Queue the deletion of the messages stored at @offset of this mbox that
@@ -386,7 +388,7 @@ drop_partial_copies (ba_ingest *ing, gint64 offset, gint64 size, GError **error)
     for (guint i = 0; ok && i < drop->len; i++) {
         op *o = ba_op_new (OP_DELETE);
         o->id = g_array_index (drop, gint64, i);
-        ok = ba_writer_queue (ing, o, error);
+        ok = ba_ingest_queue (ing, o, error);
         if (ok)
             ing->stats.replaced++;
     }
@@ -470,7 +472,7 @@ ba_ingest_message (ba_ingest *ing, const ba_input *in, GError **error)
                 o->source = g_strdup (ing->canon);
                 o->identity = identity;
                 identity = NULL;
-                if (!ba_writer_queue (ing, o, error)) {
+                if (!ba_ingest_queue (ing, o, error)) {
                     g_free (key);
                     return FALSE;
                 }
@@ -490,8 +492,18 @@ ba_ingest_message (ba_ingest *ing, const ba_input *in, GError **error)
 
     if (fresh || identity) {
         o = ba_op_new (OP_INSERT);
-        o->rep = ba_analyze_message (ing->ctx, in->message, in->source, in->offset);
-        ba_emit_warnings (stderr, o->rep);
+        if (ing->pool && from_file && !stdin_input) {
+            /* a worker reads the message again at its place and analyses it */
+            if (!ba_pool_submit (ing->pool, in->source, in->offset, error)) {
+                ba_op_free (o);
+                g_free (identity);
+                g_free (key);
+                return FALSE;
+            }
+            o->awaiting = TRUE;
+        } else {
+            o->rep = ba_analyze_message (ing->ctx, in->message, in->source, in->offset);
+        }
         o->source = g_strdup (stdin_input ? "-" : ing->canon);
         o->name = mbox || stdin_input ? NULL : g_strdup (ing->name);
         o->offset = in->offset;
@@ -505,7 +517,7 @@ ba_ingest_message (ba_ingest *ing, const ba_input *in, GError **error)
             o->hash = g_strdup (hash);
             o->key = key;
         }
-        if (!ba_writer_queue (ing, o, error))
+        if (!ba_ingest_queue (ing, o, error))
             return FALSE;
     }
 
@@ -527,7 +539,7 @@ ba_ingest_finish (ba_ingest *ing, GError **error)
         ing->hook_error = NULL;
         return FALSE;
     }
-    if (!queue_commit (ing, error))
+    if (!ba_ingest_settle (ing, error) || !queue_commit (ing, error) || !ba_ingest_settle (ing, error))
         return FALSE;
     ba_writer_stop (ing, FALSE);
     if (ing->werror) {

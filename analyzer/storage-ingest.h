@@ -42,6 +42,8 @@ typedef struct {
     /* INSERT of an imported message: what its store said (NULL: this run's) */
     gboolean imported;
     char *host, *ingested_at, *ruleset;
+    /* INSERT under ingest -j: @rep is still being made by the pool */
+    gboolean awaiting;
 } op;
 
 /* Statements of the reading connection and of the writer's. */
@@ -101,11 +103,23 @@ struct ba_ingest {
     gint64 head_length;
     char head_hash[65];
 
+    /* ingest -j (storage-ingest-pool.c): ops held back behind an INSERT
+     * still awaiting its report, so that the writer gets them in order */
+    struct ba_pool *pool;       /* borrowed; NULL: analyse in this thread */
+    GQueue deferred;            /* of op* */
+    guint awaiting;             /* of them, INSERTs without their report yet */
+
     /* the writer thread only */
     ba_stmt *wstmt[N_WRITES];
     gboolean in_tx;
     gint64 fts_from;            /* first recipient id not yet in the text index, or 0 */
 };
+
+/* storage-ingest-pool.c: queue @o for the writer behind what is held back
+ * (an INSERT's warnings are printed then); FALSE once it failed. */
+gboolean ba_ingest_queue (ba_ingest *ing, op *o, GError **error);
+/* Drop what is held back (the run was given up). */
+void ba_ingest_drop_deferred (ba_ingest *ing);
 
 /* storage-writer.c: the writer thread, and handing it operations. */
 shared_file *ba_shared_file_ref (shared_file *f);

@@ -101,6 +101,14 @@ gboolean ba_ingest_message (ba_ingest *ing, const ba_input *in, GError **error);
 
 /* Count a read error. */
 void ba_ingest_count_error (ba_ingest *ing);
+struct ba_pool;
+/* ingest -j: analyse through @pool's worker processes (a struct ba_pool of
+ * parallel-pool.h, borrowed: it must outlive @ing); call before the first
+ * message. */
+void ba_ingest_set_pool (ba_ingest *ing, struct ba_pool *pool);
+/* Store everything read so far that waits for its analysis, in order (call
+ * before printing anything about a later message); FALSE on a failure. */
+gboolean ba_ingest_settle (ba_ingest *ing, GError **error);
 
 /* Commit what is pending. */
 gboolean ba_ingest_finish (ba_ingest *ing, GError **error);

@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "emit.h"
 #include "escape.h"
+#include "jobs-option.h"
 #include "parallel.h"
 #include "path-list.h"
 #include "progress.h"
@@ -147,7 +148,7 @@ run_analyze (int argc, char **argv, const char *command)
         { "null", '0', 0, G_OPTION_ARG_NONE, &nul,
           "the --files-from list is NUL-separated (find -print0)", NULL },
         { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs,
-          "analyse with N worker threads (default: the number of processors); output is the same", "N" },
+          "analyse with N worker processes (default: the number of processors); output is the same", "N" },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "no progress line on a terminal", NULL },
         { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
           "also say on stderr which messages are not bounces", NULL },
@@ -161,6 +162,7 @@ run_analyze (int argc, char **argv, const char *command)
     progress prog = { 0 };
     const char *path;
     int status = 0;
+    g_auto (GStrv) attached = jobs_option_attach (argc, argv);
 
     help_texts (octx, is_explain ? explain_summary : analyze_summary);
     g_option_context_add_main_entries (octx, entries, NULL);

@@ -1,6 +1,9 @@
 /* cmd-ingest.c - bounce-analyzer ingest PATH...: analyse and store. */
 #include "commands.h"
 #include "emit.h"
+#include "jobs-option.h"
+#include "parallel.h"
+#include "parallel-pool.h"
 #include "path-list.h"
 #include "progress.h"
 
@@ -66,6 +69,7 @@ cmd_ingest (int argc, char **argv)
     const char *path;
     path_list *paths = NULL;
     int batch = 0;
+    gint jobs = 0;
     GOptionEntry entries[] = {
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "no progress line and no summary", NULL },
         { "batch", 0, 0, G_OPTION_ARG_INT, &batch,
@@ -74,16 +78,21 @@ cmd_ingest (int argc, char **argv)
           "also read the paths listed in FILE (- for standard input), one a line", "FILE" },
         { "null", '0', 0, G_OPTION_ARG_NONE, &nul,
           "the --files-from list is NUL-separated (find -print0)", NULL },
+        { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs,
+          "analyse with N worker processes (default: the number of processors); what is stored is the same",
+          "N" },
         { NULL }
     };
     GOptionContext *octx = g_option_context_new ("PATH... - store the diagnoses of PATH in the database");
     ba_ruleset *set;
     ba_store *st;
     ba_ingest *ing;
+    ba_pool *pool = NULL;
     progress prog = { 0 };
     GError *err = NULL;
     int status = 0;
     gboolean failed = FALSE;
+    g_auto (GStrv) attached = jobs_option_attach (argc, argv);
 
     help_texts (octx,
         "PATH is what 'analyze' reads: a message file, a directory, a Maildir, an mbox,\n"
@@ -106,10 +115,11 @@ cmd_ingest (int argc, char **argv)
         argv++;
         argc--;
     }
-    if ((argc < 2 && !files_from) || batch < 0 || (nul && !files_from)
+    if ((argc < 2 && !files_from) || batch < 0 || (nul && !files_from) || jobs < 0 || jobs > 256
         || !check_host_name ("ingest", "--host-name", host)) {
-        if ((argc < 2 && !files_from) || batch < 0 || (nul && !files_from))
+        if ((argc < 2 && !files_from) || batch < 0 || (nul && !files_from) || jobs < 0 || jobs > 256)
             warn (batch < 0 ? "ingest: --batch must be positive"
+              : jobs < 0 || jobs > 256 ? "ingest: --jobs must be between 1 and 256 (0: the number of processors)"
               : nul && !files_from ? "ingest: -0 is for the list of --files-from" : "ingest: no PATH given");
         fprintf (stderr, "Try 'bounce-analyzer ingest --help' for more information.\n");
         g_free (db);
@@ -134,8 +144,12 @@ cmd_ingest (int argc, char **argv)
         rule_options_clear (&ro);
         return EXIT_USAGE;
     }
+    /* the workers are forked before the store is opened and its writer
+     * thread started: they share the rule set and nothing else */
+    pool = ba_pool_new (set, jobs ? (guint) jobs : ba_parallel_default_workers ());
     st = open_store_locked ("ingest", db, TRUE, &status);
     if (!st) {
+        ba_pool_free (pool);
         path_list_free (paths);
         g_free (files_from);
         ba_ruleset_free (set);
@@ -146,6 +160,7 @@ cmd_ingest (int argc, char **argv)
     }
     ing = ba_ingest_new (st, set, (guint) batch);
     ba_ingest_set_host (ing, host);
+    ba_ingest_set_pool (ing, pool);
     /* the tree is sized (a walk) only for a progress line someone sees */
     progress_start (&prog, "ingest", !quiet && isatty (2),
                     quiet || !isatty (2) ? -1 : path_list_progress_total (paths));
@@ -161,6 +176,11 @@ cmd_ingest (int argc, char **argv)
         if (!ba_ingest_note_source (ing, path, &err))
             failed = TRUE;
         while (!failed && (rs = ba_reader_next (reader, &in, &err)) != BA_READ_END) {
+            /* what the messages read before this one had to say comes first */
+            if (rs != BA_READ_MESSAGE && !ba_ingest_settle (ing, &err)) {
+                failed = TRUE;
+                break;
+            }
             if (rs == BA_READ_SKIPPED || rs == BA_READ_INCOMPLETE) {
                 /* a FIFO or device skipped is a warning; an mbox still being written is left for the next run */
                 progress_clear (&prog);
@@ -209,6 +229,7 @@ cmd_ingest (int argc, char **argv)
         summary (stdout, st, ba_ingest_get_stats (ing),
                  (g_get_monotonic_time () - prog.started) / 1e6, failed);
     ba_ingest_free (ing);
+    ba_pool_free (pool);
     ba_store_free (st);
     ba_ruleset_free (set);
     rule_options_clear (&ro);

@@ -65,6 +65,48 @@ else
     echo "skipped: no corpus at $corpus"
 fi
 
+# every output format, and the count attached to -j (-j2)
+for f in text json ndjson csv; do
+    same --format $f samples "$tmp/big.mbox"
+done
+"$bin" analyze -j2 --format ndjson "$tmp/big.mbox" >"$tmp/attached" 2>"$tmp/attached.err"
+"$bin" analyze -j 1 --format ndjson "$tmp/big.mbox" >"$tmp/out1" 2>/dev/null
+if cmp -s "$tmp/out1" "$tmp/attached"; then pass=$((pass + 1)); else
+    echo "FAIL analyze -j2 (attached) differs from -j 1"; head -3 "$tmp/attached.err"; fail=$((fail + 1)); fi
+"$bin" explain -j2 samples/activehunter-userunknown.eml >/dev/null 2>&1 \
+    && pass=$((pass + 1)) || { echo "FAIL explain -j2 is refused"; fail=$((fail + 1)); }
+
+# a broken message in the middle: the same error text, at its offset, at every -j
+"$bin" analyze -j 1 --format ndjson "$tmp/resync.mbox" >/dev/null 2>"$tmp/resync1"
+"$bin" analyze -j 2 --format ndjson "$tmp/resync.mbox" >/dev/null 2>"$tmp/resync2"
+if grep -q ": offset [0-9]*: " "$tmp/resync1" && cmp -s "$tmp/resync1" "$tmp/resync2"; then
+    pass=$((pass + 1))
+else
+    echo "FAIL a broken message's error differs between -j 1 and -j 2 (or is missing)"
+    head -3 "$tmp/resync1" "$tmp/resync2"; fail=$((fail + 1))
+fi
+
+# a worker killed mid-run: an error naming the message, a failure status, no hang.
+# The reader of the output stops after one line, so the caller blocks writing
+# it and the workers block on their full pipes: the killed one had work left.
+mkfifo "$tmp/fifo"
+"$bin" analyze -j 2 --format ndjson "$tmp/big.mbox" >"$tmp/fifo" 2>"$tmp/killed.err" &
+caller=$!
+exec 3<"$tmp/fifo"
+read -r first <&3
+workers=$(cat /proc/$caller/task/*/children 2>/dev/null)
+victim=$(echo $workers | awk '{print $NF}')
+[ -n "$victim" ] && kill -9 $victim
+timeout 120 cat <&3 >/dev/null
+exec 3<&-
+wait $caller; rc=$?
+if [ -n "$victim" ] && [ $rc != 0 ] && [ $rc != 124 ] \
+   && grep -q "offset [0-9]*: analysis stopped: worker process [12] of 2 was killed by signal 9" "$tmp/killed.err"; then
+    pass=$((pass + 1))
+else
+    echo "FAIL a killed worker: status $rc, workers '$workers'"; head -3 "$tmp/killed.err"; fail=$((fail + 1))
+fi
+
 # the worker count is checked
 "$bin" analyze -j -1 samples >/dev/null 2>&1
 [ $? = 2 ] && pass=$((pass + 1)) || { echo "FAIL -j -1 is not a usage error"; fail=$((fail + 1)); }

@@ -1,0 +1,15 @@
+/* jobs-option.h - the -j/--jobs option's attached form (-j2). */
+#ifndef BA_JOBS_OPTION_H
+#define BA_JOBS_OPTION_H
+
+#include <glib.h>
+
+/* Rewrites every "-jN" (N digits) of @argv before a "--" into "--jobs=N":
+ * GOption takes a short option's value only from the next argument, so
+ * "-j2" would read the argument after it as the count.  Call before
+ * parse_options, on commands whose -j is --jobs; returns the new words
+ * (NULL-terminated), for the caller to free (g_auto (GStrv)) once done
+ * with @argv. */
+char **jobs_option_attach (int argc, char **argv);
+
+#endif

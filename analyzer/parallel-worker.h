@@ -1,0 +1,58 @@
+/* parallel-worker.h - what parallel.c's worker processes run. */
+#ifndef BA_PARALLEL_WORKER_H
+#define BA_PARALLEL_WORKER_H
+
+#include "bounce-analyzer.h"
+
+/* In memory shared with the caller: the message a worker is on, so that
+ * a worker that dies can be reported with the message that killed it. */
+typedef struct {
+    gint64 offset;
+    char source[4096];          /* cut, not NUL-terminated when full */
+} ba_worker_doing;
+
+/* Serialise one result into @out as a frame: a 32-bit length, then the
+ * result (parallel.c decodes it). */
+void ba_parallel_put_result (GByteArray *out, guint64 unit, ba_read_status status, const ba_input *in,
+                             const GError *error, const ba_report *rep);
+
+/* Frames read from a pipe. */
+typedef struct {
+    int fd;                     /* -1 once closed */
+    GByteArray *buf;            /* bytes read from @fd, not yet taken */
+    gsize used;                 /* of @buf, taken */
+} ba_frame_in;
+
+/* The payload of the next frame of @in, waiting for it (valid until the
+ * next call), its length in *@len; NULL at the pipe's end, on an error, or
+ * for a frame longer than any result (then *@len is not 0). */
+const guint8 *ba_frame_next (ba_frame_in *in, guint32 *len);
+
+/* Write all of @data to @fd; FALSE when the other end has gone. */
+gboolean ba_write_all (int fd, const guint8 *data, gsize len);
+
+/* A result as ba_parallel_put_result wrote it. */
+typedef struct {
+    guint64 unit;
+    ba_read_status status;
+    char *source;
+    gint64 offset, size;
+    GError *error;
+    ba_report *report;
+} ba_result;
+
+/* Decode the payload of one frame; NULL when malformed. */
+ba_result *ba_result_decode (const guint8 *data, gsize len);
+void ba_result_free (ba_result *res);
+
+/* In a forked worker: make the caller's death end it too (Ctrl-C reaches
+ * it as it reaches the caller: it keeps the caller's signal dispositions). */
+void ba_worker_detach (void);
+
+/* In a forked worker: read the units of @path that are worker @index's
+ * of @workers, analyse them over @set, write each result to @fd; never
+ * returns (_exit, so that nothing of the parent's is flushed twice). */
+G_GNUC_NORETURN void ba_parallel_worker_run (const ba_ruleset *set, const char *path, guint index,
+                                             guint workers, int fd, ba_worker_doing *doing);
+
+#endif

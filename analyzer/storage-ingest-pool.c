@@ -1,0 +1,79 @@
+/* storage-ingest-pool.c - ingest -j: the caller's thread reads and decides
+ * as with one process, a pool of workers analyses what is to be stored,
+ * and every operation reaches the writer in input order: behind an INSERT
+ * whose report is not back yet, later operations wait here. */
+#include "storage-ingest.h"
+#include "emit.h"
+#include "parallel-pool.h"
+
+/* INSERTs in flight before the oldest is waited for: enough to keep the
+ * workers busy while the caller reads, little enough to bound memory. */
+#define AWAITING_MAX 32
+/* Operations held back at most (skipped messages' moves between inserts). */
+#define DEFERRED_MAX 1024
+
+void
+ba_ingest_set_pool (ba_ingest *ing, struct ba_pool *pool)
+{
+    ing->pool = pool;
+}
+
+/* Hand @o to the writer, printing an INSERT's warnings as one process would. */
+static gboolean
+pass_on (ba_ingest *ing, op *o, GError **error)
+{
+    if (o->kind == OP_INSERT && o->rep && !o->imported)
+        ba_emit_warnings (stderr, o->rep);
+    return ba_writer_queue (ing, o, error);
+}
+
+/* Pass on what is held back, waiting for reports until at most @keep
+ * INSERTs (and DEFERRED_MAX operations) are left waiting. */
+static gboolean
+settle (ba_ingest *ing, guint keep, GError **error)
+{
+    op *o;
+
+    while ((o = g_queue_peek_head (&ing->deferred))) {
+        if (o->awaiting) {
+            if (ing->awaiting <= keep && ing->deferred.length <= DEFERRED_MAX)
+                break;
+            o->rep = ba_pool_collect (ing->pool, error);
+            o->awaiting = FALSE;
+            ing->awaiting--;
+            if (!o->rep) {
+                g_queue_pop_head (&ing->deferred);
+                ba_op_free (o);
+                return FALSE;
+            }
+        }
+        g_queue_pop_head (&ing->deferred);
+        if (!pass_on (ing, o, error))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean
+ba_ingest_queue (ba_ingest *ing, op *o, GError **error)
+{
+    if (!o->awaiting && ing->deferred.length == 0)
+        return pass_on (ing, o, error);
+    g_queue_push_tail (&ing->deferred, o);
+    if (o->awaiting)
+        ing->awaiting++;
+    return settle (ing, AWAITING_MAX, error);
+}
+
+gboolean
+ba_ingest_settle (ba_ingest *ing, GError **error)
+{
+    return settle (ing, 0, error);
+}
+
+void
+ba_ingest_drop_deferred (ba_ingest *ing)
+{
+    g_queue_clear_full (&ing->deferred, (GDestroyNotify) ba_op_free);
+    ing->awaiting = 0;
+}

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# End-to-end: `ingest -j N` stores the same as `-j 1` (issue 11): the same
+# export (but for the time of ingestion), warnings, summary and exit
+# status, on mboxes with broken messages and overlong headers, a Maildir,
+# a second run that finds everything stored, and PostgreSQL when
+# $BA_TEST_PG_URL names a server; a worker killed mid-run is an error.
+set -u
+bin=$1 root=$2
+cd "$root" || exit 1
+pass=0 fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export TZ=UTC
+unset BOUNCE_ANALYZER_DB
+
+python3 scripts/make-mbox 1500 "$tmp/big.mbox" samples >/dev/null || exit 1
+python3 - "$tmp/big.mbox" "$tmp" <<'PY'
+import sys
+src, tmp = sys.argv[1], sys.argv[2]
+msgs = open(src, "rb").read().split(b"\nFrom MAILER-DAEMON ")
+out = []
+for i, m in enumerate(msgs):
+    if i % 97 == 5:
+        # an unquoted From line inside a body: the parser must resynchronise
+        m = m.replace(b"\n\n", b"\n\nFrom nobody Thu Jan  1 00:00:00 1970\nnot a header\n", 1)
+    if i % 211 == 7:
+        # a header line far longer than the reader keeps: a warning
+        m = m.replace(b"\n", b"\nX-Long: " + b"x" * 200000 + b"\n", 1)
+    out.append(m)
+hostile = b"\nFrom MAILER-DAEMON ".join(out)
+open(tmp + "/hostile.mbox", "wb").write(hostile)
+# line ends a worker must read the same way: CRLF, and bare CR (the reader's filter)
+small = b"\nFrom MAILER-DAEMON ".join(msgs[:300])
+open(tmp + "/crlf.mbox", "wb").write(small.replace(b"\n", b"\r\n"))
+open(tmp + "/cr.mbox", "wb").write(small.replace(b"\n", b"\r"))
+PY
+mkdir -p "$tmp/maildir/cur" "$tmp/maildir/new" "$tmp/maildir/tmp"
+cp samples/*.eml "$tmp/maildir/cur/"
+
+# dump DB: what the store holds, the time of ingestion left out
+dump () {
+    "$bin" export --db "$1" | sed 's/"ingested_at":"[^"]*"//'
+}
+# run J DB ARGS...: ingest, its stdout (timing cut), stderr and status kept as $tmp/*.J
+run () {
+    local j=$1 db=$2; shift 2
+    "$bin" ingest -j "$j" --db "$db" "$@" >"$tmp/out.$j" 2>"$tmp/err.$j"; echo $? >"$tmp/rc.$j"
+    sed -i 's/ ([0-9.]* s)$//' "$tmp/out.$j"
+}
+# same LABEL DB1 DB2: the last two runs and their stores agree
+same () {
+    dump "$2" >"$tmp/dump1"; dump "$3" >"$tmp/dump2"
+    sed -i "s|$2|DB|g" "$tmp/out.1"; sed -i "s|$3|DB|g" "$tmp/out.2"
+    if cmp -s "$tmp/dump1" "$tmp/dump2" && cmp -s "$tmp/out.1" "$tmp/out.2" \
+       && cmp -s "$tmp/err.1" "$tmp/err.2" && cmp -s "$tmp/rc.1" "$tmp/rc.2" && [ -s "$tmp/dump1" ]; then
+        pass=$((pass + 1))
+    else
+        echo "FAIL ingest -j 2 differs from -j 1: $1"
+        diff "$tmp/dump1" "$tmp/dump2" | head -4 | cut -c1-200
+        diff "$tmp/out.1" "$tmp/out.2" | head -4
+        diff "$tmp/err.1" "$tmp/err.2" | head -4
+        fail=$((fail + 1))
+    fi
+}
+
+for input in "$tmp/big.mbox" "$tmp/hostile.mbox" "$tmp/crlf.mbox" "$tmp/cr.mbox" "$tmp/maildir" samples; do
+    rm -f "$tmp"/a.db* "$tmp"/b.db*
+    run 1 "$tmp/a.db" "$input"; run 2 "$tmp/b.db" "$input"
+    same "$input" "$tmp/a.db" "$tmp/b.db"
+    # again: everything is found stored
+    run 1 "$tmp/a.db" "$input"; run 2 "$tmp/b.db" "$input"
+    same "$input, again" "$tmp/a.db" "$tmp/b.db"
+done
+rm -f "$tmp"/a.db* "$tmp"/b.db*
+run 1 "$tmp/a.db" "$tmp/hostile.mbox" "$tmp/maildir"
+grep -q ": offset [0-9]*: " "$tmp/err.1" && pass=$((pass + 1)) \
+    || { echo "FAIL the hostile mbox gave no error at an offset"; fail=$((fail + 1)); }
+run 2 "$tmp/b.db" -j2 "$tmp/hostile.mbox" "$tmp/maildir"
+same "two paths, -j2 attached" "$tmp/a.db" "$tmp/b.db"
+
+if [ -n "${BA_TEST_PG_URL:-}" ] && psql -X -q -At "$BA_TEST_PG_URL" -c "SELECT 1" >/dev/null 2>&1; then
+    sep='?'; case $BA_TEST_PG_URL in *\?*) sep='&' ;; esac
+    schemas=""
+    for s in ba$$_j1 ba$$_j2; do
+        psql -X -q "$BA_TEST_PG_URL" -c "SET client_min_messages = warning; DROP SCHEMA IF EXISTS $s CASCADE; CREATE SCHEMA $s" >/dev/null
+        schemas="$schemas $s"
+    done
+    trap 'for s in $schemas; do psql -X -q "$BA_TEST_PG_URL" -c "DROP SCHEMA IF EXISTS $s CASCADE" >/dev/null 2>&1; done; rm -rf "$tmp"' EXIT
+    p1="$BA_TEST_PG_URL${sep}options=-csearch_path%3Dba$$_j1"
+    p2="$BA_TEST_PG_URL${sep}options=-csearch_path%3Dba$$_j2"
+    run 1 "$p1" "$tmp/hostile.mbox" "$tmp/maildir"; run 2 "$p2" "$tmp/hostile.mbox" "$tmp/maildir"
+    same "PostgreSQL" "$p1" "$p2"
+else
+    echo "skipped: PostgreSQL (BA_TEST_PG_URL unset or unreachable)"
+fi
+
+# a worker killed mid-run: an error naming the message, a failure status, no
+# hang.  The paths come from a FIFO held open, so the run cannot end before
+# the kill; the next path's messages then go to the dead worker.
+mkfifo "$tmp/paths"
+"$bin" ingest -q -j 2 --db "$tmp/k.db" -T "$tmp/paths" >"$tmp/killed.out" 2>"$tmp/killed.err" &
+caller=$!
+exec 3<>"$tmp/paths"
+echo "$tmp/big.mbox" >&3
+workers=
+for _ in $(seq 600); do
+    workers=$(cat /proc/$caller/task/*/children 2>/dev/null)
+    [ $(echo $workers | wc -w) -ge 2 ] && break
+    sleep 0.1
+done
+victim=$(echo $workers | awk '{print $NF}')
+[ -n "$victim" ] && kill -9 $victim
+echo "$tmp/hostile.mbox" >&3
+exec 3>&-
+# (a hang is killed after two minutes, and fails)
+timeout 120 tail --pid=$caller -f /dev/null
+kill -9 $caller 2>/dev/null
+wait $caller; rc=$?
+if [ -n "$victim" ] && [ $rc = 1 ] \
+   && grep -q "offset [0-9]*: analysis stopped: worker process [12] of 2 was killed by signal 9" "$tmp/killed.err"; then
+    pass=$((pass + 1))
+else
+    echo "FAIL a killed ingest worker: status $rc, workers '$workers'"; head -3 "$tmp/killed.err"; fail=$((fail + 1))
+fi
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
