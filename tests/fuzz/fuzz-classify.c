@@ -50,7 +50,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
         ba_trace_step *st = g_ptr_array_index (trace, i);
         /* what text output prints of a step: the span must be a valid string */
         g_free (ba_safe_text (st->span));
+        ba_fuzz_feature (st->matched ? "matched" : "unanswered", st->rule);
     }
+    ba_fuzz_feature ("reason", r->reason);
+    ba_fuzz_feature ("fault", r->fault);
     g_ptr_array_unref (trace);
     g_free (ba_safe_text (r->advice));
     ba_recipient_free (r);

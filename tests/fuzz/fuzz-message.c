@@ -80,7 +80,27 @@ trace_first_recipient (ba_context *ctx, ba_report *rep)
     r = g_ptr_array_index (rep->recipients, 0);
     trace = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_trace_step_free);
     ba_classify (ctx, r, rep->date, trace);
+    for (guint i = 0; i < trace->len; i++) {
+        ba_trace_step *st = g_ptr_array_index (trace, i);
+        ba_fuzz_feature (st->matched ? "matched" : "unanswered", st->rule);
+    }
     g_ptr_array_unref (trace);
+}
+
+/* Which format read the message and which rule decided each recipient,
+ * as features (fuzz-rules.h says why). */
+static void
+note_outcome (const ba_report *rep)
+{
+    ba_fuzz_feature ("kind", ba_kind_name (rep->kind));
+    ba_fuzz_feature ("format", rep->format);
+    ba_fuzz_feature ("warnings", rep->warnings && rep->warnings->len ? "some" : "none");
+    for (guint i = 0; i < rep->recipients->len; i++) {
+        const ba_recipient *r = g_ptr_array_index (rep->recipients, i);
+        ba_fuzz_feature ("rule", r->rule);
+        ba_fuzz_feature ("reason", r->reason);
+        ba_fuzz_feature ("recipient-format", r->format);
+    }
 }
 
 static void
@@ -125,6 +145,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
             continue;
         }
         rep = ba_analyze_message (st->ctx, in.message, in.source, in.offset);
+        note_outcome (rep);
         if (size % BA_FUZZ_TRACE_EVERY == 0)
             trace_first_recipient (st->ctx, rep);
         print_report (st->sink, rep);

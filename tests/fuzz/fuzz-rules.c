@@ -1,9 +1,24 @@
-/* Loaded once: rules are immutable, and loading them costs more than
- * analysing a message. */
+/* Rules loaded once: they are immutable, and loading them costs more
+ * than analysing a message. */
 #include "fuzz-rules.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+/* libFuzzer reads this section as extra counters, cleared before each
+ * input; the replay build just writes to it. */
+#define RULE_FEATURES 8192
+__attribute__ ((used, section ("__libfuzzer_extra_counters")))
+static uint8_t rule_features[RULE_FEATURES];
+
+void
+ba_fuzz_feature (const char *kind, const char *name)
+{
+    guint h = g_str_hash (kind) * 31 + g_str_hash (name ? name : "");
+
+    rule_features[h % RULE_FEATURES] = 1;
+}
 
 ba_context *
 ba_fuzz_context (void)
