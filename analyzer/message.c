@@ -214,6 +214,11 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
         if (at >= 0)
             pf.feedback = g_strdup (notice + at);
     }
+    /* a message that words itself as no bounce (a challenge, a reply
+     * quoting a bounce): no format and no fallback reads failures from it */
+    ba_not_bounce not_bounce = pf.dsn || pf.feedback || pf.report_feedback
+        || g_mime_object_get_header (GMIME_OBJECT (msg), "X-Failed-Recipients")
+        ? BA_NOT_BOUNCE_NO : ba_notice_not_bounce (ctx, notice, rep->subject, rep->from);
     /* a message forwarded inline by a mail client: what it forwards is
      * read first, the forwarder's own words are not the notice */
     if (depth < 2 && !pf.original) {
@@ -242,6 +247,8 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     for (guint i = 0; i < ctx->set->formats->len && rep->kind == BA_KIND_OTHER; i++) {
         const ba_format *f = g_ptr_array_index (ctx->set->formats, i);
         gboolean detected = FALSE;
+        if (not_bounce && !f->autoreply)
+            continue;
         for (int k = 0; k < readings.n && !detected; k++) {
             din.notice = readings.text[k];
             din.notice_lower = readings.lower[k];
@@ -355,14 +362,15 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
                 if (((ba_recipient *) g_ptr_array_index (rep->recipients, i))->feedback_type)
                     rep->kind = BA_KIND_FEEDBACK;
         }
-        if (rep->kind == BA_KIND_OTHER && !autoreply && !adopt_forwarded (ctx, rep, pf.original, depth)) {
+        if (rep->kind == BA_KIND_OTHER && !autoreply && !adopt_forwarded (ctx, rep, pf.original, depth)
+            && !not_bounce) {
             GMimeMessage *em = depth < 2 ? embedded_message (notice, FALSE) : NULL;
             if (em) {
                 adopt_forwarded (ctx, rep, em, depth);
                 g_object_unref (em);
             }
         }
-        if (rep->kind == BA_KIND_OTHER) {
+        if (rep->kind == BA_KIND_OTHER && !not_bounce) {
             /* no format read it: the wording MTAs share, and X-Failed-Recipients
              * (an Auto-Submitted bounce from an unknown sender may look like
              * an autoreply: the reader's From/Subject test decides) */
@@ -394,11 +402,11 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
             if (gen)
                 g_ptr_array_unref (gen);
         }
-        if (rep->kind == BA_KIND_OTHER && autoreply) {
+        if (rep->kind == BA_KIND_OTHER && (autoreply || not_bounce == BA_NOT_BOUNCE_CHALLENGE)) {
             ba_recipient *r = ba_recipient_new ();
             char *first;
             rep->kind = BA_KIND_AUTOREPLY;
-            rep->format = g_strdup (autoreply->id);
+            rep->format = g_strdup (autoreply ? autoreply->id : "challenge");
             r->recipient = ba_header_first_mailbox (g_mime_message_get_from (msg));
             if (!r->recipient)
                 r->recipient = g_strdup ("");

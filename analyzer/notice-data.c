@@ -17,7 +17,8 @@ static const struct {
     { "alias", BA_NOTICE_ALIAS }, { "transcript", BA_NOTICE_TRANSCRIPT },
     { "original", BA_NOTICE_ORIGINAL }, { "delay", BA_NOTICE_DELAY },
     { "delivered", BA_NOTICE_DELIVERED }, { "break", BA_NOTICE_BREAK },
-    { "reply", BA_NOTICE_REPLY },
+    { "reply", BA_NOTICE_REPLY }, { "challenge", BA_NOTICE_CHALLENGE },
+    { "personal", BA_NOTICE_PERSONAL },
 };
 
 void
@@ -110,7 +111,7 @@ ba_notice_load (ba_ruleset *set, const ba_ini *ini, ba_ini_report report, void *
                     }
                 if (!has_kind) {
                     ba_ini_reportf (report, data, ini->file, e->line, "unknown kind '%s' (from, subject, heading, "
-                             "line, alias, transcript, original, delay, delivered, break, reply)", e->value);
+                             "line, alias, transcript, original, delay, delivered, break, reply, challenge, personal)", e->value);
                     ok = FALSE;
                 }
             } else if (!strcmp (e->key, "description")) {
@@ -135,8 +136,10 @@ ba_notice_load (ba_ruleset *set, const ba_ini *ini, ba_ini_report report, void *
             ba_ini_reportf (report, data, ini->file, grp->line, "'%s' has no pattern", g->id);
             ok = FALSE;
         }
-        if (ok && g->subject->len && g->kind != BA_NOTICE_DELAY && g->kind != BA_NOTICE_DELIVERED) {
-            ba_ini_reportf (report, data, ini->file, grp->line, "'%s': subject is for kind delay or delivered", g->id);
+        if (ok && g->subject->len && g->kind != BA_NOTICE_DELAY && g->kind != BA_NOTICE_DELIVERED
+            && g->kind != BA_NOTICE_CHALLENGE && g->kind != BA_NOTICE_PERSONAL) {
+            ba_ini_reportf (report, data, ini->file, grp->line,
+                            "'%s': subject is for kind delay, delivered, challenge or personal", g->id);
             ok = FALSE;
         }
         if (ok && (g->kind == BA_NOTICE_LINE || g->kind == BA_NOTICE_ALIAS || g->kind == BA_NOTICE_TRANSCRIPT))

@@ -1,6 +1,6 @@
 /* notice-lines.h - the notice as the generic reader reads it: unquoted,
  * line ends made LF, cut where the returned message begins, as lines.
- * Internal to notice.c. */
+ * Internal to notice*.c. */
 #ifndef BA_NOTICE_LINES_H
 #define BA_NOTICE_LINES_H
 

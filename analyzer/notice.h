@@ -21,6 +21,8 @@ typedef enum {
     BA_NOTICE_DELIVERED,        /* wording of a success notice: action delivered */
     BA_NOTICE_BREAK,            /* a line that starts another exchange: ends an error text */
     BA_NOTICE_REPLY,            /* a transcript's server reply, (?<diagnostic>) */
+    BA_NOTICE_CHALLENGE,        /* wording of a challenge-response request: an automatic reply */
+    BA_NOTICE_PERSONAL,         /* a person's message (a reply) that may quote a bounce */
 } ba_notice_kind;
 
 typedef struct {
@@ -53,6 +55,19 @@ typedef struct {
 /* Does the message present itself as a bounce (From, Subject, or an
  * X-Failed-Recipients header)?  Only then may the reader be used. */
 gboolean ba_notice_is_bounce (ba_context *ctx, const ba_notice_input *in);
+
+/* What a message that only looks like a bounce words itself as. */
+typedef enum {
+    BA_NOT_BOUNCE_NO = 0,       /* it may be a bounce */
+    BA_NOT_BOUNCE_CHALLENGE,    /* a challenge-response request: an automatic reply */
+    BA_NOT_BOUNCE_PERSONAL,     /* a person's message: nothing to report */
+} ba_not_bounce;
+
+/* Does the message word itself as something other than a bounce, by its
+ * notice (read up to the returned message) or its Subject, while its From
+ * is no bounce sender's?  Its text then names no failed recipient. */
+ba_not_bounce ba_notice_not_bounce (ba_context *ctx, const char *notice, const char *subject,
+                                    const char *from);
 
 /* The action the notice's wording gives: "delayed", "delivered", or
  * NULL (a failure).  @notice is read up to the returned message. */

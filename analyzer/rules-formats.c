@@ -34,6 +34,8 @@ ba_format_free (gpointer p)
     ba_pattern_free (f->begin);
     ba_pattern_free (f->end);
     ba_pattern_free (f->cont);
+    ba_pattern_free (f->delayed_section);
+    ba_pattern_free (f->delivered_section);
     ba_pattern_free (f->original);
     ba_pattern_free (f->remote_mta);
     ba_pattern_free (f->reporting_mta);
@@ -158,6 +160,8 @@ ba_formats_load (ba_loader *ld, const ba_ini *ini)
             else if (!strcmp (k, "begin")) single = &f->begin;
             else if (!strcmp (k, "end")) single = &f->end;
             else if (!strcmp (k, "continue")) single = &f->cont;
+            else if (!strcmp (k, "delayed-section")) single = &f->delayed_section;
+            else if (!strcmp (k, "delivered-section")) single = &f->delivered_section;
             else if (!strcmp (k, "original")) single = &f->original;
             else if (!strcmp (k, "remote-mta")) single = &f->remote_mta;
             else if (!strcmp (k, "reporting-mta")) single = &f->reporting_mta;

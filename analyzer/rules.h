@@ -81,6 +81,8 @@ typedef struct {
     ba_pattern *recipient_domain; /* (?<domain>) completing a bare mailbox name */
     char *feedback_type;        /* feedback-type: its recipients are feedback, not failures */
     const char *command;        /* command: the SMTP command its rejections came after, by default */
+    ba_pattern *delayed_section; /* a heading after which recipients are delayed, up to a begin line */
+    ba_pattern *delivered_section; /* ... after which they were delivered (a return receipt) */
 } ba_format;
 
 typedef enum { BA_LIST_ACTIVE, BA_LIST_SHUT_DOWN, BA_LIST_LISTS_EVERYTHING } ba_list_state;

@@ -3,7 +3,7 @@
  * continue pattern accepts) add to its error text, a blank line closes it.
  * Detail lines anywhere in the notice (a Sendmail transcript) fill in the
  * error text of a recipient whose own text carries no SMTP code. */
-#include "textbounce.h"
+#include "textbounce-private.h"
 #include "util.h"
 #include "mailbox-name.h"
 
@@ -98,17 +98,18 @@ ba_format_detect (ba_context *ctx, const ba_format *fmt, const ba_detect_input *
 }
 
 /* "<User@Example.COM>:" -> "User@Example.COM" */
-static char *
-clean_address (const char *raw)
+char *
+ba_text_clean_address (const char *raw)
 {
     char *s = g_strdup (raw);
     gsize n;
     g_strstrip (s);
     n = strlen (s);
-    while (n > 0 && strchr (">:;,.\"'", s[n - 1]))
+    while (n > 0 && strchr (">:;,.\"')", s[n - 1]))
         s[--n] = '\0';
     char *start = s;
-    while (*start && strchr ("<\"' ", *start))
+    /* a comment's parentheses, "(addr)", as Exchange prints a display name's address */
+    while (*start && strchr ("<\"'( ", *start))
         start++;
     if (g_str_has_prefix (start, "mailto:"))
         start += 7;
@@ -219,13 +220,40 @@ take_group (ba_context *ctx, const ba_format *fmt, const ba_pattern *p, const ch
         g_free (v);
 }
 
+/* A match of a pattern marked with an empty (?<expanded_from>) group names
+ * the address the one before it was expanded from (Sendmail's
+ * "(expanded from: <addr>)"): a recipient only when no address came before. */
+static gboolean
+names_alias_of_address (ba_context *ctx, const ba_pattern *p, const char *text, gboolean after_address)
+{
+    char *mark;
+    if (!after_address)
+        return FALSE;
+    mark = ba_match_group (ctx, p, text, "expanded_from");
+    g_free (mark);
+    return mark != NULL;
+}
+
+/* The action a section heading in @text[@start, @len) gives the recipients
+ * listed under it (Sendmail's transient errors, successful deliveries), or NULL. */
+static const char *
+section_heading (ba_context *ctx, const ba_format *fmt, const char *text, gsize len, gsize start)
+{
+    if (fmt->delayed_section && ba_match (ctx, fmt->delayed_section, text, len, start))
+        return "delayed";
+    if (fmt->delivered_section && ba_match (ctx, fmt->delivered_section, text, len, start))
+        return "delivered";
+    return NULL;
+}
+
 /* Apply the recipient patterns to @text (a line, or the header block).
  * Every match of a pattern counts, so one line (a JSON document, a list)
  * may name several recipients; the first pattern that finds one wins.
  * Returns the last recipient named, or NULL. */
 static ba_text_recipient *
 match_recipients (ba_context *ctx, const ba_format *fmt, GPtrArray *patterns,
-                  const char *text, gsize len, GPtrArray *out, GHashTable *index, guint max)
+                  const char *text, gsize len, GPtrArray *out, GHashTable *index, guint max,
+                  gboolean after_address)
 {
     ba_text_recipient *last = NULL;
 
@@ -235,8 +263,10 @@ match_recipients (ba_context *ctx, const ba_format *fmt, GPtrArray *patterns,
         guint n = 0;
 
         while (from <= len && n++ < max && ba_match (ctx, p, text, len, from)) {
+            if (names_alias_of_address (ctx, p, text, after_address))
+                break;
             char *raw = group (ctx, fmt, p, text, "recipient");
-            char *addr = raw ? clean_address (raw) : NULL;
+            char *addr = raw ? ba_text_clean_address (raw) : NULL;
             if (!addr && raw && fmt->bare_recipient) {
                 /* a mailbox name alone, completed once the original is known */
                 char *name = g_strstrip (g_strdup (raw));
@@ -302,90 +332,6 @@ inline_header_block (const char *text)
     return g_strndup (p, (gsize) (q - p));
 }
 
-/* The domain that recipient-domain finds in the header block, else in
- * the notice; NULL when none or not a host name. */
-static char *
-bare_name_domain (ba_context *ctx, const ba_format *fmt, const char *notice, const char *headers)
-{
-    const char *texts[] = { headers, notice };
-    for (guint i = 0; fmt->recipient_domain && i < G_N_ELEMENTS (texts); i++) {
-        if (!texts[i] || !ba_match (ctx, fmt->recipient_domain, texts[i], strlen (texts[i]), 0))
-            continue;
-        char *d = ba_match_group (ctx, fmt->recipient_domain, texts[i], "domain");
-        gboolean ok = d && strchr (d, '.') && strlen (d) < 254;
-        for (const char *c = d; ok && *c; c++)
-            ok = g_ascii_isalnum (*c) || *c == '.' || *c == '-';
-        if (ok) {
-            char *lower = g_ascii_strdown (d, -1);
-            g_free (d);
-            return lower;
-        }
-        g_free (d);
-    }
-    return NULL;
-}
-
-/* Bare mailbox names become the returned message's To/Cc address with
- * that local part, else name@domain; a name that stays bare is dropped. */
-static void
-complete_bare_names (ba_context *ctx, const ba_format *fmt, GPtrArray *out, const char *notice,
-                     const char *headers, const char *original_headers, gssize original_at)
-{
-    const char *orig = original_headers ? original_headers
-                     : original_at >= 0 ? notice + original_at : NULL;
-    char *domain = NULL;
-    ba_original_addresses *known = NULL;
-    GHashTable *named = NULL;   /* lower-case addresses the notice gives in full */
-    guint kept = 0;
-
-    for (guint i = 0; i < out->len; i++) {
-        ba_text_recipient *r = g_ptr_array_index (out, i);
-        if (!strchr (r->recipient, '@'))
-            continue;
-        if (!named)
-            named = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-        g_hash_table_add (named, g_ascii_strdown (r->recipient, -1));
-    }
-    /* compact in place, keeping the order */
-    for (guint i = 0; i < out->len; i++) {
-        ba_text_recipient *r = g_ptr_array_index (out, i);
-        if (!strchr (r->recipient, '@')) {
-            if (!known) {
-                domain = bare_name_domain (ctx, fmt, notice, headers);
-                known = ba_original_addresses_new (orig);
-            }
-            char *addr = ba_original_addresses_complete (known, r->recipient, domain);
-            char *key = addr ? g_ascii_strdown (addr, -1) : NULL;
-            /* the notice named it in full too, or another name led to it:
-             * one recipient, not two */
-            if (key && named && g_hash_table_contains (named, key))
-                g_clear_pointer (&addr, g_free);
-            if (!addr) {
-                g_free (key);
-                ba_text_recipient_free (r);
-                continue;
-            }
-            if (!named)
-                named = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-            g_hash_table_add (named, key);
-            g_free (r->recipient);
-            r->recipient = addr;
-        }
-        out->pdata[kept++] = r;
-    }
-    /* the dropped entries were freed above, so shrink without freeing */
-    {
-        GDestroyNotify none = NULL;
-        g_ptr_array_set_free_func (out, none);
-        g_ptr_array_set_size (out, kept);
-        g_ptr_array_set_free_func (out, (GDestroyNotify) ba_text_recipient_free);
-    }
-    g_free (domain);
-    ba_original_addresses_free (known);
-    if (named)
-        g_hash_table_unref (named);
-}
-
 gboolean
 ba_text_found_only_original (const GPtrArray *found)
 {
@@ -405,6 +351,7 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
     gsize len = strlen (notice), start = 0, end = len, s, e, before_original = len;
     ba_text_recipient *cur = NULL;
     GHashTable *index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    const char *section_action = NULL; /* of the section heading the lines are under */
 
     *original_at = -1;
     if (fmt->original && ba_match (ctx, fmt->original, notice, len, 0)) {
@@ -417,6 +364,7 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
     if (fmt->begin && ba_match (ctx, fmt->begin, notice, end, 0)) {
         ba_match_span (ctx, &s, &e);
         start = e;
+        section_action = section_heading (ctx, fmt, notice, e, s);
     }
     if (fmt->end && ba_match (ctx, fmt->end, notice, end, start)) {
         ba_match_span (ctx, &s, &e);
@@ -437,8 +385,17 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
             if (!g_ascii_isspace (line[i]))
                 blank = FALSE;
 
+        if (!blank && (fmt->delayed_section || fmt->delivered_section)) {
+            const char *a = section_heading (ctx, fmt, ltext, llen, 0);
+            if (a)
+                section_action = a;
+            else if (fmt->begin && ba_match (ctx, fmt->begin, ltext, llen, 0))
+                section_action = NULL;
+        }
         if (!blank)
-            opened = match_recipients (ctx, fmt, fmt->recipient, ltext, llen, out, index, max);
+            opened = match_recipients (ctx, fmt, fmt->recipient, ltext, llen, out, index, max, cur != NULL);
+        if (opened && section_action && !opened->action)
+            opened->action = g_strdup (section_action);
         if (opened) {
             cur = opened;
             if (cur->at < 0)
@@ -462,7 +419,7 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
     /* recipients named only in a header (X-Failed-Recipients, ...), when
      * the notice names none */
     if (headers && fmt->recipient_header->len && out->len == 0)
-        match_recipients (ctx, fmt, fmt->recipient_header, headers, strlen (headers), out, index, max);
+        match_recipients (ctx, fmt, fmt->recipient_header, headers, strlen (headers), out, index, max, FALSE);
     /* ... or only in the returned message's (a complaint that attaches it,
      * a notice that gives the reason alone), attached or inline */
     if (fmt->recipient_original->len && out->len == 0) {
@@ -470,7 +427,7 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
                              : inline_header_block (notice + *original_at);
         const char *oh = original_headers ? original_headers : inline_headers;
         if (oh)
-            match_recipients (ctx, fmt, fmt->recipient_original, oh, strlen (oh), out, index, max);
+            match_recipients (ctx, fmt, fmt->recipient_original, oh, strlen (oh), out, index, max, FALSE);
         for (guint i = 0; i < out->len; i++)
             ((ba_text_recipient *) g_ptr_array_index (out, i))->from_original = TRUE;
         g_free (inline_headers);
@@ -507,7 +464,7 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
                     continue;
                 char *raw = ba_match_group (ctx, p, ltext, "recipient");
                 char *diag = ba_match_group (ctx, p, ltext, "diagnostic");
-                char *addr = raw ? clean_address (raw) : NULL;
+                char *addr = raw ? ba_text_clean_address (raw) : NULL;
                 if (diag && *diag && details->len < 1000) {
                     ba_text_recipient *d = g_new0 (ba_text_recipient, 1);
                     d->at = (gssize) pos;
@@ -584,7 +541,7 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
     g_hash_table_unref (index);
 
     if (fmt->bare_recipient)
-        complete_bare_names (ctx, fmt, out, notice, headers, original_headers, *original_at);
+        ba_text_complete_bare_names (ctx, fmt, out, notice, headers, original_headers, *original_at);
 
     for (guint i = 0; fmt->feedback_type && i < out->len; i++) {
         ba_text_recipient *r = g_ptr_array_index (out, i);
