@@ -36,6 +36,37 @@ ba_worker_detach (void)
 /* A result bigger than this is not a worker's: the pipe is taken as broken. */
 #define MAX_FRAME ((guint32) 256 * 1024 * 1024)
 
+gboolean
+ba_frame_ready (const ba_frame_in *in)
+{
+    gsize have = in->buf->len - in->used;
+    guint32 len;
+
+    if (in->fd < 0 || in->eof)
+        return TRUE;
+    if (have < 4)
+        return FALSE;
+    memcpy (&len, in->buf->data + in->used, 4);
+    return len > MAX_FRAME || have - 4 >= len;
+}
+
+void
+ba_frame_fill (ba_frame_in *in)
+{
+    guint8 chunk[65536];
+    ssize_t n;
+
+    if (in->fd < 0 || in->eof)
+        return;
+    do
+        n = read (in->fd, chunk, sizeof chunk);
+    while (n < 0 && errno == EINTR);
+    if (n <= 0)
+        in->eof = TRUE;
+    else
+        g_byte_array_append (in->buf, chunk, (guint) n);
+}
+
 const guint8 *
 ba_frame_next (ba_frame_in *in, guint32 *len)
 {
@@ -62,7 +93,7 @@ ba_frame_next (ba_frame_in *in, guint32 *len)
                 return frame;
             }
         }
-        if (in->fd < 0)
+        if (in->fd < 0 || in->eof)
             return NULL;
         do
             n = read (in->fd, chunk, sizeof chunk);

@@ -21,7 +21,16 @@ typedef struct {
     int fd;                     /* -1 once closed */
     GByteArray *buf;            /* bytes read from @fd, not yet taken */
     gsize used;                 /* of @buf, taken */
+    gboolean eof;               /* @fd gave its end (or an error): nothing more to read */
 } ba_frame_in;
+
+/* Whether ba_frame_next on @in would return without reading @fd: a whole
+ * frame (or one too long to be a result) is buffered, or @fd has ended. */
+gboolean ba_frame_ready (const ba_frame_in *in);
+
+/* Reads what @fd has now (one read, which may block) into @in's buffer;
+ * sets @in->eof at its end. */
+void ba_frame_fill (ba_frame_in *in);
 
 /* The payload of the next frame of @in, waiting for it (valid until the
  * next call), its length in *@len; NULL at the pipe's end, on an error, or

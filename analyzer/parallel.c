@@ -4,8 +4,11 @@
  * the reader's own splitting into files and mbox chunks at From_ lines),
  * and writes what it reads and finds, tagged with the unit, to its pipe
  * (report-wire.h).  The caller takes unit after unit from the pipe of the
- * unit's owner, so the order is the input's, and memory is bounded by the
- * pipes: a worker ahead of the caller blocks on its full pipe.  Processes,
+ * unit's owner, so the order is the input's.  While it waits for one
+ * worker it drains the others' pipes into memory, up to AHEAD_BYTES each,
+ * so a worker ahead of the caller goes on working (a pipe alone holds far
+ * less than a unit's results, which serialised the workers); beyond that
+ * it blocks on its full pipe, which bounds memory.  Processes,
  * not threads: GLib's global locks in object creation and disposal made
  * two threads barely faster than one. */
 #define _GNU_SOURCE
@@ -15,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -53,6 +57,42 @@ ba_parallel_default_workers (void)
 
 #define item_free ba_result_free
 
+/* Results of a worker ahead of the caller kept in memory: several units'. */
+#define AHEAD_BYTES ((gsize) 8 * 1024 * 1024)
+
+/* Waits until @want's pipe has something (or ends), meanwhile reading what
+ * the other workers' pipes have while their buffers are under AHEAD_BYTES. */
+static void
+fill (ba_parallel *p, worker *want)
+{
+    struct pollfd fds[p->n];
+    worker *of[p->n];
+    nfds_t k = 0;
+    int ready;
+
+    for (guint i = 0; i < p->n; i++) {
+        worker *w = &p->workers[i];
+        if (w->in.fd < 0 || w->in.eof)
+            continue;
+        if (w != want && w->in.buf->len - w->in.used >= AHEAD_BYTES)
+            continue;
+        fds[k].fd = w->in.fd;
+        fds[k].events = POLLIN;
+        fds[k].revents = 0;
+        of[k++] = w;
+    }
+    do
+        ready = poll (fds, k, -1);
+    while (ready < 0 && errno == EINTR);
+    if (ready < 0) {
+        want->in.eof = TRUE;    /* found out as a dead worker */
+        return;
+    }
+    for (nfds_t i = 0; i < k; i++)
+        if (fds[i].revents)
+            ba_frame_fill (&of[i]->in);
+}
+
 /* What became of worker @w, which stopped before its end, in words. */
 static char *
 death (ba_parallel *p, worker *w)
@@ -89,7 +129,12 @@ peek (ba_parallel *p, worker *w)
 {
     while (!w->head) {
         guint32 len;
-        const guint8 *frame = ba_frame_next (&w->in, &len);
+        const guint8 *frame;
+        if (!ba_frame_ready (&w->in)) {
+            fill (p, w);
+            continue;
+        }
+        frame = ba_frame_next (&w->in, &len);
         if (frame)
             w->head = ba_result_decode (frame, len);
         if (!w->head) {
