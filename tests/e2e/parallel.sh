@@ -57,7 +57,10 @@ same --format ndjson -v "$tmp/hostile.mbox"
 same -v "$tmp/crlf.mbox"
 same --format ndjson -v "$tmp/resync.mbox"
 same --format json samples "$tmp/maildir" "$tmp/big.mbox"
-same --format ndjson -v tests
+# the fuzz regression files exhaust the per-message time budget on purpose,
+# so under a sanitizer and load their verdict depends on the clock: left out
+find tests -type f ! -path "tests/fuzz/regress*" -print0 | sort -z >"$tmp/tests.list"
+same --format ndjson -v --files-from "$tmp/tests.list" -0
 corpus=$root/../shared/corpus/sisimai
 if [ -d "$corpus" ]; then
     same --format ndjson -v "$corpus"
