@@ -76,51 +76,62 @@ open_store (const char *command, const char *db, gboolean create)
 ba_store *
 open_store_locked (const char *command, const char *db, gboolean create, int *status)
 {
-    /* the store first: its errors (no directory, read-only) say more than the lock's */
-    ba_store *st = open_store (command, db, create);
+    ba_store *st;
     char *lock, *safe;
-    gboolean locked = FALSE;
+    gboolean made = FALSE;
     int fd;
 
-    if (!st) {
-        *status = EXIT_INPUT;
-        return NULL;
-    }
     /* PostgreSQL: several ingests may write at once; the server's advisory
      * locks order their batches, and there is no file to lock beside it */
-    if (ba_store_names_pg (db_path (db)))
+    if (ba_store_names_pg (db_path (db))) {
+        st = open_store (command, db, create);
+        if (!st)
+            *status = EXIT_INPUT;
         return st;
-    lock = g_strconcat (ba_store_path (st), ".lock", NULL);
+    }
+    /* the lock before the store: a second run opening a store the first is
+     * still creating would wait on SQLite's lock instead of leaving at once */
+    lock = g_strconcat (db_path (db), ".lock", NULL);
     safe = ba_safe_text (lock);
     /* read-only, and made with the store's mode: whoever may write a shared store can lock it */
     fd = open (lock, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd >= 0) {
-        struct stat db;
-        if (stat (ba_store_path (st), &db) == 0)
-            (void) fchmod (fd, db.st_mode & 0666);
-    } else if (errno == EEXIST) {
+    if (fd >= 0)
+        made = TRUE;
+    else if (errno == EEXIST)
         fd = open (lock, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    }
     if (fd < 0) {
-        warn ("%s: cannot open the lock file %s: %s", command, safe, g_strerror (errno));
+        int saved = errno;
+        /* the store's own error (no directory, read-only) says more than the lock's */
+        st = open_store (command, db, create);
+        if (st)
+            warn ("%s: cannot open the lock file %s: %s", command, safe, g_strerror (saved));
+        g_clear_pointer (&st, ba_store_free);
+        *status = EXIT_INPUT;
     } else if (flock (fd, LOCK_EX | LOCK_NB) < 0) {
         if (errno == EWOULDBLOCK) {
             warn ("%s: another bounce-analyzer run is writing this database (it holds %s); "
                   "this run did nothing: try again when it has finished", command, safe);
-            locked = TRUE;
+            *status = EXIT_LOCKED;
         } else {
             warn ("%s: cannot lock %s: %s", command, safe, g_strerror (errno));
+            *status = EXIT_INPUT;
         }
         close (fd);
-        fd = -1;
+        st = NULL;
+    } else {
+        st = open_store (command, db, create);
+        if (!st) {
+            close (fd);
+            *status = EXIT_INPUT;
+        } else if (made) {
+            struct stat dbst;
+            if (stat (ba_store_path (st), &dbst) == 0)
+                (void) fchmod (fd, dbst.st_mode & 0666);
+        }
+        /* otherwise the descriptor stays open: the lock lasts until this process ends */
     }
     g_free (lock);
     g_free (safe);
-    if (fd < 0) {
-        g_clear_pointer (&st, ba_store_free);
-        *status = locked ? EXIT_LOCKED : EXIT_INPUT;
-    }
-    /* otherwise the descriptor stays open: the lock lasts until this process ends */
     return st;
 }
 

@@ -187,6 +187,15 @@ check lock-second 75 "$ib" ingest -q --db "$db" samples
 contains lock-second "$err" "another bounce-analyzer run is writing this database"
 check lock-prune 75 "$ib" prune --db "$db" --before 2100-01-01
 check lock-readers 0 "$ib" why --db "$db" "$rcpt"
+# a store not yet made: the lock is taken before the store is opened, so the
+# second run leaves at once and creates nothing (it used to wait on SQLite)
+(exec 9> "$tmp/lock-new.db.lock" && flock -x 9 && touch "$tmp/held-new" && exec sleep 60) > /dev/null 2>&1 &
+holder_new=$!
+for _ in $(seq 100); do [ -e "$tmp/held-new" ] && break; sleep 0.1; done
+check lock-new-store 75 "$ib" ingest -q --db "$tmp/lock-new.db" samples
+[ -e "$tmp/lock-new.db" ] && bad "lock-new-store: the store was created" || ok
+kill "$holder_new" 2>/dev/null
+wait "$holder_new" 2>/dev/null
 kill "$holder" 2>/dev/null
 wait "$holder" 2>/dev/null
 holder=
