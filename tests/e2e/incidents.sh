@@ -6,11 +6,9 @@
 set -u
 bin=$1 root=$2
 cd "$root" || exit 1
-pass=0 fail=0
+. tests/e2e/lib/checks.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-ok ()  { pass=$((pass + 1)); }
-bad () { echo "FAIL $*"; fail=$((fail + 1)); }
 
 now=$(date +%s)
 python3 scripts/make-incident-mbox "$tmp/outage.mbox" --now "$now" || exit 1

@@ -6,13 +6,9 @@
 set -u
 bin=$1 root=$2
 cd "$root" || exit 1
-pass=0 fail=0
+. tests/e2e/lib/checks.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-ok ()  { pass=$((pass + 1)); }
-bad () { echo "FAIL $*"; fail=$((fail + 1)); }
-contains () { case "$2" in *"$3"*) ok ;; *) bad "$1: output lacks '$3'" ;; esac; }
-lacks ()    { case "$2" in *"$3"*) bad "$1: output has '$3'" ;; *) ok ;; esac; }
 . tests/e2e/issue10/mail.sh
 
 # field FILE KEY: the values of KEY in analyze's ndjson of FILE, one a line

@@ -16,18 +16,11 @@ unset BOUNCE_ANALYZER_DB
 python3 scripts/make-mbox 1500 "$tmp/big.mbox" samples >/dev/null || exit 1
 python3 - "$tmp/big.mbox" "$tmp" <<'PY'
 import sys
+sys.path.insert(0, "tests/e2e/lib")
+from hostile_mbox import hostile as make_hostile
 src, tmp = sys.argv[1], sys.argv[2]
 msgs = open(src, "rb").read().split(b"\nFrom MAILER-DAEMON ")
-out = []
-for i, m in enumerate(msgs):
-    if i % 97 == 5:
-        # an unquoted From line inside a body: the parser must resynchronise
-        m = m.replace(b"\n\n", b"\n\nFrom nobody Thu Jan  1 00:00:00 1970\nnot a header\n", 1)
-    if i % 211 == 7:
-        # a header line far longer than the reader keeps: a warning
-        m = m.replace(b"\n", b"\nX-Long: " + b"x" * 200000 + b"\n", 1)
-    out.append(m)
-hostile = b"\nFrom MAILER-DAEMON ".join(out)
+hostile = make_hostile(msgs)
 open(tmp + "/hostile.mbox", "wb").write(hostile)
 # line ends a worker must read the same way: CRLF, and bare CR (the reader's filter)
 small = b"\nFrom MAILER-DAEMON ".join(msgs[:300])

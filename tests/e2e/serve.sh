@@ -7,12 +7,10 @@ set -u
 bin=$1 root=$2
 cd "$root" || exit 1
 . tests/e2e/lib/chromium.sh
-pass=0 fail=0
+. tests/e2e/lib/checks.sh
 tmp=$(mktemp -d)
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
-ok ()  { pass=$((pass + 1)); }
-bad () { echo "FAIL $*"; fail=$((fail + 1)); }
 has ()   { grep -q -- "$2" "$1" && ok || bad "$(basename "$1") lacks $2"; }
 hasnt () { grep -q -i -- "$2" "$1" && bad "$(basename "$1") has $2" || ok; }
 
