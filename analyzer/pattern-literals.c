@@ -238,12 +238,14 @@ seq_exact (reader *rd, const GPtrArray *seq)
     return acc;
 }
 
+/* The union of what @each gives for every alternative of @alts, or NULL
+ * when one of them gives nothing (or the union grows too big). */
 static strset *
-alts_exact (reader *rd, const GPtrArray *alts)
+alts_union (reader *rd, const GPtrArray *alts, strset *(*each) (reader *, const GPtrArray *))
 {
     strset *out = strset_new ();
     for (guint i = 0; i < alts->len; i++) {
-        strset *e = seq_exact (rd, g_ptr_array_index (alts, i));
+        strset *e = each (rd, g_ptr_array_index (alts, i));
         gboolean ok = e && strset_merge (out, e);
         strset_free (e);
         if (!ok) {
@@ -252,6 +254,12 @@ alts_exact (reader *rd, const GPtrArray *alts)
         }
     }
     return out;
+}
+
+static strset *
+alts_exact (reader *rd, const GPtrArray *alts)
+{
+    return alts_union (rd, alts, seq_exact);
 }
 
 /* Keep @cand in *@best when better (a set holding "" requires nothing). */
@@ -307,17 +315,7 @@ seq_required (reader *rd, const GPtrArray *seq)
 static strset *
 alts_required (reader *rd, const GPtrArray *alts)
 {
-    strset *out = strset_new ();
-    for (guint i = 0; i < alts->len; i++) {
-        strset *r = seq_required (rd, g_ptr_array_index (alts, i));
-        gboolean ok = r && strset_merge (out, r);
-        strset_free (r);
-        if (!ok) {
-            strset_free (out);
-            return NULL;
-        }
-    }
-    return out;
+    return alts_union (rd, alts, seq_required);
 }
 
 static void

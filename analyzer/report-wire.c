@@ -79,14 +79,21 @@ have (ba_wire_reader *r, gsize n)
     return !r->bad;
 }
 
+/* Copies @n bytes of @r to @v, or leaves @v alone at the end (marked bad). */
+static void
+get_bytes (ba_wire_reader *r, void *v, gsize n)
+{
+    if (have (r, n)) {
+        memcpy (v, r->p, n);
+        r->p += n;
+    }
+}
+
 guint32
 ba_wire_get_u32 (ba_wire_reader *r)
 {
     guint32 v = 0;
-    if (have (r, sizeof v)) {
-        memcpy (&v, r->p, sizeof v);
-        r->p += sizeof v;
-    }
+    get_bytes (r, &v, sizeof v);
     return v;
 }
 
@@ -94,10 +101,7 @@ gint64
 ba_wire_get_i64 (ba_wire_reader *r)
 {
     gint64 v = 0;
-    if (have (r, sizeof v)) {
-        memcpy (&v, r->p, sizeof v);
-        r->p += sizeof v;
-    }
+    get_bytes (r, &v, sizeof v);
     return v;
 }
 
