@@ -100,6 +100,7 @@ typedef struct {
     GString *out;
     sprinter *sp;
     const ba_ruleset *set;
+    ba_store *st;               /* for the diagnosis object's feedback type */
 } why_page;
 
 static gboolean
@@ -134,42 +135,16 @@ show (const ba_diagnosis *d, void *data)
 {
     why_page *w = data;
     sprinter *sp = w->sp;
+    stored_view sv;
     w->shown++;
     if (!sp) {
         ba_html_diagnosis (w->out, d, w->set);
         return TRUE;
     }
-    sp->begin_map (sp);
-    sp->map_key (sp, "id");
-    sp->integer (sp, d->id);
-    json_pair (sp, "date", d->date);
-    json_pair (sp, "recipient", d->recipient);
-    json_pair (sp, "domain", d->domain);
-    json_pair (sp, "original_recipient", d->original_recipient);
-    json_pair (sp, "outcome", d->outcome);
-    json_pair (sp, "status", d->status);
-    sp->map_key (sp, "smtp_code");
-    if (d->smtp_code)
-        sp->integer (sp, d->smtp_code);
-    else
-        sp->null (sp);
-    json_pair (sp, "smtp_command", d->command);
-    json_pair (sp, "remote_mta", d->remote_mta);
-    json_pair (sp, "reason", d->reason);
-    sp->map_key (sp, "hard_bounce");
-    sp->boolean (sp, d->hard);
-    json_pair (sp, "diagnostic", d->diagnostic);
-    json_pair (sp, "dnsbl", d->dnsbl);
-    json_pair (sp, "listed", d->listed);
-    json_pair (sp, "fault", d->fault);
-    json_pair (sp, "advice", d->advice);
-    sp->map_key (sp, "original");
-    sp->begin_map (sp);
-    json_pair (sp, "from", d->original_from);
-    json_pair (sp, "subject", d->original_subject);
-    json_pair (sp, "date", d->original_date);
-    sp->end (sp);
-    sp->end (sp);
+    /* the one diagnosis object of the output contract, as why and search give it */
+    stored_view_init (&sv, w->st, d);
+    ba_emit_diagnosis (sp, &sv.view, FALSE, NULL, NULL);
+    stored_view_clear (&sv);
     return TRUE;
 }
 
@@ -296,6 +271,7 @@ serve_why (const serve_site *site, const char *q, gboolean json, serve_reply *r)
         goto out;
     w.lists = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     w.set = site->set;
+    w.st = st;
     if (!ba_store_find (st, &query, add_up, &w, &err))
         goto failed;
     if (!w.total && query.domain) {

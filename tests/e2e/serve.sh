@@ -110,6 +110,8 @@ got = (d["kind"], d["total"], d["failed"], d["delayed"], len(d["diagnoses"]))
 assert got == ("domain", 53, 50, 3, 20), got
 first = d["diagnoses"][0]
 assert (first["dnsbl"], first["fault"]) == ("relays.ordb.org", "receiving-system"), (first["dnsbl"], first["fault"])
+# the one diagnosis object of the output contract, as why and search give it
+assert {"ruleset", "captures", "feedback_type", "date_offset", "original"} <= set(first), sorted(first)
 assert [(i["failures"], i["ongoing"]) for i in d["incidents"]] == [(48, True)], d["incidents"]
 PY
 get addr.json "/api/why?q=ORDERS@retail.example"
