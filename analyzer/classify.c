@@ -1,6 +1,7 @@
 /* classify.c - decide the reason of one recipient from its diagnostic
  * text and codes, with the rules of the set (see README, "Rules"). */
 #include "classify.h"
+#include "classify-status.h"
 #include "bigrams.h"
 #include "command.h"
 #include "util.h"
@@ -200,21 +201,6 @@ derive_status (ba_recipient *rcpt, const ba_reason_info *info)
     rcpt->status = derived;
 }
 
-static gboolean
-hard_for (const ba_reason_info *info, const ba_recipient *rcpt)
-{
-    if (!info)
-        return FALSE;
-    switch (info->hard) {
-    case BA_HARD_TRUE:
-        return TRUE;
-    case BA_HARD_PERMANENT:
-        return status_class (rcpt) == 5;
-    default:
-        return FALSE;
-    }
-}
-
 static const char *fixed_reason (const ba_recipient *rcpt)
 {
     const char *a = rcpt->action;
@@ -339,7 +325,7 @@ ba_classify (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date, GPtrA
 
     info = ba_ruleset_reason (set, rcpt->reason);
     derive_status (rcpt, info);
-    rcpt->hard = winner && winner->hard >= 0 ? winner->hard : hard_for (info, rcpt);
+    rcpt->hard = ba_hard_bounce_of (info, rcpt, winner ? winner->hard : -1);
     rcpt->fault = winner && winner->fault ? winner->fault : (info ? info->fault : "unknown");
     ba_apply_knowledge (ctx, rcpt, bounce_date, NULL, winner ? winner->cause : NULL);
 }
