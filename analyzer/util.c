@@ -126,11 +126,17 @@ ba_find_reply_code (const char *text)
             if (b > text && !strchr (":(<[\"'=>;", b[-1]))
                 continue;
         }
+        /* a labelled code: "ERROR_CODE :550, ..." (Zoho) */
+        if (p[3] == ',' && p > text && p[-1] == ':' && p[1] <= '5')
+            return (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
         if (p[3] != ' ' && p[3] != '-' && p[3] != '\0')
             continue;
-        /* "550 5.1.1", "550-5.1.1", "550 Requested ..."; not "in 421 days" */
+        /* "550 5.1.1", "550-5.1.1", "550 Requested ...", "550 - Requested ..." (Apache
+         * James); not "in 421 days" */
         if (p[3] != '\0') {
             const char *q = p + 4;
+            if (q[-1] == ' ' && q[0] == '-' && q[1] == ' ')
+                q += 2;
             if (!(g_ascii_isalpha (*q) || *q == '<' || *q == '[' || *q == '#' || *q == '"'
                   || (g_ascii_isdigit (*q) && q[1] == '.')))
                 continue;

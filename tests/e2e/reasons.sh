@@ -101,6 +101,10 @@ expect mailboxfull false 5.2.2 "550 Mailbox full"
 expect mailboxfull false 4.2.2 "452 Mailbox full"
 expect onhold false 5.0.0 "550 Message refused"
 expect onhold false 4.3.2 "421 Message refused"
+# a reply code written "550 - text" (Apache James) or "ERROR_CODE :550," (Zoho) is a code
+expect onhold false 5.0.0 "Error message below: 550 - Requested action not taken: message refused"
+expect onhold false 4.3.0 "Delivery failed, ERROR_CODE :451, ERROR_CODE :Requested action aborted"
+expect onhold - null "Refused after 550 - 600 attempts"
 dsn nostatus failed - mx.dest.example "550 Requested action not taken: message refused"
 expect_file onhold false 5.0.0 failed "$tmp/nostatus.eml"
 
