@@ -133,6 +133,10 @@ expect mailboxfull - - "550 Mailbox of who@i.ua refused, see https://mail.i.ua/e
 expect suspend - - "550 Refused, see https://mail.i.ua/err/3/"
 expect filtered - - "550 Refused, see https://mail.i.ua/err/10/"
 expect spamdetected - - "550 5.7.1 Mail rejete. Mail rejected. OFR004_506 [506]"
+# Cox's IPBLnnnn codes are Cox's, not Spectrum's AUP#<I|O>nnnn
+expect blocked - - "554 Rejected AUP#IPBL1010"
+expect blocked - - "554 Rejected AUP#IPBL1100"
+expect rejected - - "554 Rejected AUP#O-1010"
 dsn yahoo-tss failed 4.7.0 mta7.am0.yahoodns.net "421 4.7.0 [TSS04] Messages from 192.0.2.7 temporarily deferred due to unexpected volume or user complaints"
 expect_file rejected false 4.7.0 failed "$tmp/yahoo-tss.eml"
 dsn other-tss failed 4.7.0 mx.other.example "421 4.7.0 Messages from 192.0.2.7 temporarily deferred due to unexpected volume or user complaints"
