@@ -156,6 +156,12 @@ expect_file userunknown true 5.5.0 failed "$tmp/outlook-rcpt.eml"
 dsn outlook-data failed 5.5.0 dest-example.mail.protection.outlook.com \
     "550 5.5.0 Requested action not taken: mailbox unavailable (in reply to end of DATA command)"
 expect_file filtered false 5.5.0 failed "$tmp/outlook-data.eml"
+# Microsoft's MX says it at RCPT only: no command shown is still the address's fact
+dsn outlook-nocommand failed 5.5.0 dest-example.mail.protection.outlook.com \
+    "550 5.5.0 Requested action not taken: mailbox unavailable"
+expect_file userunknown true 5.5.0 failed "$tmp/outlook-nocommand.eml"
+dsn other-nocommand failed 5.5.0 mx.dest.example "550 5.5.0 Requested action not taken: mailbox unavailable"
+expect_file filtered false 5.5.0 failed "$tmp/other-nocommand.eml"
 # a refusal at MAIL FROM whose words no rule reads is about the sender
 expect rejected false 5.0.0 "SMTP error from remote mail server after MAIL FROM:<me@relay.example> SIZE=1234: 550 Not today"
 expect rejected false 5.0.0 "host mx.dest.example said: 550 Not today (in reply to MAIL FROM command)"
