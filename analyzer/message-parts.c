@@ -202,12 +202,20 @@ ba_parts_walk (GMimeObject *obj, ba_parts_found *pf, int depth)
     }
     if (GMIME_IS_MESSAGE_PART (obj)) {
         GMimeMessage *m = g_mime_message_part_get_message (GMIME_MESSAGE_PART (obj));
-        if (!pf->original && m)
-            pf->original = m;
+        if (!pf->original && m) {
+            pf->original = ba_returned_from_message (m);
+            pf->original_part = obj;
+        }
         return;
     }
     if (!GMIME_IS_PART (obj))
         return;
+    if (ba_original_is_message (obj)) {
+        /* a message GMime left unparsed (ba_original_register): its header block */
+        if (!pf->original && (pf->original = ba_original_headers (obj)))
+            pf->original_part = obj;
+        return;
+    }
 
     if (is_type (ct, "message", "delivery-status") || is_type (ct, "message", "global-delivery-status")
         || (is_type (ct, "text", "delivery-status"))) {

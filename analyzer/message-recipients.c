@@ -284,7 +284,7 @@ address_for_local_delivery (ba_report *rep, ba_recipient *r, GPtrArray *hdr)
  * else one X-Failed-Recipients names, else one the notice names. */
 void
 ba_report_from_dsn (ba_context *ctx, ba_report *rep, ba_dsn *dsn, GPtrArray *text_found, GMimeMessage *msg,
-          GMimeMessage *original, const char *notice)
+          InternetAddressList *original_from, const char *notice)
 {
     const char *v;
     GPtrArray *hdr = NULL, *gen = NULL;
@@ -345,7 +345,7 @@ ba_report_from_dsn (ba_context *ctx, ba_report *rep, ba_dsn *dsn, GPtrArray *tex
             address_for_local_delivery (rep, r, text_found);
             if (!ba_notice_usable_address (r->recipient) && ctx && msg) {
                 if (!gen)
-                    gen = ba_notice_read_message (ctx, msg, original, notice, TRUE, 64);
+                    gen = ba_notice_read_message (ctx, msg, original_from, notice, TRUE, 64);
                 address_for_local_delivery (rep, r, gen);
             }
         }
@@ -379,7 +379,7 @@ ba_report_from_dsn (ba_context *ctx, ba_report *rep, ba_dsn *dsn, GPtrArray *tex
         /* no words in the DSN nor from a format: the generic reader's */
         if (!r->diagnostic && ctx && msg) {
             if (!gen)
-                gen = ba_notice_read_message (ctx, msg, original, notice, TRUE, 64);
+                gen = ba_notice_read_message (ctx, msg, original_from, notice, TRUE, 64);
             for (guint j = 0; j < gen->len && !r->diagnostic; j++) {
                 ba_text_recipient *g = g_ptr_array_index (gen, j);
                 if (!g_ascii_strcasecmp (g->recipient, r->recipient) && g->diagnostic->len)

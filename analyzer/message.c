@@ -103,6 +103,25 @@ adopt_forwarded (ba_context *ctx, ba_report *rep, GMimeMessage *inner, int depth
     return ok;
 }
 
+/* The returned message analysed as a forwarded bounce: parsed whole
+ * only now (the walk read its header block alone). */
+static gboolean
+adopt_returned (ba_context *ctx, ba_report *rep, const ba_parts_found *pf, int depth)
+{
+    GMimeMessage *whole;
+    gboolean ok;
+
+    if (!pf->original_part || depth >= 2)
+        return FALSE;
+    if (GMIME_IS_MESSAGE_PART (pf->original_part))
+        return adopt_forwarded (ctx, rep, g_mime_message_part_get_message (GMIME_MESSAGE_PART (pf->original_part)), depth);
+    whole = ba_original_message (pf->original_part);
+    ok = adopt_forwarded (ctx, rep, whole, depth);
+    if (whole)
+        g_object_unref (whole);
+    return ok;
+}
+
 /* A bounce pasted into the notice as text (headers and body), after a
  * line of dashes, an mbox "From " line or a forwarding banner: parse it
  * as a message. */
@@ -178,6 +197,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     int text_reading = 0, weak_reading = 0;
     gssize original_at = -1;
     const char *notice;
+    InternetAddressList *original_from;     /* the returned message's From, when there is one */
 
     rep->source = g_strdup (source);
     rep->offset = offset;
@@ -190,6 +210,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     rep->from = ba_header_address_list (g_mime_message_get_from (msg));
     rep->subject = ba_header_subject (msg);
     ba_parts_walk (g_mime_message_get_mime_part (msg), &pf, 0);
+    original_from = pf.original ? pf.original->from : NULL;
     if (!pf.notice && pf.html) {
         pf.notice = ba_html_to_text (pf.html);
     }
@@ -266,7 +287,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
         gssize oat = -1;
         int reading = 0;
         if ((f->recipient_original->len || f->bare_recipient) && !original_headers && pf.original)
-            original_headers = ba_header_block (GMIME_OBJECT (pf.original));
+            original_headers = ba_returned_block (pf.original);
         GPtrArray *found = ba_format_extract_readings (ctx, f, (const char *const *) readings.text,
                                                        readings.by_text, readings.n,
                                                        headers_text, original_headers, MAX_TEXT_SEEN,
@@ -324,7 +345,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     /* what a format found without words, in a notice without a DSN: the
      * generic reader's */
     if (rep->kind == BA_KIND_OTHER && fmt && text_found && !pf.dsn)
-        ba_notice_fill_texts (ctx, msg, pf.original, notice, text_found);
+        ba_notice_fill_texts (ctx, msg, original_from, notice, text_found);
 
     if (rep->kind != BA_KIND_OTHER) {
         /* adopted from the message forwarded inline */
@@ -334,10 +355,9 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
         rep->format = g_strdup ("arf");
         ba_original_fill (&rep->original, pf.original);
         if (pf.headers) {
-            GMimeMessage *hm = ba_headers_parse_text (pf.headers, strlen (pf.headers));
+            ba_returned *hm = ba_headers_parse_text (pf.headers, strlen (pf.headers));
             ba_original_fill (&rep->original, hm);
-            if (hm)
-                g_object_unref (hm);
+            ba_returned_free (hm);
         }
         ba_report_from_feedback (rep, fb, pf.feedback ? pf.feedback : "");
         ba_dsn_free (fb);
@@ -346,7 +366,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
             ba_dsn *dsn = pf.long_dsn ? ba_dsn_parse_part (pf.long_dsn, MAX_RECIPIENTS, MAX_DSN_SCAN)
                 : ba_dsn_parse_cut (pf.dsn, strlen (pf.dsn), MAX_RECIPIENTS, pf.dsn_cut);
             ba_report_warn_dropped (rep, dsn, pf.long_dsn ? MAX_DSN_SCAN : MAX_PART_TEXT);
-            ba_report_from_dsn (ctx, rep, dsn, text_found, msg, pf.original, notice);
+            ba_report_from_dsn (ctx, rep, dsn, text_found, msg, original_from, notice);
             ba_dsn_free (dsn);
             if (rep->recipients->len) {
                 rep->kind = BA_KIND_DSN;
@@ -362,7 +382,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
                 if (((ba_recipient *) g_ptr_array_index (rep->recipients, i))->feedback_type)
                     rep->kind = BA_KIND_FEEDBACK;
         }
-        if (rep->kind == BA_KIND_OTHER && !autoreply && !adopt_forwarded (ctx, rep, pf.original, depth)
+        if (rep->kind == BA_KIND_OTHER && !autoreply && !adopt_returned (ctx, rep, &pf, depth)
             && !not_bounce) {
             GMimeMessage *em = depth < 2 ? embedded_message (notice, FALSE) : NULL;
             if (em) {
@@ -375,7 +395,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
              * (an Auto-Submitted bounce from an unknown sender may look like
              * an autoreply: the reader's From/Subject test decides) */
             GPtrArray *hdr = autoreply ? NULL : ba_header_failed_recipients (msg);
-            GPtrArray *gen = ba_notice_read_message (ctx, msg, pf.original, notice, FALSE, MAX_RECIPIENTS);
+            GPtrArray *gen = ba_notice_read_message (ctx, msg, original_from, notice, FALSE, MAX_RECIPIENTS);
             if (hdr) {
                 const char *action = ba_notice_action (ctx, notice, rep->subject);
                 for (guint i = 0; i < hdr->len; i++) {
@@ -420,16 +440,14 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
         if (rep->kind != BA_KIND_OTHER && rep->kind != BA_KIND_AUTOREPLY) {
             ba_original_fill (&rep->original, pf.original);
             if (pf.headers) {
-                GMimeMessage *hm = ba_headers_parse_text (pf.headers, strlen (pf.headers));
+                ba_returned *hm = ba_headers_parse_text (pf.headers, strlen (pf.headers));
                 ba_original_fill (&rep->original, hm);
-                if (hm)
-                    g_object_unref (hm);
+                ba_returned_free (hm);
             }
             if (original_at >= 0 && (gsize) original_at < strlen (notice)) {
-                GMimeMessage *im = ba_headers_parse_text (notice + original_at, strlen (notice + original_at));
+                ba_returned *im = ba_headers_parse_text (notice + original_at, strlen (notice + original_at));
                 ba_original_fill (&rep->original, im);
-                if (im)
-                    g_object_unref (im);
+                ba_returned_free (im);
             }
         }
     }
@@ -464,6 +482,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     g_free (pf.notice);
     g_free (pf.html);
     g_free (pf.headers);
+    ba_returned_free (pf.original);
     return rep;
 }
 

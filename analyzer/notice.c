@@ -482,7 +482,7 @@ header_addresses (GPtrArray *out, InternetAddressList *list)
 }
 
 GPtrArray *
-ba_notice_read_message (ba_context *ctx, GMimeMessage *msg, GMimeMessage *original,
+ba_notice_read_message (ba_context *ctx, GMimeMessage *msg, InternetAddressList *original_from,
                         const char *notice, gboolean any, guint max)
 {
     GPtrArray *never = g_ptr_array_new_with_free_func (g_free);
@@ -498,8 +498,7 @@ ba_notice_read_message (ba_context *ctx, GMimeMessage *msg, GMimeMessage *origin
     header_addresses (never, fl);
     header_addresses (never, g_mime_message_get_to (msg));
     header_addresses (never, g_mime_message_get_reply_to (msg));
-    if (original)
-        header_addresses (never, g_mime_message_get_from (original));
+    header_addresses (never, original_from);
     g_ptr_array_add (never, NULL);
 
     in.notice = notice;
@@ -516,7 +515,7 @@ ba_notice_read_message (ba_context *ctx, GMimeMessage *msg, GMimeMessage *origin
 }
 
 void
-ba_notice_fill_texts (ba_context *ctx, GMimeMessage *msg, GMimeMessage *original,
+ba_notice_fill_texts (ba_context *ctx, GMimeMessage *msg, InternetAddressList *original_from,
                       const char *notice, GPtrArray *found)
 {
     GPtrArray *gen = NULL;
@@ -525,7 +524,7 @@ ba_notice_fill_texts (ba_context *ctx, GMimeMessage *msg, GMimeMessage *original
         if (t->diagnostic->len)
             continue;
         if (!gen)
-            gen = ba_notice_read_message (ctx, msg, original, notice, TRUE, 1000);
+            gen = ba_notice_read_message (ctx, msg, original_from, notice, TRUE, 1000);
         for (guint j = 0; j < gen->len; j++) {
             ba_text_recipient *g = g_ptr_array_index (gen, j);
             if (!g_ascii_strcasecmp (g->recipient, t->recipient)) {

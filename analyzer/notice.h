@@ -78,16 +78,16 @@ const char *ba_notice_action (ba_context *ctx, const char *notice, const char *s
 GPtrArray *ba_notice_read (ba_context *ctx, const ba_notice_input *in, guint max);
 
 /* ba_notice_read() for a parsed bounce @msg (its From, To, Subject,
- * X-Failed-Recipients) and its returned message @original (may be NULL):
+ * X-Failed-Recipients) and its returned message's From @original_from (may be NULL):
  * NULL when @msg does not present itself as a bounce.  With @any, the
  * bounce test is skipped (a DSN is a bounce already). */
-GPtrArray *ba_notice_read_message (ba_context *ctx, GMimeMessage *msg, GMimeMessage *original,
+GPtrArray *ba_notice_read_message (ba_context *ctx, GMimeMessage *msg, InternetAddressList *original_from,
                                    const char *notice, gboolean any, guint max);
 
 /* For each recipient of @found (of ba_text_recipient*, read by a format)
  * without error text: the text the generic reader finds for its address
  * in @notice of @msg. */
-void ba_notice_fill_texts (ba_context *ctx, GMimeMessage *msg, GMimeMessage *original,
+void ba_notice_fill_texts (ba_context *ctx, GMimeMessage *msg, InternetAddressList *original_from,
                            const char *notice, GPtrArray *found);
 
 /* A format read as failures (its action @action is the default, failed)

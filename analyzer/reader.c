@@ -672,6 +672,7 @@ ba_init (void)
     static gsize once = 0;
     if (g_once_init_enter (&once)) {
         g_mime_init ();
+        ba_original_register ();
         g_once_init_leave (&once, 1);
     }
 }
