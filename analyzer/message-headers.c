@@ -6,39 +6,73 @@
 #include <string.h>
 
 
-/* Letters, digits and RFC 5322 atext only (nothing to quote), no ACE
- * label ("xn--"): an address GMime writes unchanged. */
+/* ASCII with no ACE label ("xn--"): libidn2 gives such a domain back as
+ * it is (or fails on it), so GMime writes the address unchanged. */
 static gboolean
 ascii_without_idn (const char *addr)
 {
-    for (const char *p = addr; *p; p++)
-        if (!g_ascii_isalnum (*p) && !strchr (".@!#$%&'*+/=?^_`{|}~-", *p))
+    for (const char *p = addr; *p; p++) {
+        if ((guchar) *p >= 0x80)
             return FALSE;
-    return !strstr (addr, "xn--") && !strstr (addr, "XN--") && !strstr (addr, "Xn--") && !strstr (addr, "xN--");
+        if ((*p == 'x' || *p == 'X') && (p[1] == 'n' || p[1] == 'N') && p[2] == '-' && p[3] == '-')
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* internet_address_list_to_string (list, NULL, FALSE) of GMime 3.2
+ * (internet-address.c: mailbox_to_string, group_to_string), without its
+ * libidn2 look-up of every ASCII domain. */
+static void
+append_address_list (GString *s, InternetAddressList *list)
+{
+    int n = internet_address_list_length (list);
+    for (int i = 0; i < n; i++) {
+        InternetAddress *ia = internet_address_list_get_address (list, i);
+        const char *name = internet_address_get_name (ia);
+        if (INTERNET_ADDRESS_IS_MAILBOX (ia)) {
+            InternetAddressMailbox *mb = INTERNET_ADDRESS_MAILBOX (ia);
+            const char *addr = internet_address_mailbox_get_addr (mb);
+            if (!addr || !ascii_without_idn (addr))
+                addr = internet_address_mailbox_get_idn_addr (mb);
+            if (name && *name) {
+                char *quoted = g_mime_utils_quote_string (name);
+                g_string_append (s, quoted);
+                g_string_append_len (s, " <", 2);
+                g_string_append (s, addr ? addr : "");
+                g_string_append_c (s, '>');
+                g_free (quoted);
+            } else {
+                g_string_append (s, addr ? addr : "");
+            }
+        } else if (INTERNET_ADDRESS_IS_GROUP (ia)) {
+            if (name) {
+                char *quoted = g_mime_utils_quote_string (name);
+                g_string_append (s, quoted);
+                g_free (quoted);
+            }
+            g_string_append_len (s, ": ", 2);
+            append_address_list (s, internet_address_group_get_members (INTERNET_ADDRESS_GROUP (ia)));
+            g_string_append_c (s, ';');
+        }
+        if (i + 1 < n)
+            g_string_append_len (s, ", ", 2);
+    }
 }
 
 char *
 ba_header_address_list (InternetAddressList *list)
 {
-    char *s;
+    GString *s;
     if (!list || internet_address_list_length (list) == 0)
         return NULL;
-    if (internet_address_list_length (list) == 1) {
-        /* one bare ASCII address is written as it is: GMime would first
-         * look its domain up with libidn2, for nothing */
-        InternetAddress *ia = internet_address_list_get_address (list, 0);
-        const char *name = internet_address_get_name (ia);
-        const char *addr = INTERNET_ADDRESS_IS_MAILBOX (ia)
-            ? internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia)) : NULL;
-        if (addr && *addr && (!name || !*name) && ascii_without_idn (addr))
-            return g_strdup (addr);
-    }
-    s = internet_address_list_to_string (list, NULL, FALSE);
-    if (s && !*s) {
-        g_free (s);
+    s = g_string_sized_new (64);
+    append_address_list (s, list);
+    if (!s->len) {
+        g_string_free (s, TRUE);
         return NULL;
     }
-    return s;
+    return g_string_free (s, FALSE);
 }
 
 /* The first addr-spec of a header's address list, or NULL. */
