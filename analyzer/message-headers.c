@@ -277,17 +277,20 @@ plain_ascii (const char *raw)
 static void
 append_collapsed (GString *s, const char *v)
 {
-    gboolean space = FALSE, any = FALSE;
-    for (const guchar *p = (const guchar *) v; *p; p++) {
-        if (*p <= ' ' || *p == 0x7f) {
-            space = any;
-        } else {
-            if (space)
+    const guchar *p = (const guchar *) v;
+    gboolean any = FALSE;
+    while (*p) {
+        const guchar *word = p;
+        while (*p > ' ' && *p != 0x7f)
+            p++;
+        if (p > word) {
+            if (any)
                 g_string_append_c (s, ' ');
-            space = FALSE;
+            g_string_append_len (s, (const char *) word, p - word);
             any = TRUE;
-            g_string_append_c (s, (char) *p);
         }
+        while (*p && (*p <= ' ' || *p == 0x7f))
+            p++;
     }
 }
 

@@ -9,23 +9,27 @@
 char *
 ba_collapse_ws (const char *s)
 {
-    GString *out;
+    gsize n;
+    char *out, *w;
     gboolean space = FALSE;
 
     if (!s)
         return NULL;
-    out = g_string_sized_new (strlen (s));
+    n = strlen (s);
+    /* the output is never longer than the input: one buffer, a plain loop */
+    out = w = g_malloc (n + 1);
     for (const guchar *p = (const guchar *) s; *p; p++) {
         if (*p <= ' ' || *p == 0x7f) {
-            space = out->len > 0;
+            space = w > out;
         } else {
             if (space)
-                g_string_append_c (out, ' ');
+                *w++ = ' ';
             space = FALSE;
-            g_string_append_c (out, *p);
+            *w++ = (char) *p;
         }
     }
-    return g_string_free (out, FALSE);
+    *w = '\0';
+    return out;
 }
 
 char *
