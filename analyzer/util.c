@@ -149,9 +149,18 @@ ba_find_reply_code (const char *text)
 char *
 ba_iso_date (GDateTime *dt)
 {
+    int year, offset;
     if (!dt)
         return NULL;
-    return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S%:z");
+    year = g_date_time_get_year (dt);
+    offset = (int) (g_date_time_get_utc_offset (dt) / G_TIME_SPAN_SECOND);
+    /* g_date_time_format's "%Y-%m-%dT%H:%M:%S%:z", without its format parser */
+    if (year < 1000 || year > 9999)
+        return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S%:z");
+    return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", year, g_date_time_get_month (dt),
+                            g_date_time_get_day_of_month (dt), g_date_time_get_hour (dt),
+                            g_date_time_get_minute (dt), g_date_time_get_second (dt), offset < 0 ? '-' : '+',
+                            ABS (offset) / 3600, ABS (offset) / 60 % 60);
 }
 
 char *
