@@ -206,9 +206,9 @@ ba_command_scan_new (ba_context *ctx, const char *notice, gsize len, gboolean wh
     }
     ba_text_scan_clear (&found);
     if (whole) {
-        /* collapsing keeps letters as they are: the lower copy collapses alike */
-        char *flat_lower = ba_collapse_ws (lower);
+        /* collapsing keeps letters as they are: the collapsed text lowers as the lowered one collapses */
         flat = ba_collapse_ws (text);
+        char *flat_lower = ba_lower_dup (flat, strlen (flat));
         if (*flat)
             scan->named = in_lowered_text (ctx, flat, strlen (flat), flat_lower);
         g_free (flat_lower);
