@@ -29,7 +29,11 @@ struct ba_scanner {
     guint16 *delta;             /* n_states rows of n_classes: the next state, ENDS_BIT */
     guint16 *ends;              /* per state: 1 + the literal ending there, 0: none */
     guint16 *next_end;          /* per state: its longest proper suffix state where a literal ends, 0: none */
-    guint16 *ids;               /* the patterns' literal numbers (ba_pattern.scan_ids point here) */
+    /* which patterns each literal is one of: literal i's are
+     * patterns[first[i] .. first[i + 1]), numbered as ba_pattern.scan_index */
+    guint n_patterns;
+    guint32 *first;
+    guint16 *patterns;
 };
 
 char *
@@ -77,7 +81,8 @@ ba_scanner_free (ba_scanner *sc)
     g_free (sc->delta);
     g_free (sc->ends);
     g_free (sc->next_end);
-    g_free (sc->ids);
+    g_free (sc->first);
+    g_free (sc->patterns);
     g_free (sc);
 }
 
@@ -245,67 +250,77 @@ family_patterns (const ba_ruleset *set, ba_scan_family family)
     return out;
 }
 
-/* Build @family's automaton and number its patterns' literals in it; NULL
- * when it would be too big (its patterns are then probed one by one). */
+/* Build @family's automaton and number its patterns in it; NULL when it
+ * would be too big (its patterns are then probed one by one). */
 static ba_scanner *
 family_scanner_new (const ba_ruleset *set, ba_scan_family family)
 {
-    GPtrArray *patterns = family_patterns (set, family);
+    GPtrArray *listed = family_patterns (set, family), *patterns = g_ptr_array_new ();
+    GHashTable *seen = g_hash_table_new (NULL, NULL);
     GHashTable *number = g_hash_table_new (g_str_hash, g_str_equal);   /* literal -> 1 + its number */
     GPtrArray *literals = g_ptr_array_new ();
-    GArray *ids = g_array_new (FALSE, FALSE, sizeof (guint16));
-    guint *first = g_new0 (guint, patterns->len + 1), *count = g_new0 (guint, patterns->len + 1);
-    gboolean *skip = g_new0 (gboolean, patterns->len + 1);
+    GArray *pairs = g_array_new (FALSE, FALSE, sizeof (guint32));       /* literal << 16 | pattern */
+    gboolean *always;
     ba_scanner *sc = NULL;
 
-    for (guint i = 0; i < patterns->len; i++) {
-        const ba_pattern *p = g_ptr_array_index (patterns, i);
-        char *const *lits = ba_pattern_literals (p);
-        gboolean always = !lits;
-        /* a pattern listed twice keeps its first numbering */
-        for (guint k = 0; k < i && !skip[i]; k++)
-            skip[i] = g_ptr_array_index (patterns, k) == p;
-        first[i] = ids->len;
-        for (; lits && *lits && !always; lits++) {
+    /* a pattern listed twice is numbered once */
+    for (guint i = 0; i < listed->len; i++)
+        if (g_hash_table_add (seen, g_ptr_array_index (listed, i)))
+            g_ptr_array_add (patterns, g_ptr_array_index (listed, i));
+    always = g_new0 (gboolean, patterns->len + 1);
+    for (guint i = 0; i < patterns->len && patterns->len <= G_MAXUINT16; i++) {
+        char *const *lits = ba_pattern_literals (g_ptr_array_index (patterns, i));
+        guint before = pairs->len;
+        /* no literals, or "" (strstr finds it in every text): it may always match */
+        always[i] = !lits;
+        for (; lits && *lits && !always[i]; lits++) {
             guint n = GPOINTER_TO_UINT (g_hash_table_lookup (number, *lits));
-            always = !**lits;   /* strstr finds "" in every text */
-            if (!n && !always) {
+            always[i] = !**lits;
+            if (!n && !always[i]) {
                 g_ptr_array_add (literals, *lits);
                 n = literals->len;
                 g_hash_table_insert (number, *lits, GUINT_TO_POINTER (n));
             }
-            if (n) {
-                guint16 id = (guint16) (n - 1);
-                g_array_append_val (ids, id);
+            if (n && n - 1 <= MAX_LITERALS) {
+                guint32 pair = (guint32) (n - 1) << 16 | i;
+                g_array_append_val (pairs, pair);
             }
         }
-        count[i] = always ? 0 : ids->len - first[i];
-        if (always)
-            g_array_set_size (ids, first[i]);
+        if (always[i])
+            g_array_set_size (pairs, before);
     }
     g_ptr_array_add (literals, NULL);
-    if (literals->len - 1 <= MAX_LITERALS)
+    if (patterns->len <= G_MAXUINT16 && literals->len - 1 <= MAX_LITERALS)
         sc = ba_scanner_new ((const char *const *) literals->pdata);
     if (sc) {
-        sc->ids = (guint16 *) g_array_free (ids, FALSE);
-        ids = NULL;
+        /* the pairs by literal: a count each, then where each literal's run starts */
+        sc->n_patterns = patterns->len;
+        sc->first = g_new0 (guint32, sc->n_literals + 1);
+        sc->patterns = g_new (guint16, pairs->len + 1);
+        for (guint k = 0; k < pairs->len; k++)
+            sc->first[(g_array_index (pairs, guint32, k) >> 16) + 1]++;
+        for (guint l = 0; l < sc->n_literals; l++)
+            sc->first[l + 1] += sc->first[l];
+        guint32 *fill = g_memdup2 (sc->first, (sc->n_literals + 1) * sizeof (guint32));
+        for (guint k = 0; k < pairs->len; k++) {
+            guint32 pair = g_array_index (pairs, guint32, k);
+            sc->patterns[fill[pair >> 16]++] = (guint16) (pair & 0xffff);
+        }
+        g_free (fill);
         for (guint i = 0; i < patterns->len; i++) {
             ba_pattern *p = g_ptr_array_index (patterns, i);
-            if (skip[i])
-                continue;
-            p->n_scan_ids = count[i];
-            p->scan_ids = sc->ids + first[i];
+            p->scan_index = i;
+            p->scan_always = always[i];
             p->scan_family = family + 1;
         }
     }
-    if (ids)
-        g_array_unref (ids);
-    g_free (first);
-    g_free (count);
-    g_free (skip);
+    g_free (always);
+    g_array_unref (pairs);
     g_ptr_array_unref (literals);
     g_hash_table_unref (number);
+    g_hash_table_unref (seen);
     g_ptr_array_unref (patterns);
+    g_ptr_array_unref (listed);
     return sc;
 }
 
@@ -337,6 +352,7 @@ ba_text_scan_init (ba_text_scan *ts, ba_context *ctx, ba_scan_family family, con
 {
     const ba_scanner *sc;
     guint words;
+    guint64 lits_here[64], *lits, *found;
 
     ba_text_scan_init_probe (ts, lower);
     if (!lower)
@@ -348,12 +364,25 @@ ba_text_scan_init (ba_text_scan *ts, ba_context *ctx, ba_scan_family family, con
     sc = family_scanner (ctx->set, family);
     if (!sc)
         return;
+    /* the literals found, then the patterns they are literals of */
     words = ba_scanner_words (sc);
+    lits = words > G_N_ELEMENTS (lits_here) ? g_new0 (guint64, words) : lits_here;
+    memset (lits, 0, words * sizeof (guint64));
+    ba_scanner_find (sc, lower, lits);
+    words = (sc->n_patterns + 63) / 64;
     if (words > BA_SCAN_INLINE_WORDS)
         ts->found = g_new0 (guint64, words);
     else
         memset (ts->inline_found, 0, words * sizeof (guint64));
-    ba_scanner_find (sc, lower, ts->found ? ts->found : ts->inline_found);
+    found = ts->found ? ts->found : ts->inline_found;
+    for (guint w = 0; w < ba_scanner_words (sc); w++)
+        for (guint64 bits = lits[w]; bits; bits &= bits - 1) {
+            guint l = w * 64 + (guint) __builtin_ctzll (bits);
+            for (guint k = sc->first[l]; k < sc->first[l + 1]; k++)
+                found[sc->patterns[k] >> 6] |= (guint64) 1 << (sc->patterns[k] & 63);
+        }
+    if (lits != lits_here)
+        g_free (lits);
     ts->scanner = sc;
     ts->family = family + 1;
 }

@@ -30,7 +30,8 @@ typedef struct {
     const char *lower;          /* ASCII lower case, NUL-terminated; NULL: anything may occur */
     const ba_scanner *scanner;  /* NULL: literals are looked for one by one */
     guint family;               /* 1 + the family @scanner holds, 0 when none */
-    guint64 *found;             /* a bit per literal of @scanner, or NULL: in inline_found */
+    guint64 *found;             /* a bit per pattern of @scanner's family (ba_pattern.scan_index)
+                                 * that a literal of is in the text, or NULL: in inline_found */
     guint64 inline_found[BA_SCAN_INLINE_WORDS];
 } ba_text_scan;
 
@@ -55,10 +56,7 @@ ba_text_may_match (const ba_text_scan *ts, const ba_pattern *p)
 {
     if (ts && ts->family && p->scan_family == ts->family) {
         const guint64 *found = ts->found ? ts->found : ts->inline_found;
-        for (guint i = 0; i < p->n_scan_ids; i++)
-            if (found[p->scan_ids[i] >> 6] >> (p->scan_ids[i] & 63) & 1)
-                return TRUE;
-        return p->n_scan_ids == 0;
+        return p->scan_always || (found[p->scan_index >> 6] >> (p->scan_index & 63) & 1);
     }
     return ba_text_may_match_probe (ts, p);
 }

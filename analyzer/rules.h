@@ -18,8 +18,8 @@ typedef struct {
     char **literals;            /* lower-case texts any match contains one of, or NULL */
     /* written once, when the automaton of its family is built (pattern-scan.c) */
     guint scan_family;          /* 1 + the ba_scan_family whose automaton holds its literals; 0: none */
-    guint n_scan_ids;           /* its literals' numbers in that automaton (0: no literal, may always match) */
-    const guint16 *scan_ids;    /* owned by the automaton */
+    guint scan_index;           /* its number among the family's patterns */
+    gboolean scan_always;       /* it has no literal: it may always match */
 } ba_pattern;
 
 /* JIT-compile @p on its first use; safe when threads share the rule set. */
