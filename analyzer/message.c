@@ -174,6 +174,8 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     char *headers_text, *from_addr, *headers_lower, *original_headers = NULL;
     ba_detect_input din = { 0 };
     ba_text_scan *scans;        /* of the header block and each reading, for the formats' literals */
+    ba_text_scan subject_scan, from_scan;
+    char *subject_lower, *from_lower;
     ba_readings readings;
     int text_reading = 0, weak_reading = 0;
     gssize original_at = -1;
@@ -239,6 +241,12 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     din.headers_scan = &scans[0];
     din.subject = rep->subject;
     din.from = from_addr;
+    subject_lower = rep->subject ? ba_lower_dup (rep->subject, strlen (rep->subject)) : NULL;
+    from_lower = ba_lower_dup (from_addr, strlen (from_addr));
+    ba_text_scan_init (&subject_scan, ctx, BA_SCAN_NOTICE, subject_lower);
+    ba_text_scan_init (&from_scan, ctx, BA_SCAN_NOTICE, from_lower);
+    din.subject_scan = &subject_scan;
+    din.from_scan = &from_scan;
     /* the notice as it came, and as it was before a client re-wrapped it */
     ba_readings_init (&readings, notice);
     for (int k = 0; k < readings.n; k++)
@@ -455,6 +463,10 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     for (int k = 0; k < 1 + readings.n; k++)
         ba_text_scan_clear (&scans[k]);
     g_free (scans);
+    ba_text_scan_clear (&subject_scan);
+    ba_text_scan_clear (&from_scan);
+    g_free (subject_lower);
+    g_free (from_lower);
     ba_readings_clear (&readings);
     g_free (headers_lower);
     g_free (original_headers);

@@ -48,13 +48,25 @@ gboolean
 ba_notice_any_matches (ba_context *ctx, ba_notice_kind kind, gboolean subject, const char *text,
                        const ba_text_scan *scan)
 {
-    for (guint g = 0; text && g < ctx->set->notice->len; g++) {
-        const ba_notice_group *grp = g_ptr_array_index (ctx->set->notice, g);
-        if (grp->kind == kind
-            && ba_patterns_any_match (ctx, subject ? grp->subject : grp->patterns, text, scan))
-            return TRUE;
+    gboolean hit = FALSE;
+    char *lower = NULL;
+    ba_text_scan own;
+
+    if (text && !scan) {
+        /* (a Subject or From: short, and looked at by every group of the kind) */
+        lower = ba_lower_dup (text, strlen (text));
+        ba_text_scan_init (&own, ctx, BA_SCAN_NOTICE, lower);
+        scan = &own;
     }
-    return FALSE;
+    for (guint g = 0; text && !hit && g < ctx->set->notice->len; g++) {
+        const ba_notice_group *grp = g_ptr_array_index (ctx->set->notice, g);
+        hit = grp->kind == kind && ba_patterns_any_match (ctx, subject ? grp->subject : grp->patterns, text, scan);
+    }
+    if (lower) {
+        ba_text_scan_clear (&own);
+        g_free (lower);
+    }
+    return hit;
 }
 
 gboolean

@@ -30,8 +30,8 @@ gboolean ba_notice_line_blank (const ba_notice_lines *nl, guint i);
 guint ba_notice_line_of (const ba_notice_lines *nl, gsize offset);
 
 /* Does a pattern of a group of @kind match @text (with @subject, the
- * group's Subject patterns)?  @scan, when given, is the literal scan of
- * @text: a pattern whose literals it lacks is not run. */
+ * group's Subject patterns)?  @scan is the literal scan of @text (NULL:
+ * made here): a pattern whose literals it lacks is not run. */
 gboolean ba_notice_any_matches (ba_context *ctx, ba_notice_kind kind, gboolean subject, const char *text,
                                 const ba_text_scan *scan);
 

@@ -240,9 +240,15 @@ family_patterns (const ba_ruleset *set, ba_scan_family family)
             collect (out, f->detect_header);
             collect (out, f->recipient);
             collect (out, f->detail);
+            collect (out, f->detect_subject);
+            collect (out, f->detect_from);
+            collect (out, f->unless_from);
         }
-        for (guint i = 0; set->notice && i < set->notice->len; i++)
-            collect (out, ((const ba_notice_group *) g_ptr_array_index (set->notice, i))->patterns);
+        for (guint i = 0; set->notice && i < set->notice->len; i++) {
+            const ba_notice_group *g = g_ptr_array_index (set->notice, i);
+            collect (out, g->patterns);
+            collect (out, g->subject);
+        }
         break;
     default:
         break;

@@ -16,7 +16,8 @@ typedef enum {
     BA_SCAN_RULES,              /* classification rules, on a recipient's error text */
     BA_SCAN_BLACKLISTS,         /* blacklists' URL patterns, on an error text */
     BA_SCAN_COMMANDS,           /* commands.conf's patterns and transcripts */
-    BA_SCAN_NOTICE,             /* formats' detect and line patterns, notice.conf's groups */
+    BA_SCAN_NOTICE,             /* formats' detect and line patterns, notice.conf's groups:
+                                 * on a notice, its header block, Subject or From */
     BA_SCAN_FAMILIES
 } ba_scan_family;
 

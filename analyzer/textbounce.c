@@ -66,15 +66,16 @@ ba_json_unescape (const char *s)
 gboolean
 ba_patterns_any_match (ba_context *ctx, GPtrArray *patterns, const char *text, const ba_text_scan *scan)
 {
-    gsize len;
+    gssize len = -1;            /* measured once a pattern is run: most are not */
     if (!text)
         return FALSE;
-    len = strlen (text);
     for (guint i = 0; i < patterns->len; i++) {
         const ba_pattern *p = g_ptr_array_index (patterns, i);
         if (!ba_text_may_match (scan, p))
             continue;
-        if (ba_match (ctx, p, text, len, 0))
+        if (len < 0)
+            len = (gssize) strlen (text);
+        if (ba_match (ctx, p, text, (gsize) len, 0))
             return TRUE;
     }
     return FALSE;
@@ -83,12 +84,12 @@ ba_patterns_any_match (ba_context *ctx, GPtrArray *patterns, const char *text, c
 gboolean
 ba_format_detect (ba_context *ctx, const ba_format *fmt, const ba_detect_input *in)
 {
-    if (ba_patterns_any_match (ctx, fmt->unless_from, in->from, NULL))
+    if (ba_patterns_any_match (ctx, fmt->unless_from, in->from, in->from_scan))
         return FALSE;
     return ba_patterns_any_match (ctx, fmt->detect, in->notice, in->notice_scan)
         || ba_patterns_any_match (ctx, fmt->detect_header, in->headers, in->headers_scan)
-        || ba_patterns_any_match (ctx, fmt->detect_subject, in->subject, NULL)
-        || ba_patterns_any_match (ctx, fmt->detect_from, in->from, NULL);
+        || ba_patterns_any_match (ctx, fmt->detect_subject, in->subject, in->subject_scan)
+        || ba_patterns_any_match (ctx, fmt->detect_from, in->from, in->from_scan);
 }
 
 /* "<User@Example.COM>:" -> "User@Example.COM" */

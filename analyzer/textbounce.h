@@ -25,12 +25,13 @@ gboolean ba_text_found_only_original (const GPtrArray *found);
 void ba_text_recipient_free (ba_text_recipient *r);
 
 /* What format detection looks at: the notice text, the bounce's header
- * block ("Name: value" lines), each with its literal scan (BA_SCAN_NOTICE,
- * for the prefilter; may be NULL), the Subject and From. */
+ * block ("Name: value" lines), the Subject and From, each with its literal
+ * scan (BA_SCAN_NOTICE, for the prefilter; may be NULL). */
 typedef struct {
     const char *notice, *headers;
     const ba_text_scan *notice_scan, *headers_scan;
     const char *subject, *from;
+    const ba_text_scan *subject_scan, *from_scan;
 } ba_detect_input;
 
 /* Does a pattern of @patterns match @text?  @scan, the literals of @text
