@@ -259,9 +259,7 @@ ba_notice_lines_init (ba_context *ctx, ba_notice_lines *nl, const char *notice)
         gsize zero = 0;
         g_array_append_val (nl->starts, zero);
     }
-    nl->lower = g_malloc (nl->text->len + 1);
-    for (gsize i = 0; i <= nl->text->len; i++)
-        nl->lower[i] = g_ascii_tolower (nl->text->str[i]);
+    nl->lower = ba_lower_dup (nl->text->str, nl->text->len);
     ba_text_scan_init (&nl->scan, ctx, BA_SCAN_NOTICE, nl->lower);
 }
 

@@ -36,11 +36,30 @@ struct ba_scanner {
     guint16 *patterns;
 };
 
+/* Every byte of @w in 'A'..'Z' made lower case, eight at a time: a byte's
+ * top bit says whether it is above 'Z', at least 'A', or not ASCII. */
+static inline guint64
+lower_word (guint64 w)
+{
+    const guint64 ones = G_GUINT64_CONSTANT (0x0101010101010101), tops = ones * 0x80;
+    guint64 low7 = w & ~tops;
+    guint64 above_z = low7 + ones * (0x7f - 'Z'), from_a = low7 + ones * (0x80 - 'A');
+    guint64 upper = (from_a ^ above_z) & ~w & tops;
+    return w | upper >> 2;
+}
+
 char *
 ba_lower_dup (const char *s, gsize len)
 {
     char *out = g_malloc (len + 1);
-    for (gsize i = 0; i < len; i++)
+    gsize i = 0;
+    for (; i + 8 <= len; i += 8) {
+        guint64 w;
+        memcpy (&w, s + i, 8);
+        w = lower_word (w);
+        memcpy (out + i, &w, 8);
+    }
+    for (; i < len; i++)
         out[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char) (s[i] + 32) : s[i];
     out[len] = '\0';
     return out;

@@ -2,6 +2,7 @@
  * indentation undone, lines a composer broke joined again, and where
  * fields pasted as text (a feedback report, a DSN) begin and end. */
 #include "reading.h"
+#include "pattern-scan.h"
 
 #include <string.h>
 
@@ -453,12 +454,7 @@ ba_readings_init (ba_readings *r, const char *notice)
     memset (r, 0, sizeof *r);
     r->by_text[r->n] = TRUE;
     r->text[r->n] = g_strdup (notice);
-    /* (a plain loop: g_ascii_tolower is a call a byte, over every notice) */
-    r->lower[r->n] = g_malloc (len + 1);
-    for (gsize k = 0; k <= len; k++) {
-        char c = notice[k];
-        r->lower[r->n][k] = c >= 'A' && c <= 'Z' ? c + 32 : c;
-    }
+    r->lower[r->n] = ba_lower_dup (notice, len);
     r->n++;
     /* from the most cautious re-joining to the greedy one, each only when
      * it joins other lines than the reading before (another text) */

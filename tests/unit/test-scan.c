@@ -175,6 +175,27 @@ test_lines (void)
     ba_ruleset_free (set);
 }
 
+/* Eight bytes at a time lowers as one at a time does, every byte value. */
+static void
+test_lower_dup (void)
+{
+    char all[256 * 9];
+    for (int i = 0; i < (int) sizeof all; i++)
+        all[i] = (char) ((i * 7 + i / 256) & 0xff);
+    for (gsize len = 0; len < 40; len++)
+        for (gsize off = 0; off + len <= sizeof all; off += 37) {
+            char *got = ba_lower_dup (all + off, len);
+            for (gsize k = 0; k < len; k++)
+                g_assert_cmpint (got[k], ==, g_ascii_tolower (all[off + k]));
+            g_assert_cmpint (got[len], ==, 0);
+            g_free (got);
+        }
+    char *whole = ba_lower_dup (all, sizeof all);
+    for (gsize k = 0; k < sizeof all; k++)
+        g_assert_cmpint (whole[k], ==, g_ascii_tolower (all[k]));
+    g_free (whole);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -185,5 +206,6 @@ main (int argc, char **argv)
     g_test_add_func ("/scan/too-big", test_too_big);
     g_test_add_func ("/scan/rules-family", test_rules_family);
     g_test_add_func ("/scan/lines", test_lines);
+    g_test_add_func ("/scan/lower-dup", test_lower_dup);
     return g_test_run ();
 }
