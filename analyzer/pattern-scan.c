@@ -128,7 +128,9 @@ ba_scanner_new (const char *const *literals)
         for (const guchar *b = (const guchar *) literals[i]; *b; b++)
             if (!sc->byte_class[*b])
                 sc->byte_class[*b] = (guint8) ++sc->n_classes;
-    C = ++sc->n_classes;
+    /* and the last for the terminating NUL, whose transition ends the scan */
+    sc->byte_class[0] = (guint8) (sc->n_classes + 1);
+    C = sc->n_classes += 2;
     if (sc->n_literals > MAX_LITERALS)
         goto too_big;
 
@@ -171,6 +173,8 @@ ba_scanner_new (const char *const *literals)
     sc->next_end = g_new0 (guint16, sc->n_states);
     fail = g_new0 (guint16, sc->n_states);
     queue = g_new (guint16, sc->n_states);
+    /* (the state after the last, n_states, is where a NUL leads from every state) */
+    sc->delta[C - 1] = (guint16) (sc->n_states | ENDS_BIT);
     queue[tail++] = 0;
     while (head < tail) {
         guint s = queue[head++];
@@ -206,13 +210,17 @@ void
 ba_scanner_find (const ba_scanner *sc, const char *lower, guint64 *found)
 {
     const guint16 *delta = sc->delta;
-    const guint C = sc->n_classes;
+    const guint8 *byte_class = sc->byte_class;
+    const guint C = sc->n_classes, end = sc->n_states;
     guint s = 0;
 
-    for (const guchar *b = (const guchar *) lower; *b; b++) {
-        guint t = delta[s * C + sc->byte_class[*b]];
+    /* (no test for the NUL in the loop: its transition is marked, to the end state) */
+    for (const guchar *b = (const guchar *) lower;; b++) {
+        guint t = delta[s * C + byte_class[*b]];
         if (G_UNLIKELY (t & ENDS_BIT)) {
             t &= ~ENDS_BIT;
+            if (t == end)
+                return;
             for (guint e = sc->ends[t] ? t : sc->next_end[t]; e; e = sc->next_end[e]) {
                 guint lit = sc->ends[e] - 1u;
                 found[lit >> 6] |= (guint64) 1 << (lit & 63);

@@ -165,8 +165,17 @@ width_of (const char *p, gsize n)
 {
     /* the text is valid UTF-8 and a line holds whole characters: count the
      * bytes that start one (g_utf8_strlen costs a table look-up a byte) */
+    const guint64 ones = G_GUINT64_CONSTANT (0x0101010101010101), tops = ones * 0x80;
     glong chars = 0;
-    for (gsize i = 0; i < n; i++)
+    gsize i = 0;
+    /* eight at a time: a continuation byte has its top bit set and the next one clear */
+    for (; i + 8 <= n; i += 8) {
+        guint64 w, cont;
+        memcpy (&w, p + i, 8);
+        cont = w & ~(w << 1) & tops;
+        chars += 8 - (glong) (((cont >> 7) * ones) >> 56);
+    }
+    for (; i < n; i++)
         chars += ((guchar) p[i] & 0xC0) != 0x80;
     return chars;
 }
