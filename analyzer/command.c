@@ -1,7 +1,7 @@
 /* command.c - see command.h.  The recognisers are data (commands.conf);
  * this file only knows the command vocabulary and where to look. */
-#include "bigrams.h"
 #include "command.h"
+#include "pattern-scan.h"
 #include "util.h"
 
 #include <string.h>
@@ -102,18 +102,6 @@ ba_commands_load (ba_ruleset *set, const ba_ini *ini, ba_ini_report report, void
     }
 }
 
-/* A lower-case copy of @n bytes (a plain loop: g_ascii_strdown calls a
- * function a byte, on every notice). */
-static char *
-lower_copy (const char *s, gsize n)
-{
-    char *out = g_malloc (n + 1);
-    for (gsize i = 0; i < n; i++)
-        out[i] = (s[i] >= 'A' && s[i] <= 'Z') ? s[i] + 32 : s[i];
-    out[n] = '\0';
-    return out;
-}
-
 /* The command named in @text (@lower its lower-case copy) by the first
  * recogniser (in load order) with a matching pattern, or NULL. */
 static const char *
@@ -121,19 +109,20 @@ in_lowered_text (ba_context *ctx, const char *text, gsize len, const char *lower
 {
     const GPtrArray *rules = ctx->set->commands;
     const char *found = NULL;
-    ba_bigrams pairs;
+    ba_text_scan scan;
 
-    ba_bigrams_fill (&pairs, lower);
+    ba_text_scan_init (&scan, ctx, BA_SCAN_COMMANDS, lower);
     for (guint i = 0; i < rules->len && !found; i++) {
         const ba_command_rule *c = g_ptr_array_index (rules, i);
         for (guint j = 0; j < c->patterns->len && !found; j++) {
             const ba_pattern *p = g_ptr_array_index (c->patterns, j);
-            if (!ba_pattern_may_occur (p, lower, &pairs))
+            if (!ba_text_may_match (&scan, p))
                 continue;
             if (ba_match (ctx, p, text, len, 0))
                 found = c->command;
         }
     }
+    ba_text_scan_clear (&scan);
     return found;
 }
 
@@ -147,7 +136,7 @@ in_text (ba_context *ctx, const char *text)
     if (!text || !*text)
         return NULL;
     len = strlen (text);
-    lower = lower_copy (text, len);
+    lower = ba_lower_dup (text, len);
     found = in_lowered_text (ctx, text, len, lower);
     g_free (lower);
     return found;
@@ -180,19 +169,21 @@ ba_command_scan_new (ba_context *ctx, const char *notice, gsize len, gboolean wh
     ba_command_scan *scan = g_new0 (ba_command_scan, 1);
     const GPtrArray *rules = ctx->set->commands;
     char *text, *lower, *flat;
+    ba_text_scan found;         /* the transcripts' literals in @lower */
 
     scan->exchanges = g_ptr_array_new_with_free_func ((GDestroyNotify) exchange_free);
     if (!notice || !*notice || !rules || rules->len == 0)
         return scan;
     text = g_strndup (notice, len);
     len = strlen (text);
-    lower = lower_copy (text, len);
+    lower = ba_lower_dup (text, len);
+    ba_text_scan_init (&found, ctx, BA_SCAN_COMMANDS, lower);
     for (guint i = 0; i < rules->len; i++) {
         const ba_command_rule *c = g_ptr_array_index (rules, i);
         for (guint j = 0; j < c->transcript->len; j++) {
             const ba_pattern *p = g_ptr_array_index (c->transcript, j);
             gsize start = 0;
-            if (!ba_pattern_may_occur (p, lower, NULL))
+            if (!ba_text_may_match (&found, p))
                 continue;
             for (int n = 0; n < MAX_TRANSCRIPT_MATCHES && start < len
                             && scan->exchanges->len < MAX_EXCHANGES
@@ -205,7 +196,7 @@ ba_command_scan_new (ba_context *ctx, const char *notice, gsize len, gboolean wh
                 raw = g_strndup (text + s, e - s);
                 flat = ba_collapse_ws (raw);
                 x->command = c->command;
-                x->span = lower_copy (flat, strlen (flat));
+                x->span = ba_lower_dup (flat, strlen (flat));
                 g_ptr_array_add (scan->exchanges, x);
                 g_free (flat);
                 g_free (raw);
@@ -213,10 +204,11 @@ ba_command_scan_new (ba_context *ctx, const char *notice, gsize len, gboolean wh
             }
         }
     }
+    ba_text_scan_clear (&found);
     if (whole) {
-        /* collapsing keeps letters as they are: the lower copy collapses alike */
-        char *flat_lower = ba_collapse_ws (lower);
+        /* collapsing keeps letters as they are: the collapsed text lowers as the lowered one collapses */
         flat = ba_collapse_ws (text);
+        char *flat_lower = ba_lower_dup (flat, strlen (flat));
         if (*flat)
             scan->named = in_lowered_text (ctx, flat, strlen (flat), flat_lower);
         g_free (flat_lower);

@@ -29,6 +29,8 @@ struct ba_context {
     int last_error;             /* of the last ba_match: 0 or a PCRE2 limit error */
     GPtrArray *limit_hits;      /* of char*, at most BA_MAX_LIMIT_HITS */
     guint n_limit_hits;
+    /* texts scanned per pattern family before its automaton is used (pattern-scan.c) */
+    guint texts_scanned[BA_SCAN_FAMILY_SLOTS];
 };
 
 /* Match @p in @text[start..len); TRUE on a match, leaving the groups in

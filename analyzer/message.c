@@ -192,7 +192,9 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     char *weak_rmta = NULL;
     char *headers_text, *from_addr, *headers_lower, *original_headers = NULL;
     ba_detect_input din = { 0 };
-    ba_bigrams *pairs;          /* of the header block and each reading, for the formats' literals */
+    ba_text_scan *scans;        /* of the header block and each reading, for the formats' literals */
+    ba_text_scan subject_scan, from_scan;
+    char *subject_lower, *from_lower;
     ba_readings readings;
     int text_reading = 0, weak_reading = 0;
     gssize original_at = -1;
@@ -255,16 +257,21 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     /* which format describes the notice, if any */
     headers_lower = ascii_lower (headers_text);
     din.headers = headers_text;
-    din.headers_lower = headers_lower;
-    pairs = g_new (ba_bigrams, 1 + BA_READINGS);
-    ba_bigrams_fill (&pairs[0], headers_lower);
-    din.headers_pairs = &pairs[0];
+    scans = g_new (ba_text_scan, 1 + BA_READINGS);
+    ba_text_scan_init (&scans[0], ctx, BA_SCAN_NOTICE, headers_lower);
+    din.headers_scan = &scans[0];
     din.subject = rep->subject;
     din.from = from_addr;
+    subject_lower = rep->subject ? ba_lower_dup (rep->subject, strlen (rep->subject)) : NULL;
+    from_lower = ba_lower_dup (from_addr, strlen (from_addr));
+    ba_text_scan_init (&subject_scan, ctx, BA_SCAN_NOTICE, subject_lower);
+    ba_text_scan_init (&from_scan, ctx, BA_SCAN_NOTICE, from_lower);
+    din.subject_scan = &subject_scan;
+    din.from_scan = &from_scan;
     /* the notice as it came, and as it was before a client re-wrapped it */
     ba_readings_init (&readings, notice);
     for (int k = 0; k < readings.n; k++)
-        ba_bigrams_fill (&pairs[1 + k], readings.lower[k]);
+        ba_text_scan_init (&scans[1 + k], ctx, BA_SCAN_NOTICE, readings.lower[k]);
     for (guint i = 0; i < ctx->set->formats->len && rep->kind == BA_KIND_OTHER; i++) {
         const ba_format *f = g_ptr_array_index (ctx->set->formats, i);
         gboolean detected = FALSE;
@@ -272,8 +279,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
             continue;
         for (int k = 0; k < readings.n && !detected; k++) {
             din.notice = readings.text[k];
-            din.notice_lower = readings.lower[k];
-            din.notice_pairs = &pairs[1 + k];
+            din.notice_scan = &scans[1 + k];
             detected = ba_format_detect (ctx, f, &din);
         }
         if (!detected)
@@ -289,7 +295,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
         if ((f->recipient_original->len || f->bare_recipient) && !original_headers && pf.original)
             original_headers = ba_returned_block (pf.original);
         GPtrArray *found = ba_format_extract_readings (ctx, f, (const char *const *) readings.text,
-                                                       readings.by_text, readings.n,
+                                                       scans + 1, readings.by_text, readings.n,
                                                        headers_text, original_headers, MAX_TEXT_SEEN,
                                                        &oat, &rmta, &reading);
         if (ba_text_found_only_original (found)) {
@@ -472,9 +478,15 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     if (text_found)
         g_ptr_array_unref (text_found);
     g_free (headers_text);
+    for (int k = 0; k < 1 + readings.n; k++)
+        ba_text_scan_clear (&scans[k]);
+    g_free (scans);
+    ba_text_scan_clear (&subject_scan);
+    ba_text_scan_clear (&from_scan);
+    g_free (subject_lower);
+    g_free (from_lower);
     ba_readings_clear (&readings);
     g_free (headers_lower);
-    g_free (pairs);
     g_free (original_headers);
     g_free (from_addr);
     g_free (pf.dsn);

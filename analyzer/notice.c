@@ -342,10 +342,10 @@ ba_notice_is_bounce (ba_context *ctx, const ba_notice_input *in)
 static const char *
 action_of (ba_context *ctx, const ba_notice_lines *nl, const char *subject)
 {
-    if (ba_notice_any_matches (ctx, BA_NOTICE_DELAY, FALSE, nl->text->str, nl->lower)
+    if (ba_notice_any_matches (ctx, BA_NOTICE_DELAY, FALSE, nl->text->str, &nl->scan)
         || ba_notice_any_matches (ctx, BA_NOTICE_DELAY, TRUE, subject, NULL))
         return "delayed";
-    if (ba_notice_any_matches (ctx, BA_NOTICE_DELIVERED, FALSE, nl->text->str, nl->lower)
+    if (ba_notice_any_matches (ctx, BA_NOTICE_DELIVERED, FALSE, nl->text->str, &nl->scan)
         || ba_notice_any_matches (ctx, BA_NOTICE_DELIVERED, TRUE, subject, NULL))
         return "delivered";
     return NULL;

@@ -1,7 +1,5 @@
-#define _GNU_SOURCE            /* memmem */
 /* pattern.c - compiling the rule set's PCRE2 patterns (see rules.h). */
 #include "rules.h"
-#include "bigrams.h"
 
 #include <string.h>
 
@@ -100,55 +98,6 @@ ba_pattern_ready (const ba_pattern *p)
         pcre2_jit_compile (p->code, PCRE2_JIT_COMPLETE);
         g_once_init_leave (done, 1);
     }
-}
-
-/* A required literal this long needs no better one. */
-#define GOOD_LITERAL 6
-
-/* The literals of @p, read on first use: written once, like jit_done. */
-static char *const *
-pattern_literals (const ba_pattern *p)
-{
-    gsize *done = (gsize *) &p->literals_done;
-    if (g_once_init_enter (done)) {
-        /* the scan of the source is cheap, and its literal, when long, is
-         * as selective as a set read from the pattern's tree */
-        char *one = ba_pattern_required_literal (p->source);
-        char **set = one && strlen (one) >= GOOD_LITERAL ? NULL : ba_pattern_literal_set (p->source);
-        if (set) {
-            g_free (one);
-        } else if (one) {
-            set = g_new0 (char *, 2);
-            set[0] = one;
-        }
-        ((ba_pattern *) p)->literals = set;
-        g_once_init_leave (done, 1);
-    }
-    return p->literals;
-}
-
-gboolean
-ba_pattern_may_occur (const ba_pattern *p, const char *lower, const ba_bigrams *pairs)
-{
-    char *const *lits = pattern_literals (p);
-    if (!lits || !lower)
-        return TRUE;
-    for (; *lits; lits++)
-        if (ba_literal_in (pairs, lower, *lits))
-            return TRUE;
-    return FALSE;
-}
-
-gboolean
-ba_pattern_may_occur_in (const ba_pattern *p, const char *lower, gsize len)
-{
-    char *const *lits = pattern_literals (p);
-    if (!lits || !lower)
-        return TRUE;
-    for (; *lits; lits++)
-        if (memmem (lower, len, *lits, strlen (*lits)))
-            return TRUE;
-    return FALSE;
 }
 
 /* A conservative scan of the regex for a run of plain characters outside

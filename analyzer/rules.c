@@ -4,6 +4,7 @@
 #include "rules-load.h"
 #include "command.h"
 #include "notice.h"
+#include "pattern-scan.h"
 #include "small-file.h"
 #include "advice.h"
 
@@ -580,6 +581,7 @@ ba_ruleset_free (ba_ruleset *set)
     g_ptr_array_unref (set->commands);
     g_ptr_array_unref (set->notice);
     g_free (set->fingerprint);
+    ba_ruleset_scanners_free (set);
     g_free (set);
 }
 

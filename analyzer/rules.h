@@ -14,20 +14,20 @@ typedef struct {
     pcre2_code *code;
     char *where;                /* "file:line" it was loaded from, or NULL */
     gsize jit_done;             /* g_once flag: JIT-compiled on first match (see ba_pattern_ready) */
-    gsize literals_done;        /* g_once flag: @literals read on first use (see ba_pattern_may_occur) */
+    gsize literals_done;        /* g_once flag: @literals read on first use (see ba_pattern_literals) */
     char **literals;            /* lower-case texts any match contains one of, or NULL */
+    /* written once, when the automaton of its family is built (pattern-scan.c) */
+    guint scan_family;          /* 1 + the ba_scan_family whose automaton holds its literals; 0: none */
+    guint scan_index;           /* its number among the family's patterns */
+    gboolean scan_always;       /* it has no literal: it may always match */
 } ba_pattern;
 
 /* JIT-compile @p on its first use; safe when threads share the rule set. */
 void ba_pattern_ready (const ba_pattern *p);
 
-struct ba_bigrams;
-/* The literal prefilter: FALSE when @lower (a text in ASCII lower case,
- * whose pairs are @pairs, or NULL) holds none of the literals every match
- * of @p contains, so PCRE2 need not run; TRUE when it may match. */
-gboolean ba_pattern_may_occur (const ba_pattern *p, const char *lower, const struct ba_bigrams *pairs);
-/* The same for the @len bytes at @lower (a line of a lowered text). */
-gboolean ba_pattern_may_occur_in (const ba_pattern *p, const char *lower, gsize len);
+/* The lower-case literals every match of @p contains one of
+ * (NULL-terminated), or NULL when there are none; read on first use. */
+char *const *ba_pattern_literals (const ba_pattern *p);
 
 typedef struct {
     char *id;
@@ -110,6 +110,7 @@ typedef struct {
     char *lists_everything_text;
 } ba_blacklist;
 
+#define BA_SCAN_FAMILY_SLOTS 4  /* ba_scan_family's count (pattern-scan.h) */
 struct ba_ruleset {
     GPtrArray *rules;           /* of ba_rule*, sorted: site first, priority, order */
     GHashTable *reasons;        /* name -> ba_reason_info* */
@@ -121,6 +122,9 @@ struct ba_ruleset {
     GPtrArray *notice;          /* of ba_notice_group*, from notice.conf */
     char *fingerprint;          /* hash of every file loaded */
     gboolean check_hazards;     /* while loading: is the file being read checked by ba_pattern_hazard */
+    /* one literal automaton per pattern family, built on first use (pattern-scan.c) */
+    struct ba_scanner *scanners[BA_SCAN_FAMILY_SLOTS];
+    gsize scanners_done[BA_SCAN_FAMILY_SLOTS];  /* g_once flags */
 };
 
 /* Compile @source (PCRE2, caseless, multiline) with JIT.  On error returns

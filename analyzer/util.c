@@ -9,26 +9,24 @@
 char *
 ba_collapse_ws (const char *s)
 {
-    gsize n;
-    char *out, *w;
+    char *out, *o;
     gboolean space = FALSE;
 
     if (!s)
         return NULL;
-    n = strlen (s);
-    /* the output is never longer than the input: one buffer, a plain loop */
-    out = w = g_malloc (n + 1);
+    /* (written in place: the result is never longer, and a GString call a byte cost more than the scan) */
+    out = o = g_malloc (strlen (s) + 1);
     for (const guchar *p = (const guchar *) s; *p; p++) {
         if (*p <= ' ' || *p == 0x7f) {
-            space = w > out;
+            space = o > out;
         } else {
             if (space)
-                *w++ = ' ';
+                *o++ = ' ';
             space = FALSE;
-            *w++ = (char) *p;
+            *o++ = (char) *p;
         }
     }
-    *w = '\0';
+    *o = '\0';
     return out;
 }
 
@@ -149,18 +147,9 @@ ba_find_reply_code (const char *text)
 char *
 ba_iso_date (GDateTime *dt)
 {
-    int year, offset;
     if (!dt)
         return NULL;
-    year = g_date_time_get_year (dt);
-    offset = (int) (g_date_time_get_utc_offset (dt) / G_TIME_SPAN_SECOND);
-    /* g_date_time_format's "%Y-%m-%dT%H:%M:%S%:z", without its format parser */
-    if (year < 1000 || year > 9999)
-        return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S%:z");
-    return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", year, g_date_time_get_month (dt),
-                            g_date_time_get_day_of_month (dt), g_date_time_get_hour (dt),
-                            g_date_time_get_minute (dt), g_date_time_get_second (dt), offset < 0 ? '-' : '+',
-                            ABS (offset) / 3600, ABS (offset) / 60 % 60);
+    return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S%:z");
 }
 
 char *
