@@ -106,6 +106,7 @@ struct ba_ingest {
     /* ingest -j (storage-ingest-pool.c): ops held back behind an INSERT
      * still awaiting its report, so that the writer gets them in order */
     struct ba_pool *pool;       /* borrowed; NULL: analyse in this thread */
+    ba_ingest_observer observer;    /* told of what the workers read of a shared file */
     GQueue deferred;            /* of op* */
     guint awaiting;             /* of them, INSERTs without their report yet */
 
@@ -114,6 +115,16 @@ struct ba_ingest {
     gboolean in_tx;
     gint64 fts_from;            /* first recipient id not yet in the text index, or 0 */
 };
+
+/* ba_ingest_message, for a message read here (@pre NULL) or by a worker
+ * (@pre its result, with its content ids; its report is taken). */
+struct ba_result;
+gboolean ba_ingest_read (ba_ingest *ing, const ba_input *in, const char *message_id,
+                         struct ba_result *pre, GError **error);
+
+/* storage-ingest-pool.c: have the pool's workers read the current mbox
+ * from @start, and store what they found, in order; FALSE once it failed. */
+gboolean ba_ingest_share_file (ba_ingest *ing, gint64 start, GError **error);
 
 /* storage-ingest-pool.c: queue @o for the writer behind what is held back
  * (an INSERT's warnings are printed then); FALSE once it failed. */
