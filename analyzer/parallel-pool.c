@@ -541,7 +541,8 @@ ba_pool_free (ba_pool *pool)
             close (w->results.fd);
         if (w->pid > 0) {
             /* with its requests closed an idle worker ends; a busy one is not waited for */
-            kill (w->pid, SIGKILL);
+            if (pool->broken || pool->share_source || ba_pool_in_flight (pool) > 0)
+                kill (w->pid, SIGKILL);
             while (waitpid (w->pid, NULL, 0) < 0 && errno == EINTR)
                 ;
         }
