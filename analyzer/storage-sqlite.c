@@ -64,6 +64,12 @@ sqlite_bind_text (ba_stmt *s, int i, const char *utf8)
 }
 
 static void
+sqlite_bind_text_kept (ba_stmt *s, int i, const char *utf8)
+{
+    sqlite3_bind_text (STMT (s), i, utf8, -1, SQLITE_STATIC);
+}
+
+static void
 sqlite_bind_int (ba_stmt *s, int i, gint64 v)
 {
     sqlite3_bind_int64 (STMT (s), i, v);
@@ -441,6 +447,7 @@ const ba_store_backend ba_store_sqlite_backend = {
     .exec = sqlite_exec,
     .prepare = sqlite_prepare,
     .bind_text = sqlite_bind_text,
+    .bind_text_kept = sqlite_bind_text_kept,
     .bind_int = sqlite_bind_int,
     .bind_null = sqlite_bind_null,
     .step = sqlite_step,
