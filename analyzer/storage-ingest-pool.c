@@ -1,7 +1,9 @@
-/* storage-ingest-pool.c - ingest -j: the caller's thread reads and decides
- * as with one process, a pool of workers analyses what is to be stored,
- * and every operation reaches the writer in input order: behind an INSERT
- * whose report is not back yet, later operations wait here. */
+/* storage-ingest-pool.c - ingest -j.  An mbox is read by the pool's
+ * workers, each its chunks (ba_pool_share), and the caller takes their
+ * reports and hashes in input order, deciding what is new as with one
+ * process.  A single-message file is read by the caller and analysed by a
+ * worker; every operation still reaches the writer in input order: behind
+ * an INSERT whose report is not back yet, later operations wait here. */
 #include "storage-ingest.h"
 #include "emit.h"
 #include "parallel-pool.h"

@@ -1,9 +1,10 @@
 /* storage-ingest.h - what the two halves of ingest share: the caller's
- * thread (storage-ingest.c) reads, parses, analyses and hashes messages
- * and decides what is new, reading the store through a connection of its
- * own; a writer thread (storage-writer.c) executes every change, in
- * order, as a queue of operations.  The caller decides where transactions
- * end, so a batch's messages and its mbox progress always commit together. */
+ * thread (storage-ingest.c) reads messages, or under -j takes what the
+ * workers read, analysed and hashed (storage-ingest-pool.c), and decides
+ * what is new, reading the store through a connection of its own; a
+ * writer thread (storage-writer.c) executes every change, in order, as a
+ * queue of operations.  The caller decides where transactions end, so a
+ * batch's messages and its mbox progress always commit together. */
 #ifndef BA_STORAGE_INGEST_H
 #define BA_STORAGE_INGEST_H
 
