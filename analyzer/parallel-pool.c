@@ -24,8 +24,10 @@
 /* What a request asks for: one message, or a worker's share of a file. */
 enum { ASK_MESSAGE, ASK_SHARE };
 
-/* Results of a worker ahead of the caller kept in memory: several units'. */
-#define AHEAD_BYTES ((gsize) 8 * 1024 * 1024)
+/* Results of a worker ahead of the caller kept in memory: a few units'
+ * (a 1 MiB chunk's results take some 1 MiB); half of analyze's, for the
+ * writer's queue holds up to 2,000 more and the tree must stay in 64 MiB. */
+#define AHEAD_BYTES ((gsize) 4 * 1024 * 1024)
 
 typedef struct {
     pid_t pid;

@@ -13,7 +13,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define DEFAULT_BATCH 500
+/* Each commit rewrites every index page its batch touched, and the keys
+ * of identities and content keys are hashes, so spread over every page:
+ * 2,000 a batch took a third less of the writer's time than 500 (README). */
+#define DEFAULT_BATCH 2000
 /* An mbox whose last message has no final newline and that changed this
  * recently is taken to be still being written. */
 #define STILL_WRITING_SECONDS 60

@@ -77,7 +77,7 @@ typedef struct {
 typedef struct ba_ingest ba_ingest;
 
 /* Ingest with the rules of @set (which must outlive the ingest).  Work
- * is committed every @batch messages (0: a default of 500); each commit
+ * is committed every @batch messages (0: a default of 2,000); each commit
  * also records how far every mbox got, so a killed run loses at most the
  * open batch and the next run takes it up again. */
 ba_ingest *ba_ingest_new (ba_store *st, const ba_ruleset *set, guint batch);

@@ -120,7 +120,7 @@ cmd_ingest (int argc, char **argv)
     GOptionEntry entries[] = {
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "no progress line and no summary", NULL },
         { "batch", 0, 0, G_OPTION_ARG_INT, &batch,
-          "messages per transaction (default 500)", "N" },
+          "messages per transaction (default 2000)", "N" },
         { "files-from", 'T', 0, G_OPTION_ARG_FILENAME, &files_from,
           "also read the paths listed in FILE (- for standard input), one a line", "FILE" },
         { "null", '0', 0, G_OPTION_ARG_NONE, &nul,
