@@ -216,8 +216,19 @@ static void sqlite_close (ba_store *st);
 static ba_store *
 store_connect (const char *path, const char *name, int flags, gboolean read_only, GError **error)
 {
-    ba_store *st = g_new0 (ba_store, 1);
-    ba_sqlite_conn *c = g_new0 (ba_sqlite_conn, 1);
+    static gsize configured = 0;
+    ba_store *st;
+    ba_sqlite_conn *c;
+
+    if (g_once_init_enter (&configured)) {
+        /* No allocation statistics (nothing reads them): each of SQLite's
+         * allocations and frees took a global mutex for them, a tenth of
+         * ingest's writer thread.  Only before SQLite starts: else ignored. */
+        sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
+        g_once_init_leave (&configured, 1);
+    }
+    st = g_new0 (ba_store, 1);
+    c = g_new0 (ba_sqlite_conn, 1);
     st->be = &ba_store_sqlite_backend;
     st->path = g_strdup (path);
     st->read_only = read_only;
