@@ -402,6 +402,20 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
             if (gen)
                 g_ptr_array_unref (gen);
         }
+        /* a bounce that names nobody is still a bounce, of an unknown recipient */
+        if (rep->kind == BA_KIND_OTHER && !autoreply && !not_bounce
+            && ba_notice_addressless_bounce (ctx, msg, notice)) {
+            ba_recipient *r = ba_recipient_new ();
+            const char *action = ba_notice_action (ctx, notice, rep->subject);
+            char *words = ba_notice_words (ctx, notice, 1000);
+            rep->kind = BA_KIND_BOUNCE;
+            rep->format = g_strdup ("notice");
+            r->recipient = g_strdup ("");
+            r->action = g_strdup (action ? action : "failed");
+            ba_recipient_set_diagnostic (r, words);
+            g_free (words);
+            g_ptr_array_add (rep->recipients, r);
+        }
         if (rep->kind == BA_KIND_OTHER && (autoreply || not_bounce == BA_NOT_BOUNCE_CHALLENGE)) {
             ba_recipient *r = ba_recipient_new ();
             char *first;

@@ -561,6 +561,35 @@ ba_notice_settle_delay (ba_context *ctx, ba_report *rep, GPtrArray *found, const
     }
 }
 
+gboolean
+ba_notice_addressless_bounce (ba_context *ctx, GMimeMessage *msg, const char *notice)
+{
+    const char *subject = g_mime_message_get_subject (msg);
+    InternetAddressList *fl = g_mime_message_get_from (msg);
+    char *from = fl && internet_address_list_length (fl) ? internet_address_list_to_string (fl, NULL, FALSE) : NULL;
+    char *subj = subject ? ba_collapse_ws (subject) : NULL;
+    gboolean yes = ba_notice_any_matches (ctx, BA_NOTICE_FROM, FALSE, from, NULL)
+        && ba_notice_any_matches (ctx, BA_NOTICE_SUBJECT, FALSE, subj, NULL);
+
+    if (yes) {
+        ba_notice_lines nl;
+        guint8 *marks;
+        ba_notice_lines_init (ctx, &nl, notice ? notice : "");
+        marks = g_new0 (guint8, nl.starts->len + 1);
+        yes = failure_code (nl.text->str, nl.text->len);
+        if (!yes) {
+            mark_lines (ctx, &nl, BA_NOTICE_HEADING, MARK_HEADING, marks, 1);
+            for (guint i = 0; i < nl.starts->len && !yes; i++)
+                yes = marks[i] & MARK_HEADING;
+        }
+        g_free (marks);
+        ba_notice_lines_clear (&nl);
+    }
+    g_free (from);
+    g_free (subj);
+    return yes;
+}
+
 char *
 ba_notice_dsn_address (const char *value)
 {

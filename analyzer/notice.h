@@ -96,6 +96,12 @@ void ba_notice_fill_texts (ba_context *ctx, GMimeMessage *msg, GMimeMessage *ori
 void ba_notice_settle_delay (ba_context *ctx, ba_report *rep, GPtrArray *found, const char *action,
                              const char *notice);
 
+/* Does @msg present itself as a bounce by both its From and its Subject,
+ * and does its @notice (up to the returned message) give a 4xx/5xx reply
+ * or status, or a failure heading?  Then it is a bounce though it names
+ * no address: one whose recipient is unknown. */
+gboolean ba_notice_addressless_bounce (ba_context *ctx, GMimeMessage *msg, const char *notice);
+
 /* A DSN address field's addr-spec, without its type or source route. */
 char *ba_notice_dsn_address (const char *value);
 
