@@ -231,6 +231,29 @@ ba_report_add_text_recipients (ba_report *rep, GPtrArray *found, const char *act
     }
 }
 
+void
+ba_report_add_permanent (ba_context *ctx, ba_report *rep, GMimeMessage *msg, GMimeMessage *original,
+                         const char *notice)
+{
+    GPtrArray *gen = ba_notice_read_message (ctx, msg, original, notice, TRUE, MAX_RECIPIENTS);
+    GPtrArray *add = g_ptr_array_new ();
+
+    for (guint i = 0; i < gen->len; i++) {
+        ba_text_recipient *g = g_ptr_array_index (gen, i);
+        gboolean named = FALSE;
+        if (g_strcmp0 (g->action, "failed"))
+            continue;
+        for (guint j = 0; j < rep->recipients->len && !named; j++)
+            named = !g_ascii_strcasecmp (((ba_recipient *) rep->recipients->pdata[j])->recipient, g->recipient);
+        if (!named)
+            g_ptr_array_add (add, g);
+    }
+    if (add->len)
+        ba_report_add_text_recipients (rep, add, "failed");
+    g_ptr_array_unref (add);
+    g_ptr_array_unref (gen);
+}
+
 ba_text_recipient *
 ba_text_found_find (GPtrArray *found, const char *address)
 {

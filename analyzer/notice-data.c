@@ -16,7 +16,8 @@ static const struct {
     ba_notice_kind kind;
 } kinds[] = {
     { "from", BA_NOTICE_FROM }, { "subject", BA_NOTICE_SUBJECT },
-    { "heading", BA_NOTICE_HEADING }, { "line", BA_NOTICE_LINE },
+    { "heading", BA_NOTICE_HEADING }, { "permanent", BA_NOTICE_PERMANENT },
+    { "line", BA_NOTICE_LINE },
     { "alias", BA_NOTICE_ALIAS }, { "transcript", BA_NOTICE_TRANSCRIPT },
     { "original", BA_NOTICE_ORIGINAL }, { "delay", BA_NOTICE_DELAY },
     { "delivered", BA_NOTICE_DELIVERED }, { "break", BA_NOTICE_BREAK },
@@ -113,7 +114,7 @@ ba_notice_load (ba_ruleset *set, const ba_ini *ini, ba_ini_report report, void *
                         has_kind = TRUE;
                     }
                 if (!has_kind) {
-                    ba_ini_reportf (report, data, ini->file, e->line, "unknown kind '%s' (from, subject, heading, "
+                    ba_ini_reportf (report, data, ini->file, e->line, "unknown kind '%s' (from, subject, heading, permanent, "
                              "line, alias, transcript, original, delay, delivered, break, reply, challenge, personal)", e->value);
                     ok = FALSE;
                 }
@@ -253,6 +254,26 @@ ba_notice_strip_route (const char *address)
     if (n && out[n - 1] == '>')
         out[n - 1] = '\0';
     return out;
+}
+
+gboolean
+ba_notice_line_named_address (const char *line, gsize n, gsize *start, gsize *alen)
+{
+    gsize i = 0, e = n;
+    while (i < n && (line[i] == ' ' || line[i] == '\t'))
+        i++;
+    while (e > i && (line[e - 1] == ' ' || line[e - 1] == '\t'))
+        e--;
+    /* "Name <addr>" or "\"Name\" <addr>": a display name of a few words, no address in it */
+    if (e - i < 6 || line[e - 1] != '>' || e - i > 160 || !g_ascii_isalpha (line[i] == '"' ? line[i + 1] : line[i]))
+        return FALSE;
+    const char *open = memchr (line + i, '<', e - i);
+    if (!open || open == line + i || memchr (line + i, '@', (gsize) (open - line - i))
+        || memchr (open + 1, '<', (gsize) (line + e - open - 1)) || open[-1] != ' ')
+        return FALSE;
+    *start = (gsize) (open + 1 - line);
+    *alen = address_len (open + 1, (gsize) (line + e - open - 1));
+    return *alen && *start + *alen == e - 1;
 }
 
 gboolean

@@ -21,6 +21,7 @@
 #define MARK_HEADING 1          /* a failure heading */
 #define MARK_BREAK   2          /* another exchange starts */
 #define MARK_REPLY   4          /* a transcript's server reply */
+#define MARK_PERMANENT 8        /* a heading of permanent failures */
 
 /* ---- recipients --------------------------------------------------------- */
 
@@ -30,6 +31,7 @@ typedef struct {
     GString *diag;
     gboolean from_alias;
     gboolean listed;            /* leads a line under a failure heading */
+    gboolean permanent;         /* ... under a heading of permanent failures */
     gboolean excluded;          /* an address that never failed */
 } candidate;
 
@@ -283,6 +285,7 @@ match_headings (ba_context *ctx, const ba_notice_lines *nl, guint8 *marks, GPtrA
     guint n = nl->starts->len;
 
     mark_lines (ctx, nl, BA_NOTICE_HEADING, MARK_HEADING, marks, MAX_MATCHES);
+    mark_lines (ctx, nl, BA_NOTICE_PERMANENT, MARK_HEADING | MARK_PERMANENT, marks, MAX_MATCHES);
     for (guint h = 0; h < n; h++) {
         guint seen = 0;
         if (!(marks[h] & MARK_HEADING))
@@ -294,7 +297,7 @@ match_headings (ba_context *ctx, const ba_notice_lines *nl, guint8 *marks, GPtrA
             if (ba_notice_line_blank (nl, i))
                 continue;
             k++;
-            if (!ba_notice_line_address (l, ll, &s, &a)) {
+            if (!ba_notice_line_address (l, ll, &s, &a) && !ba_notice_line_named_address (l, ll, &s, &a)) {
                 /* prose after the list ends it, once its addresses are read */
                 if (seen && (l[0] != ' ' && l[0] != '\t') && k > seen + DIAG_LINES)
                     break;
@@ -304,6 +307,7 @@ match_headings (ba_context *ctx, const ba_notice_lines *nl, guint8 *marks, GPtrA
             candidate *c = add_candidate (cands, l + s, a, i, FALSE);
             if (c) {
                 c->listed = TRUE;
+                c->permanent = (marks[h] & MARK_PERMANENT) != 0;
                 pending pd = { c, g_strndup (l + s + a, ll - s - a), FALSE };
                 g_array_append_val (pend, pd);
             }
@@ -404,6 +408,9 @@ ba_notice_read (ba_context *ctx, const ba_notice_input *in, guint max)
     g_array_sort (pend, by_line);
     action = action_of (ctx, &nl, in->subject);
 
+    GPtrArray *wordless = g_ptr_array_new ();  /* listed recipients still without text */
+    guint list_line = G_MAXUINT;
+
     /* addresses that never failed neither count nor end another's text */
     for (guint i = 0; i < pend->len; i++) {
         candidate *c = g_array_index (pend, pending, i).c;
@@ -436,7 +443,8 @@ ba_notice_read (ba_context *ctx, const ba_notice_input *in, guint max)
             r->recipient = g_strdup (c->address);
             r->diagnostic = g_string_new (NULL);
             r->at = (gssize) g_array_index (nl.starts, gsize, c->line);
-            r->action = g_strdup (action);
+            /* a warning's list of permanent failures is of failures */
+            r->action = g_strdup (c->permanent ? "failed" : action);
             g_ptr_array_add (out, r);
             g_hash_table_insert (index, key, r);
         } else {
@@ -448,7 +456,24 @@ ba_notice_read (ba_context *ctx, const ba_notice_input *in, guint max)
                 g_string_append_c (r->diagnostic, ' ');
             g_string_append_len (r->diagnostic, c->diag->str, MIN (c->diag->len, MAX_DIAG - r->diagnostic->len));
         }
+        /* a list of addresses on consecutive lines with one text after the
+         * last: the text is every listed address's */
+        if (list_line != G_MAXUINT && c->line != list_line && (!c->listed || c->line > list_line + 1))
+            g_ptr_array_set_size (wordless, 0);
+        if (c->listed)
+            list_line = c->line;
+        else if (c->line != list_line)
+            list_line = G_MAXUINT;
+        if (c->listed && !r->diagnostic->len && wordless->len < LIST_LINES)
+            g_ptr_array_add (wordless, r);
+        else if (c->listed && c->diag->len) {
+            for (guint w = 0; w < wordless->len; w++)
+                if (!((ba_text_recipient *) wordless->pdata[w])->diagnostic->len)
+                    g_string_assign (((ba_text_recipient *) wordless->pdata[w])->diagnostic, c->diag->str);
+            g_ptr_array_set_size (wordless, 0);
+        }
     }
+    g_ptr_array_unref (wordless);
     /* one recipient and no words of its own: the notice's */
     if (out->len == 1 && ((ba_text_recipient *) g_ptr_array_index (out, 0))->diagnostic->len == 0) {
         ba_text_recipient *r = g_ptr_array_index (out, 0);

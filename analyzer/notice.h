@@ -13,6 +13,7 @@ typedef enum {
     BA_NOTICE_FROM,             /* a From header of a bounce */
     BA_NOTICE_SUBJECT,          /* a Subject of a bounce */
     BA_NOTICE_HEADING,          /* a line after which failed addresses are listed */
+    BA_NOTICE_PERMANENT,        /* a heading of permanent failures, even in a delay warning */
     BA_NOTICE_LINE,             /* names a failed (?<recipient>), (?<diagnostic>) optional */
     BA_NOTICE_ALIAS,            /* names the address a failed one was expanded from */
     BA_NOTICE_TRANSCRIPT,       /* a command naming (?<recipient>); the reply follows */
@@ -118,6 +119,11 @@ gboolean ba_notice_usable_address (const char *address);
  * indentation, a bullet or a number, an opening '<' or quote?  Its offset
  * and length into @start and @alen. */
 gboolean ba_notice_line_address (const char *line, gsize n, gsize *start, gsize *alen);
+
+/* Is the (unquoted) line @line of @n bytes a display name and an address
+ * in angle brackets alone ("Ann Lee <ann@example.org>")?  The address's
+ * offset and length into @start and @alen. */
+gboolean ba_notice_line_named_address (const char *line, gsize n, gsize *start, gsize *alen);
 
 /* @address without an RFC 5321 source route ("@a,@b:user@c" gives
  * "user@c"), as a new string; a copy when it has none. */

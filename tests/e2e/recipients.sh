@@ -42,12 +42,16 @@ aol-legacy-screen-fatal.eml|egon@aol-legacy.example=f fritz@aol-legacy.example=f
 compuserve-legacy-receiver-not-found.eml|lars@compuserve-legacy.example=f
 ms-smtpsvc-two-hostunknown.eml|hugo@nowhere-host.example=f iris@nowhere-host.example=f
 mailman-uncaught-bounce-attached.eml|nell@thimble.example=f
+# a display name before <addr>; a sender only quoted in the error text
+notice-display-names-quoted-sender.eml|hans@tulip.example=f ida@tulip.example=f jan@rose.example=f
 # a failure notice whose reason is a deferral gave up: failed, not delayed
 postfix-delay-and-failed-text.eml|xia@orchard.example=f yusuf@sleepyhost.example=f
 # delay warnings: temporary
 domino-delay-notice.eml|sina@bigforest.example=d
 groupwise-delay-notice.eml|una@far-county.example=d
 exim-delay-two-recipients.eml|vito@slowbay.example=d wilma@slowbay.example=d
+# a warning that also lists a permanent failure keeps both
+sendmail-warning-with-fatal-section.eml|yara@vineyard.example=f zack@slowgrape.example=d
 # recipient fallback: file, missing, <>, garbage, @host
 dsn-final-recipient-file-missing-xfailed.eml|abby@dale.example=f bram@dale.example=f
 dsn-final-recipient-empty-garbage-route.eml|eli@stream.example=f fenna@stream.example=f gil@creek.example=f
