@@ -323,8 +323,12 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
 
     /* what a format found without words, in a notice without a DSN: the
      * generic reader's */
-    if (rep->kind == BA_KIND_OTHER && fmt && text_found && !pf.dsn)
+    if (rep->kind == BA_KIND_OTHER && fmt && text_found && !pf.dsn) {
         ba_notice_fill_texts (ctx, msg, pf.original, notice, text_found);
+        /* a line a re-flowed reading joined to the one before still names its address as sent */
+        if (text_reading != 0)
+            ba_notice_fill_texts (ctx, msg, pf.original, readings.text[0], text_found);
+    }
 
     if (rep->kind != BA_KIND_OTHER) {
         /* adopted from the message forwarded inline */

@@ -17,6 +17,7 @@ static const struct {
 } kinds[] = {
     { "from", BA_NOTICE_FROM }, { "subject", BA_NOTICE_SUBJECT },
     { "heading", BA_NOTICE_HEADING }, { "permanent", BA_NOTICE_PERMANENT },
+    { "transient", BA_NOTICE_TRANSIENT },
     { "line", BA_NOTICE_LINE },
     { "alias", BA_NOTICE_ALIAS }, { "transcript", BA_NOTICE_TRANSCRIPT },
     { "original", BA_NOTICE_ORIGINAL }, { "delay", BA_NOTICE_DELAY },
@@ -114,7 +115,7 @@ ba_notice_load (ba_ruleset *set, const ba_ini *ini, ba_ini_report report, void *
                         has_kind = TRUE;
                     }
                 if (!has_kind) {
-                    ba_ini_reportf (report, data, ini->file, e->line, "unknown kind '%s' (from, subject, heading, permanent, "
+                    ba_ini_reportf (report, data, ini->file, e->line, "unknown kind '%s' (from, subject, heading, permanent, transient, "
                              "line, alias, transcript, original, delay, delivered, break, reply, challenge, personal)", e->value);
                     ok = FALSE;
                 }

@@ -22,6 +22,7 @@
 #define MARK_BREAK   2          /* another exchange starts */
 #define MARK_REPLY   4          /* a transcript's server reply */
 #define MARK_PERMANENT 8        /* a heading of permanent failures */
+#define MARK_TRANSIENT 16       /* a heading of temporary failures */
 
 /* ---- recipients --------------------------------------------------------- */
 
@@ -32,6 +33,7 @@ typedef struct {
     gboolean from_alias;
     gboolean listed;            /* leads a line under a failure heading */
     gboolean permanent;         /* ... under a heading of permanent failures */
+    gboolean transient;         /* ... under a heading of temporary failures */
     gboolean excluded;          /* an address that never failed */
 } candidate;
 
@@ -65,6 +67,26 @@ append_diag (GString *d, const char *text, gsize n)
     if (d->len)
         g_string_append_c (d, ' ');
     g_string_append_len (d, text, MIN (n, MAX_DIAG - d->len));
+}
+
+/* Does line @i end a sentence the address on the next line goes on
+ * ("... mail from" then "<addr> rejected", a wrapped reply)? */
+static gboolean
+sentence_goes_on (const ba_notice_lines *nl, guint i)
+{
+    static const char *const words[] = { "from", "sender", "by", "envelope", "of", "for" };
+    const char *l = ba_notice_line_at (nl, i);
+    gsize n = ba_notice_line_len (nl, i), w;
+    while (n && g_ascii_isspace (l[n - 1]))
+        n--;
+    for (w = n; w && g_ascii_isalpha (l[w - 1]); w--)
+        ;
+    if (w == n || (w && !g_ascii_isspace (l[w - 1])))
+        return FALSE;
+    for (guint k = 0; k < G_N_ELEMENTS (words); k++)
+        if (n - w == strlen (words[k]) && !g_ascii_strncasecmp (l + w, words[k], n - w))
+            return TRUE;
+    return FALSE;
 }
 
 static gboolean
@@ -102,7 +124,8 @@ take_paragraph (const ba_notice_lines *nl, GPtrArray *cands, candidate *c, guint
         i++;
     for (guint k = 0; i < n && k < DIAG_LINES && !ba_notice_line_blank (nl, i)
          && !(marks[i] & (MARK_HEADING | MARK_BREAK))
-         && !ba_notice_line_address (ba_notice_line_at (nl, i), ba_notice_line_len (nl, i), &s, &a)
+         && (!ba_notice_line_address (ba_notice_line_at (nl, i), ba_notice_line_len (nl, i), &s, &a)
+             || (i > c->line && sentence_goes_on (nl, i - 1)))
          && !other_candidate_line (cands, i, c); i++, k++)
         append_diag (c->diag, ba_notice_line_at (nl, i), ba_notice_line_len (nl, i));
     return i;
@@ -286,6 +309,7 @@ match_headings (ba_context *ctx, const ba_notice_lines *nl, guint8 *marks, GPtrA
 
     mark_lines (ctx, nl, BA_NOTICE_HEADING, MARK_HEADING, marks, MAX_MATCHES);
     mark_lines (ctx, nl, BA_NOTICE_PERMANENT, MARK_HEADING | MARK_PERMANENT, marks, MAX_MATCHES);
+    mark_lines (ctx, nl, BA_NOTICE_TRANSIENT, MARK_HEADING | MARK_TRANSIENT, marks, MAX_MATCHES);
     for (guint h = 0; h < n; h++) {
         guint seen = 0;
         if (!(marks[h] & MARK_HEADING))
@@ -303,11 +327,14 @@ match_headings (ba_context *ctx, const ba_notice_lines *nl, guint8 *marks, GPtrA
                     break;
                 continue;
             }
+            if (i > h + 1 && !ba_notice_line_blank (nl, i - 1) && sentence_goes_on (nl, i - 1))
+                continue;
             seen = k;
             candidate *c = add_candidate (cands, l + s, a, i, FALSE);
             if (c) {
                 c->listed = TRUE;
                 c->permanent = (marks[h] & MARK_PERMANENT) != 0;
+                c->transient = !c->permanent && (marks[h] & MARK_TRANSIENT);
                 pending pd = { c, g_strndup (l + s + a, ll - s - a), FALSE };
                 g_array_append_val (pend, pd);
             }
@@ -444,7 +471,7 @@ ba_notice_read (ba_context *ctx, const ba_notice_input *in, guint max)
             r->diagnostic = g_string_new (NULL);
             r->at = (gssize) g_array_index (nl.starts, gsize, c->line);
             /* a warning's list of permanent failures is of failures */
-            r->action = g_strdup (c->permanent ? "failed" : action);
+            r->action = g_strdup (c->permanent ? "failed" : c->transient ? "delayed" : action);
             g_ptr_array_add (out, r);
             g_hash_table_insert (index, key, r);
         } else {

@@ -14,6 +14,7 @@ typedef enum {
     BA_NOTICE_SUBJECT,          /* a Subject of a bounce */
     BA_NOTICE_HEADING,          /* a line after which failed addresses are listed */
     BA_NOTICE_PERMANENT,        /* a heading of permanent failures, even in a delay warning */
+    BA_NOTICE_TRANSIENT,        /* a heading of temporary failures, even in a failure notice */
     BA_NOTICE_LINE,             /* names a failed (?<recipient>), (?<diagnostic>) optional */
     BA_NOTICE_ALIAS,            /* names the address a failed one was expanded from */
     BA_NOTICE_TRANSCRIPT,       /* a command naming (?<recipient>); the reply follows */
