@@ -300,6 +300,25 @@ mark_lines (ba_context *ctx, const ba_notice_lines *nl, ba_notice_kind kind, gui
     }
 }
 
+/* Does the rest of a listed line, after its address, say it succeeded
+ * (a transcript's "<addr>... Sent (ok)", "250 2.1.5 Recipient ok")? */
+static gboolean
+says_success (const char *rest, gsize n)
+{
+    static const char *const words[] = { "sent", "recipient ok", "sender ok", "delivered", "ok ", "ok)" };
+    while (n && strchr (" \t>.:;,-(", *rest)) {
+        rest++;
+        n--;
+    }
+    if (n >= 4 && rest[0] == '2' && g_ascii_isdigit (rest[1]) && g_ascii_isdigit (rest[2]) && (rest[3] == ' ' || rest[3] == '-'))
+        return TRUE;
+    for (guint k = 0; k < G_N_ELEMENTS (words); k++)
+        if (n >= strlen (words[k]) && !g_ascii_strncasecmp (rest, words[k], strlen (words[k]))
+            && (n == strlen (words[k]) || !g_ascii_isalnum (rest[strlen (words[k])])))
+            return TRUE;
+    return FALSE;
+}
+
 /* Lines under each heading that start with an address. */
 static void
 match_headings (ba_context *ctx, const ba_notice_lines *nl, guint8 *marks, GPtrArray *cands,
@@ -327,7 +346,8 @@ match_headings (ba_context *ctx, const ba_notice_lines *nl, guint8 *marks, GPtrA
                     break;
                 continue;
             }
-            if (i > h + 1 && !ba_notice_line_blank (nl, i - 1) && sentence_goes_on (nl, i - 1))
+            if ((i > h + 1 && !ba_notice_line_blank (nl, i - 1) && sentence_goes_on (nl, i - 1))
+                || says_success (l + s + a, ll - s - a))
                 continue;
             seen = k;
             candidate *c = add_candidate (cands, l + s, a, i, FALSE);
