@@ -131,6 +131,19 @@ take_paragraph (const ba_notice_lines *nl, GPtrArray *cands, candidate *c, guint
     return i;
 }
 
+static gboolean
+no_small_letters (const ba_notice_lines *nl, guint i)
+{
+    const char *l = ba_notice_line_at (nl, i);
+    gsize n = ba_notice_line_len (nl, i), letters = 0;
+    for (gsize k = 0; k < n; k++) {
+        if (g_ascii_islower (l[k]) || (guchar) l[k] >= 0x80)
+            return FALSE;
+        letters += g_ascii_isupper (l[k]) != 0;
+    }
+    return letters >= 2;
+}
+
 static guint
 skip_blank (const ba_notice_lines *nl, guint i)
 {
@@ -167,6 +180,9 @@ follow_text (const ba_notice_lines *nl, GPtrArray *cands, candidate *c, const ch
     for (k = 0; k < 3; k++) {
         guint next = skip_blank (nl, i), end = next;
         gsize before = c->diag->len;
+        /* a one-line paragraph without small letters ("LEARN MORE", a button) is no text */
+        if (next + 1 < n && ba_notice_line_blank (nl, next + 1) && no_small_letters (nl, next))
+            next = end = skip_blank (nl, next + 1);
         if (c->diag->len && c->diag->str[c->diag->len - 1] != ':') {
             /* an intro paragraph of one or two lines */
             while (end < n && end - next < 3 && !ba_notice_line_blank (nl, end))

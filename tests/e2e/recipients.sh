@@ -50,6 +50,7 @@ postfix-delay-and-failed-text.eml|xia@orchard.example=f yusuf@sleepyhost.example
 domino-delay-notice.eml|sina@bigforest.example=d
 groupwise-delay-notice.eml|una@far-county.example=d
 exim-delay-two-recipients.eml|vito@slowbay.example=d wilma@slowbay.example=d
+gmail-delay-message-to-delayed.eml|vanya@slow-harbor.example=d
 # a warning that also lists a permanent failure keeps both
 sendmail-warning-with-fatal-section.eml|yara@vineyard.example=f zack@slowgrape.example=d
 # recipient fallback: file, missing, <>, garbage, @host
