@@ -6,6 +6,7 @@
  * it.  Its error text is what follows it, up to the next address. */
 #include "notice-lines.h"
 #include "util.h"
+#include "address.h"
 
 #include <string.h>
 
@@ -681,8 +682,24 @@ ba_notice_addressless_bounce (ba_context *ctx, GMimeMessage *msg, const char *no
 char *
 ba_notice_dsn_address (const char *value)
 {
-    char *a = ba_dsn_strip_type (value, TRUE);
-    char *b = ba_notice_strip_route (a);
+    char *a = ba_dsn_strip_type (value, FALSE);
+    const char *open = a ? strchr (a, '<') : NULL, *close = open ? strchr (open, '>') : NULL;
+    char *b, *u;
+
+    /* "Name <addr>" and "addr (Name)" as some MTAs write the field: the addr-spec */
+    if (open && open > a && close && memchr (open, '@', (gsize) (close - open))) {
+        char *inner = g_strndup (open + 1, (gsize) (close - open - 1));
+        g_free (a);
+        a = inner;
+    } else if (a && *a != '(' && (open = strchr (a, '(')) && open > a && g_ascii_isspace (open[-1])
+               && strrchr (a, ')') > open && !strchr (open, '@')) {
+        char *bare = g_strstrip (g_strndup (a, (gsize) (open - a)));
+        g_free (a);
+        a = bare;
+    }
+    u = ba_address_unwrap (a);
+    b = ba_notice_strip_route (u);
     g_free (a);
+    g_free (u);
     return b;
 }

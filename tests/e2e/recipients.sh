@@ -53,9 +53,11 @@ exim-delay-two-recipients.eml|vito@slowbay.example=d wilma@slowbay.example=d
 gmail-delay-message-to-delayed.eml|vanya@slow-harbor.example=d
 # a warning that also lists a permanent failure keeps both
 sendmail-warning-with-fatal-section.eml|yara@vineyard.example=f zack@slowgrape.example=d
-# recipient fallback: file, missing, <>, garbage, @host
+# recipient fallback: file, missing, <>, garbage, @host, "Name <addr>", "addr (Name)",
+# X-Actual-Recipient of a pipe; a recipient two blocks name is one
 dsn-final-recipient-file-missing-xfailed.eml|abby@dale.example=f bram@dale.example=f
 dsn-final-recipient-empty-garbage-route.eml|eli@stream.example=f fenna@stream.example=f gil@creek.example=f
+dsn-final-recipient-display-actual-duplicate.eml|abe@fen.example=f bess@fen.example=f help@tarn.example=f
 # no failure
 dsn-delivered-success-two.eml|-
 autoreply-out-of-office-auto-submitted.eml|-
