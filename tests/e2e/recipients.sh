@@ -53,6 +53,7 @@ exim-delay-two-recipients.eml|vito@slowbay.example=d wilma@slowbay.example=d
 gmail-delay-message-to-delayed.eml|vanya@slow-harbor.example=d
 # a warning that also lists a permanent failure keeps both
 sendmail-warning-with-fatal-section.eml|yara@vineyard.example=f zack@slowgrape.example=d
+exchange-text-failed-and-delayed.eml|ansel@quarry.example=f bodil@slowquarry.example=d
 # recipient fallback: file, missing, <>, garbage, @host, "Name <addr>", "addr (Name)",
 # X-Actual-Recipient of a pipe; a recipient two blocks name is one
 dsn-final-recipient-file-missing-xfailed.eml|abby@dale.example=f bram@dale.example=f

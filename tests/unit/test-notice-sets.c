@@ -92,15 +92,29 @@ static void
 test_quoted_sender (void)
 {
     static const want w[] = { { "jan@one.example.org", NULL, "rejected" } };
+    static const want listed[] = { { "jan@one.example.org", "failed", "rejected" } };
     expect ("Delivery to the following recipients failed:\n\n  jan@one.example.org\n"
             "    550 5.7.1 mail from <bulk@lists.example.org> rejected: listed\n",
-            "Undeliverable", w, 1);
+            "Undeliverable", listed, 1);
     expect ("Delivery to the following recipients failed:\n\n  jan@one.example.org\n"
             "    550 5.7.1 mail from\n<bulk@lists.example.org>\nrejected: listed\n",
-            "Undeliverable", w, 1);
+            "Undeliverable", listed, 1);
     expect ("Your message to jan@one.example.org could not be delivered.\n"
             "550 5.7.1 Sender <bulk@lists.example.org> rejected\n",
             "Undeliverable", w, 1);
+}
+
+/* An Exchange notice that lists failed and delayed recipients apart. */
+static void
+test_failed_and_delayed (void)
+{
+    static const want w[] = {
+        { "ann@one.example.org", "failed", NULL },
+        { "ben@two.example.org", "delayed", NULL },
+    };
+    expect ("Delivery to the following recipients failed.\n\n       ann@one.example.org\n\n"
+            "Delivery to the following recipients has been delayed.\n\n       ben@two.example.org\n",
+            "Delivery Status Notification (Failure)", w, 2);
 }
 
 /* Localised and other wordings of one failed address. */
@@ -135,6 +149,7 @@ main (int argc, char **argv)
     g_test_add_func ("/notice-sets/display-names", test_display_names);
     g_test_add_func ("/notice-sets/quoted-sender", test_quoted_sender);
     g_test_add_func ("/notice-sets/wordings", test_wordings);
+    g_test_add_func ("/notice-sets/failed-and-delayed", test_failed_and_delayed);
     rc = g_test_run ();
     ba_context_free (ctx);
     ba_ruleset_free (set);
