@@ -367,13 +367,25 @@ match_headings (ba_context *ctx, const ba_notice_lines *nl, guint8 *marks, GPtrA
                 || says_success (l + s + a, ll - s - a))
                 continue;
             seen = k;
-            candidate *c = add_candidate (cands, l + s, a, i, FALSE);
-            if (c) {
-                c->listed = TRUE;
-                c->permanent = (marks[h] & MARK_PERMANENT) != 0;
-                c->transient = !c->permanent && (marks[h] & MARK_TRANSIENT);
-                pending pd = { c, g_strndup (l + s + a, ll - s - a), FALSE };
-                g_array_append_val (pend, pd);
+            /* "a@b, c@d": a list on one line, each address its own item */
+            for (guint item = 0; item < MAX_MATCHES; item++) {
+                gsize next = s + a, s2, a2;
+                while (next < ll && strchr ("> \t\"')", l[next]))
+                    next++;
+                gboolean more = next < ll && (l[next] == ',' || l[next] == ';')
+                    && ba_notice_line_address (l + next + 1, ll - next - 1, &s2, &a2);
+                candidate *c = add_candidate (cands, l + s, a, i, FALSE);
+                if (c) {
+                    c->listed = TRUE;
+                    c->permanent = (marks[h] & MARK_PERMANENT) != 0;
+                    c->transient = !c->permanent && (marks[h] & MARK_TRANSIENT);
+                    pending pd = { c, more ? g_strdup ("") : g_strndup (l + s + a, ll - s - a), FALSE };
+                    g_array_append_val (pend, pd);
+                }
+                if (!more)
+                    break;
+                s = next + 1 + s2;
+                a = a2;
             }
         }
     }

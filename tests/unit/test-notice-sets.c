@@ -130,6 +130,12 @@ test_wordings (void)
     expect ("Error delivering message to: <sven@one.example.org>\nReason: 550 User unknown\n",
             "Undeliverable", err, 1);
     expect ("Recipient: <ulf@one.example.org>\nReason:    Unknown user\n", "Nondeliverable mail", rcpt, 1);
+    static const want could[] = { { "lou@one.example.org", NULL, "mailbox unavailable" } };
+    expect ("Could not deliver mail to: lou@one.example.org\nReason: 550 5.1.1 mailbox unavailable\n",
+            "Mail delivery failed", could, 1);
+    static const want oneline[] = { { "nia@one.example.org", NULL, NULL }, { "ola@one.example.org", NULL, NULL } };
+    expect ("Message could not be delivered to the following recipient(s):\n\nnia@one.example.org, <ola@one.example.org>\n\n"
+            "Reason: unknown users\n", "Undeliverable", oneline, 2);
 }
 
 int
