@@ -704,7 +704,7 @@ ba_notice_dsn_address (const char *value)
         g_free (a);
         a = inner;
     } else if (a && *a != '(' && (open = strchr (a, '(')) && open > a && g_ascii_isspace (open[-1])
-               && strrchr (a, ')') > open && !strchr (open, '@')) {
+               && (close = strrchr (a, ')')) && close > open && !strchr (open, '@')) {
         char *bare = g_strstrip (g_strndup (a, (gsize) (open - a)));
         g_free (a);
         a = bare;
