@@ -412,6 +412,31 @@ not_failed (const ba_notice_input *in, const GPtrArray *senders, const char *add
     return FALSE;
 }
 
+/* Lines that hold an address and nothing else ("  ann@example.org",
+ * "<ann@example.org>:"): a notice without a heading lists its failed
+ * recipients so (a delay warning's "Delivery attempts will continue"
+ * then the list). */
+static void
+match_lone_addresses (const ba_notice_lines *nl, GPtrArray *cands, GArray *pend)
+{
+    for (guint i = 0, found = 0; i < nl->starts->len && found < LIST_LINES; i++) {
+        const char *l = ba_notice_line_at (nl, i);
+        gsize ll = ba_notice_line_len (nl, i), s, a, e;
+        if (!ba_notice_line_address (l, ll, &s, &a) || (i > 0 && sentence_goes_on (nl, i - 1)))
+            continue;
+        for (e = s + a; e < ll && strchr (" \t>:\"')", l[e]); e++)
+            ;
+        if (e < ll)
+            continue;
+        candidate *c = add_candidate (cands, l + s, a, i, FALSE);
+        if (c) {
+            pending pd = { c, g_strdup (""), FALSE };
+            g_array_append_val (pend, pd);
+            found++;
+        }
+    }
+}
+
 gboolean
 ba_notice_is_bounce (ba_context *ctx, const ba_notice_input *in)
 {
@@ -481,6 +506,9 @@ ba_notice_read (ba_context *ctx, const ba_notice_input *in, guint max)
     match_kind (ctx, &nl, BA_NOTICE_LINE, cands, pend);
     match_kind (ctx, &nl, BA_NOTICE_TRANSCRIPT, cands, pend);
     match_kind (ctx, &nl, BA_NOTICE_ALIAS, cands, pend);
+    /* no wording named any: the addresses alone on their lines */
+    if (pend->len == 0)
+        match_lone_addresses (&nl, cands, pend);
     g_array_sort (pend, by_line);
     action = action_of (ctx, &nl, in->subject);
 

@@ -117,6 +117,17 @@ test_failed_and_delayed (void)
             "Delivery Status Notification (Failure)", w, 2);
 }
 
+/* No heading, no wording naming an address: the addresses alone on their lines. */
+static void
+test_lone_addresses (void)
+{
+    static const want w[] = { { "kurt@one.example.org", "delayed", "Connection timed out" } };
+    expect ("This is just a warning, you do not need to take any action.\n"
+            "Delivery attempts will continue to be made for 4 days.\n\n"
+            "  kurt@one.example.org\n    Connection timed out\n\nPlease contact\npostmaster@mx.example.org\n",
+            "Warning: delayed mail", w, 1);
+}
+
 /* Localised and other wordings of one failed address. */
 static void
 test_wordings (void)
@@ -156,6 +167,7 @@ main (int argc, char **argv)
     g_test_add_func ("/notice-sets/quoted-sender", test_quoted_sender);
     g_test_add_func ("/notice-sets/wordings", test_wordings);
     g_test_add_func ("/notice-sets/failed-and-delayed", test_failed_and_delayed);
+    g_test_add_func ("/notice-sets/lone-addresses", test_lone_addresses);
     rc = g_test_run ();
     ba_context_free (ctx);
     ba_ruleset_free (set);
