@@ -51,3 +51,13 @@ done
 printf 'From: Anna <anna@shop.example>\nTo: bob@shop.example\nSubject: Undelivered Mail Returned to Sender\n\n550 5.1.1 it failed, see above\n' > "$tmp/rcpt-person.eml"
 within 10 "$bin" analyze --format ndjson "$tmp/rcpt-person.eml"
 lacks rcpt-person "$out" '"recipient"'
+
+# 100,000 lines of a lone address and no wording: a bounded list, in bounded time
+{
+    printf '%s\nSomething went wrong.\n\n' "$rhdr"
+    for i in $(seq 1 100000); do printf '  l%d@lone.example\n' "$i"; done
+} > "$tmp/rcpt-lone.eml"
+if within 30 "$bin" analyze --format ndjson "$tmp/rcpt-lone.eml"; then
+    n=$(printf '%s\n' "$out" | grep -c '"recipient"')
+    [ "$n" -le 25 ] && ok || bad "rcpt-lone: $n recipients"
+else bad "rcpt-lone: timed out"; fi
