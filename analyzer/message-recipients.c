@@ -392,7 +392,13 @@ ba_report_from_dsn (ba_context *ctx, ba_report *rep, ba_dsn *dsn, GPtrArray *tex
                 address_for_local_delivery (rep, r, gen);
             }
         }
-        if (!*r->recipient || same_recipient_merged (rep, r)) {
+        /* a pipe or a file nothing names the address of: an unknown recipient,
+         * the delivery kept as original_recipient */
+        if ((*r->recipient == '|' || *r->recipient == '/') && !ba_notice_usable_address (r->original_recipient)) {
+            g_free (r->original_recipient);
+            r->original_recipient = r->recipient;
+            r->recipient = g_strdup ("");
+        } else if (!*r->recipient || same_recipient_merged (rep, r)) {
             ba_recipient_free (r);
             continue;
         }

@@ -216,6 +216,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     }
     /* a message that words itself as no bounce (a challenge, a reply
      * quoting a bounce): no format and no fallback reads failures from it */
+    char *dsn_unnamed = NULL;   /* a DSN's action when its blocks name nobody */
     ba_not_bounce not_bounce = pf.dsn || pf.feedback || pf.report_feedback
         || g_mime_object_get_header (GMIME_OBJECT (msg), "X-Failed-Recipients")
         ? BA_NOT_BOUNCE_NO : ba_notice_not_bounce (ctx, notice, rep->subject, rep->from);
@@ -351,6 +352,11 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
                 : ba_dsn_parse_cut (pf.dsn, strlen (pf.dsn), MAX_RECIPIENTS, pf.dsn_cut);
             ba_report_warn_dropped (rep, dsn, pf.long_dsn ? MAX_DSN_SCAN : MAX_PART_TEXT);
             ba_report_from_dsn (ctx, rep, dsn, text_found, msg, pf.original, notice);
+            for (guint i = 0; !rep->recipients->len && !dsn_unnamed && i < dsn->recipients->len; i++) {
+                const char *a = ba_dsn_get (g_ptr_array_index (dsn->recipients, i), "action");
+                if (a && (!g_ascii_strcasecmp (a, "failed") || !g_ascii_strcasecmp (a, "delayed")))
+                    dsn_unnamed = g_ascii_strdown (a, -1);
+            }
             ba_dsn_free (dsn);
             if (rep->recipients->len) {
                 rep->kind = BA_KIND_DSN;
@@ -410,9 +416,9 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
         }
         /* a bounce that names nobody is still a bounce, of an unknown recipient */
         if (rep->kind == BA_KIND_OTHER && !autoreply && !not_bounce
-            && ba_notice_addressless_bounce (ctx, msg, notice)) {
+            && (dsn_unnamed || ba_notice_addressless_bounce (ctx, msg, notice))) {
             ba_recipient *r = ba_recipient_new ();
-            const char *action = ba_notice_action (ctx, notice, rep->subject);
+            const char *action = dsn_unnamed ? dsn_unnamed : ba_notice_action (ctx, notice, rep->subject);
             char *words = ba_notice_words (ctx, notice, 1000);
             rep->kind = BA_KIND_BOUNCE;
             rep->format = g_strdup ("notice");
@@ -473,6 +479,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
 
     if (text_found)
         g_ptr_array_unref (text_found);
+    g_free (dsn_unnamed);
     g_free (headers_text);
     ba_readings_clear (&readings);
     g_free (headers_lower);

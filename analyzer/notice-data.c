@@ -232,6 +232,9 @@ ba_notice_usable_address (const char *address)
     gsize n;
     if (!address || !*address || *address == '|' || *address == '/' || *address == '@')
         return FALSE;
+    /* Postfix writes a pipe or file delivery as "<\"|command\"@host>" */
+    if (*address == '"' && (address[1] == '|' || address[1] == '/'))
+        return FALSE;
     n = strlen (address);
     for (gsize i = 0; i < n; i++)
         if (g_ascii_isspace (address[i]))

@@ -66,6 +66,8 @@ list-confirmation-request.eml|-
 majordomo-nonmember-submission.eml|-
 # a bounce that names no address is still a bounce
 notice-no-address-failure.eml|?=f
+# a DSN whose only recipient is a pipe nothing names the address of
+dsn-pipe-nothing-names-address.eml|?=f
 TABLE
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
