@@ -261,26 +261,6 @@ ba_notice_strip_route (const char *address)
 }
 
 gboolean
-ba_notice_line_named_address (const char *line, gsize n, gsize *start, gsize *alen)
-{
-    gsize i = 0, e = n;
-    while (i < n && (line[i] == ' ' || line[i] == '\t'))
-        i++;
-    while (e > i && (line[e - 1] == ' ' || line[e - 1] == '\t'))
-        e--;
-    /* "Name <addr>" or "\"Name\" <addr>": a display name of a few words, no address in it */
-    if (e - i < 6 || line[e - 1] != '>' || e - i > 160 || !g_ascii_isalpha (line[i] == '"' ? line[i + 1] : line[i]))
-        return FALSE;
-    const char *open = memchr (line + i, '<', e - i);
-    if (!open || open == line + i || memchr (line + i, '@', (gsize) (open - line - i))
-        || memchr (open + 1, '<', (gsize) (line + e - open - 1)) || open[-1] != ' ')
-        return FALSE;
-    *start = (gsize) (open + 1 - line);
-    *alen = address_len (open + 1, (gsize) (line + e - open - 1));
-    return *alen && *start + *alen == e - 1;
-}
-
-gboolean
 ba_notice_line_address (const char *line, gsize n, gsize *start, gsize *alen)
 {
     gsize i = 0;

@@ -70,26 +70,6 @@ append_diag (GString *d, const char *text, gsize n)
     g_string_append_len (d, text, MIN (n, MAX_DIAG - d->len));
 }
 
-/* Does line @i end a sentence the address on the next line goes on
- * ("... mail from" then "<addr> rejected", a wrapped reply)? */
-static gboolean
-sentence_goes_on (const ba_notice_lines *nl, guint i)
-{
-    static const char *const words[] = { "from", "sender", "by", "envelope", "of", "for" };
-    const char *l = ba_notice_line_at (nl, i);
-    gsize n = ba_notice_line_len (nl, i), w;
-    while (n && g_ascii_isspace (l[n - 1]))
-        n--;
-    for (w = n; w && g_ascii_isalpha (l[w - 1]); w--)
-        ;
-    if (w == n || (w && !g_ascii_isspace (l[w - 1])))
-        return FALSE;
-    for (guint k = 0; k < G_N_ELEMENTS (words); k++)
-        if (n - w == strlen (words[k]) && !g_ascii_strncasecmp (l + w, words[k], n - w))
-            return TRUE;
-    return FALSE;
-}
-
 static gboolean
 failure_code (const char *s, gsize n)
 {
@@ -126,23 +106,10 @@ take_paragraph (const ba_notice_lines *nl, GPtrArray *cands, candidate *c, guint
     for (guint k = 0; i < n && k < DIAG_LINES && !ba_notice_line_blank (nl, i)
          && !(marks[i] & (MARK_HEADING | MARK_BREAK))
          && (!ba_notice_line_address (ba_notice_line_at (nl, i), ba_notice_line_len (nl, i), &s, &a)
-             || (i > c->line && sentence_goes_on (nl, i - 1)))
+             || (i > c->line && ba_notice_sentence_goes_on (nl, i - 1)))
          && !other_candidate_line (cands, i, c); i++, k++)
         append_diag (c->diag, ba_notice_line_at (nl, i), ba_notice_line_len (nl, i));
     return i;
-}
-
-static gboolean
-no_small_letters (const ba_notice_lines *nl, guint i)
-{
-    const char *l = ba_notice_line_at (nl, i);
-    gsize n = ba_notice_line_len (nl, i), letters = 0;
-    for (gsize k = 0; k < n; k++) {
-        if (g_ascii_islower (l[k]) || (guchar) l[k] >= 0x80)
-            return FALSE;
-        letters += g_ascii_isupper (l[k]) != 0;
-    }
-    return letters >= 2;
 }
 
 static guint
@@ -182,7 +149,7 @@ follow_text (const ba_notice_lines *nl, GPtrArray *cands, candidate *c, const ch
         guint next = skip_blank (nl, i), end = next;
         gsize before = c->diag->len;
         /* a one-line paragraph without small letters ("LEARN MORE", a button) is no text */
-        if (next + 1 < n && ba_notice_line_blank (nl, next + 1) && no_small_letters (nl, next))
+        if (next + 1 < n && ba_notice_line_blank (nl, next + 1) && ba_notice_no_small_letters (nl, next))
             next = end = skip_blank (nl, next + 1);
         if (c->diag->len && c->diag->str[c->diag->len - 1] != ':') {
             /* an intro paragraph of one or two lines */
@@ -317,25 +284,6 @@ mark_lines (ba_context *ctx, const ba_notice_lines *nl, ba_notice_kind kind, gui
     }
 }
 
-/* Does the rest of a listed line, after its address, say it succeeded
- * (a transcript's "<addr>... Sent (ok)", "250 2.1.5 Recipient ok")? */
-static gboolean
-says_success (const char *rest, gsize n)
-{
-    static const char *const words[] = { "sent", "recipient ok", "sender ok", "delivered", "ok ", "ok)" };
-    while (n && strchr (" \t>.:;,-(", *rest)) {
-        rest++;
-        n--;
-    }
-    if (n >= 4 && rest[0] == '2' && g_ascii_isdigit (rest[1]) && g_ascii_isdigit (rest[2]) && (rest[3] == ' ' || rest[3] == '-'))
-        return TRUE;
-    for (guint k = 0; k < G_N_ELEMENTS (words); k++)
-        if (n >= strlen (words[k]) && !g_ascii_strncasecmp (rest, words[k], strlen (words[k]))
-            && (n == strlen (words[k]) || !g_ascii_isalnum (rest[strlen (words[k])])))
-            return TRUE;
-    return FALSE;
-}
-
 /* Lines under each heading that start with an address. */
 static void
 match_headings (ba_context *ctx, const ba_notice_lines *nl, guint8 *marks, GPtrArray *cands,
@@ -363,8 +311,8 @@ match_headings (ba_context *ctx, const ba_notice_lines *nl, guint8 *marks, GPtrA
                     break;
                 continue;
             }
-            if ((i > h + 1 && !ba_notice_line_blank (nl, i - 1) && sentence_goes_on (nl, i - 1))
-                || says_success (l + s + a, ll - s - a))
+            if ((i > h + 1 && !ba_notice_line_blank (nl, i - 1) && ba_notice_sentence_goes_on (nl, i - 1))
+                || ba_notice_says_success (l + s + a, ll - s - a))
                 continue;
             seen = k;
             /* "a@b, c@d": a list on one line, each address its own item */
@@ -422,7 +370,7 @@ match_lone_addresses (const ba_notice_lines *nl, GPtrArray *cands, GArray *pend)
     for (guint i = 0, found = 0; i < nl->starts->len && found < LIST_LINES; i++) {
         const char *l = ba_notice_line_at (nl, i);
         gsize ll = ba_notice_line_len (nl, i), s, a, e;
-        if (!ba_notice_line_address (l, ll, &s, &a) || (i > 0 && sentence_goes_on (nl, i - 1)))
+        if (!ba_notice_line_address (l, ll, &s, &a) || (i > 0 && ba_notice_sentence_goes_on (nl, i - 1)))
             continue;
         for (e = s + a; e < ll && strchr (" \t>:\"')", l[e]); e++)
             ;
