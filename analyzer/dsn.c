@@ -36,7 +36,10 @@ is_recipient_block (GHashTable *block)
 {
     return g_hash_table_contains (block, "final-recipient")
         || g_hash_table_contains (block, "original-recipient")
-        || g_hash_table_contains (block, "original-rcpt-to");
+        || g_hash_table_contains (block, "original-rcpt-to")
+        /* RFC 3464 gives Action to recipient blocks only: one whose address
+         * line is missing is still a recipient's (named by the notice) */
+        || (g_hash_table_contains (block, "action") && !g_hash_table_contains (block, "reporting-mta"));
 }
 
 /* Would field @name (of @len bytes) repeat a recipient field of @block? */

@@ -115,6 +115,12 @@ void ba_recipient_set_diagnostic (ba_recipient *r, const char *text);
 void ba_recipient_settle_codes (ba_recipient *r);
 void ba_report_warn_dropped (ba_report *rep, const ba_dsn *dsn, gint64 size_cap);
 void ba_report_add_text_recipients (ba_report *rep, GPtrArray *found, const char *action);
+/* A delay warning a format read (its recipients in @rep, all delayed)
+ * that also lists permanent failures under a permanent heading: those
+ * the format did not name join @rep as failed. */
+void ba_report_add_permanent (ba_context *ctx, ba_report *rep, GMimeMessage *msg, GMimeMessage *original,
+                              const char *notice);
+
 ba_text_recipient *ba_text_found_find (GPtrArray *found, const char *address);
 void ba_report_from_dsn (ba_context *ctx, ba_report *rep, ba_dsn *dsn, GPtrArray *text_found,
                          GMimeMessage *msg, InternetAddressList *original_from, const char *notice);

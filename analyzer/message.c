@@ -239,6 +239,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     }
     /* a message that words itself as no bounce (a challenge, a reply
      * quoting a bounce): no format and no fallback reads failures from it */
+    char *dsn_unnamed = NULL;   /* a DSN's action when its blocks name nobody */
     ba_not_bounce not_bounce = pf.dsn || pf.feedback || pf.report_feedback
         || g_mime_object_get_header (GMIME_OBJECT (msg), "X-Failed-Recipients")
         ? BA_NOT_BOUNCE_NO : ba_notice_not_bounce (ctx, notice, rep->subject, rep->from);
@@ -350,8 +351,12 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
 
     /* what a format found without words, in a notice without a DSN: the
      * generic reader's */
-    if (rep->kind == BA_KIND_OTHER && fmt && text_found && !pf.dsn)
+    if (rep->kind == BA_KIND_OTHER && fmt && text_found && !pf.dsn) {
         ba_notice_fill_texts (ctx, msg, original_from, notice, text_found);
+        /* a line a re-flowed reading joined to the one before still names its address as sent */
+        if (text_reading != 0)
+            ba_notice_fill_texts (ctx, msg, original_from, readings.text[0], text_found);
+    }
 
     if (rep->kind != BA_KIND_OTHER) {
         /* adopted from the message forwarded inline */
@@ -373,6 +378,11 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
                 : ba_dsn_parse_cut (pf.dsn, strlen (pf.dsn), MAX_RECIPIENTS, pf.dsn_cut);
             ba_report_warn_dropped (rep, dsn, pf.long_dsn ? MAX_DSN_SCAN : MAX_PART_TEXT);
             ba_report_from_dsn (ctx, rep, dsn, text_found, msg, original_from, notice);
+            for (guint i = 0; !rep->recipients->len && !dsn_unnamed && i < dsn->recipients->len; i++) {
+                const char *a = ba_dsn_get (g_ptr_array_index (dsn->recipients, i), "action");
+                if (a && (!g_ascii_strcasecmp (a, "failed") || !g_ascii_strcasecmp (a, "delayed")))
+                    dsn_unnamed = g_ascii_strdown (a, -1);
+            }
             ba_dsn_free (dsn);
             if (rep->recipients->len) {
                 rep->kind = BA_KIND_DSN;
@@ -384,6 +394,8 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
             rep->format = g_strdup (fmt->id);
             ba_report_add_text_recipients (rep, text_found, fmt->action);
             ba_notice_settle_delay (ctx, rep, text_found, fmt->action, notice);
+            if (!g_strcmp0 (fmt->action, "delayed"))
+                ba_report_add_permanent (ctx, rep, msg, pf.original, notice);
             for (guint i = 0; i < rep->recipients->len; i++)
                 if (((ba_recipient *) g_ptr_array_index (rep->recipients, i))->feedback_type)
                     rep->kind = BA_KIND_FEEDBACK;
@@ -427,6 +439,20 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
             }
             if (gen)
                 g_ptr_array_unref (gen);
+        }
+        /* a bounce that names nobody is still a bounce, of an unknown recipient */
+        if (rep->kind == BA_KIND_OTHER && !autoreply && !not_bounce
+            && (dsn_unnamed || ba_notice_addressless_bounce (ctx, msg, notice))) {
+            ba_recipient *r = ba_recipient_new ();
+            const char *action = dsn_unnamed ? dsn_unnamed : ba_notice_action (ctx, notice, rep->subject);
+            char *words = ba_notice_words (ctx, notice, 1000);
+            rep->kind = BA_KIND_BOUNCE;
+            rep->format = g_strdup ("notice");
+            r->recipient = g_strdup ("");
+            r->action = g_strdup (action ? action : "failed");
+            ba_recipient_set_diagnostic (r, words);
+            g_free (words);
+            g_ptr_array_add (rep->recipients, r);
         }
         if (rep->kind == BA_KIND_OTHER && (autoreply || not_bounce == BA_NOT_BOUNCE_CHALLENGE)) {
             ba_recipient *r = ba_recipient_new ();
@@ -477,6 +503,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
 
     if (text_found)
         g_ptr_array_unref (text_found);
+    g_free (dsn_unnamed);
     g_free (headers_text);
     for (int k = 0; k < 1 + readings.n; k++)
         ba_text_scan_clear (&scans[k]);

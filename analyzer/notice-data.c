@@ -16,7 +16,9 @@ static const struct {
     ba_notice_kind kind;
 } kinds[] = {
     { "from", BA_NOTICE_FROM }, { "subject", BA_NOTICE_SUBJECT },
-    { "heading", BA_NOTICE_HEADING }, { "line", BA_NOTICE_LINE },
+    { "heading", BA_NOTICE_HEADING }, { "permanent", BA_NOTICE_PERMANENT },
+    { "transient", BA_NOTICE_TRANSIENT },
+    { "line", BA_NOTICE_LINE },
     { "alias", BA_NOTICE_ALIAS }, { "transcript", BA_NOTICE_TRANSCRIPT },
     { "original", BA_NOTICE_ORIGINAL }, { "delay", BA_NOTICE_DELAY },
     { "delivered", BA_NOTICE_DELIVERED }, { "break", BA_NOTICE_BREAK },
@@ -113,7 +115,7 @@ ba_notice_load (ba_ruleset *set, const ba_ini *ini, ba_ini_report report, void *
                         has_kind = TRUE;
                     }
                 if (!has_kind) {
-                    ba_ini_reportf (report, data, ini->file, e->line, "unknown kind '%s' (from, subject, heading, "
+                    ba_ini_reportf (report, data, ini->file, e->line, "unknown kind '%s' (from, subject, heading, permanent, transient, "
                              "line, alias, transcript, original, delay, delivered, break, reply, challenge, personal)", e->value);
                     ok = FALSE;
                 }
@@ -229,6 +231,9 @@ ba_notice_usable_address (const char *address)
 {
     gsize n;
     if (!address || !*address || *address == '|' || *address == '/' || *address == '@')
+        return FALSE;
+    /* Postfix writes a pipe or file delivery as "<\"|command\"@host>" */
+    if (*address == '"' && (address[1] == '|' || address[1] == '/'))
         return FALSE;
     n = strlen (address);
     for (gsize i = 0; i < n; i++)

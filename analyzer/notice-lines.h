@@ -38,4 +38,12 @@ gboolean ba_notice_any_matches (ba_context *ctx, ba_notice_kind kind, gboolean s
 /* Can @p match the notice at all (its required literal is in it)? */
 gboolean ba_notice_may_match (const ba_pattern *p, const ba_notice_lines *nl);
 
+/* notice-items.c.  Does line @i end a sentence the address on the next
+ * line goes on ("... mail from" then "<addr> rejected")? */
+gboolean ba_notice_sentence_goes_on (const ba_notice_lines *nl, guint i);
+/* Does the rest of a listed line after its address say it succeeded? */
+gboolean ba_notice_says_success (const char *rest, gsize n);
+/* Is line @i letters without small ones (a button label, "LEARN MORE")? */
+gboolean ba_notice_no_small_letters (const ba_notice_lines *nl, guint i);
+
 #endif
