@@ -118,7 +118,7 @@ void ba_report_add_text_recipients (ba_report *rep, GPtrArray *found, const char
 /* A delay warning a format read (its recipients in @rep, all delayed)
  * that also lists permanent failures under a permanent heading: those
  * the format did not name join @rep as failed. */
-void ba_report_add_permanent (ba_context *ctx, ba_report *rep, GMimeMessage *msg, GMimeMessage *original,
+void ba_report_add_permanent (ba_context *ctx, ba_report *rep, GMimeMessage *msg, InternetAddressList *original_from,
                               const char *notice);
 
 ba_text_recipient *ba_text_found_find (GPtrArray *found, const char *address);

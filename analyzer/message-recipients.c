@@ -232,10 +232,10 @@ ba_report_add_text_recipients (ba_report *rep, GPtrArray *found, const char *act
 }
 
 void
-ba_report_add_permanent (ba_context *ctx, ba_report *rep, GMimeMessage *msg, GMimeMessage *original,
+ba_report_add_permanent (ba_context *ctx, ba_report *rep, GMimeMessage *msg, InternetAddressList *original_from,
                          const char *notice)
 {
-    GPtrArray *gen = ba_notice_read_message (ctx, msg, original, notice, TRUE, MAX_RECIPIENTS);
+    GPtrArray *gen = ba_notice_read_message (ctx, msg, original_from, notice, TRUE, MAX_RECIPIENTS);
     GPtrArray *add = g_ptr_array_new ();
 
     for (guint i = 0; i < gen->len; i++) {

@@ -395,7 +395,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
             ba_report_add_text_recipients (rep, text_found, fmt->action);
             ba_notice_settle_delay (ctx, rep, text_found, fmt->action, notice);
             if (!g_strcmp0 (fmt->action, "delayed"))
-                ba_report_add_permanent (ctx, rep, msg, pf.original, notice);
+                ba_report_add_permanent (ctx, rep, msg, original_from, notice);
             for (guint i = 0; i < rep->recipients->len; i++)
                 if (((ba_recipient *) g_ptr_array_index (rep->recipients, i))->feedback_type)
                     rep->kind = BA_KIND_FEEDBACK;
