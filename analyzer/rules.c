@@ -96,9 +96,8 @@ ba_rule_error_free (ba_rule_error *e)
 ba_pattern *
 ba_loader_compile (ba_loader *ld, const char *file, const ba_ini_entry *e)
 {
-    char *msg = NULL;
-    ba_pattern *p = ba_pattern_compile (e->value, &msg);
-    uint32_t n = 0;
+    char *msg = NULL, *warning = NULL;
+    ba_pattern *p = ba_loading_pattern (ld->set, e->value, ba_format_key_is_line (e->key), &msg, &warning);
 
     if (!p) {
         ba_loader_reportf (ld, file, e->line, "%s: %s", e->key, msg);
@@ -106,14 +105,10 @@ ba_loader_compile (ba_loader *ld, const char *file, const ba_ini_entry *e)
         return NULL;
     }
     ba_pattern_set_origin (p, file, e->line);
-    msg = ba_loading_hazard (ld->set, e->value, ba_format_key_is_line (e->key));
-    if (msg) {
-        ba_loader_reportf (ld, file, e->line, "warning: %s: %s", e->key, msg);
-        g_free (msg);
+    if (warning) {
+        ba_loader_reportf (ld, file, e->line, "warning: %s: %s", e->key, warning);
+        g_free (warning);
     }
-    pcre2_pattern_info (p->code, PCRE2_INFO_CAPTURECOUNT, &n);
-    if (n + 1 > ld->set->max_captures)
-        ld->set->max_captures = n + 1;
     return p;
 }
 
