@@ -2,7 +2,11 @@
 #include "jobs-option.h"
 
 #include <glib.h>
+#include <glib/gstdio.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 char **
 jobs_option_attach (int argc, char **argv)
@@ -20,4 +24,22 @@ jobs_option_attach (int argc, char **argv)
     }
     g_ptr_array_add (words, NULL);
     return (char **) g_ptr_array_free (words, FALSE);
+}
+
+guint
+jobs_for_path (const char *path, guint jobs)
+{
+    GStatBuf st;
+    char head[5];
+    int fd;
+    gboolean mbox;
+
+    if (jobs <= 1 || !strcmp (path, "-") || g_stat (path, &st) != 0 || !S_ISREG (st.st_mode))
+        return jobs;
+    fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+    if (fd < 0)
+        return jobs;            /* the reader reports why */
+    mbox = read (fd, head, sizeof head) == (ssize_t) sizeof head && !memcmp (head, "From ", 5);
+    close (fd);
+    return mbox ? jobs : 1;
 }
