@@ -62,9 +62,8 @@ ba_commands_load (ba_ruleset *set, const ba_ini *ini, ba_ini_report report, void
                 g_free (c->description);
                 c->description = g_strdup (e->value);
             } else if (!strcmp (e->key, "pattern") || !strcmp (e->key, "transcript")) {
-                char *msg = NULL;
-                ba_pattern *p = ba_pattern_compile (e->value, &msg);
-                uint32_t n = 0;
+                char *msg = NULL, *warning = NULL;
+                ba_pattern *p = ba_loading_pattern (set, e->value, FALSE, &msg, &warning);
                 if (!p) {
                     ba_ini_reportf (report, data, ini->file, e->line, "%s: %s", e->key, msg);
                     g_free (msg);
@@ -72,14 +71,10 @@ ba_commands_load (ba_ruleset *set, const ba_ini *ini, ba_ini_report report, void
                     continue;
                 }
                 ba_pattern_set_origin (p, ini->file, e->line);
-                msg = ba_loading_hazard (set, e->value, FALSE);
-                if (msg) {
-                    ba_ini_reportf (report, data, ini->file, e->line, "warning: %s: %s", e->key, msg);
-                    g_free (msg);
+                if (warning) {
+                    ba_ini_reportf (report, data, ini->file, e->line, "warning: %s: %s", e->key, warning);
+                    g_free (warning);
                 }
-                pcre2_pattern_info (p->code, PCRE2_INFO_CAPTURECOUNT, &n);
-                if (n + 1 > set->max_captures)
-                    set->max_captures = n + 1;
                 g_ptr_array_add (e->key[0] == 'p' ? c->patterns : c->transcript, p);
             } else {
                 ba_ini_reportf (report, data, ini->file, e->line, "unknown key '%s'", e->key);

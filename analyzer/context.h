@@ -18,7 +18,8 @@
 
 struct ba_context {
     const ba_ruleset *set;
-    pcre2_match_data *md;       /* sized for the largest pattern of the set */
+    pcre2_match_data *md;       /* holds the groups of every pattern matched so far */
+    guint32 md_pairs;           /* its ovector's pairs */
     pcre2_match_context *mctx;  /* bounds backtracking on hostile text */
     pcre2_jit_stack *jit_stack;
     /* the current message's budget: armed by ba_context_begin */
