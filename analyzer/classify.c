@@ -2,8 +2,8 @@
  * text and codes, with the rules of the set (see README, "Rules"). */
 #include "classify.h"
 #include "classify-status.h"
-#include "bigrams.h"
 #include "command.h"
+#include "pattern-scan.h"
 #include "util.h"
 
 #include <string.h>
@@ -134,13 +134,13 @@ ba_recipient_capture (const ba_recipient *rcpt, const char *name)
 /* The first pattern of @r that matches, or -1; *@limit_hit tells whether
  * one of them gave up on a PCRE2 limit instead of answering. */
 static int
-rule_matches (ba_context *ctx, const ba_rule *r, const char *text, gsize len, const char *lower,
-              const ba_bigrams *pairs, gboolean *limit_hit)
+rule_matches (ba_context *ctx, const ba_rule *r, const char *text, gsize len, const ba_text_scan *scan,
+              gboolean *limit_hit)
 {
     *limit_hit = FALSE;
     for (guint i = 0; i < r->patterns->len; i++) {
         const ba_pattern *p = g_ptr_array_index (r->patterns, i);
-        if (!ba_pattern_may_occur (p, lower, pairs))
+        if (!ba_text_may_match (scan, p))
             continue;
         if (ba_match (ctx, p, text, len, 0))
             return (int) i;
@@ -240,7 +240,7 @@ ba_classify (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date, GPtrA
     gboolean budget_noted = FALSE;
     const ba_reason_info *info;
     rule_facts facts;
-    ba_bigrams pairs;           /* of @lower: some 290 literals are looked for in it */
+    ba_text_scan scan;          /* of @lower: some 290 literals are looked for in it */
 
     g_free (rcpt->rule);
     rcpt->rule = NULL;
@@ -255,7 +255,7 @@ ba_classify (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date, GPtrA
 
     rcpt->reason = fixed_reason (rcpt);
     if (!rcpt->reason) {
-        ba_bigrams_fill (&pairs, lower);
+        ba_text_scan_init (&scan, ctx, BA_SCAN_RULES, lower);
         rule_facts_init (&facts, rcpt, code[0] ? code : NULL);
         for (guint i = 0; i < set->rules->len; i++) {
             const ba_rule *r = g_ptr_array_index (set->rules, i);
@@ -267,7 +267,7 @@ ba_classify (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date, GPtrA
             if (r->patterns->len == 0)
                 pi = 0;         /* a code-only rule: its conditions held */
             else
-                pi = rule_matches (ctx, r, text, len, lower, &pairs, &limit_hit);
+                pi = rule_matches (ctx, r, text, len, &scan, &limit_hit);
             if (pi < 0 && ba_context_exhausted (ctx)) {
                 /* rules on codes alone still decide, so the status is not lost */
                 if (trace && !budget_noted)
@@ -314,6 +314,7 @@ ba_classify (ba_context *ctx, ba_recipient *rcpt, const char *bounce_date, GPtrA
             }
         }
         rule_facts_clear (&facts);
+        ba_text_scan_clear (&scan);
         if (winner) {
             rcpt->reason = winner->reason;
             rcpt->rule = g_strdup (winner->id);

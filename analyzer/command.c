@@ -1,7 +1,7 @@
 /* command.c - see command.h.  The recognisers are data (commands.conf);
  * this file only knows the command vocabulary and where to look. */
-#include "bigrams.h"
 #include "command.h"
+#include "pattern-scan.h"
 #include "util.h"
 
 #include <string.h>
@@ -62,9 +62,8 @@ ba_commands_load (ba_ruleset *set, const ba_ini *ini, ba_ini_report report, void
                 g_free (c->description);
                 c->description = g_strdup (e->value);
             } else if (!strcmp (e->key, "pattern") || !strcmp (e->key, "transcript")) {
-                char *msg = NULL;
-                ba_pattern *p = ba_pattern_compile (e->value, &msg);
-                uint32_t n = 0;
+                char *msg = NULL, *warning = NULL;
+                ba_pattern *p = ba_loading_pattern (set, e->value, FALSE, &msg, &warning);
                 if (!p) {
                     ba_ini_reportf (report, data, ini->file, e->line, "%s: %s", e->key, msg);
                     g_free (msg);
@@ -72,14 +71,10 @@ ba_commands_load (ba_ruleset *set, const ba_ini *ini, ba_ini_report report, void
                     continue;
                 }
                 ba_pattern_set_origin (p, ini->file, e->line);
-                msg = ba_loading_hazard (set, e->value, FALSE);
-                if (msg) {
-                    ba_ini_reportf (report, data, ini->file, e->line, "warning: %s: %s", e->key, msg);
-                    g_free (msg);
+                if (warning) {
+                    ba_ini_reportf (report, data, ini->file, e->line, "warning: %s: %s", e->key, warning);
+                    g_free (warning);
                 }
-                pcre2_pattern_info (p->code, PCRE2_INFO_CAPTURECOUNT, &n);
-                if (n + 1 > set->max_captures)
-                    set->max_captures = n + 1;
                 g_ptr_array_add (e->key[0] == 'p' ? c->patterns : c->transcript, p);
             } else {
                 ba_ini_reportf (report, data, ini->file, e->line, "unknown key '%s'", e->key);
@@ -102,18 +97,6 @@ ba_commands_load (ba_ruleset *set, const ba_ini *ini, ba_ini_report report, void
     }
 }
 
-/* A lower-case copy of @n bytes (a plain loop: g_ascii_strdown calls a
- * function a byte, on every notice). */
-static char *
-lower_copy (const char *s, gsize n)
-{
-    char *out = g_malloc (n + 1);
-    for (gsize i = 0; i < n; i++)
-        out[i] = (s[i] >= 'A' && s[i] <= 'Z') ? s[i] + 32 : s[i];
-    out[n] = '\0';
-    return out;
-}
-
 /* The command named in @text (@lower its lower-case copy) by the first
  * recogniser (in load order) with a matching pattern, or NULL. */
 static const char *
@@ -121,19 +104,20 @@ in_lowered_text (ba_context *ctx, const char *text, gsize len, const char *lower
 {
     const GPtrArray *rules = ctx->set->commands;
     const char *found = NULL;
-    ba_bigrams pairs;
+    ba_text_scan scan;
 
-    ba_bigrams_fill (&pairs, lower);
+    ba_text_scan_init (&scan, ctx, BA_SCAN_COMMANDS, lower);
     for (guint i = 0; i < rules->len && !found; i++) {
         const ba_command_rule *c = g_ptr_array_index (rules, i);
         for (guint j = 0; j < c->patterns->len && !found; j++) {
             const ba_pattern *p = g_ptr_array_index (c->patterns, j);
-            if (!ba_pattern_may_occur (p, lower, &pairs))
+            if (!ba_text_may_match (&scan, p))
                 continue;
             if (ba_match (ctx, p, text, len, 0))
                 found = c->command;
         }
     }
+    ba_text_scan_clear (&scan);
     return found;
 }
 
@@ -147,7 +131,7 @@ in_text (ba_context *ctx, const char *text)
     if (!text || !*text)
         return NULL;
     len = strlen (text);
-    lower = lower_copy (text, len);
+    lower = ba_lower_dup (text, len);
     found = in_lowered_text (ctx, text, len, lower);
     g_free (lower);
     return found;
@@ -180,19 +164,21 @@ ba_command_scan_new (ba_context *ctx, const char *notice, gsize len, gboolean wh
     ba_command_scan *scan = g_new0 (ba_command_scan, 1);
     const GPtrArray *rules = ctx->set->commands;
     char *text, *lower, *flat;
+    ba_text_scan found;         /* the transcripts' literals in @lower */
 
     scan->exchanges = g_ptr_array_new_with_free_func ((GDestroyNotify) exchange_free);
     if (!notice || !*notice || !rules || rules->len == 0)
         return scan;
     text = g_strndup (notice, len);
     len = strlen (text);
-    lower = lower_copy (text, len);
+    lower = ba_lower_dup (text, len);
+    ba_text_scan_init (&found, ctx, BA_SCAN_COMMANDS, lower);
     for (guint i = 0; i < rules->len; i++) {
         const ba_command_rule *c = g_ptr_array_index (rules, i);
         for (guint j = 0; j < c->transcript->len; j++) {
             const ba_pattern *p = g_ptr_array_index (c->transcript, j);
             gsize start = 0;
-            if (!ba_pattern_may_occur (p, lower, NULL))
+            if (!ba_text_may_match (&found, p))
                 continue;
             for (int n = 0; n < MAX_TRANSCRIPT_MATCHES && start < len
                             && scan->exchanges->len < MAX_EXCHANGES
@@ -205,7 +191,7 @@ ba_command_scan_new (ba_context *ctx, const char *notice, gsize len, gboolean wh
                 raw = g_strndup (text + s, e - s);
                 flat = ba_collapse_ws (raw);
                 x->command = c->command;
-                x->span = lower_copy (flat, strlen (flat));
+                x->span = ba_lower_dup (flat, strlen (flat));
                 g_ptr_array_add (scan->exchanges, x);
                 g_free (flat);
                 g_free (raw);
@@ -213,10 +199,11 @@ ba_command_scan_new (ba_context *ctx, const char *notice, gsize len, gboolean wh
             }
         }
     }
+    ba_text_scan_clear (&found);
     if (whole) {
-        /* collapsing keeps letters as they are: the lower copy collapses alike */
-        char *flat_lower = ba_collapse_ws (lower);
+        /* collapsing keeps letters as they are: the collapsed text lowers as the lowered one collapses */
         flat = ba_collapse_ws (text);
+        char *flat_lower = ba_lower_dup (flat, strlen (flat));
         if (*flat)
             scan->named = in_lowered_text (ctx, flat, strlen (flat), flat_lower);
         g_free (flat_lower);

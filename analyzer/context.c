@@ -8,7 +8,8 @@ ba_context_new (const ba_ruleset *set)
 {
     ba_context *ctx = g_new0 (ba_context, 1);
     ctx->set = set;
-    ctx->md = pcre2_match_data_create (set->max_captures + 1, NULL);
+    ctx->md_pairs = set->max_captures + 1;
+    ctx->md = pcre2_match_data_create (ctx->md_pairs, NULL);
     ctx->mctx = pcre2_match_context_create (NULL);
     /* A rule written carelessly must not hang on a stranger's text. */
     pcre2_set_match_limit (ctx->mctx, BA_MATCH_LIMIT);
@@ -117,6 +118,28 @@ record_limit_hit (ba_context *ctx, const ba_pattern *p, int rc)
                                           p->where ? p->where : "(unknown)", limit_name (rc)));
 }
 
+/* A shipped pattern that does not compile (compiled on first use) counts
+ * as no match, and each message it meets says so. */
+static void
+record_broken (ba_context *ctx, const ba_pattern *p)
+{
+    ctx->n_limit_hits++;
+    if (ctx->limit_hits->len < BA_MAX_LIMIT_HITS)
+        g_ptr_array_add (ctx->limit_hits,
+                         g_strdup_printf ("pattern at %s does not compile (%s): counted as no match",
+                                          p->where ? p->where : "(unknown)", p->error));
+}
+
+/* Patterns compiled on first use may hold more groups than the set's
+ * largest at load: the groups of a match must all fit. */
+static void
+grow_match_data (ba_context *ctx, guint32 pairs)
+{
+    pcre2_match_data_free (ctx->md);
+    ctx->md = pcre2_match_data_create (pairs, NULL);
+    ctx->md_pairs = pairs;
+}
+
 /* The budget is checked before each match, so one match in progress is
  * bounded only by the PCRE2 limits. */
 static gboolean
@@ -144,6 +167,12 @@ ba_match (ba_context *ctx, const ba_pattern *p, const char *text, gsize len, gsi
     if (!budget_left (ctx, len - start))
         return FALSE;
     ba_pattern_ready (p);
+    if (!p->code) {
+        record_broken (ctx, p);
+        return FALSE;
+    }
+    if (p->captures + 1 > ctx->md_pairs)
+        grow_match_data (ctx, p->captures + 1);
     rc = pcre2_match (p->code, (PCRE2_SPTR) text, len, start, 0, ctx->md, ctx->mctx);
     /* the text a match read: up to its end, or all of it for a failure, so
      * a caller walking a list match by match pays for the list once */
@@ -163,10 +192,14 @@ ba_match (ba_context *ctx, const ba_pattern *p, const char *text, gsize len, gsi
 char *
 ba_match_group (ba_context *ctx, const ba_pattern *p, const char *text, const char *name)
 {
-    int n = pcre2_substring_number_from_name (p->code, (PCRE2_SPTR) name);
+    const pcre2_code *code = ba_pattern_code (p);
+    int n;
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer (ctx->md);
     uint32_t count = pcre2_get_ovector_count (ctx->md);
 
+    if (!code)
+        return NULL;            /* it never matched */
+    n = pcre2_substring_number_from_name (code, (PCRE2_SPTR) name);
     if (n < 0) {
         /* duplicate names (?J) resolve to the first set instance */
         PCRE2_UCHAR *buf = NULL;
@@ -209,11 +242,15 @@ ba_match_captures (ba_context *ctx, const ba_pattern *p, const char *text, GPtrA
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer (ctx->md);
     uint32_t ovcount = pcre2_get_ovector_count (ctx->md);
 
-    pcre2_pattern_info (p->code, PCRE2_INFO_NAMECOUNT, &count);
+    const pcre2_code *code = ba_pattern_code (p);
+
+    if (!code)
+        return;
+    pcre2_pattern_info (code, PCRE2_INFO_NAMECOUNT, &count);
     if (count == 0)
         return;
-    pcre2_pattern_info (p->code, PCRE2_INFO_NAMEENTRYSIZE, &size);
-    pcre2_pattern_info (p->code, PCRE2_INFO_NAMETABLE, &table);
+    pcre2_pattern_info (code, PCRE2_INFO_NAMEENTRYSIZE, &size);
+    pcre2_pattern_info (code, PCRE2_INFO_NAMETABLE, &table);
     for (uint32_t i = 0; i < count; i++) {
         PCRE2_SPTR entry = table + i * size;
         uint32_t n = (entry[0] << 8) | entry[1];

@@ -18,7 +18,8 @@
 
 struct ba_context {
     const ba_ruleset *set;
-    pcre2_match_data *md;       /* sized for the largest pattern of the set */
+    pcre2_match_data *md;       /* holds the groups of every pattern matched so far */
+    guint32 md_pairs;           /* its ovector's pairs */
     pcre2_match_context *mctx;  /* bounds backtracking on hostile text */
     pcre2_jit_stack *jit_stack;
     /* the current message's budget: armed by ba_context_begin */
@@ -29,6 +30,8 @@ struct ba_context {
     int last_error;             /* of the last ba_match: 0 or a PCRE2 limit error */
     GPtrArray *limit_hits;      /* of char*, at most BA_MAX_LIMIT_HITS */
     guint n_limit_hits;
+    /* texts scanned per pattern family before its automaton is used (pattern-scan.c) */
+    guint texts_scanned[BA_SCAN_FAMILY_SLOTS];
 };
 
 /* Match @p in @text[start..len); TRUE on a match, leaving the groups in

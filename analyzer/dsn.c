@@ -36,7 +36,10 @@ is_recipient_block (GHashTable *block)
 {
     return g_hash_table_contains (block, "final-recipient")
         || g_hash_table_contains (block, "original-recipient")
-        || g_hash_table_contains (block, "original-rcpt-to");
+        || g_hash_table_contains (block, "original-rcpt-to")
+        /* RFC 3464 gives Action to recipient blocks only: one whose address
+         * line is missing is still a recipient's (named by the notice) */
+        || (g_hash_table_contains (block, "action") && !g_hash_table_contains (block, "reporting-mta"));
 }
 
 /* Would field @name (of @len bytes) repeat a recipient field of @block? */
@@ -61,7 +64,28 @@ typedef struct {
     GHashTable *block;
     GString *name, *value;
     guint max_recipients;
+    GHashTable *seen;           /* digests of the recipient blocks kept */
 } dsn_parser;
+
+/* A digest of what @block says about its recipient: the same DSN pasted
+ * twice (its text and its part, forwarded inline) repeats every block. */
+static char *
+block_digest (GHashTable *block)
+{
+    static const char *const keys[] = {
+        "final-recipient", "original-recipient", "original-rcpt-to", "x-actual-recipient",
+        "action", "status", "diagnostic-code", "remote-mta",
+    };
+    GChecksum *sum = g_checksum_new (G_CHECKSUM_SHA256);
+    for (guint i = 0; i < G_N_ELEMENTS (keys); i++) {
+        const char *v = g_hash_table_lookup (block, keys[i]);
+        g_checksum_update (sum, (const guchar *) (v ? v : ""), -1);
+        g_checksum_update (sum, (const guchar *) (v ? "\n" : "\0"), 1);
+    }
+    char *digest = g_strdup (g_checksum_get_string (sum));
+    g_checksum_free (sum);
+    return digest;
+}
 
 static void
 finish_block (dsn_parser *ps)
@@ -73,9 +97,16 @@ finish_block (dsn_parser *ps)
     if (g_hash_table_size (block) == 0) {
         g_hash_table_unref (block);
     } else if (is_recipient_block (block)) {
-        if (dsn->recipients->len < ps->max_recipients)
+        char *digest = block_digest (block);
+        if (g_hash_table_contains (ps->seen, digest)) {
+            /* a repeat of a kept block says nothing new */
+            g_free (digest);
+            g_hash_table_unref (block);
+        } else if (dsn->recipients->len < ps->max_recipients) {
+            g_hash_table_add (ps->seen, digest);
             g_ptr_array_add (dsn->recipients, block);
-        else {
+        } else {
+            g_free (digest);
             dsn->over_cap++;
             g_hash_table_unref (block);
         }
@@ -130,6 +161,7 @@ parser_init (dsn_parser *ps, guint max_recipients)
     ps->name = g_string_new (NULL);
     ps->value = g_string_new (NULL);
     ps->max_recipients = max_recipients;
+    ps->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 /* Does line @p (of @n bytes, not folded) go on an open Diagnostic-Code?
@@ -214,6 +246,7 @@ parser_finish (dsn_parser *ps, gboolean cut)
     g_hash_table_unref (ps->block);
     g_string_free (ps->name, TRUE);
     g_string_free (ps->value, TRUE);
+    g_hash_table_unref (ps->seen);
     return dsn;
 }
 

@@ -100,7 +100,7 @@ ba_emit_text (FILE *out, const ba_report *rep)
         char verdict[256];
         char *captures = NULL;
 
-        fprintf (out, "  %s\n", who);
+        fprintf (out, "  %s\n", *who ? who : "(the bounce names no recipient)");
         g_free (who);
         /* a delay warning is not a failure yet: say so before its reason */
         g_snprintf (verdict, sizeof verdict, "%s%s, %s%s%s",

@@ -6,19 +6,9 @@
 #include <string.h>
 
 static void
-entry_free (gpointer p)
-{
-    ba_ini_entry *e = p;
-    g_free (e->key);
-    g_free (e->value);
-    g_free (e);
-}
-
-static void
 group_free (gpointer p)
 {
     ba_ini_group *g = p;
-    g_free (g->name);
     g_ptr_array_unref (g->entries);
     g_free (g);
 }
@@ -29,6 +19,7 @@ ba_ini_free (ba_ini *ini)
     if (!ini)
         return;
     g_free (ini->file);
+    g_free (ini->text);
     g_ptr_array_unref (ini->groups);
     g_free (ini);
 }
@@ -39,21 +30,27 @@ ba_ini_parse (const char *file, const char *text, gsize len,
 {
     ba_ini *ini = g_new0 (ba_ini, 1);
     ba_ini_group *group = NULL;
-    const char *p = text, *end = text + len;
+    char *p, *end;
     int lineno = 0;
 
     ini->file = g_strdup (file);
     ini->groups = g_ptr_array_new_with_free_func (group_free);
+    /* one copy, cut into lines in place: names, keys and values point into it */
+    ini->text = g_malloc (len + 1);
+    memcpy (ini->text, text, len);
+    ini->text[len] = '\0';
+    p = ini->text;
+    end = ini->text + len;
 
     while (p < end) {
-        const char *nl = memchr (p, '\n', end - p);
-        const char *eol = nl ? nl : end;
-        char *line = g_strndup (p, eol - p);
+        char *nl = memchr (p, '\n', end - p);
         char *s;
 
         lineno++;
+        if (nl)
+            *nl = '\0';
+        s = g_strstrip (p);
         p = nl ? nl + 1 : end;
-        s = g_strstrip (line);
 
         if (*s == '\0' || *s == '#' || *s == ';') {
             /* blank or comment */
@@ -63,11 +60,11 @@ ba_ini_parse (const char *file, const char *text, gsize len,
                 if (report)
                     report (data, file, lineno, "malformed group header, expected [name]");
             } else {
+                *close = '\0';
                 group = g_new0 (ba_ini_group, 1);
-                group->name = g_strndup (s + 1, close - s - 1);
-                g_strstrip (group->name);
+                group->name = g_strstrip (s + 1);
                 group->line = lineno;
-                group->entries = g_ptr_array_new_with_free_func (entry_free);
+                group->entries = g_ptr_array_new_with_free_func (g_free);
                 g_ptr_array_add (ini->groups, group);
             }
         } else {
@@ -79,22 +76,19 @@ ba_ini_parse (const char *file, const char *text, gsize len,
                 if (report)
                     report (data, file, lineno, "entry before the first [group]");
             } else {
-                ba_ini_entry *e = g_new0 (ba_ini_entry, 1);
-                e->key = g_strndup (s, eq - s);
-                g_strstrip (e->key);
-                e->value = g_strdup (eq + 1);
-                g_strstrip (e->value);
-                e->line = lineno;
-                if (*e->key == '\0') {
+                *eq = '\0';
+                if (*g_strstrip (s) == '\0') {
                     if (report)
                         report (data, file, lineno, "empty key");
-                    entry_free (e);
                 } else {
+                    ba_ini_entry *e = g_new (ba_ini_entry, 1);
+                    e->key = s;
+                    e->value = g_strstrip (eq + 1);
+                    e->line = lineno;
                     g_ptr_array_add (group->entries, e);
                 }
             }
         }
-        g_free (line);
     }
     return ini;
 }

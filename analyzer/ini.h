@@ -22,6 +22,7 @@ typedef struct {
 typedef struct {
     char *file;
     GPtrArray *groups;          /* of ba_ini_group*, in file order */
+    char *text;                 /* the file's text, which every name, key and value points into */
 } ba_ini;
 
 /* Parse @text.  Lines that are not groups, entries or comments are

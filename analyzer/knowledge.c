@@ -4,7 +4,7 @@
  * fault the rejection therefore is, and what a helpdesk should say. */
 #include "classify.h"
 #include "advice.h"
-#include "bigrams.h"
+#include "pattern-scan.h"
 #include "util.h"
 
 #include <string.h>
@@ -46,17 +46,18 @@ find_by_url (ba_context *ctx, const char *text)
     gsize len = strlen (text);
     char *lower = ba_lower_dup (text, len);
     const ba_blacklist *found = NULL;
-    ba_bigrams pairs;           /* of @lower: every list's URL patterns look for their literals in it */
+    ba_text_scan scan;          /* of @lower: every list's URL patterns look for their literals in it */
 
-    ba_bigrams_fill (&pairs, lower);
+    ba_text_scan_init (&scan, ctx, BA_SCAN_BLACKLISTS, lower);
     for (guint i = 0; !found && i < set->blacklists->len; i++) {
         const ba_blacklist *b = g_ptr_array_index (set->blacklists, i);
         for (guint j = 0; !found && j < b->urls->len; j++) {
             const ba_pattern *p = g_ptr_array_index (b->urls, j);
-            if (ba_pattern_may_occur (p, lower, &pairs) && ba_match (ctx, p, text, len, 0))
+            if (ba_text_may_match (&scan, p) && ba_match (ctx, p, text, len, 0))
                 found = b;
         }
     }
+    ba_text_scan_clear (&scan);
     g_free (lower);
     return found;
 }

@@ -6,39 +6,73 @@
 #include <string.h>
 
 
-/* Letters, digits and RFC 5322 atext only (nothing to quote), no ACE
- * label ("xn--"): an address GMime writes unchanged. */
+/* ASCII with no ACE label ("xn--"): libidn2 gives such a domain back as
+ * it is (or fails on it), so GMime writes the address unchanged. */
 static gboolean
 ascii_without_idn (const char *addr)
 {
-    for (const char *p = addr; *p; p++)
-        if (!g_ascii_isalnum (*p) && !strchr (".@!#$%&'*+/=?^_`{|}~-", *p))
+    for (const char *p = addr; *p; p++) {
+        if ((guchar) *p >= 0x80)
             return FALSE;
-    return !strstr (addr, "xn--") && !strstr (addr, "XN--") && !strstr (addr, "Xn--") && !strstr (addr, "xN--");
+        if ((*p == 'x' || *p == 'X') && (p[1] == 'n' || p[1] == 'N') && p[2] == '-' && p[3] == '-')
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* internet_address_list_to_string (list, NULL, FALSE) of GMime 3.2
+ * (internet-address.c: mailbox_to_string, group_to_string), without its
+ * libidn2 look-up of every ASCII domain. */
+static void
+append_address_list (GString *s, InternetAddressList *list)
+{
+    int n = internet_address_list_length (list);
+    for (int i = 0; i < n; i++) {
+        InternetAddress *ia = internet_address_list_get_address (list, i);
+        const char *name = internet_address_get_name (ia);
+        if (INTERNET_ADDRESS_IS_MAILBOX (ia)) {
+            InternetAddressMailbox *mb = INTERNET_ADDRESS_MAILBOX (ia);
+            const char *addr = internet_address_mailbox_get_addr (mb);
+            if (!addr || !ascii_without_idn (addr))
+                addr = internet_address_mailbox_get_idn_addr (mb);
+            if (name && *name) {
+                char *quoted = g_mime_utils_quote_string (name);
+                g_string_append (s, quoted);
+                g_string_append_len (s, " <", 2);
+                g_string_append (s, addr ? addr : "");
+                g_string_append_c (s, '>');
+                g_free (quoted);
+            } else {
+                g_string_append (s, addr ? addr : "");
+            }
+        } else if (INTERNET_ADDRESS_IS_GROUP (ia)) {
+            if (name) {
+                char *quoted = g_mime_utils_quote_string (name);
+                g_string_append (s, quoted);
+                g_free (quoted);
+            }
+            g_string_append_len (s, ": ", 2);
+            append_address_list (s, internet_address_group_get_members (INTERNET_ADDRESS_GROUP (ia)));
+            g_string_append_c (s, ';');
+        }
+        if (i + 1 < n)
+            g_string_append_len (s, ", ", 2);
+    }
 }
 
 char *
 ba_header_address_list (InternetAddressList *list)
 {
-    char *s;
+    GString *s;
     if (!list || internet_address_list_length (list) == 0)
         return NULL;
-    if (internet_address_list_length (list) == 1) {
-        /* one bare ASCII address is written as it is: GMime would first
-         * look its domain up with libidn2, for nothing */
-        InternetAddress *ia = internet_address_list_get_address (list, 0);
-        const char *name = internet_address_get_name (ia);
-        const char *addr = INTERNET_ADDRESS_IS_MAILBOX (ia)
-            ? internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia)) : NULL;
-        if (addr && *addr && (!name || !*name) && ascii_without_idn (addr))
-            return g_strdup (addr);
-    }
-    s = internet_address_list_to_string (list, NULL, FALSE);
-    if (s && !*s) {
-        g_free (s);
+    s = g_string_sized_new (64);
+    append_address_list (s, list);
+    if (!s->len) {
+        g_string_free (s, TRUE);
         return NULL;
     }
-    return s;
+    return g_string_free (s, FALSE);
 }
 
 /* The first addr-spec of a header's address list, or NULL. */
@@ -123,22 +157,14 @@ decode_words (const char *raw)
     return g_string_free (out, FALSE);
 }
 
-/* The Subject decoded and collapsed, or NULL: from the raw value, unfolded
- * and decoded word by word (see decode_words). */
-char *
-ba_header_subject (GMimeMessage *m)
+/* A Subject's raw value unfolded, decoded word by word (see decode_words)
+ * and collapsed. */
+static char *
+subject_from_raw (const char *raw)
 {
-    GMimeHeaderList *list = g_mime_object_get_header_list (GMIME_OBJECT (m));
-    GMimeHeader *h = list ? g_mime_header_list_get_header (list, "Subject") : NULL;
-    const char *raw = h ? g_mime_header_get_raw_value (h) : NULL;
-    GString *flat;
+    GString *flat = g_string_sized_new (strlen (raw));
     char *decoded, *out;
 
-    if (!raw) {
-        const char *s = g_mime_message_get_subject (m);
-        return s ? ba_collapse_ws (s) : NULL;
-    }
-    flat = g_string_sized_new (strlen (raw));
     for (const char *p = raw; *p; p++)
         if (*p != '\r' && *p != '\n')
             g_string_append_c (flat, *p);
@@ -154,45 +180,83 @@ ba_header_subject (GMimeMessage *m)
     return out;
 }
 
-void
-ba_original_fill (ba_original *o, GMimeMessage *m)
+/* The Subject decoded and collapsed, or NULL: from the raw value. */
+char *
+ba_header_subject (GMimeMessage *m)
 {
-    const char *s;
-    if (!m)
-        return;
-    if (!o->message_id && (s = g_mime_message_get_message_id (m)) && *s)
-        o->message_id = g_strdup (s);
-    if (!o->from)
-        o->from = ba_header_address_list (g_mime_message_get_from (m));
-    if (!o->to)
-        o->to = ba_header_address_list (g_mime_message_get_to (m));
-    if (!o->subject)
-        o->subject = ba_header_subject (m);
-    if (!o->date)
-        o->date = ba_header_date_iso (m);
+    GMimeHeaderList *list = g_mime_object_get_header_list (GMIME_OBJECT (m));
+    GMimeHeader *h = list ? g_mime_header_list_get_header (list, "Subject") : NULL;
+    const char *raw = h ? g_mime_header_get_raw_value (h) : NULL;
+
+    if (!raw) {
+        const char *s = g_mime_message_get_subject (m);
+        return s ? ba_collapse_ws (s) : NULL;
+    }
+    return subject_from_raw (raw);
 }
 
-/* Parse a block of header text (text/rfc822-headers, an inline copy). */
-GMimeMessage *
+/* A field's value as GMime's g_mime_header_get_value gives it: unfolded, decoded. */
+static char *
+field_value (const char *raw)
+{
+    char *unfolded = g_mime_utils_header_unfold (raw);
+    char *value = g_mime_utils_header_decode_text (NULL, unfolded);
+    g_free (unfolded);
+    return value;
+}
+
+void
+ba_original_fill (ba_original *o, const ba_returned *r)
+{
+    const char *raw;
+    if (!r)
+        return;
+    /* GMime's message keeps the last Message-Id, From, To and Date */
+    if (!o->message_id && (raw = ba_returned_get (r, "Message-Id", TRUE))) {
+        char *value = field_value (raw);
+        char *id = g_mime_utils_decode_message_id (value);
+        if (id && *id)
+            o->message_id = g_steal_pointer (&id);
+        g_free (id);
+        g_free (value);
+    }
+    if (!o->from)
+        o->from = ba_header_address_list (r->from);
+    if (!o->to)
+        o->to = ba_header_address_list (r->to);
+    if (!o->subject && (raw = ba_returned_get (r, "Subject", FALSE)))
+        o->subject = subject_from_raw (raw);
+    if (!o->date && (raw = ba_returned_get (r, "Date", TRUE))) {
+        char *value = field_value (raw);
+        GDateTime *dt = g_mime_utils_header_decode_date (value);
+        g_free (value);
+        if (dt) {
+            o->date = ba_iso_date (dt);
+            g_date_time_unref (dt);
+        } else {
+            /* as ba_header_date_iso: the first Date's value, read leniently */
+            value = field_value (ba_returned_get (r, "Date", FALSE));
+            o->date = ba_rfc5322_to_iso (value);
+            g_free (value);
+        }
+    }
+}
+
+/* The fields of a block of header text: leading blank lines and blanks
+ * skipped, read as the top of a message ending at the text's end. */
+ba_returned *
 ba_headers_parse_text (const char *text, gsize len)
 {
-    GMimeStream *mem;
-    GMimeParser *parser;
-    GMimeMessage *m;
     GString *buf = g_string_new_len (text, MIN (len, 256 * 1024));
+    gsize skip = 0;
+    ba_returned *r;
 
-    /* skip leading blank lines, end the header block */
-    while (buf->len && (buf->str[0] == '\n' || buf->str[0] == ' ' || buf->str[0] == '\t')) {
-        g_string_erase (buf, 0, 1);
-    }
+    while (skip < buf->len && (buf->str[skip] == '\n' || buf->str[skip] == ' ' || buf->str[skip] == '\t'))
+        skip++;
     g_string_append (buf, "\n\n");
-    mem = g_mime_stream_mem_new_with_buffer (buf->str, buf->len);
-    parser = g_mime_parser_new_with_stream (mem);
-    m = g_mime_parser_construct_message (parser, NULL);
-    g_object_unref (parser);
-    g_object_unref (mem);
+    r = ba_returned_read (buf->str + skip, buf->len - skip, TRUE);
     g_string_free (buf, TRUE);
-    return m;
+    return r;
 }
 
 /* Is a raw header value plain ASCII text without encoded words, so that
@@ -213,22 +277,35 @@ plain_ascii (const char *raw)
 static void
 append_collapsed (GString *s, const char *v)
 {
-    gboolean space = FALSE, any = FALSE;
-    for (const guchar *p = (const guchar *) v; *p; p++) {
-        if (*p <= ' ' || *p == 0x7f) {
-            space = any;
-        } else {
-            if (space)
+    const guchar *p = (const guchar *) v;
+    gboolean any = FALSE;
+    while (*p) {
+        const guchar *word = p;
+        while (*p > ' ' && *p != 0x7f)
+            p++;
+        if (p > word) {
+            if (any)
                 g_string_append_c (s, ' ');
-            space = FALSE;
+            g_string_append_len (s, (const char *) word, p - word);
             any = TRUE;
-            g_string_append_c (s, (char) *p);
         }
+        while (*p && (*p <= ' ' || *p == 0x7f))
+            p++;
     }
 }
 
-/* The message's headers as "Name: value" lines, for detect-header.  A
+/* One "Name: value" line of the header block, the value collapsed; a
  * plain ASCII value is used raw: GMime's decoding is the costly part. */
+static void
+block_line (GString *s, const char *name, const char *raw, const char *value)
+{
+    g_string_append (s, name);
+    g_string_append_len (s, ": ", 2);
+    append_collapsed (s, value ? value : "");
+    g_string_append_c (s, '\n');
+}
+
+/* The message's headers as "Name: value" lines, for detect-header. */
 char *
 ba_header_block (GMimeObject *obj)
 {
@@ -238,11 +315,25 @@ ba_header_block (GMimeObject *obj)
     for (int i = 0; i < n && s->len < 65536; i++) {
         GMimeHeader *h = g_mime_header_list_get_header_at (hl, i);
         const char *raw = g_mime_header_get_raw_value (h);
-        const char *v = raw && plain_ascii (raw) ? raw : g_mime_header_get_value (h);
-        g_string_append (s, g_mime_header_get_name (h));
-        g_string_append_len (s, ": ", 2);
-        append_collapsed (s, v ? v : "");
-        g_string_append_c (s, '\n');
+        block_line (s, g_mime_header_get_name (h), raw,
+                    raw && plain_ascii (raw) ? raw : g_mime_header_get_value (h));
+    }
+    return g_string_free (s, FALSE);
+}
+
+char *
+ba_returned_block (const ba_returned *r)
+{
+    GString *s = g_string_sized_new (2048);
+    for (guint i = 0; i < r->names->len && s->len < 65536; i++) {
+        const char *raw = g_ptr_array_index (r->values, i);
+        if (plain_ascii (raw)) {
+            block_line (s, g_ptr_array_index (r->names, i), raw, raw);
+        } else {
+            char *value = field_value (raw);
+            block_line (s, g_ptr_array_index (r->names, i), raw, value);
+            g_free (value);
+        }
     }
     return g_string_free (s, FALSE);
 }

@@ -7,6 +7,69 @@
 #include <string.h>
 
 
+/* Is @charset one whose text is used as it is (UTF-8, ASCII, none)? */
+static gboolean
+charset_as_is (const char *charset)
+{
+    return !charset || !g_ascii_strcasecmp (charset, "utf-8") || !g_ascii_strcasecmp (charset, "us-ascii");
+}
+
+/* The bytes of @sub (@length of them), decoded in one pass when @enc is
+ * base64 or quoted-printable (GMime's own decoder, as its filter runs it). */
+static GByteArray *
+read_decoded (GMimeStream *sub, gint64 length, GMimeContentEncoding enc)
+{
+    GByteArray *raw = g_byte_array_sized_new ((guint) length + 1), *out;
+    GMimeEncoding state;
+
+    g_byte_array_set_size (raw, (guint) length);
+    gsize got = 0;
+    while (got < (gsize) length) {
+        ssize_t n = g_mime_stream_read (sub, (char *) raw->data + got, (gsize) length - got);
+        if (n <= 0)
+            break;
+        got += (gsize) n;
+    }
+    g_byte_array_set_size (raw, (guint) got);
+    if (enc != GMIME_CONTENT_ENCODING_BASE64 && enc != GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE)
+        return raw;
+    g_mime_encoding_init_decode (&state, enc);
+    out = g_byte_array_sized_new ((guint) g_mime_encoding_outlen (&state, got) + 1);
+    g_byte_array_set_size (out, (guint) g_mime_encoding_step (&state, (const char *) raw->data, got, (char *) out->data));
+    g_byte_array_unref (raw);
+    return out;
+}
+
+/* The bytes of @sub through GMime's decoding and charset filters. */
+static GByteArray *
+filter_decoded (GMimeStream *sub, GMimeContentEncoding enc, const char *charset)
+{
+    GMimeStream *mem = g_mime_stream_mem_new (), *filtered = g_mime_stream_filter_new (mem);
+    GByteArray *bytes;
+
+    if (enc == GMIME_CONTENT_ENCODING_BASE64 || enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE
+        || enc == GMIME_CONTENT_ENCODING_UUENCODE) {
+        GMimeFilter *f = g_mime_filter_basic_new (enc, FALSE);
+        g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), f);
+        g_object_unref (f);
+    }
+    if (!charset_as_is (charset)) {
+        GMimeFilter *f = g_mime_filter_charset_new (charset, "UTF-8");
+        if (f) {
+            g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), f);
+            g_object_unref (f);
+        }
+    }
+    g_mime_stream_write_to_stream (sub, filtered);
+    g_mime_stream_flush (filtered);
+    /* the array outlives its stream (which frees it when it owns it) */
+    g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (mem), FALSE);
+    bytes = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (mem));
+    g_object_unref (filtered);
+    g_object_unref (mem);
+    return bytes;
+}
+
 /* Decoded, UTF-8 text of a leaf part: at most @max bytes of its encoded
  * content are read, so a huge attachment costs nothing. */
 static char *
@@ -14,7 +77,8 @@ part_text (GMimeObject *obj, gsize max)
 {
     GMimePart *part = GMIME_PART (obj);
     GMimeDataWrapper *w = g_mime_part_get_content (part);
-    GMimeStream *src, *sub, *mem, *filtered;
+    GMimeStream *src, *sub;
+    GMimeContentEncoding enc;
     GByteArray *bytes;
     const char *charset;
     gint64 start, length;
@@ -29,31 +93,14 @@ part_text (GMimeObject *obj, gsize max)
     sub = g_mime_stream_substream (src, start, start + length);
     g_mime_stream_reset (sub);
 
-    mem = g_mime_stream_mem_new ();
-    filtered = g_mime_stream_filter_new (mem);
-    switch (g_mime_data_wrapper_get_encoding (w)) {
-    case GMIME_CONTENT_ENCODING_BASE64:
-    case GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE:
-    case GMIME_CONTENT_ENCODING_UUENCODE: {
-        GMimeFilter *f = g_mime_filter_basic_new (g_mime_data_wrapper_get_encoding (w), FALSE);
-        g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), f);
-        g_object_unref (f);
-        break;
-    }
-    default:
-        break;
-    }
+    enc = g_mime_data_wrapper_get_encoding (w);
     charset = g_mime_object_get_content_type_parameter (obj, "charset");
-    if (charset && g_ascii_strcasecmp (charset, "utf-8") && g_ascii_strcasecmp (charset, "us-ascii")) {
-        GMimeFilter *f = g_mime_filter_charset_new (charset, "UTF-8");
-        if (f) {
-            g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), f);
-            g_object_unref (f);
-        }
-    }
-    g_mime_stream_write_to_stream (sub, filtered);
-    g_mime_stream_flush (filtered);
-    bytes = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (mem));
+    /* the common case, UTF-8 or ASCII not uuencoded, without a stack of streams */
+    if (charset_as_is (charset) && enc != GMIME_CONTENT_ENCODING_UUENCODE)
+        bytes = read_decoded (sub, length, enc);
+    else
+        bytes = filter_decoded (sub, enc, charset);
+    g_object_unref (sub);
     text = NULL;
     /* Japanese servers write ISO-2022-JP into parts that declare no
      * charset (a Diagnostic-Code of Lotus Domino): its escapes tell */
@@ -63,9 +110,7 @@ part_text (GMimeObject *obj, gsize max)
                                         "?", NULL, NULL, NULL);
     if (!text)
         text = bytes->len ? g_utf8_make_valid ((const char *) bytes->data, bytes->len) : g_strdup ("");
-    g_object_unref (filtered);
-    g_object_unref (mem);
-    g_object_unref (sub);
+    g_byte_array_unref (bytes);
 
     /* CRLF and bare CR become LF; NUL bytes would cut the text short */
     {
@@ -82,7 +127,6 @@ part_text (GMimeObject *obj, gsize max)
     }
     return text;
 }
-
 
 static gboolean
 is_type (GMimeContentType *ct, const char *type, const char *subtype)
@@ -202,12 +246,20 @@ ba_parts_walk (GMimeObject *obj, ba_parts_found *pf, int depth)
     }
     if (GMIME_IS_MESSAGE_PART (obj)) {
         GMimeMessage *m = g_mime_message_part_get_message (GMIME_MESSAGE_PART (obj));
-        if (!pf->original && m)
-            pf->original = m;
+        if (!pf->original && m) {
+            pf->original = ba_returned_from_message (m);
+            pf->original_part = obj;
+        }
         return;
     }
     if (!GMIME_IS_PART (obj))
         return;
+    if (ba_original_is_message (obj)) {
+        /* a message GMime left unparsed (ba_original_register): its header block */
+        if (!pf->original && (pf->original = ba_original_headers (obj)))
+            pf->original_part = obj;
+        return;
+    }
 
     if (is_type (ct, "message", "delivery-status") || is_type (ct, "message", "global-delivery-status")
         || (is_type (ct, "text", "delivery-status"))) {

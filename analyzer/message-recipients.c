@@ -231,6 +231,29 @@ ba_report_add_text_recipients (ba_report *rep, GPtrArray *found, const char *act
     }
 }
 
+void
+ba_report_add_permanent (ba_context *ctx, ba_report *rep, GMimeMessage *msg, InternetAddressList *original_from,
+                         const char *notice)
+{
+    GPtrArray *gen = ba_notice_read_message (ctx, msg, original_from, notice, TRUE, MAX_RECIPIENTS);
+    GPtrArray *add = g_ptr_array_new ();
+
+    for (guint i = 0; i < gen->len; i++) {
+        ba_text_recipient *g = g_ptr_array_index (gen, i);
+        gboolean named = FALSE;
+        if (g_strcmp0 (g->action, "failed"))
+            continue;
+        for (guint j = 0; j < rep->recipients->len && !named; j++)
+            named = !g_ascii_strcasecmp (((ba_recipient *) rep->recipients->pdata[j])->recipient, g->recipient);
+        if (!named)
+            g_ptr_array_add (add, g);
+    }
+    if (add->len)
+        ba_report_add_text_recipients (rep, add, "failed");
+    g_ptr_array_unref (add);
+    g_ptr_array_unref (gen);
+}
+
 ba_text_recipient *
 ba_text_found_find (GPtrArray *found, const char *address)
 {
@@ -279,12 +302,28 @@ address_for_local_delivery (ba_report *rep, ba_recipient *r, GPtrArray *hdr)
     }
 }
 
+/* Is @r's address one an earlier block of the DSN named already (in any
+ * case)?  Then that one keeps it, with @r's words when it had none. */
+static gboolean
+same_recipient_merged (ba_report *rep, ba_recipient *r)
+{
+    for (guint i = 0; i < rep->recipients->len; i++) {
+        ba_recipient *o = g_ptr_array_index (rep->recipients, i);
+        if (!o->recipient || g_ascii_strcasecmp (o->recipient, r->recipient))
+            continue;
+        if (!o->diagnostic && r->diagnostic)
+            o->diagnostic = g_steal_pointer (&r->diagnostic);
+        return TRUE;
+    }
+    return FALSE;
+}
+
 /* The recipients of a DSN.  A recipient whose Final-Recipient is no
  * address (a pipe, a file, "@host", empty, missing) is the Original-Recipient,
  * else one X-Failed-Recipients names, else one the notice names. */
 void
 ba_report_from_dsn (ba_context *ctx, ba_report *rep, ba_dsn *dsn, GPtrArray *text_found, GMimeMessage *msg,
-          GMimeMessage *original, const char *notice)
+          InternetAddressList *original_from, const char *notice)
 {
     const char *v;
     GPtrArray *hdr = NULL, *gen = NULL;
@@ -303,6 +342,10 @@ ba_report_from_dsn (ba_context *ctx, ba_report *rep, ba_dsn *dsn, GPtrArray *tex
         if ((v = ba_dsn_get (f, "final-recipient")))
             r->recipient = ba_notice_dsn_address (v);
         if ((v = ba_dsn_get (f, "original-recipient")))
+            r->original_recipient = ba_notice_dsn_address (v);
+        /* Sendmail's and Exchange's X-Actual-Recipient: the address a pipe or
+         * file delivery was made for, when Original-Recipient is missing */
+        if (!r->original_recipient && (v = ba_dsn_get (f, "x-actual-recipient")))
             r->original_recipient = ba_notice_dsn_address (v);
         /* a local delivery may name a user without a domain, but never garbage */
         if (r->recipient && !ba_address_plausible (r->recipient, FALSE))
@@ -345,11 +388,17 @@ ba_report_from_dsn (ba_context *ctx, ba_report *rep, ba_dsn *dsn, GPtrArray *tex
             address_for_local_delivery (rep, r, text_found);
             if (!ba_notice_usable_address (r->recipient) && ctx && msg) {
                 if (!gen)
-                    gen = ba_notice_read_message (ctx, msg, original, notice, TRUE, 64);
+                    gen = ba_notice_read_message (ctx, msg, original_from, notice, TRUE, 64);
                 address_for_local_delivery (rep, r, gen);
             }
         }
-        if (!*r->recipient) {
+        /* a pipe or a file nothing names the address of: an unknown recipient,
+         * the delivery kept as original_recipient */
+        if ((*r->recipient == '|' || *r->recipient == '/') && !ba_notice_usable_address (r->original_recipient)) {
+            g_free (r->original_recipient);
+            r->original_recipient = r->recipient;
+            r->recipient = g_strdup ("");
+        } else if (!*r->recipient || same_recipient_merged (rep, r)) {
             ba_recipient_free (r);
             continue;
         }
@@ -379,7 +428,7 @@ ba_report_from_dsn (ba_context *ctx, ba_report *rep, ba_dsn *dsn, GPtrArray *tex
         /* no words in the DSN nor from a format: the generic reader's */
         if (!r->diagnostic && ctx && msg) {
             if (!gen)
-                gen = ba_notice_read_message (ctx, msg, original, notice, TRUE, 64);
+                gen = ba_notice_read_message (ctx, msg, original_from, notice, TRUE, 64);
             for (guint j = 0; j < gen->len && !r->diagnostic; j++) {
                 ba_text_recipient *g = g_ptr_array_index (gen, j);
                 if (!g_ascii_strcasecmp (g->recipient, r->recipient) && g->diagnostic->len)

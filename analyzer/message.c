@@ -103,6 +103,25 @@ adopt_forwarded (ba_context *ctx, ba_report *rep, GMimeMessage *inner, int depth
     return ok;
 }
 
+/* The returned message analysed as a forwarded bounce: parsed whole
+ * only now (the walk read its header block alone). */
+static gboolean
+adopt_returned (ba_context *ctx, ba_report *rep, const ba_parts_found *pf, int depth)
+{
+    GMimeMessage *whole;
+    gboolean ok;
+
+    if (!pf->original_part || depth >= 2)
+        return FALSE;
+    if (GMIME_IS_MESSAGE_PART (pf->original_part))
+        return adopt_forwarded (ctx, rep, g_mime_message_part_get_message (GMIME_MESSAGE_PART (pf->original_part)), depth);
+    whole = ba_original_message (pf->original_part);
+    ok = adopt_forwarded (ctx, rep, whole, depth);
+    if (whole)
+        g_object_unref (whole);
+    return ok;
+}
+
 /* A bounce pasted into the notice as text (headers and body), after a
  * line of dashes, an mbox "From " line or a forwarding banner: parse it
  * as a message. */
@@ -173,11 +192,14 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     char *weak_rmta = NULL;
     char *headers_text, *from_addr, *headers_lower, *original_headers = NULL;
     ba_detect_input din = { 0 };
-    ba_bigrams *pairs;          /* of the header block and each reading, for the formats' literals */
+    ba_text_scan *scans;        /* of the header block and each reading, for the formats' literals */
+    ba_text_scan subject_scan, from_scan;
+    char *subject_lower, *from_lower;
     ba_readings readings;
     int text_reading = 0, weak_reading = 0;
     gssize original_at = -1;
     const char *notice;
+    InternetAddressList *original_from;     /* the returned message's From, when there is one */
 
     rep->source = g_strdup (source);
     rep->offset = offset;
@@ -190,6 +212,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     rep->from = ba_header_address_list (g_mime_message_get_from (msg));
     rep->subject = ba_header_subject (msg);
     ba_parts_walk (g_mime_message_get_mime_part (msg), &pf, 0);
+    original_from = pf.original ? pf.original->from : NULL;
     if (!pf.notice && pf.html) {
         pf.notice = ba_html_to_text (pf.html);
     }
@@ -216,6 +239,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     }
     /* a message that words itself as no bounce (a challenge, a reply
      * quoting a bounce): no format and no fallback reads failures from it */
+    char *dsn_unnamed = NULL;   /* a DSN's action when its blocks name nobody */
     ba_not_bounce not_bounce = pf.dsn || pf.feedback || pf.report_feedback
         || g_mime_object_get_header (GMIME_OBJECT (msg), "X-Failed-Recipients")
         ? BA_NOT_BOUNCE_NO : ba_notice_not_bounce (ctx, notice, rep->subject, rep->from);
@@ -234,16 +258,21 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     /* which format describes the notice, if any */
     headers_lower = ascii_lower (headers_text);
     din.headers = headers_text;
-    din.headers_lower = headers_lower;
-    pairs = g_new (ba_bigrams, 1 + BA_READINGS);
-    ba_bigrams_fill (&pairs[0], headers_lower);
-    din.headers_pairs = &pairs[0];
+    scans = g_new (ba_text_scan, 1 + BA_READINGS);
+    ba_text_scan_init (&scans[0], ctx, BA_SCAN_NOTICE, headers_lower);
+    din.headers_scan = &scans[0];
     din.subject = rep->subject;
     din.from = from_addr;
+    subject_lower = rep->subject ? ba_lower_dup (rep->subject, strlen (rep->subject)) : NULL;
+    from_lower = ba_lower_dup (from_addr, strlen (from_addr));
+    ba_text_scan_init (&subject_scan, ctx, BA_SCAN_NOTICE, subject_lower);
+    ba_text_scan_init (&from_scan, ctx, BA_SCAN_NOTICE, from_lower);
+    din.subject_scan = &subject_scan;
+    din.from_scan = &from_scan;
     /* the notice as it came, and as it was before a client re-wrapped it */
     ba_readings_init (&readings, notice);
     for (int k = 0; k < readings.n; k++)
-        ba_bigrams_fill (&pairs[1 + k], readings.lower[k]);
+        ba_text_scan_init (&scans[1 + k], ctx, BA_SCAN_NOTICE, readings.lower[k]);
     for (guint i = 0; i < ctx->set->formats->len && rep->kind == BA_KIND_OTHER; i++) {
         const ba_format *f = g_ptr_array_index (ctx->set->formats, i);
         gboolean detected = FALSE;
@@ -251,8 +280,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
             continue;
         for (int k = 0; k < readings.n && !detected; k++) {
             din.notice = readings.text[k];
-            din.notice_lower = readings.lower[k];
-            din.notice_pairs = &pairs[1 + k];
+            din.notice_scan = &scans[1 + k];
             detected = ba_format_detect (ctx, f, &din);
         }
         if (!detected)
@@ -266,9 +294,9 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
         gssize oat = -1;
         int reading = 0;
         if ((f->recipient_original->len || f->bare_recipient) && !original_headers && pf.original)
-            original_headers = ba_header_block (GMIME_OBJECT (pf.original));
+            original_headers = ba_returned_block (pf.original);
         GPtrArray *found = ba_format_extract_readings (ctx, f, (const char *const *) readings.text,
-                                                       readings.by_text, readings.n,
+                                                       scans + 1, readings.by_text, readings.n,
                                                        headers_text, original_headers, MAX_TEXT_SEEN,
                                                        &oat, &rmta, &reading);
         if (ba_text_found_only_original (found)) {
@@ -323,8 +351,12 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
 
     /* what a format found without words, in a notice without a DSN: the
      * generic reader's */
-    if (rep->kind == BA_KIND_OTHER && fmt && text_found && !pf.dsn)
-        ba_notice_fill_texts (ctx, msg, pf.original, notice, text_found);
+    if (rep->kind == BA_KIND_OTHER && fmt && text_found && !pf.dsn) {
+        ba_notice_fill_texts (ctx, msg, original_from, notice, text_found);
+        /* a line a re-flowed reading joined to the one before still names its address as sent */
+        if (text_reading != 0)
+            ba_notice_fill_texts (ctx, msg, original_from, readings.text[0], text_found);
+    }
 
     if (rep->kind != BA_KIND_OTHER) {
         /* adopted from the message forwarded inline */
@@ -334,10 +366,9 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
         rep->format = g_strdup ("arf");
         ba_original_fill (&rep->original, pf.original);
         if (pf.headers) {
-            GMimeMessage *hm = ba_headers_parse_text (pf.headers, strlen (pf.headers));
+            ba_returned *hm = ba_headers_parse_text (pf.headers, strlen (pf.headers));
             ba_original_fill (&rep->original, hm);
-            if (hm)
-                g_object_unref (hm);
+            ba_returned_free (hm);
         }
         ba_report_from_feedback (rep, fb, pf.feedback ? pf.feedback : "");
         ba_dsn_free (fb);
@@ -346,7 +377,12 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
             ba_dsn *dsn = pf.long_dsn ? ba_dsn_parse_part (pf.long_dsn, MAX_RECIPIENTS, MAX_DSN_SCAN)
                 : ba_dsn_parse_cut (pf.dsn, strlen (pf.dsn), MAX_RECIPIENTS, pf.dsn_cut);
             ba_report_warn_dropped (rep, dsn, pf.long_dsn ? MAX_DSN_SCAN : MAX_PART_TEXT);
-            ba_report_from_dsn (ctx, rep, dsn, text_found, msg, pf.original, notice);
+            ba_report_from_dsn (ctx, rep, dsn, text_found, msg, original_from, notice);
+            for (guint i = 0; !rep->recipients->len && !dsn_unnamed && i < dsn->recipients->len; i++) {
+                const char *a = ba_dsn_get (g_ptr_array_index (dsn->recipients, i), "action");
+                if (a && (!g_ascii_strcasecmp (a, "failed") || !g_ascii_strcasecmp (a, "delayed")))
+                    dsn_unnamed = g_ascii_strdown (a, -1);
+            }
             ba_dsn_free (dsn);
             if (rep->recipients->len) {
                 rep->kind = BA_KIND_DSN;
@@ -358,11 +394,13 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
             rep->format = g_strdup (fmt->id);
             ba_report_add_text_recipients (rep, text_found, fmt->action);
             ba_notice_settle_delay (ctx, rep, text_found, fmt->action, notice);
+            if (!g_strcmp0 (fmt->action, "delayed"))
+                ba_report_add_permanent (ctx, rep, msg, original_from, notice);
             for (guint i = 0; i < rep->recipients->len; i++)
                 if (((ba_recipient *) g_ptr_array_index (rep->recipients, i))->feedback_type)
                     rep->kind = BA_KIND_FEEDBACK;
         }
-        if (rep->kind == BA_KIND_OTHER && !autoreply && !adopt_forwarded (ctx, rep, pf.original, depth)
+        if (rep->kind == BA_KIND_OTHER && !autoreply && !adopt_returned (ctx, rep, &pf, depth)
             && !not_bounce) {
             GMimeMessage *em = depth < 2 ? embedded_message (notice, FALSE) : NULL;
             if (em) {
@@ -375,7 +413,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
              * (an Auto-Submitted bounce from an unknown sender may look like
              * an autoreply: the reader's From/Subject test decides) */
             GPtrArray *hdr = autoreply ? NULL : ba_header_failed_recipients (msg);
-            GPtrArray *gen = ba_notice_read_message (ctx, msg, pf.original, notice, FALSE, MAX_RECIPIENTS);
+            GPtrArray *gen = ba_notice_read_message (ctx, msg, original_from, notice, FALSE, MAX_RECIPIENTS);
             if (hdr) {
                 const char *action = ba_notice_action (ctx, notice, rep->subject);
                 for (guint i = 0; i < hdr->len; i++) {
@@ -402,6 +440,20 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
             if (gen)
                 g_ptr_array_unref (gen);
         }
+        /* a bounce that names nobody is still a bounce, of an unknown recipient */
+        if (rep->kind == BA_KIND_OTHER && !autoreply && !not_bounce
+            && (dsn_unnamed || ba_notice_addressless_bounce (ctx, msg, notice))) {
+            ba_recipient *r = ba_recipient_new ();
+            const char *action = dsn_unnamed ? dsn_unnamed : ba_notice_action (ctx, notice, rep->subject);
+            char *words = ba_notice_words (ctx, notice, 1000);
+            rep->kind = BA_KIND_BOUNCE;
+            rep->format = g_strdup ("notice");
+            r->recipient = g_strdup ("");
+            r->action = g_strdup (action ? action : "failed");
+            ba_recipient_set_diagnostic (r, words);
+            g_free (words);
+            g_ptr_array_add (rep->recipients, r);
+        }
         if (rep->kind == BA_KIND_OTHER && (autoreply || not_bounce == BA_NOT_BOUNCE_CHALLENGE)) {
             ba_recipient *r = ba_recipient_new ();
             char *first;
@@ -420,16 +472,14 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
         if (rep->kind != BA_KIND_OTHER && rep->kind != BA_KIND_AUTOREPLY) {
             ba_original_fill (&rep->original, pf.original);
             if (pf.headers) {
-                GMimeMessage *hm = ba_headers_parse_text (pf.headers, strlen (pf.headers));
+                ba_returned *hm = ba_headers_parse_text (pf.headers, strlen (pf.headers));
                 ba_original_fill (&rep->original, hm);
-                if (hm)
-                    g_object_unref (hm);
+                ba_returned_free (hm);
             }
             if (original_at >= 0 && (gsize) original_at < strlen (notice)) {
-                GMimeMessage *im = ba_headers_parse_text (notice + original_at, strlen (notice + original_at));
+                ba_returned *im = ba_headers_parse_text (notice + original_at, strlen (notice + original_at));
                 ba_original_fill (&rep->original, im);
-                if (im)
-                    g_object_unref (im);
+                ba_returned_free (im);
             }
         }
     }
@@ -453,10 +503,17 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
 
     if (text_found)
         g_ptr_array_unref (text_found);
+    g_free (dsn_unnamed);
     g_free (headers_text);
+    for (int k = 0; k < 1 + readings.n; k++)
+        ba_text_scan_clear (&scans[k]);
+    g_free (scans);
+    ba_text_scan_clear (&subject_scan);
+    ba_text_scan_clear (&from_scan);
+    g_free (subject_lower);
+    g_free (from_lower);
     ba_readings_clear (&readings);
     g_free (headers_lower);
-    g_free (pairs);
     g_free (original_headers);
     g_free (from_addr);
     g_free (pf.dsn);
@@ -464,6 +521,7 @@ analyze (ba_context *ctx, GMimeMessage *msg, const char *source, gint64 offset, 
     g_free (pf.notice);
     g_free (pf.html);
     g_free (pf.headers);
+    ba_returned_free (pf.original);
     return rep;
 }
 

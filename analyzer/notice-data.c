@@ -16,7 +16,9 @@ static const struct {
     ba_notice_kind kind;
 } kinds[] = {
     { "from", BA_NOTICE_FROM }, { "subject", BA_NOTICE_SUBJECT },
-    { "heading", BA_NOTICE_HEADING }, { "line", BA_NOTICE_LINE },
+    { "heading", BA_NOTICE_HEADING }, { "permanent", BA_NOTICE_PERMANENT },
+    { "transient", BA_NOTICE_TRANSIENT },
+    { "line", BA_NOTICE_LINE },
     { "alias", BA_NOTICE_ALIAS }, { "transcript", BA_NOTICE_TRANSCRIPT },
     { "original", BA_NOTICE_ORIGINAL }, { "delay", BA_NOTICE_DELAY },
     { "delivered", BA_NOTICE_DELIVERED }, { "break", BA_NOTICE_BREAK },
@@ -62,30 +64,24 @@ add_pattern (ba_ruleset *set, GPtrArray *to, const ba_ini *ini, const ba_ini_ent
              gboolean one_line, ba_ini_report report, void *data)
 {
     GString *src = g_string_new (e->value);
-    char *msg = NULL;
+    char *msg = NULL, *warning = NULL;
     ba_pattern *p;
-    uint32_t n = 0;
 
     g_string_replace (src, "{address}", ADDRESS_RE, 0);
-    p = ba_pattern_compile (src->str, &msg);
+    /* the reader runs every notice pattern over the whole notice; From
+     * and Subject are one line */
+    p = ba_loading_pattern (set, src->str, one_line, &msg, &warning);
+    g_string_free (src, TRUE);
     if (!p) {
-        g_string_free (src, TRUE);
         ba_ini_reportf (report, data, ini->file, e->line, "%s: %s", e->key, msg);
         g_free (msg);
         return FALSE;
     }
     ba_pattern_set_origin (p, ini->file, e->line);
-    /* the reader runs every notice pattern over the whole notice; From
-     * and Subject are one line */
-    msg = ba_loading_hazard (set, src->str, one_line);
-    if (msg) {
-        ba_ini_reportf (report, data, ini->file, e->line, "warning: %s: %s", e->key, msg);
-        g_free (msg);
+    if (warning) {
+        ba_ini_reportf (report, data, ini->file, e->line, "warning: %s: %s", e->key, warning);
+        g_free (warning);
     }
-    g_string_free (src, TRUE);
-    pcre2_pattern_info (p->code, PCRE2_INFO_CAPTURECOUNT, &n);
-    if (n + 1 > set->max_captures)
-        set->max_captures = n + 1;
     g_ptr_array_add (to, p);
     return TRUE;
 }
@@ -113,7 +109,7 @@ ba_notice_load (ba_ruleset *set, const ba_ini *ini, ba_ini_report report, void *
                         has_kind = TRUE;
                     }
                 if (!has_kind) {
-                    ba_ini_reportf (report, data, ini->file, e->line, "unknown kind '%s' (from, subject, heading, "
+                    ba_ini_reportf (report, data, ini->file, e->line, "unknown kind '%s' (from, subject, heading, permanent, transient, "
                              "line, alias, transcript, original, delay, delivered, break, reply, challenge, personal)", e->value);
                     ok = FALSE;
                 }
@@ -148,8 +144,7 @@ ba_notice_load (ba_ruleset *set, const ba_ini *ini, ba_ini_report report, void *
         if (ok && (g->kind == BA_NOTICE_LINE || g->kind == BA_NOTICE_ALIAS || g->kind == BA_NOTICE_TRANSCRIPT))
             for (guint i = 0; ok && i < g->patterns->len; i++) {
                 const ba_pattern *p = g_ptr_array_index (g->patterns, i);
-                if (pcre2_substring_number_from_name (p->code, (PCRE2_SPTR) "recipient") < 0
-                    && !strstr (p->source, "(?J)")) {
+                if (!ba_pattern_has_group (p, "recipient") && !strstr (p->source, "(?J)")) {
                     ba_ini_reportf (report, data, ini->file, grp->line, "'%s': a pattern has no {address}", g->id);
                     ok = FALSE;
                 }
@@ -229,6 +224,9 @@ ba_notice_usable_address (const char *address)
 {
     gsize n;
     if (!address || !*address || *address == '|' || *address == '/' || *address == '@')
+        return FALSE;
+    /* Postfix writes a pipe or file delivery as "<\"|command\"@host>" */
+    if (*address == '"' && (address[1] == '|' || address[1] == '/'))
         return FALSE;
     n = strlen (address);
     for (gsize i = 0; i < n; i++)

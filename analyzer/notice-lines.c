@@ -46,21 +46,33 @@ ba_notice_line_of (const ba_notice_lines *nl, gsize offset)
 
 gboolean
 ba_notice_any_matches (ba_context *ctx, ba_notice_kind kind, gboolean subject, const char *text,
-                       const char *lower)
+                       const ba_text_scan *scan)
 {
-    for (guint g = 0; text && g < ctx->set->notice->len; g++) {
-        const ba_notice_group *grp = g_ptr_array_index (ctx->set->notice, g);
-        if (grp->kind == kind
-            && ba_patterns_any_match (ctx, subject ? grp->subject : grp->patterns, text, lower))
-            return TRUE;
+    gboolean hit = FALSE;
+    char *lower = NULL;
+    ba_text_scan own;
+
+    if (text && !scan) {
+        /* (a Subject or From: short, and looked at by every group of the kind) */
+        lower = ba_lower_dup (text, strlen (text));
+        ba_text_scan_init (&own, ctx, BA_SCAN_NOTICE, lower);
+        scan = &own;
     }
-    return FALSE;
+    for (guint g = 0; text && !hit && g < ctx->set->notice->len; g++) {
+        const ba_notice_group *grp = g_ptr_array_index (ctx->set->notice, g);
+        hit = grp->kind == kind && ba_patterns_any_match (ctx, subject ? grp->subject : grp->patterns, text, scan);
+    }
+    if (lower) {
+        ba_text_scan_clear (&own);
+        g_free (lower);
+    }
+    return hit;
 }
 
 gboolean
 ba_notice_may_match (const ba_pattern *p, const ba_notice_lines *nl)
 {
-    return ba_pattern_may_occur (p, nl->lower, NULL);
+    return ba_text_may_match (&nl->scan, p);
 }
 
 /* A header line at column 0 that only a message's own header block has. */
@@ -247,9 +259,8 @@ ba_notice_lines_init (ba_context *ctx, ba_notice_lines *nl, const char *notice)
         gsize zero = 0;
         g_array_append_val (nl->starts, zero);
     }
-    nl->lower = g_malloc (nl->text->len + 1);
-    for (gsize i = 0; i <= nl->text->len; i++)
-        nl->lower[i] = g_ascii_tolower (nl->text->str[i]);
+    nl->lower = ba_lower_dup (nl->text->str, nl->text->len);
+    ba_text_scan_init (&nl->scan, ctx, BA_SCAN_NOTICE, nl->lower);
 }
 
 void
@@ -258,5 +269,6 @@ ba_notice_lines_clear (ba_notice_lines *nl)
     g_string_free (nl->text, TRUE);
     g_array_unref (nl->starts);
     g_ptr_array_unref (nl->senders);
+    ba_text_scan_clear (&nl->scan);
     g_free (nl->lower);
 }

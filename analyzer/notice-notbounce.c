@@ -8,7 +8,7 @@ static gboolean
 worded_as (ba_context *ctx, ba_notice_kind kind, const ba_notice_lines *nl, const char *subject)
 {
     return ba_notice_any_matches (ctx, kind, TRUE, subject, NULL)
-        || (nl && ba_notice_any_matches (ctx, kind, FALSE, nl->text->str, nl->lower));
+        || (nl && ba_notice_any_matches (ctx, kind, FALSE, nl->text->str, &nl->scan));
 }
 
 ba_not_bounce

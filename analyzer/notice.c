@@ -6,6 +6,7 @@
  * it.  Its error text is what follows it, up to the next address. */
 #include "notice-lines.h"
 #include "util.h"
+#include "address.h"
 
 #include <string.h>
 
@@ -21,6 +22,8 @@
 #define MARK_HEADING 1          /* a failure heading */
 #define MARK_BREAK   2          /* another exchange starts */
 #define MARK_REPLY   4          /* a transcript's server reply */
+#define MARK_PERMANENT 8        /* a heading of permanent failures */
+#define MARK_TRANSIENT 16       /* a heading of temporary failures */
 
 /* ---- recipients --------------------------------------------------------- */
 
@@ -30,6 +33,8 @@ typedef struct {
     GString *diag;
     gboolean from_alias;
     gboolean listed;            /* leads a line under a failure heading */
+    gboolean permanent;         /* ... under a heading of permanent failures */
+    gboolean transient;         /* ... under a heading of temporary failures */
     gboolean excluded;          /* an address that never failed */
 } candidate;
 
@@ -100,7 +105,8 @@ take_paragraph (const ba_notice_lines *nl, GPtrArray *cands, candidate *c, guint
         i++;
     for (guint k = 0; i < n && k < DIAG_LINES && !ba_notice_line_blank (nl, i)
          && !(marks[i] & (MARK_HEADING | MARK_BREAK))
-         && !ba_notice_line_address (ba_notice_line_at (nl, i), ba_notice_line_len (nl, i), &s, &a)
+         && (!ba_notice_line_address (ba_notice_line_at (nl, i), ba_notice_line_len (nl, i), &s, &a)
+             || (i > c->line && ba_notice_sentence_goes_on (nl, i - 1)))
          && !other_candidate_line (cands, i, c); i++, k++)
         append_diag (c->diag, ba_notice_line_at (nl, i), ba_notice_line_len (nl, i));
     return i;
@@ -142,6 +148,9 @@ follow_text (const ba_notice_lines *nl, GPtrArray *cands, candidate *c, const ch
     for (k = 0; k < 3; k++) {
         guint next = skip_blank (nl, i), end = next;
         gsize before = c->diag->len;
+        /* a one-line paragraph without small letters ("LEARN MORE", a button) is no text */
+        if (next + 1 < n && ba_notice_line_blank (nl, next + 1) && ba_notice_no_small_letters (nl, next))
+            next = end = skip_blank (nl, next + 1);
         if (c->diag->len && c->diag->str[c->diag->len - 1] != ':') {
             /* an intro paragraph of one or two lines */
             while (end < n && end - next < 3 && !ba_notice_line_blank (nl, end))
@@ -283,6 +292,8 @@ match_headings (ba_context *ctx, const ba_notice_lines *nl, guint8 *marks, GPtrA
     guint n = nl->starts->len;
 
     mark_lines (ctx, nl, BA_NOTICE_HEADING, MARK_HEADING, marks, MAX_MATCHES);
+    mark_lines (ctx, nl, BA_NOTICE_PERMANENT, MARK_HEADING | MARK_PERMANENT, marks, MAX_MATCHES);
+    mark_lines (ctx, nl, BA_NOTICE_TRANSIENT, MARK_HEADING | MARK_TRANSIENT, marks, MAX_MATCHES);
     for (guint h = 0; h < n; h++) {
         guint seen = 0;
         if (!(marks[h] & MARK_HEADING))
@@ -294,18 +305,35 @@ match_headings (ba_context *ctx, const ba_notice_lines *nl, guint8 *marks, GPtrA
             if (ba_notice_line_blank (nl, i))
                 continue;
             k++;
-            if (!ba_notice_line_address (l, ll, &s, &a)) {
+            if (!ba_notice_line_address (l, ll, &s, &a) && !ba_notice_line_named_address (l, ll, &s, &a)) {
                 /* prose after the list ends it, once its addresses are read */
                 if (seen && (l[0] != ' ' && l[0] != '\t') && k > seen + DIAG_LINES)
                     break;
                 continue;
             }
+            if ((i > h + 1 && !ba_notice_line_blank (nl, i - 1) && ba_notice_sentence_goes_on (nl, i - 1))
+                || ba_notice_says_success (l + s + a, ll - s - a))
+                continue;
             seen = k;
-            candidate *c = add_candidate (cands, l + s, a, i, FALSE);
-            if (c) {
-                c->listed = TRUE;
-                pending pd = { c, g_strndup (l + s + a, ll - s - a), FALSE };
-                g_array_append_val (pend, pd);
+            /* "a@b, c@d": a list on one line, each address its own item */
+            for (guint item = 0; item < MAX_MATCHES; item++) {
+                gsize next = s + a, s2, a2;
+                while (next < ll && strchr ("> \t\"')", l[next]))
+                    next++;
+                gboolean more = next < ll && (l[next] == ',' || l[next] == ';')
+                    && ba_notice_line_address (l + next + 1, ll - next - 1, &s2, &a2);
+                candidate *c = add_candidate (cands, l + s, a, i, FALSE);
+                if (c) {
+                    c->listed = TRUE;
+                    c->permanent = (marks[h] & MARK_PERMANENT) != 0;
+                    c->transient = !c->permanent && (marks[h] & MARK_TRANSIENT);
+                    pending pd = { c, more ? g_strdup ("") : g_strndup (l + s + a, ll - s - a), FALSE };
+                    g_array_append_val (pend, pd);
+                }
+                if (!more)
+                    break;
+                s = next + 1 + s2;
+                a = a2;
             }
         }
     }
@@ -332,6 +360,31 @@ not_failed (const ba_notice_input *in, const GPtrArray *senders, const char *add
     return FALSE;
 }
 
+/* Lines that hold an address and nothing else ("  ann@example.org",
+ * "<ann@example.org>:"): a notice without a heading lists its failed
+ * recipients so (a delay warning's "Delivery attempts will continue"
+ * then the list). */
+static void
+match_lone_addresses (const ba_notice_lines *nl, GPtrArray *cands, GArray *pend)
+{
+    for (guint i = 0, found = 0; i < nl->starts->len && found < LIST_LINES; i++) {
+        const char *l = ba_notice_line_at (nl, i);
+        gsize ll = ba_notice_line_len (nl, i), s, a, e;
+        if (!ba_notice_line_address (l, ll, &s, &a) || (i > 0 && ba_notice_sentence_goes_on (nl, i - 1)))
+            continue;
+        for (e = s + a; e < ll && strchr (" \t>:\"')", l[e]); e++)
+            ;
+        if (e < ll)
+            continue;
+        candidate *c = add_candidate (cands, l + s, a, i, FALSE);
+        if (c) {
+            pending pd = { c, g_strdup (""), FALSE };
+            g_array_append_val (pend, pd);
+            found++;
+        }
+    }
+}
+
 gboolean
 ba_notice_is_bounce (ba_context *ctx, const ba_notice_input *in)
 {
@@ -342,10 +395,10 @@ ba_notice_is_bounce (ba_context *ctx, const ba_notice_input *in)
 static const char *
 action_of (ba_context *ctx, const ba_notice_lines *nl, const char *subject)
 {
-    if (ba_notice_any_matches (ctx, BA_NOTICE_DELAY, FALSE, nl->text->str, nl->lower)
+    if (ba_notice_any_matches (ctx, BA_NOTICE_DELAY, FALSE, nl->text->str, &nl->scan)
         || ba_notice_any_matches (ctx, BA_NOTICE_DELAY, TRUE, subject, NULL))
         return "delayed";
-    if (ba_notice_any_matches (ctx, BA_NOTICE_DELIVERED, FALSE, nl->text->str, nl->lower)
+    if (ba_notice_any_matches (ctx, BA_NOTICE_DELIVERED, FALSE, nl->text->str, &nl->scan)
         || ba_notice_any_matches (ctx, BA_NOTICE_DELIVERED, TRUE, subject, NULL))
         return "delivered";
     return NULL;
@@ -401,8 +454,14 @@ ba_notice_read (ba_context *ctx, const ba_notice_input *in, guint max)
     match_kind (ctx, &nl, BA_NOTICE_LINE, cands, pend);
     match_kind (ctx, &nl, BA_NOTICE_TRANSCRIPT, cands, pend);
     match_kind (ctx, &nl, BA_NOTICE_ALIAS, cands, pend);
+    /* no wording named any: the addresses alone on their lines */
+    if (pend->len == 0)
+        match_lone_addresses (&nl, cands, pend);
     g_array_sort (pend, by_line);
     action = action_of (ctx, &nl, in->subject);
+
+    GPtrArray *wordless = g_ptr_array_new ();  /* listed recipients still without text */
+    guint list_line = G_MAXUINT;
 
     /* addresses that never failed neither count nor end another's text */
     for (guint i = 0; i < pend->len; i++) {
@@ -436,7 +495,8 @@ ba_notice_read (ba_context *ctx, const ba_notice_input *in, guint max)
             r->recipient = g_strdup (c->address);
             r->diagnostic = g_string_new (NULL);
             r->at = (gssize) g_array_index (nl.starts, gsize, c->line);
-            r->action = g_strdup (action);
+            /* a warning's list of permanent failures is of failures */
+            r->action = g_strdup (c->permanent ? "failed" : c->transient ? "delayed" : action);
             g_ptr_array_add (out, r);
             g_hash_table_insert (index, key, r);
         } else {
@@ -448,7 +508,24 @@ ba_notice_read (ba_context *ctx, const ba_notice_input *in, guint max)
                 g_string_append_c (r->diagnostic, ' ');
             g_string_append_len (r->diagnostic, c->diag->str, MIN (c->diag->len, MAX_DIAG - r->diagnostic->len));
         }
+        /* a list of addresses on consecutive lines with one text after the
+         * last: the text is every listed address's */
+        if (list_line != G_MAXUINT && c->line != list_line && (!c->listed || c->line > list_line + 1))
+            g_ptr_array_set_size (wordless, 0);
+        if (c->listed)
+            list_line = c->line;
+        else if (c->line != list_line)
+            list_line = G_MAXUINT;
+        if (c->listed && !r->diagnostic->len && wordless->len < LIST_LINES)
+            g_ptr_array_add (wordless, r);
+        else if (c->listed && c->diag->len) {
+            for (guint w = 0; w < wordless->len; w++)
+                if (!((ba_text_recipient *) wordless->pdata[w])->diagnostic->len)
+                    g_string_assign (((ba_text_recipient *) wordless->pdata[w])->diagnostic, c->diag->str);
+            g_ptr_array_set_size (wordless, 0);
+        }
     }
+    g_ptr_array_unref (wordless);
     /* one recipient and no words of its own: the notice's */
     if (out->len == 1 && ((ba_text_recipient *) g_ptr_array_index (out, 0))->diagnostic->len == 0) {
         ba_text_recipient *r = g_ptr_array_index (out, 0);
@@ -482,7 +559,7 @@ header_addresses (GPtrArray *out, InternetAddressList *list)
 }
 
 GPtrArray *
-ba_notice_read_message (ba_context *ctx, GMimeMessage *msg, GMimeMessage *original,
+ba_notice_read_message (ba_context *ctx, GMimeMessage *msg, InternetAddressList *original_from,
                         const char *notice, gboolean any, guint max)
 {
     GPtrArray *never = g_ptr_array_new_with_free_func (g_free);
@@ -498,8 +575,7 @@ ba_notice_read_message (ba_context *ctx, GMimeMessage *msg, GMimeMessage *origin
     header_addresses (never, fl);
     header_addresses (never, g_mime_message_get_to (msg));
     header_addresses (never, g_mime_message_get_reply_to (msg));
-    if (original)
-        header_addresses (never, g_mime_message_get_from (original));
+    header_addresses (never, original_from);
     g_ptr_array_add (never, NULL);
 
     in.notice = notice;
@@ -516,7 +592,7 @@ ba_notice_read_message (ba_context *ctx, GMimeMessage *msg, GMimeMessage *origin
 }
 
 void
-ba_notice_fill_texts (ba_context *ctx, GMimeMessage *msg, GMimeMessage *original,
+ba_notice_fill_texts (ba_context *ctx, GMimeMessage *msg, InternetAddressList *original_from,
                       const char *notice, GPtrArray *found)
 {
     GPtrArray *gen = NULL;
@@ -525,7 +601,7 @@ ba_notice_fill_texts (ba_context *ctx, GMimeMessage *msg, GMimeMessage *original
         if (t->diagnostic->len)
             continue;
         if (!gen)
-            gen = ba_notice_read_message (ctx, msg, original, notice, TRUE, 1000);
+            gen = ba_notice_read_message (ctx, msg, original_from, notice, TRUE, 1000);
         for (guint j = 0; j < gen->len; j++) {
             ba_text_recipient *g = g_ptr_array_index (gen, j);
             if (!g_ascii_strcasecmp (g->recipient, t->recipient)) {
@@ -561,11 +637,56 @@ ba_notice_settle_delay (ba_context *ctx, ba_report *rep, GPtrArray *found, const
     }
 }
 
+gboolean
+ba_notice_addressless_bounce (ba_context *ctx, GMimeMessage *msg, const char *notice)
+{
+    const char *subject = g_mime_message_get_subject (msg);
+    InternetAddressList *fl = g_mime_message_get_from (msg);
+    char *from = fl && internet_address_list_length (fl) ? internet_address_list_to_string (fl, NULL, FALSE) : NULL;
+    char *subj = subject ? ba_collapse_ws (subject) : NULL;
+    gboolean yes = ba_notice_any_matches (ctx, BA_NOTICE_FROM, FALSE, from, NULL)
+        && ba_notice_any_matches (ctx, BA_NOTICE_SUBJECT, FALSE, subj, NULL);
+
+    if (yes) {
+        ba_notice_lines nl;
+        guint8 *marks;
+        ba_notice_lines_init (ctx, &nl, notice ? notice : "");
+        marks = g_new0 (guint8, nl.starts->len + 1);
+        yes = failure_code (nl.text->str, nl.text->len);
+        if (!yes) {
+            mark_lines (ctx, &nl, BA_NOTICE_HEADING, MARK_HEADING, marks, 1);
+            for (guint i = 0; i < nl.starts->len && !yes; i++)
+                yes = marks[i] & MARK_HEADING;
+        }
+        g_free (marks);
+        ba_notice_lines_clear (&nl);
+    }
+    g_free (from);
+    g_free (subj);
+    return yes;
+}
+
 char *
 ba_notice_dsn_address (const char *value)
 {
-    char *a = ba_dsn_strip_type (value, TRUE);
-    char *b = ba_notice_strip_route (a);
+    char *a = ba_dsn_strip_type (value, FALSE);
+    const char *open = a ? strchr (a, '<') : NULL, *close = open ? strchr (open, '>') : NULL;
+    char *b, *u;
+
+    /* "Name <addr>" and "addr (Name)" as some MTAs write the field: the addr-spec */
+    if (open && open > a && close && memchr (open, '@', (gsize) (close - open))) {
+        char *inner = g_strndup (open + 1, (gsize) (close - open - 1));
+        g_free (a);
+        a = inner;
+    } else if (a && *a != '(' && (open = strchr (a, '(')) && open > a && g_ascii_isspace (open[-1])
+               && (close = strrchr (a, ')')) && close > open && !strchr (open, '@')) {
+        char *bare = g_strstrip (g_strndup (a, (gsize) (open - a)));
+        g_free (a);
+        a = bare;
+    }
+    u = ba_address_unwrap (a);
+    b = ba_notice_strip_route (u);
     g_free (a);
+    g_free (u);
     return b;
 }

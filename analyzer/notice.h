@@ -13,6 +13,8 @@ typedef enum {
     BA_NOTICE_FROM,             /* a From header of a bounce */
     BA_NOTICE_SUBJECT,          /* a Subject of a bounce */
     BA_NOTICE_HEADING,          /* a line after which failed addresses are listed */
+    BA_NOTICE_PERMANENT,        /* a heading of permanent failures, even in a delay warning */
+    BA_NOTICE_TRANSIENT,        /* a heading of temporary failures, even in a failure notice */
     BA_NOTICE_LINE,             /* names a failed (?<recipient>), (?<diagnostic>) optional */
     BA_NOTICE_ALIAS,            /* names the address a failed one was expanded from */
     BA_NOTICE_TRANSCRIPT,       /* a command naming (?<recipient>); the reply follows */
@@ -78,16 +80,16 @@ const char *ba_notice_action (ba_context *ctx, const char *notice, const char *s
 GPtrArray *ba_notice_read (ba_context *ctx, const ba_notice_input *in, guint max);
 
 /* ba_notice_read() for a parsed bounce @msg (its From, To, Subject,
- * X-Failed-Recipients) and its returned message @original (may be NULL):
+ * X-Failed-Recipients) and its returned message's From @original_from (may be NULL):
  * NULL when @msg does not present itself as a bounce.  With @any, the
  * bounce test is skipped (a DSN is a bounce already). */
-GPtrArray *ba_notice_read_message (ba_context *ctx, GMimeMessage *msg, GMimeMessage *original,
+GPtrArray *ba_notice_read_message (ba_context *ctx, GMimeMessage *msg, InternetAddressList *original_from,
                                    const char *notice, gboolean any, guint max);
 
 /* For each recipient of @found (of ba_text_recipient*, read by a format)
  * without error text: the text the generic reader finds for its address
  * in @notice of @msg. */
-void ba_notice_fill_texts (ba_context *ctx, GMimeMessage *msg, GMimeMessage *original,
+void ba_notice_fill_texts (ba_context *ctx, GMimeMessage *msg, InternetAddressList *original_from,
                            const char *notice, GPtrArray *found);
 
 /* A format read as failures (its action @action is the default, failed)
@@ -95,6 +97,12 @@ void ba_notice_fill_texts (ba_context *ctx, GMimeMessage *msg, GMimeMessage *ori
  * of @rep whose own text (in @found) names no action take the wording's. */
 void ba_notice_settle_delay (ba_context *ctx, ba_report *rep, GPtrArray *found, const char *action,
                              const char *notice);
+
+/* Does @msg present itself as a bounce by both its From and its Subject,
+ * and does its @notice (up to the returned message) give a 4xx/5xx reply
+ * or status, or a failure heading?  Then it is a bounce though it names
+ * no address: one whose recipient is unknown. */
+gboolean ba_notice_addressless_bounce (ba_context *ctx, GMimeMessage *msg, const char *notice);
 
 /* A DSN address field's addr-spec, without its type or source route. */
 char *ba_notice_dsn_address (const char *value);
@@ -112,6 +120,11 @@ gboolean ba_notice_usable_address (const char *address);
  * indentation, a bullet or a number, an opening '<' or quote?  Its offset
  * and length into @start and @alen. */
 gboolean ba_notice_line_address (const char *line, gsize n, gsize *start, gsize *alen);
+
+/* Is the (unquoted) line @line of @n bytes a display name and an address
+ * in angle brackets alone ("Ann Lee <ann@example.org>")?  The address's
+ * offset and length into @start and @alen. */
+gboolean ba_notice_line_named_address (const char *line, gsize n, gsize *start, gsize *alen);
 
 /* @address without an RFC 5321 source route ("@a,@b:user@c" gives
  * "user@c"), as a new string; a copy when it has none. */

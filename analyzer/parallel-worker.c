@@ -106,8 +106,8 @@ ba_frame_next (ba_frame_in *in, guint32 *len)
     }
 }
 
-static void
-note_doing (ba_worker_doing *doing, const ba_input *in)
+void
+ba_worker_note_doing (ba_worker_doing *doing, const ba_input *in)
 {
     gsize n = in->source ? strlen (in->source) : 0;
     memcpy (doing->source, in->source ? in->source : "", MIN (n, sizeof doing->source));
@@ -136,10 +136,10 @@ ba_parallel_worker_run (const ba_ruleset *set, const char *path, guint index, gu
         ba_read_status rs = ba_reader_next (reader, &in, &err);
 
         if (rs == BA_READ_MESSAGE) {
-            note_doing (doing, &in);
+            ba_worker_note_doing (doing, &in);
             rep = ba_analyze_message (ctx, in.message, in.source, in.offset);
         }
-        ba_parallel_put_result (out, ba_reader_unit (reader), rs, &in, err, rep);
+        ba_parallel_put_result (out, ba_reader_unit (reader), rs, &in, err, rep, NULL);
         ba_report_free (rep);
         g_clear_error (&err);
         more = rs != BA_READ_END && ba_write_all (fd, out->data, out->len);
@@ -151,7 +151,7 @@ ba_parallel_worker_run (const ba_ruleset *set, const char *path, guint index, gu
 
 void
 ba_parallel_put_result (GByteArray *out, guint64 unit, ba_read_status status, const ba_input *in,
-                        const GError *error, const ba_report *rep)
+                        const GError *error, const ba_report *rep, const ba_content_ids *ids)
 {
     guint32 len;
 
@@ -167,6 +167,12 @@ ba_parallel_put_result (GByteArray *out, guint64 unit, ba_read_status status, co
     ba_wire_put_u32 (out, rep != NULL);
     if (rep)
         ba_wire_put_report (out, rep);
+    ba_wire_put_u32 (out, ids != NULL);
+    if (ids) {
+        ba_wire_put_string (out, ids->hash);
+        ba_wire_put_string (out, ids->key);
+        ba_wire_put_string (out, ids->message_id);
+    }
     len = out->len - 4;
     memcpy (out->data, &len, 4);
 }
@@ -179,6 +185,9 @@ ba_result_free (ba_result *res)
     g_free (res->source);
     g_clear_error (&res->error);
     ba_report_free (res->report);
+    g_free (res->hash);
+    g_free (res->key);
+    g_free (res->message_id);
     g_free (res);
 }
 
@@ -204,6 +213,11 @@ ba_result_decode (const guint8 *data, gsize len)
     g_free (message);
     if (ba_wire_get_u32 (&r))
         res->report = ba_wire_get_report (&r);
+    if ((res->has_ids = ba_wire_get_u32 (&r) != 0)) {
+        res->hash = ba_wire_get_string (&r);
+        res->key = ba_wire_get_string (&r);
+        res->message_id = ba_wire_get_string (&r);
+    }
     if (r.bad || r.p != r.end || res->status > BA_READ_INCOMPLETE) {
         ba_result_free (res);
         return NULL;

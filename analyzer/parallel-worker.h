@@ -11,10 +11,20 @@ typedef struct {
     char source[4096];          /* cut, not NUL-terminated when full */
 } ba_worker_doing;
 
+/* Record in @doing that the worker is on @in's message. */
+void ba_worker_note_doing (ba_worker_doing *doing, const ba_input *in);
+
+/* What ingest stores to know a message again, worked out by the worker
+ * that read it (see storage-hash.c): its content_hash, content key and
+ * Message-ID. */
+typedef struct {
+    const char *hash, *key, *message_id;
+} ba_content_ids;
+
 /* Serialise one result into @out as a frame: a 32-bit length, then the
- * result (parallel.c decodes it). */
+ * result (parallel.c decodes it); @ids may be NULL. */
 void ba_parallel_put_result (GByteArray *out, guint64 unit, ba_read_status status, const ba_input *in,
-                             const GError *error, const ba_report *rep);
+                             const GError *error, const ba_report *rep, const ba_content_ids *ids);
 
 /* Frames read from a pipe. */
 typedef struct {
@@ -41,13 +51,15 @@ const guint8 *ba_frame_next (ba_frame_in *in, guint32 *len);
 gboolean ba_write_all (int fd, const guint8 *data, gsize len);
 
 /* A result as ba_parallel_put_result wrote it. */
-typedef struct {
+typedef struct ba_result {
     guint64 unit;
     ba_read_status status;
     char *source;
     gint64 offset, size;
     GError *error;
     ba_report *report;
+    gboolean has_ids;           /* then the three below (each may be NULL) */
+    char *hash, *key, *message_id;
 } ba_result;
 
 /* Decode the payload of one frame; NULL when malformed. */

@@ -16,9 +16,10 @@ static void
 cset_add_folded (cset *c, guchar b)
 {
     cset_add (c, b >= 0x80 ? 0x80 : b);
-    if (g_ascii_isalpha (b)) {
-        cset_add (c, g_ascii_tolower (b));
-        cset_add (c, g_ascii_toupper (b));
+    /* ASCII letters by hand: g_ascii_tolower is a call, and this runs per character */
+    if ((b | 0x20) >= 'a' && (b | 0x20) <= 'z') {
+        cset_add (c, (guchar) (b | 0x20));
+        cset_add (c, (guchar) (b & ~0x20));
     }
 }
 
@@ -32,10 +33,9 @@ cset_range (cset *c, guchar lo, guchar hi)
 static void
 cset_invert (cset *c)
 {
+    const cset all = cset_all ();
     for (int i = 0; i < 8; i++)
-        c->bits[i] = ~c->bits[i];
-    for (unsigned b = 0x81; b < 0x100; b++)
-        c->bits[b >> 5] &= ~(1u << (b & 31));
+        c->bits[i] = ~c->bits[i] & all.bits[i];
 }
 
 

@@ -64,11 +64,8 @@ cset_within (const cset *a, const cset *b)
 static inline cset
 cset_all (void)
 {
-    cset c = { { 0 } };
-    for (int i = 0; i < 8; i++)
-        c.bits[i] = ~0u;
-    for (unsigned b = 0x81; b < 0x100; b++)
-        c.bits[b >> 5] &= ~(1u << (b & 31));
+    /* bytes 0x00-0x7F (words 0-3) and 0x80 (bit 0 of word 4) */
+    const cset c = { { ~0u, ~0u, ~0u, ~0u, 1u, 0, 0, 0 } };
     return c;
 }
 

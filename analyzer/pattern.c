@@ -1,7 +1,5 @@
-#define _GNU_SOURCE            /* memmem */
 /* pattern.c - compiling the rule set's PCRE2 patterns (see rules.h). */
 #include "rules.h"
-#include "bigrams.h"
 
 #include <string.h>
 
@@ -12,6 +10,7 @@ ba_pattern_free (ba_pattern *p)
         return;
     g_free (p->source);
     pcre2_code_free (p->code);
+    g_free (p->error);
     g_strfreev (p->literals);
     g_free (p->where);
     g_free (p);
@@ -20,8 +19,22 @@ ba_pattern_free (ba_pattern *p)
 void
 ba_pattern_set_origin (ba_pattern *p, const char *file, int line)
 {
+    /* g_strdup_printf here cost 1,400 instructions a pattern at every load */
+    char digits[16];
+    int n = 0;
+    gsize flen = strlen (file);
+    guint v = line > 0 ? (guint) line : 0;
+
+    do
+        digits[n++] = (char) ('0' + v % 10);
+    while ((v /= 10) && n < (int) sizeof digits);
     g_free (p->where);
-    p->where = g_strdup_printf ("%s:%d", file, line);
+    p->where = g_malloc (flen + 1 + n + 1);
+    memcpy (p->where, file, flen);
+    p->where[flen] = ':';
+    for (int i = 0; i < n; i++)
+        p->where[flen + 1 + i] = digits[n - 1 - i];
+    p->where[flen + 1 + n] = '\0';
 }
 
 /* PCRE2 10.42's JIT with PCRE2_MATCH_INVALID_UTF never matches a non-ASCII
@@ -62,32 +75,68 @@ jit_safe_source (const char *source)
     return g_string_free (out, FALSE);
 }
 
-ba_pattern *
-ba_pattern_compile (const char *source, char **message)
+/* Compile @source into @p's code, or set @p->error. */
+static void
+compile_into (ba_pattern *p, const char *source)
 {
     int errcode;
     PCRE2_SIZE erroff;
     const uint32_t options = PCRE2_CASELESS | PCRE2_MULTILINE | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
-    pcre2_code *code;
-    ba_pattern *p;
     char *jit_safe = jit_safe_source (source);
 
-    code = pcre2_compile ((PCRE2_SPTR) jit_safe, PCRE2_ZERO_TERMINATED, options, &errcode, &erroff, NULL);
+    p->code = pcre2_compile ((PCRE2_SPTR) jit_safe, PCRE2_ZERO_TERMINATED, options, &errcode, &erroff, NULL);
     g_free (jit_safe);
-    if (!code) {
+    if (!p->code) {
         PCRE2_UCHAR buf[256];
         pcre2_code *as_written;
         /* report the error at its offset in the pattern as written */
         as_written = pcre2_compile ((PCRE2_SPTR) source, PCRE2_ZERO_TERMINATED, options, &errcode, &erroff, NULL);
         pcre2_code_free (as_written);
         pcre2_get_error_message (errcode, buf, sizeof buf);
-        *message = g_strdup_printf ("bad pattern at offset %zu: %s", (size_t) erroff, (char *) buf);
+        p->error = g_strdup_printf ("bad pattern at offset %zu: %s", (size_t) erroff, (char *) buf);
+        return;
+    }
+    pcre2_pattern_info (p->code, PCRE2_INFO_CAPTURECOUNT, &p->captures);
+}
+
+ba_pattern *
+ba_pattern_new_lazy (const char *source)
+{
+    ba_pattern *p = g_new0 (ba_pattern, 1);
+    p->source = g_strdup (source);
+    return p;
+}
+
+ba_pattern *
+ba_pattern_compile (const char *source, char **message)
+{
+    ba_pattern *p = ba_pattern_new_lazy (source);
+
+    compile_into (p, source);
+    p->compile_done = 1;
+    if (!p->code) {
+        *message = g_steal_pointer (&p->error);
+        ba_pattern_free (p);
         return NULL;
     }
-    p = g_new0 (ba_pattern, 1);
-    p->source = g_strdup (source);
-    p->code = code;
     return p;
+}
+
+const pcre2_code *
+ba_pattern_code (const ba_pattern *p)
+{
+    /* like jit_done, the flag guards the only fields written after load */
+    gsize *done = (gsize *) &p->compile_done;
+    if (g_once_init_enter (done)) {
+        ba_pattern *w = (ba_pattern *) p;
+        compile_into (w, p->source);
+        if (!p->code)
+            /* the shipped set does not compile: say so once, loudly, as load would have */
+            g_printerr ("bounce-analyzer: %s: %s: the rule set is damaged (`bounce-analyzer rules check` lists its errors)\n",
+                        p->where ? p->where : "pattern", p->error);
+        g_once_init_leave (done, 1);
+    }
+    return p->code;
 }
 
 void
@@ -97,58 +146,60 @@ ba_pattern_ready (const ba_pattern *p)
     gsize *done = (gsize *) &p->jit_done;
     if (g_once_init_enter (done)) {
         /* JIT is an optimisation; a pattern it cannot handle still matches. */
-        pcre2_jit_compile (p->code, PCRE2_JIT_COMPLETE);
+        if (ba_pattern_code (p))
+            pcre2_jit_compile (p->code, PCRE2_JIT_COMPLETE);
         g_once_init_leave (done, 1);
     }
 }
 
-/* A required literal this long needs no better one. */
-#define GOOD_LITERAL 6
-
-/* The literals of @p, read on first use: written once, like jit_done. */
-static char *const *
-pattern_literals (const ba_pattern *p)
+/* Is "(?<name>", "(?P<name>" or "(?'name'" in @source? */
+static gboolean
+source_names_group (const char *source, const char *name)
 {
-    gsize *done = (gsize *) &p->literals_done;
-    if (g_once_init_enter (done)) {
-        /* the scan of the source is cheap, and its literal, when long, is
-         * as selective as a set read from the pattern's tree */
-        char *one = ba_pattern_required_literal (p->source);
-        char **set = one && strlen (one) >= GOOD_LITERAL ? NULL : ba_pattern_literal_set (p->source);
-        if (set) {
-            g_free (one);
-        } else if (one) {
-            set = g_new0 (char *, 2);
-            set[0] = one;
-        }
-        ((ba_pattern *) p)->literals = set;
-        g_once_init_leave (done, 1);
+    gsize n = strlen (name);
+    for (const char *s = strstr (source, name); s; s = strstr (s + 1, name)) {
+        char close = s[n];
+        if (s - source >= 3 && !strncmp (s - 3, "(?<", 3) && close == '>')
+            return TRUE;
+        if (s - source >= 4 && !strncmp (s - 4, "(?P<", 4) && close == '>')
+            return TRUE;
+        if (s - source >= 3 && !strncmp (s - 3, "(?'", 3) && close == '\'')
+            return TRUE;
     }
-    return p->literals;
-}
-
-gboolean
-ba_pattern_may_occur (const ba_pattern *p, const char *lower, const ba_bigrams *pairs)
-{
-    char *const *lits = pattern_literals (p);
-    if (!lits || !lower)
-        return TRUE;
-    for (; *lits; lits++)
-        if (ba_literal_in (pairs, lower, *lits))
-            return TRUE;
     return FALSE;
 }
 
 gboolean
-ba_pattern_may_occur_in (const ba_pattern *p, const char *lower, gsize len)
+ba_pattern_has_group (const ba_pattern *p, const char *name)
 {
-    char *const *lits = pattern_literals (p);
-    if (!lits || !lower)
+    const pcre2_code *code;
+    int rc;
+
+    /* only the loader asks, before any match: p->code is NULL when not compiled yet */
+    if (!p->code && source_names_group (p->source, name))
         return TRUE;
-    for (; *lits; lits++)
-        if (memmem (lower, len, *lits, strlen (*lits)))
-            return TRUE;
-    return FALSE;
+    code = ba_pattern_code (p);
+    if (!code)
+        return FALSE;
+    rc = pcre2_substring_nametable_scan (code, (PCRE2_SPTR) name, NULL, NULL);
+    return rc >= 0 || rc == PCRE2_ERROR_NOUNIQUESUBSTRING;
+}
+
+ba_pattern *
+ba_loading_pattern (ba_ruleset *set, const char *source, gboolean one_line, char **message, char **warning)
+{
+    ba_pattern *p;
+
+    *warning = NULL;
+    if (!set->check_hazards)
+        return ba_pattern_new_lazy (source);
+    p = ba_pattern_compile (source, message);
+    if (!p)
+        return NULL;
+    *warning = ba_pattern_hazard (source, one_line);
+    if (p->captures + 1 > set->max_captures)
+        set->max_captures = p->captures + 1;
+    return p;
 }
 
 /* A conservative scan of the regex for a run of plain characters outside

@@ -21,6 +21,9 @@ gint64 ba_reader_chunk_end_after (int fd, gint64 from, gint64 end);
 /* The offset of the last From_ line of @fd before @end, or 0. */
 gint64 ba_reader_last_from_line (int fd, gint64 end);
 
+/* Have GMime leave a message/rfc822 part (and its kin) a plain part (message-original.c). */
+void ba_original_register (void);
+
 /* An mbox at least this big is shared among workers in chunks of about this size. */
 #define SHARE_CHUNK ((gint64) 1024 * 1024)
 

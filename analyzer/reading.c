@@ -2,6 +2,7 @@
  * indentation undone, lines a composer broke joined again, and where
  * fields pasted as text (a feedback report, a DSN) begin and end. */
 #include "reading.h"
+#include "pattern-scan.h"
 
 #include <string.h>
 
@@ -164,8 +165,17 @@ width_of (const char *p, gsize n)
 {
     /* the text is valid UTF-8 and a line holds whole characters: count the
      * bytes that start one (g_utf8_strlen costs a table look-up a byte) */
+    const guint64 ones = G_GUINT64_CONSTANT (0x0101010101010101), tops = ones * 0x80;
     glong chars = 0;
-    for (gsize i = 0; i < n; i++)
+    gsize i = 0;
+    /* eight at a time: a continuation byte has its top bit set and the next one clear */
+    for (; i + 8 <= n; i += 8) {
+        guint64 w, cont;
+        memcpy (&w, p + i, 8);
+        cont = w & ~(w << 1) & tops;
+        chars += 8 - (glong) (((cont >> 7) * ones) >> 56);
+    }
+    for (; i < n; i++)
         chars += ((guchar) p[i] & 0xC0) != 0x80;
     return chars;
 }
@@ -336,11 +346,10 @@ dated_line (const char *p, gsize n)
     return i < n && p[i] == ' ';
 }
 
-/* Was the line @p (@n bytes) broken by a composer wrapping at @widest,
- * with @next (@nn bytes) the rest of it? */
+/* Could the line @p (@n bytes) have been broken by a composer wrapping at
+ * @widest, with @next (@nn bytes) the rest of it, whatever the caution? */
 static gboolean
-soft_break (const char *p, gsize n, const char *next, gsize nn, glong widest, ba_reflow caution,
-            gboolean in_reply)
+may_be_broken (const char *p, gsize n, const char *next, gsize nn, glong widest)
 {
     gsize word = 0;
 
@@ -351,9 +360,6 @@ soft_break (const char *p, gsize n, const char *next, gsize nn, glong widest, ba
         return FALSE;
     if (reply_line (next, nn) && (reply_line (p, n) || marked_line (p, n)))
         return FALSE;
-    /* (a colon in an SMTP reply, @in_reply for the line joined so far, is its text going on) */
-    if (caution != BA_REFLOW_GREEDY && ends_closed (p, n, caution == BA_REFLOW_KEEP_ENDS || !in_reply))
-        return FALSE;
     if (list_items (p, n, next, nn) || dated_line (next, nn))
         return FALSE;
     while (word < nn && next[word] != ' ' && next[word] != '\t')
@@ -361,69 +367,119 @@ soft_break (const char *p, gsize n, const char *next, gsize nn, glong widest, ba
     return width_of (p, n) + 1 + width_of (next, word) > widest;
 }
 
+/* What is known of a line ended by a newline, whatever the caution: */
+enum {
+    MAY_BE_BROKEN = 1,          /* may_be_broken */
+    ENDS_CLOSED = 2,            /* ends_closed, without a colon */
+    ENDS_CLOSED_COLON = 4,      /* ends_closed, with a colon */
+    HOLDS_CODE = 8,             /* holds_reply_code */
+};
+
+/* A byte of those facts per line of @text that a newline ends (*@n of
+ * them): read once for the three cautions of ba_readings_init. */
+static guint8 *
+line_facts (const char *text, gsize *n)
+{
+    GByteArray *facts = g_byte_array_new ();
+    gboolean para_start = TRUE;
+    glong widest = 0;
+
+    for (const char *p = text; *p;) {
+        gsize len = line_len (p);
+        const char *next = p + len + 1;
+        guint8 f = 0;
+        if (para_start)
+            widest = paragraph_width (p);
+        para_start = blank (p, len);
+        if (p[len] != '\n')
+            break;
+        f |= holds_reply_code (p, len) ? HOLDS_CODE : 0;
+        f |= may_be_broken (p, len, next, line_len (next), widest) ? MAY_BE_BROKEN : 0;
+        f |= ends_closed (p, len, FALSE) ? ENDS_CLOSED : 0;
+        f |= ends_closed (p, len, TRUE) ? ENDS_CLOSED_COLON : 0;
+        g_byte_array_append (facts, &f, 1);
+        p = next;
+    }
+    *n = facts->len;
+    return g_byte_array_free (facts, FALSE);
+}
+
+/* Which of the @n lines of @facts the @caution joins to the next (@join,
+ * a byte a line); FALSE when none. */
+static gboolean
+joins (const guint8 *facts, gsize n, ba_reflow caution, guint8 *join)
+{
+    gboolean any = FALSE, in_reply = FALSE, was_joined = FALSE;
+    for (gsize i = 0; i < n; i++) {
+        /* whether the line joined so far holds a reply code: kept as lines
+         * join, so that a long joined line is not scanned again */
+        in_reply = (was_joined && in_reply) || (facts[i] & HOLDS_CODE);
+        /* (a colon in an SMTP reply, @in_reply for the line joined so far, is its text going on) */
+        guint8 closed = caution == BA_REFLOW_KEEP_ENDS || !in_reply ? ENDS_CLOSED_COLON : ENDS_CLOSED;
+        was_joined = (facts[i] & MAY_BE_BROKEN) && !(caution != BA_REFLOW_GREEDY && (facts[i] & closed));
+        join[i] = (guint8) was_joined;
+        any |= was_joined;
+    }
+    return any;
+}
+
+/* A copy of @text with the newline ending each line @join marks made a space. */
+static char *
+joined_copy (const char *text, gsize len, const guint8 *join)
+{
+    char *out = g_memdup2 (text, len + 1);
+    gsize line = 0;
+    for (char *nl = memchr (out, '\n', len); nl; nl = memchr (nl + 1, '\n', len - (gsize) (nl + 1 - out)))
+        if (join[line++])
+            *nl = ' ';
+    return out;
+}
+
 char *
 ba_reading_reflow (const char *text, ba_reflow caution)
 {
-    GString *out;
-    gboolean joined = FALSE, para_start = TRUE, in_reply = FALSE, was_joined = FALSE;
-    glong widest = 0;
+    gsize n;
+    guint8 *facts, *join;
+    char *out = NULL;
 
     if (!text)
         return NULL;
-    out = g_string_sized_new (strlen (text));
-    for (const char *p = text; *p;) {
-        gsize n = line_len (p);
-        const char *next = p + n + (p[n] == '\n' ? 1 : 0);
-        if (para_start)
-            widest = paragraph_width (p);
-        para_start = blank (p, n);
-        g_string_append_len (out, p, n);
-        if (p[n] != '\n')
-            break;
-        /* whether the line joined so far holds a reply code: kept as lines
-         * join, so that a long joined line is not scanned again */
-        in_reply = (was_joined && in_reply) || holds_reply_code (p, n);
-        was_joined = soft_break (p, n, next, line_len (next), widest, caution, in_reply);
-        if (was_joined) {
-            g_string_append_c (out, ' ');
-            joined = TRUE;
-        } else {
-            g_string_append_c (out, '\n');
-        }
-        p = next;
-    }
-    if (!joined) {
-        g_string_free (out, TRUE);
-        return NULL;
-    }
-    return g_string_free (out, FALSE);
+    facts = line_facts (text, &n);
+    join = g_malloc (n + 1);
+    if (joins (facts, n, caution, join))
+        out = joined_copy (text, strlen (text), join);
+    g_free (join);
+    g_free (facts);
+    return out;
 }
 
 void
 ba_readings_init (ba_readings *r, const char *notice)
 {
+    gsize n, len = strlen (notice);
+    guint8 *facts = line_facts (notice, &n);
+    guint8 *join = g_malloc (n + 1), *kept = g_malloc0 (n + 1);
+
     memset (r, 0, sizeof *r);
     r->by_text[r->n] = TRUE;
-    r->text[r->n++] = g_strdup (notice);
-    /* from the most cautious re-joining to the greedy one */
+    r->text[r->n] = g_strdup (notice);
+    r->lower[r->n] = ba_lower_dup (notice, len);
+    r->n++;
+    /* from the most cautious re-joining to the greedy one, each only when
+     * it joins other lines than the reading before (another text) */
     for (int caution = BA_REFLOW_KEEP_ENDS; caution >= BA_REFLOW_GREEDY; caution--) {
-        char *t = ba_reading_reflow (notice, (ba_reflow) caution);
-        if (t && strcmp (t, r->text[r->n - 1])) {
-            r->by_text[r->n] = caution != BA_REFLOW_GREEDY;
-            r->text[r->n++] = t;
-        }
-        else
-            g_free (t);
+        if (!joins (facts, n, (ba_reflow) caution, join) || !memcmp (join, kept, n))
+            continue;
+        r->by_text[r->n] = caution != BA_REFLOW_GREEDY;
+        r->text[r->n] = joined_copy (notice, len, join);
+        /* a space is no capital: the lowered reading is the lowered notice, joined alike */
+        r->lower[r->n] = joined_copy (r->lower[0], len, join);
+        r->n++;
+        memcpy (kept, join, n);
     }
-    for (int i = 0; i < r->n; i++) {
-        gsize n = strlen (r->text[i]);
-        r->lower[i] = g_malloc (n + 1);
-        /* (a plain loop: g_ascii_tolower is a call a byte, over every notice) */
-        for (gsize k = 0; k <= n; k++) {
-            char c = r->text[i][k];
-            r->lower[i][k] = c >= 'A' && c <= 'Z' ? c + 32 : c;
-        }
-    }
+    g_free (kept);
+    g_free (join);
+    g_free (facts);
 }
 
 void

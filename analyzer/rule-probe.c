@@ -1,7 +1,7 @@
 /* rule-probe.c - which patterns of a rule set match a text, without the
  * rules' conditions or priorities: for finding patterns written so close
  * to one bounce that they match nothing else (scripts/rule-coverage). */
-#include "context.h"
+#include "pattern-scan.h"
 
 #include <string.h>
 
@@ -19,10 +19,12 @@ ba_ruleset_pattern_matches (ba_context *ctx, guint rule, guint pattern, const ch
     const ba_pattern *p = g_ptr_array_index (r->patterns, pattern);
     gsize len = strlen (text);
     gboolean hit;
-    char *lower;
+    char *lower = ba_lower_dup (text, len);
+    ba_text_scan scan;
 
-    lower = g_ascii_strdown (text, len);
-    hit = ba_pattern_may_occur (p, lower, NULL) && ba_match (ctx, p, text, len, 0);
+    /* one pattern on one text: its own literals are looked for, no automaton */
+    ba_text_scan_init_probe (&scan, lower);
+    hit = ba_text_may_match (&scan, p) && ba_match (ctx, p, text, len, 0);
     g_free (lower);
     return hit;
 }

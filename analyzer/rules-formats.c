@@ -47,8 +47,7 @@ ba_format_free (gpointer p)
 static gboolean
 has_group (const ba_pattern *p, const char *name)
 {
-    int rc = pcre2_substring_nametable_scan (p->code, (PCRE2_SPTR) name, NULL, NULL);
-    return rc >= 0 || rc == PCRE2_ERROR_NOUNIQUESUBSTRING;
+    return ba_pattern_has_group (p, name);
 }
 
 void

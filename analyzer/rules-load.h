@@ -7,12 +7,14 @@
 #include "rules.h"
 #include "ini.h"
 
+#include <nettle/sha2.h>
+
 typedef struct {
     ba_ruleset *set;
     GPtrArray *errors;          /* of ba_rule_error*, or NULL */
     gboolean site;              /* loading --site-rules files */
     guint order;
-    GChecksum *checksum;        /* of every file loaded: the rule set's id */
+    struct sha256_ctx checksum; /* of every file loaded: the rule set's id */
 } ba_loader;
 
 /* Record a problem at @file:@line (a ba_ini report callback; @data is the loader). */

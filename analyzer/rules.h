@@ -11,23 +11,33 @@
 
 typedef struct {
     char *source;
-    pcre2_code *code;
+    pcre2_code *code;           /* read it with ba_pattern_code: NULL until compiled, or when it does not compile */
+    guint32 captures;           /* its capture groups, once compiled */
+    char *error;                /* why it does not compile, once tried; else NULL */
     char *where;                /* "file:line" it was loaded from, or NULL */
+    gsize compile_done;         /* g_once flag: @code compiled (at load, or on first use: ba_pattern_new_lazy) */
     gsize jit_done;             /* g_once flag: JIT-compiled on first match (see ba_pattern_ready) */
-    gsize literals_done;        /* g_once flag: @literals read on first use (see ba_pattern_may_occur) */
+    gsize literals_done;        /* g_once flag: @literals read on first use (see ba_pattern_literals) */
     char **literals;            /* lower-case texts any match contains one of, or NULL */
+    /* written once, when the automaton of its family is built (pattern-scan.c) */
+    guint scan_family;          /* 1 + the ba_scan_family whose automaton holds its literals; 0: none */
+    guint scan_index;           /* its number among the family's patterns */
+    gboolean scan_always;       /* it has no literal: it may always match */
 } ba_pattern;
 
+/* @p's compiled code, compiling it on first use (safe when threads share
+ * the rule set); NULL when it does not compile (@p->error says why). */
+const pcre2_code *ba_pattern_code (const ba_pattern *p);
 /* JIT-compile @p on its first use; safe when threads share the rule set. */
 void ba_pattern_ready (const ba_pattern *p);
+/* Does @p define a capture group named @name?  For the loader: read from
+ * its source when it is not compiled yet, and a "no" is confirmed by
+ * compiling it, so a rule set loads alike either way. */
+gboolean ba_pattern_has_group (const ba_pattern *p, const char *name);
 
-struct ba_bigrams;
-/* The literal prefilter: FALSE when @lower (a text in ASCII lower case,
- * whose pairs are @pairs, or NULL) holds none of the literals every match
- * of @p contains, so PCRE2 need not run; TRUE when it may match. */
-gboolean ba_pattern_may_occur (const ba_pattern *p, const char *lower, const struct ba_bigrams *pairs);
-/* The same for the @len bytes at @lower (a line of a lowered text). */
-gboolean ba_pattern_may_occur_in (const ba_pattern *p, const char *lower, gsize len);
+/* The lower-case literals every match of @p contains one of
+ * (NULL-terminated), or NULL when there are none; read on first use. */
+char *const *ba_pattern_literals (const ba_pattern *p);
 
 typedef struct {
     char *id;
@@ -110,22 +120,37 @@ typedef struct {
     char *lists_everything_text;
 } ba_blacklist;
 
+#define BA_SCAN_FAMILY_SLOTS 4  /* ba_scan_family's count (pattern-scan.h) */
 struct ba_ruleset {
     GPtrArray *rules;           /* of ba_rule*, sorted: site first, priority, order */
     GHashTable *reasons;        /* name -> ba_reason_info* */
     GPtrArray *formats;         /* of ba_format*, in load order */
     GPtrArray *blacklists;      /* of ba_blacklist*, in load order */
     GHashTable *advice;         /* "reason" or "reason.case" -> template */
-    guint32 max_captures;       /* largest capture count of any pattern */
+    guint32 max_captures;       /* largest capture count of the patterns compiled at load (a context's
+                                 * match data grows for those compiled later) */
     GPtrArray *commands;        /* of ba_command_rule*, from commands.conf */
     GPtrArray *notice;          /* of ba_notice_group*, from notice.conf */
     char *fingerprint;          /* hash of every file loaded */
-    gboolean check_hazards;     /* while loading: is the file being read checked by ba_pattern_hazard */
+    gboolean check_hazards;     /* while loading: is the file being read checked by ba_pattern_hazard
+                                 * and its patterns compiled at once (else on first use) */
+    /* one literal automaton per pattern family, built on first use (pattern-scan.c) */
+    struct ba_scanner *scanners[BA_SCAN_FAMILY_SLOTS];
+    gsize scanners_done[BA_SCAN_FAMILY_SLOTS];  /* g_once flags */
 };
 
-/* Compile @source (PCRE2, caseless, multiline) with JIT.  On error returns
- * NULL and sets *@message. */
+/* Compile @source (PCRE2, caseless, multiline; JIT on first match).  On
+ * error returns NULL and sets *@message. */
 ba_pattern *ba_pattern_compile (const char *source, char **message);
+/* @source, compiled on first use (ba_pattern_code): for the shipped rule
+ * set, which the tests compile and check (`rules check`). */
+ba_pattern *ba_pattern_new_lazy (const char *source);
+/* A pattern of the file @set is loading: compiled at once when the file is
+ * checked (site rules, a rules directory of one's own, `rules check`),
+ * else on first use.  NULL with *@message when it does not compile; a
+ * hazard found is set in *@warning (else NULL). */
+ba_pattern *ba_loading_pattern (ba_ruleset *set, const char *source, gboolean one_line,
+                                char **message, char **warning);
 void ba_pattern_free (ba_pattern *p);
 /* Record where @p was loaded from, for warnings about it. */
 void ba_pattern_set_origin (ba_pattern *p, const char *file, int line);

@@ -19,6 +19,16 @@ append_u_escape (GString *out, gunichar u)
 void
 json_quote (GString *out, const char *s)
 {
+    const char *plain = s;
+    /* printable ASCII with nothing to escape (keys, most values): one append, no UTF-8 check */
+    while ((guchar) *plain >= 0x20 && (guchar) *plain < 0x7f && *plain != '"' && *plain != '\\')
+        plain++;
+    if (!*plain) {
+        g_string_append_c (out, '"');
+        g_string_append_len (out, s, plain - s);
+        g_string_append_c (out, '"');
+        return;
+    }
     /* a valid string (nearly all) is read in place, not copied */
     char *repaired = g_utf8_validate (s, -1, NULL) ? NULL : g_utf8_make_valid (s, -1);
     const char *valid = repaired ? repaired : s;

@@ -1,10 +1,13 @@
-/* storage-ingest-pool.c - ingest -j: the caller's thread reads and decides
- * as with one process, a pool of workers analyses what is to be stored,
- * and every operation reaches the writer in input order: behind an INSERT
- * whose report is not back yet, later operations wait here. */
+/* storage-ingest-pool.c - ingest -j.  An mbox is read by the pool's
+ * workers, each its chunks (ba_pool_share), and the caller takes their
+ * reports and hashes in input order, deciding what is new as with one
+ * process.  A single-message file is read by the caller and analysed by a
+ * worker; every operation still reaches the writer in input order: behind
+ * an INSERT whose report is not back yet, later operations wait here. */
 #include "storage-ingest.h"
 #include "emit.h"
 #include "parallel-pool.h"
+#include "parallel-worker.h"
 
 /* INSERTs in flight before the oldest is waited for: enough to keep the
  * workers busy while the caller reads, little enough to bound memory. */
@@ -76,4 +79,45 @@ ba_ingest_drop_deferred (ba_ingest *ing)
 {
     g_queue_clear_full (&ing->deferred, (GDestroyNotify) ba_op_free);
     ing->awaiting = 0;
+}
+
+gboolean
+ba_ingest_share_file (ba_ingest *ing, gint64 start, GError **error)
+{
+    ba_result *res;
+
+    if (!ba_ingest_settle (ing, error) || !ba_pool_share (ing->pool, ing->path, start, error))
+        return FALSE;
+    for (;;) {
+        ba_input in = { 0 };
+        if (!ba_pool_share_next (ing->pool, &res, error))
+            return FALSE;
+        if (!res)
+            return TRUE;
+        /* what was appended since the file was opened is the next run's,
+         * as one reader would leave it */
+        if (res->offset >= ing->size)
+            continue;
+        in.source = ing->path;
+        in.offset = res->offset;
+        in.size = res->size;
+        if (res->status != BA_READ_MESSAGE) {
+            if (ing->observer.problem)
+                ing->observer.problem (ing->observer.data, res->status, &in, res->error);
+            continue;
+        }
+        if (!res->has_ids || !res->hash || !res->report) {
+            g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
+                         "%s: offset %" G_GINT64_FORMAT ": the worker sent no report or content hash",
+                         ing->path, res->offset);
+            ba_pool_share_stop (ing->pool);
+            return FALSE;
+        }
+        if (!ba_ingest_read (ing, &in, res->message_id, res, error)) {
+            ba_pool_share_stop (ing->pool);
+            return FALSE;
+        }
+        if (ing->observer.step)
+            ing->observer.step (ing->observer.data, &in);
+    }
 }

@@ -1,9 +1,10 @@
 /* storage-ingest.h - what the two halves of ingest share: the caller's
- * thread (storage-ingest.c) reads, parses, analyses and hashes messages
- * and decides what is new, reading the store through a connection of its
- * own; a writer thread (storage-writer.c) executes every change, in
- * order, as a queue of operations.  The caller decides where transactions
- * end, so a batch's messages and its mbox progress always commit together. */
+ * thread (storage-ingest.c) reads messages, or under -j takes what the
+ * workers read, analysed and hashed (storage-ingest-pool.c), and decides
+ * what is new, reading the store through a connection of its own; a
+ * writer thread (storage-writer.c) executes every change, in order, as a
+ * queue of operations.  The caller decides where transactions end, so a
+ * batch's messages and its mbox progress always commit together. */
 #ifndef BA_STORAGE_INGEST_H
 #define BA_STORAGE_INGEST_H
 
@@ -106,6 +107,7 @@ struct ba_ingest {
     /* ingest -j (storage-ingest-pool.c): ops held back behind an INSERT
      * still awaiting its report, so that the writer gets them in order */
     struct ba_pool *pool;       /* borrowed; NULL: analyse in this thread */
+    ba_ingest_observer observer;    /* told of what the workers read of a shared file */
     GQueue deferred;            /* of op* */
     guint awaiting;             /* of them, INSERTs without their report yet */
 
@@ -114,6 +116,16 @@ struct ba_ingest {
     gboolean in_tx;
     gint64 fts_from;            /* first recipient id not yet in the text index, or 0 */
 };
+
+/* ba_ingest_message, for a message read here (@pre NULL) or by a worker
+ * (@pre its result, with its content ids; its report is taken). */
+struct ba_result;
+gboolean ba_ingest_read (ba_ingest *ing, const ba_input *in, const char *message_id,
+                         struct ba_result *pre, GError **error);
+
+/* storage-ingest-pool.c: have the pool's workers read the current mbox
+ * from @start, and store what they found, in order; FALSE once it failed. */
+gboolean ba_ingest_share_file (ba_ingest *ing, gint64 start, GError **error);
 
 /* storage-ingest-pool.c: queue @o for the writer behind what is held back
  * (an INSERT's warnings are printed then); FALSE once it failed. */

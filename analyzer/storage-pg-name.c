@@ -6,14 +6,18 @@
 #include <sqlite3.h>
 #include <string.h>
 #ifdef BA_HAVE_PG
-#include <libpq-fe.h>
+#include "storage-pg-lib.h"
 #endif
 
 char *
 ba_store_engines (void)
 {
 #ifdef BA_HAVE_PG
-    int v = PQlibVersion ();
+    int v;
+    if (!ba_libpq_load (NULL))
+        return g_strdup_printf ("SQLite %s, PostgreSQL (libpq not installed: %s cannot be loaded)",
+                                sqlite3_libversion (), BA_LIBPQ_SONAME);
+    v = PQlibVersion ();
     return g_strdup_printf ("SQLite %s, PostgreSQL (libpq %d.%d)", sqlite3_libversion (),
                             v / 10000, v % 10000);
 #else

@@ -102,7 +102,7 @@ discard_rows (ba_pg_stmt *s)
         take_in (s);
     while ((r = g_queue_pop_head (&s->rows)))
         PQclear (r);
-    g_clear_pointer (&s->row, PQclear);
+    g_clear_pointer (&s->row, ba_libpq ()->PQclear);
     s->sent = FALSE;
 }
 
@@ -438,7 +438,7 @@ pg_step (ba_stmt *bs, GError **error)
     }
     if (!s->sent && (!free_connection (st, s, error) || !send_stmt (s, error)))
         return BA_SQL_ERROR;
-    g_clear_pointer (&s->row, PQclear);
+    g_clear_pointer (&s->row, ba_libpq ()->PQclear);
     while ((r = next_result (s))) {
         ExecStatusType status = PQresultStatus (r);
         if (status == PGRES_SINGLE_TUPLE && result == BA_SQL_DONE) {
@@ -540,10 +540,14 @@ pg_finalize (ba_stmt *bs)
 static ba_store *
 pg_connect (const char *conninfo, gboolean read_only, GError **error)
 {
-    ba_store *st = g_new0 (ba_store, 1);
-    ba_pg_conn *c = g_new0 (ba_pg_conn, 1);
+    ba_store *st;
+    ba_pg_conn *c;
     PGresult *res;
 
+    if (!ba_libpq_load (error))
+        return NULL;
+    st = g_new0 (ba_store, 1);
+    c = g_new0 (ba_pg_conn, 1);
     st->be = &ba_store_pg_backend;
     st->path = ba_store_pg_redact (conninfo);
     st->read_only = read_only;

@@ -6,7 +6,7 @@
 
 #include "storage-private.h"
 
-#include <libpq-fe.h>
+#include "storage-pg-lib.h"
 
 typedef struct ba_pg_stmt ba_pg_stmt;
 

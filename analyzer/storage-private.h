@@ -56,6 +56,9 @@ struct ba_store_backend {
     gboolean (*exec) (ba_store *st, const char *sql, GError **error);
     ba_stmt *(*prepare) (ba_store *st, const char *sql, GError **error);
     void (*bind_text) (ba_stmt *s, int i, const char *utf8);
+    /* The same without a copy: @utf8 stays valid until @s is reset; NULL:
+     * bind_text. */
+    void (*bind_text_kept) (ba_stmt *s, int i, const char *utf8);
     void (*bind_int) (ba_stmt *s, int i, gint64 v);
     void (*bind_null) (ba_stmt *s, int i);
     ba_sql_result (*step) (ba_stmt *s, GError **error);
@@ -96,6 +99,9 @@ gboolean ba_sql_exec (ba_store *st, const char *sql, GError **error);
 ba_stmt *ba_sql_prepare (ba_store *st, const char *sql, GError **error);
 /* NULL binds NULL; invalid UTF-8 is bound with U+FFFD for its bytes. */
 void ba_sql_text (ba_stmt *s, int i, const char *text);
+/* ba_sql_text for @text that stays valid until @s is reset (the writer's
+ * many columns a row): bound without a copy where the engine can. */
+void ba_sql_text_kept (ba_stmt *s, int i, const char *text);
 void ba_sql_int (ba_stmt *s, int i, gint64 v);
 void ba_sql_null (ba_stmt *s, int i);
 void ba_sql_int_or_null (ba_stmt *s, int i, gboolean set, gint64 v);

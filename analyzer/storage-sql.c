@@ -29,6 +29,15 @@ ba_sql_text (ba_stmt *s, int i, const char *text)
 }
 
 void
+ba_sql_text_kept (ba_stmt *s, int i, const char *text)
+{
+    if (text && s->st->be->bind_text_kept && g_utf8_validate (text, -1, NULL))
+        s->st->be->bind_text_kept (s, i, text);
+    else
+        ba_sql_text (s, i, text);
+}
+
+void
 ba_sql_int (ba_stmt *s, int i, gint64 v)
 {
     s->st->be->bind_int (s, i, v);

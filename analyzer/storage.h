@@ -77,7 +77,7 @@ typedef struct {
 typedef struct ba_ingest ba_ingest;
 
 /* Ingest with the rules of @set (which must outlive the ingest).  Work
- * is committed every @batch messages (0: a default of 500); each commit
+ * is committed every @batch messages (0: a default of 2,000); each commit
  * also records how far every mbox got, so a killed run loses at most the
  * open batch and the next run takes it up again. */
 ba_ingest *ba_ingest_new (ba_store *st, const ba_ruleset *set, guint batch);
@@ -106,6 +106,17 @@ struct ba_pool;
  * parallel-pool.h, borrowed: it must outlive @ing); call before the first
  * message. */
 void ba_ingest_set_pool (ba_ingest *ing, struct ba_pool *pool);
+/* ingest -j reads each mbox through the pool's workers, inside the reader's
+ * file_opened hook: what they read that is not a message, and each message
+ * taken, is told to the caller thus, in input order.  @error is borrowed. */
+typedef struct {
+    void (*problem) (void *data, ba_read_status status, const ba_input *in, const GError *error);
+    void (*step) (void *data, const ba_input *in);
+    void *data;
+} ba_ingest_observer;
+void ba_ingest_set_observer (ba_ingest *ing, const ba_ingest_observer *observer);
+/* FALSE (with @error) when one of the hooks failed: stop then. */
+gboolean ba_ingest_check (ba_ingest *ing, GError **error);
 /* Store everything read so far that waits for its analysis, in order (call
  * before printing anything about a later message); FALSE on a failure. */
 gboolean ba_ingest_settle (ba_ingest *ing, GError **error);

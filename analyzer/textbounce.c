@@ -61,28 +61,21 @@ ba_json_unescape (const char *s)
     return g_string_free (out, FALSE);
 }
 
-/* @lower, when given, is @text in lower case: a pattern whose required
- * literal it lacks cannot match, and PCRE2 is not run (dozens of formats
- * are tried on every message). */
+/* (a pattern whose literals @scan lacks cannot match, and PCRE2 is not
+ * run: dozens of formats are tried on every message) */
 gboolean
-ba_patterns_any_match (ba_context *ctx, GPtrArray *patterns, const char *text, const char *lower)
+ba_patterns_any_match (ba_context *ctx, GPtrArray *patterns, const char *text, const ba_text_scan *scan)
 {
-    return ba_patterns_any_match_pairs (ctx, patterns, text, lower, NULL);
-}
-
-gboolean
-ba_patterns_any_match_pairs (ba_context *ctx, GPtrArray *patterns, const char *text, const char *lower,
-                             const ba_bigrams *pairs)
-{
-    gsize len;
+    gssize len = -1;            /* measured once a pattern is run: most are not */
     if (!text)
         return FALSE;
-    len = strlen (text);
     for (guint i = 0; i < patterns->len; i++) {
         const ba_pattern *p = g_ptr_array_index (patterns, i);
-        if (!ba_pattern_may_occur (p, lower, pairs))
+        if (!ba_text_may_match (scan, p))
             continue;
-        if (ba_match (ctx, p, text, len, 0))
+        if (len < 0)
+            len = (gssize) strlen (text);
+        if (ba_match (ctx, p, text, (gsize) len, 0))
             return TRUE;
     }
     return FALSE;
@@ -91,12 +84,12 @@ ba_patterns_any_match_pairs (ba_context *ctx, GPtrArray *patterns, const char *t
 gboolean
 ba_format_detect (ba_context *ctx, const ba_format *fmt, const ba_detect_input *in)
 {
-    if (ba_patterns_any_match (ctx, fmt->unless_from, in->from, NULL))
+    if (ba_patterns_any_match (ctx, fmt->unless_from, in->from, in->from_scan))
         return FALSE;
-    return ba_patterns_any_match_pairs (ctx, fmt->detect, in->notice, in->notice_lower, in->notice_pairs)
-        || ba_patterns_any_match_pairs (ctx, fmt->detect_header, in->headers, in->headers_lower, in->headers_pairs)
-        || ba_patterns_any_match (ctx, fmt->detect_subject, in->subject, NULL)
-        || ba_patterns_any_match (ctx, fmt->detect_from, in->from, NULL);
+    return ba_patterns_any_match (ctx, fmt->detect, in->notice, in->notice_scan)
+        || ba_patterns_any_match (ctx, fmt->detect_header, in->headers, in->headers_scan)
+        || ba_patterns_any_match (ctx, fmt->detect_subject, in->subject, in->subject_scan)
+        || ba_patterns_any_match (ctx, fmt->detect_from, in->from, in->from_scan);
 }
 
 /* "<User@Example.COM>:" -> "User@Example.COM" */
@@ -263,8 +256,8 @@ section_heading (ba_context *ctx, const ba_format *fmt, const char *text, gsize 
  * Returns the last recipient named, or NULL. */
 static ba_text_recipient *
 match_recipients (ba_context *ctx, const ba_format *fmt, GPtrArray *patterns,
-                  const char *text, const char *lower, gsize len, GPtrArray *out, GHashTable *index, guint max,
-                  gboolean after_address)
+                  const char *text, const ba_text_scan *scan, gsize offset, gsize len, GPtrArray *out,
+                  GHashTable *index, guint max, gboolean after_address)
 {
     ba_text_recipient *last = NULL;
 
@@ -273,7 +266,7 @@ match_recipients (ba_context *ctx, const ba_format *fmt, GPtrArray *patterns,
         gsize from = 0, s, e;
         guint n = 0;
 
-        if (!ba_pattern_may_occur_in (p, lower, len))
+        if (!ba_text_may_match_in (scan, p, offset, len))
             continue;
         while (from <= len && n++ < max && ba_match (ctx, p, text, len, from)) {
             if (names_alias_of_address (ctx, p, text, after_address))
@@ -356,7 +349,7 @@ ba_text_found_only_original (const GPtrArray *found)
 
 GPtrArray *
 ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
-                   const char *headers, const char *original_headers, guint max,
+                   const ba_text_scan *scan, const char *headers, const char *original_headers, guint max,
                    gssize *original_at, char **reporting_mta)
 {
     GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) ba_text_recipient_free);
@@ -365,9 +358,15 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
     ba_text_recipient *cur = NULL;
     GHashTable *index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     /* the line patterns' literals are looked for in its lines */
-    char *lower = ba_lower_dup (notice, len);
+    char *lower = NULL;
+    ba_text_scan own_scan;
     const char *section_action = NULL; /* of the section heading the lines are under */
 
+    if (!scan) {
+        lower = ba_lower_dup (notice, len);
+        ba_text_scan_init (&own_scan, ctx, BA_SCAN_NOTICE, lower);
+        scan = &own_scan;
+    }
     *original_at = -1;
     if (fmt->original && ba_match (ctx, fmt->original, notice, len, 0)) {
         ba_match_span (ctx, &s, &e);
@@ -408,7 +407,7 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
                 section_action = NULL;
         }
         if (!blank)
-            opened = match_recipients (ctx, fmt, fmt->recipient, ltext, lower + pos, llen, out, index, max, cur != NULL);
+            opened = match_recipients (ctx, fmt, fmt->recipient, ltext, scan, pos, llen, out, index, max, cur != NULL);
         if (opened && section_action && !opened->action)
             opened->action = g_strdup (section_action);
         if (opened) {
@@ -434,7 +433,7 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
     /* recipients named only in a header (X-Failed-Recipients, ...), when
      * the notice names none */
     if (headers && fmt->recipient_header->len && out->len == 0)
-        match_recipients (ctx, fmt, fmt->recipient_header, headers, NULL, strlen (headers), out, index, max, FALSE);
+        match_recipients (ctx, fmt, fmt->recipient_header, headers, NULL, 0, strlen (headers), out, index, max, FALSE);
     /* ... or only in the returned message's (a complaint that attaches it,
      * a notice that gives the reason alone), attached or inline */
     if (fmt->recipient_original->len && out->len == 0) {
@@ -442,7 +441,7 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
                              : inline_header_block (notice + *original_at);
         const char *oh = original_headers ? original_headers : inline_headers;
         if (oh)
-            match_recipients (ctx, fmt, fmt->recipient_original, oh, NULL, strlen (oh), out, index, max, FALSE);
+            match_recipients (ctx, fmt, fmt->recipient_original, oh, NULL, 0, strlen (oh), out, index, max, FALSE);
         for (guint i = 0; i < out->len; i++)
             ((ba_text_recipient *) g_ptr_array_index (out, i))->from_original = TRUE;
         g_free (inline_headers);
@@ -478,7 +477,7 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
             char *ltext = g_strndup (line, llen);
             for (guint i = 0; i < fmt->detail->len; i++) {
                 const ba_pattern *p = g_ptr_array_index (fmt->detail, i);
-                if (!ba_pattern_may_occur_in (p, lower + pos, llen) || !ba_match (ctx, p, ltext, llen, 0))
+                if (!ba_text_may_match_in (scan, p, pos, llen) || !ba_match (ctx, p, ltext, llen, 0))
                     continue;
                 char *raw = ba_match_group (ctx, p, ltext, "recipient");
                 char *diag = ba_match_group (ctx, p, ltext, "diagnostic");
@@ -566,7 +565,10 @@ ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
     }
     g_ptr_array_unref (details);
     g_hash_table_unref (index);
-    g_free (lower);
+    if (lower) {
+        ba_text_scan_clear (&own_scan);
+        g_free (lower);
+    }
 
     if (fmt->bare_recipient)
         ba_text_complete_bare_names (ctx, fmt, out, notice, headers, original_headers, *original_at);
@@ -634,7 +636,7 @@ text_reads_more (GPtrArray *a, GPtrArray *b, gboolean more_text)
 
 GPtrArray *
 ba_format_extract_readings (ba_context *ctx, const ba_format *fmt, const char *const *readings,
-                            const gboolean *by_text, int n,
+                            const ba_text_scan *scans, const gboolean *by_text, int n,
                             const char *headers, const char *original_headers, guint max,
                             gssize *original_at, char **reporting_mta, int *reading)
 {
@@ -652,7 +654,7 @@ ba_format_extract_readings (ba_context *ctx, const ba_format *fmt, const char *c
         gssize oat = -1;
         if (any_begun && !begun[k])
             continue;
-        GPtrArray *next = ba_format_extract (ctx, fmt, readings[k], headers, original_headers, max, &oat,
+        GPtrArray *next = ba_format_extract (ctx, fmt, readings[k], scans ? &scans[k] : NULL, headers, original_headers, max, &oat,
                                              reporting_mta ? &rmta : NULL);
         /* a cautious re-joining wins by more text; the greedy one only by
          * more facts: it also joins lines the MTA ended */

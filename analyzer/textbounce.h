@@ -4,8 +4,8 @@
 #ifndef BA_TEXTBOUNCE_H
 #define BA_TEXTBOUNCE_H
 
-#include "bigrams.h"
 #include "context.h"
+#include "pattern-scan.h"
 
 typedef struct {
     char *recipient;
@@ -25,35 +25,32 @@ gboolean ba_text_found_only_original (const GPtrArray *found);
 void ba_text_recipient_free (ba_text_recipient *r);
 
 /* What format detection looks at: the notice text, the bounce's header
- * block ("Name: value" lines), each also in lower case (for the literal
- * prefilter; may be NULL), the Subject and From. */
+ * block ("Name: value" lines), the Subject and From, each with its literal
+ * scan (BA_SCAN_NOTICE, for the prefilter; may be NULL). */
 typedef struct {
-    const char *notice, *notice_lower;
-    const char *headers, *headers_lower;
+    const char *notice, *headers;
+    const ba_text_scan *notice_scan, *headers_scan;
     const char *subject, *from;
-    /* the byte pairs of notice_lower and headers_lower (bigrams.h), or NULL */
-    const ba_bigrams *notice_pairs, *headers_pairs;
+    const ba_text_scan *subject_scan, *from_scan;
 } ba_detect_input;
 
-/* Does a pattern of @patterns match @text?  @lower, the text in ASCII
- * lower case (may be NULL), lets a pattern whose literal is absent be skipped. */
-gboolean ba_patterns_any_match (ba_context *ctx, GPtrArray *patterns, const char *text, const char *lower);
-/* The same, with @pairs the byte pairs of @lower (or NULL) for a quicker prefilter. */
-gboolean ba_patterns_any_match_pairs (ba_context *ctx, GPtrArray *patterns, const char *text, const char *lower,
-                                      const ba_bigrams *pairs);
+/* Does a pattern of @patterns match @text?  @scan, the literals of @text
+ * (may be NULL), lets a pattern whose literals are absent be skipped. */
+gboolean ba_patterns_any_match (ba_context *ctx, GPtrArray *patterns, const char *text, const ba_text_scan *scan);
 
 /* Does @fmt describe this message? */
 gboolean ba_format_detect (ba_context *ctx, const ba_format *fmt, const ba_detect_input *in);
 
 /* The recipients @fmt finds in @notice (of ba_text_recipient*), at most
- * @max; @headers is the header block, for recipient-header, and
+ * @max; @scan is the notice's literal scan (BA_SCAN_NOTICE; NULL: made
+ * here); @headers is the header block, for recipient-header, and
  * @original_headers that of the returned message (may be NULL: then an
  * inline copy after the format's original marker is read), for
  * recipient-original and for completing bare mailbox names.  *@original_at
  * is set to the offset in @notice where an inline copy of the original
  * message begins, or -1. */
 GPtrArray *ba_format_extract (ba_context *ctx, const ba_format *fmt, const char *notice,
-                              const char *headers, const char *original_headers, guint max,
+                              const ba_text_scan *scan, const char *headers, const char *original_headers, guint max,
                               gssize *original_at, char **reporting_mta);
 
 /* An address longer than this (RFC 5321's path limit less its angle brackets) is not one. */
@@ -69,12 +66,12 @@ gboolean ba_address_plausible (const char *addr, gboolean need_at);
 char *ba_json_unescape (const char *s);
 
 /* ba_format_extract on each of @n readings of one notice (as it came,
- * re-joined ...): the result of the one that reads most, *@reading its
+ * re-joined ...), whose literal scans are @scans: the result of the one that reads most, *@reading its
  * index; a reading wins by more error text alone only if @by_text says
  * so.  Only readings where the format's begin line matches are used when
  * there is one. */
 GPtrArray *ba_format_extract_readings (ba_context *ctx, const ba_format *fmt, const char *const *readings,
-                                       const gboolean *by_text, int n,
+                                       const ba_text_scan *scans, const gboolean *by_text, int n,
                                        const char *headers, const char *original_headers, guint max,
                                        gssize *original_at, char **reporting_mta, int *reading);
 

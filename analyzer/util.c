@@ -9,23 +9,25 @@
 char *
 ba_collapse_ws (const char *s)
 {
-    GString *out;
+    char *out, *o;
     gboolean space = FALSE;
 
     if (!s)
         return NULL;
-    out = g_string_sized_new (strlen (s));
+    /* (written in place: the result is never longer, and a GString call a byte cost more than the scan) */
+    out = o = g_malloc (strlen (s) + 1);
     for (const guchar *p = (const guchar *) s; *p; p++) {
         if (*p <= ' ' || *p == 0x7f) {
-            space = out->len > 0;
+            space = o > out;
         } else {
             if (space)
-                g_string_append_c (out, ' ');
+                *o++ = ' ';
             space = FALSE;
-            g_string_append_c (out, *p);
+            *o++ = (char) *p;
         }
     }
-    return g_string_free (out, FALSE);
+    *o = '\0';
+    return out;
 }
 
 char *

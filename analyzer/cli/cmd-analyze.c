@@ -61,7 +61,7 @@ print_report (analysis *a, ba_report *rep)
 static gboolean
 analyze_path (analysis *a, const char *path, progress *prog, int *status)
 {
-    ba_parallel *run = ba_parallel_open (a->set, path, a->jobs);
+    ba_parallel *run = ba_parallel_open (a->set, path, jobs_for_path (path, a->jobs));
     ba_input in;
     GError *err = NULL;
     ba_read_status rs;

@@ -14,7 +14,7 @@ cmd_import (int argc, char **argv)
     int batch = 0;
     GOptionEntry entries[] = {
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "no summary", NULL },
-        { "batch", 0, 0, G_OPTION_ARG_INT, &batch, "messages per transaction (default 500)", "N" },
+        { "batch", 0, 0, G_OPTION_ARG_INT, &batch, "messages per transaction (default 2000)", "N" },
         { NULL }
     };
     GOptionContext *octx = g_option_context_new ("[FILE...] - store the NDJSON of FILE (default: standard input)");

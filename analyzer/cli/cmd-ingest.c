@@ -59,6 +59,51 @@ totals:
     }
 }
 
+/* What a run has to tell of its inputs as it goes. */
+typedef struct {
+    ba_ingest *ing;
+    progress *prog;
+    const char *path;           /* as given */
+    int *status;
+} run_state;
+
+/* A read that gave no message: a warning, or an error that counts. */
+static void
+read_problem (void *data, ba_read_status rs, const ba_input *in, const GError *err)
+{
+    run_state *rs_ = data;
+
+    progress_clear (rs_->prog);
+    if (rs == BA_READ_INCOMPLETE) {
+        /* an mbox still being written is left for the next run */
+        return;
+    }
+    if (rs == BA_READ_SKIPPED) {
+        /* a FIFO or device skipped is a warning */
+        warn_skipped (in, err);
+        return;
+    }
+    if (read_error_is_not_mail (err, in->offset)) {
+        warn ("%s: warning: %s (not mail?): skipped", in->source ? in->source : rs_->path, err->message);
+        return;
+    }
+    if (in->offset >= 0)
+        warn ("%s: offset %" G_GINT64_FORMAT ": %s", in->source, in->offset, err->message);
+    else
+        warn ("%s: %s", in->source ? in->source : rs_->path, err->message);
+    ba_ingest_count_error (rs_->ing);
+    *rs_->status = EXIT_INPUT;
+}
+
+/* A message taken (stored, or found stored). */
+static void
+message_step (void *data, const ba_input *in)
+{
+    run_state *rs_ = data;
+    rs_->prog->skipped = ba_ingest_get_stats (rs_->ing)->skipped;
+    progress_step (rs_->prog, in->source, in->size);
+}
+
 int
 cmd_ingest (int argc, char **argv)
 {
@@ -69,19 +114,19 @@ cmd_ingest (int argc, char **argv)
     const char *path;
     path_list *paths = NULL;
     int batch = 0;
-    /* 1: the caller parses what it stores and a worker parses it again, so
-     * on 2 cores -j 2 measured 0.78x the rate of -j 1 (README) */
-    gint jobs = 1;
+    /* 0: the number of processors; the workers read, analyse and hash each
+     * mbox by chunks, the caller only decides and writes (README, Speed) */
+    gint jobs = 0;
     GOptionEntry entries[] = {
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "no progress line and no summary", NULL },
         { "batch", 0, 0, G_OPTION_ARG_INT, &batch,
-          "messages per transaction (default 500)", "N" },
+          "messages per transaction (default 2000)", "N" },
         { "files-from", 'T', 0, G_OPTION_ARG_FILENAME, &files_from,
           "also read the paths listed in FILE (- for standard input), one a line", "FILE" },
         { "null", '0', 0, G_OPTION_ARG_NONE, &nul,
           "the --files-from list is NUL-separated (find -print0)", NULL },
         { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs,
-          "analyse with N worker processes (default 1: the parent reads every message too, so more is slower on 2 cores today); what is stored is the same",
+          "read and analyse with N worker processes (default: the number of processors, the fastest measured; 1: in this process); what is stored is the same",
           "N" },
         { NULL }
     };
@@ -172,8 +217,11 @@ cmd_ingest (int argc, char **argv)
         ba_reader_hooks hooks;
         ba_input in;
         ba_read_status rs;
+        run_state state = { ing, &prog, path, &status };
+        ba_ingest_observer observer = { read_problem, message_step, &state };
 
         ba_ingest_hooks (ing, &hooks);
+        ba_ingest_set_observer (ing, &observer);
         ba_reader_set_hooks (reader, &hooks);
         if (!ba_ingest_note_source (ing, path, &err))
             failed = TRUE;
@@ -183,37 +231,19 @@ cmd_ingest (int argc, char **argv)
                 failed = TRUE;
                 break;
             }
-            if (rs == BA_READ_SKIPPED || rs == BA_READ_INCOMPLETE) {
-                /* a FIFO or device skipped is a warning; an mbox still being written is left for the next run */
-                progress_clear (&prog);
-                if (rs == BA_READ_SKIPPED) {
-                    warn_skipped (&in, err);
-                }
+            if (rs != BA_READ_MESSAGE) {
+                read_problem (&state, rs, &in, err);
                 g_clear_error (&err);
-                continue;
-            }
-            if (rs == BA_READ_ERROR && read_error_is_not_mail (err, in.offset)) {
-                progress_clear (&prog);
-                warn ("%s: warning: %s (not mail?): skipped", in.source ? in.source : path, err->message);
-                g_clear_error (&err);
-                continue;
-            }
-            if (rs == BA_READ_ERROR) {
-                progress_clear (&prog);
-                if (in.offset >= 0)
-                    warn ("%s: offset %" G_GINT64_FORMAT ": %s", in.source, in.offset, err->message);
-                else
-                    warn ("%s: %s", in.source ? in.source : path, err->message);
-                g_clear_error (&err);
-                ba_ingest_count_error (ing);
-                status = EXIT_INPUT;
                 continue;
             }
             if (!ba_ingest_message (ing, &in, &err))
                 failed = TRUE;
-            prog.skipped = ba_ingest_get_stats (ing)->skipped;
-            progress_step (&prog, in.source, in.size);
+            else
+                message_step (&state, &in);
         }
+        /* a hook that failed (the workers read an mbox in it) stops the run */
+        if (!failed && !ba_ingest_check (ing, &err))
+            failed = TRUE;
         ba_reader_free (reader);
     }
     if (path_list_failed (paths))

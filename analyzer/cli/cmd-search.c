@@ -58,6 +58,9 @@ choose_widths (printer *p)
     }
     room = columns - p->w_when - p->w_reason - p->w_status - 4;
     p->w_who = MIN (p->w_who, MAX (16, room * 3 / 5));
+    /* a narrow terminal takes the room for the server's words from the recipient */
+    if (p->w_who + 1 + 10 > room)
+        p->w_who = MAX (8, room - 11);
     p->w_said = MAX (10, room - p->w_who - 1);
 }
 

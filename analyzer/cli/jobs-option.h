@@ -1,4 +1,5 @@
-/* jobs-option.h - the -j/--jobs option's attached form (-j2). */
+/* jobs-option.h - the -j/--jobs option's attached form (-j2), and the
+ * workers one input is worth. */
 #ifndef BA_JOBS_OPTION_H
 #define BA_JOBS_OPTION_H
 
@@ -11,5 +12,10 @@
  * (NULL-terminated), for the caller to free (g_auto (GStrv)) once done
  * with @argv. */
 char **jobs_option_attach (int argc, char **argv);
+
+/* The workers worth starting for @path: 1 for a regular file that is not
+ * an mbox (one message, one unit: other workers would only be forked and
+ * set up to read nothing), else @jobs. */
+guint jobs_for_path (const char *path, guint jobs);
 
 #endif

@@ -1,6 +1,7 @@
 /* report-days.c - see report-days.h */
 #include "report-days.h"
 #include "emit.h"
+#include "terminal.h"
 
 #include <string.h>
 
@@ -99,8 +100,11 @@ calendar_print (FILE *out, const GPtrArray *days, guint max)
         if (d->reasons->len > 3)
             g_string_append_printf (reasons, ", %u more", d->reasons->len - 3);
         {
+            /* the day, the count and the bar take 52 columns; the reasons get the rest */
             char *safe = ba_safe_text (reasons->str);
-            fprintf (out, "%s\n", g_strchomp (safe));
+            char *cut = terminal_cut (g_strchomp (safe), MAX (12, terminal_columns (1) - 52));
+            fprintf (out, "%s\n", cut);
+            g_free (cut);
             g_free (safe);
         }
         g_string_free (reasons, TRUE);

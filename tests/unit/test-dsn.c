@@ -31,6 +31,30 @@ test_dsn_blocks (void)
     ba_dsn_free (d);
 }
 
+/* The same DSN read twice (its fields in the text and in its part, forwarded
+ * inline) keeps each recipient block once; a block that differs stays. */
+static void
+test_dsn_repeated_blocks (void)
+{
+    const char *block =
+        "Final-Recipient: rfc822; a@example.com\n"
+        "Action: failed\n"
+        "Status: 5.2.2\n"
+        "Diagnostic-Code: smtp; 552 5.2.2 Mailbox full\n"
+        "\n";
+    char *text = g_strconcat ("Reporting-MTA: dns; mx.example.org\n\n", block, block,
+                              "Final-Recipient: rfc822; a@example.com\nAction: delayed\nStatus: 4.2.2\n\n",
+                              block, NULL);
+    ba_dsn *d = ba_dsn_parse (text, strlen (text), 100);
+
+    g_assert_cmpuint (d->recipients->len, ==, 2);
+    g_assert_cmpstr (ba_dsn_get (g_ptr_array_index (d->recipients, 0), "action"), ==, "failed");
+    g_assert_cmpstr (ba_dsn_get (g_ptr_array_index (d->recipients, 1), "action"), ==, "delayed");
+    g_assert_cmpuint (d->over_cap, ==, 0);
+    ba_dsn_free (d);
+    g_free (text);
+}
+
 static void
 test_dsn_missing_message_block (void)
 {
@@ -279,6 +303,7 @@ main (int argc, char **argv)
     g_test_init (&argc, &argv, NULL);
     g_test_add_func ("/dsn/blocks", test_dsn_blocks);
     g_test_add_func ("/dsn/missing-message-block", test_dsn_missing_message_block);
+    g_test_add_func ("/dsn/repeated-blocks", test_dsn_repeated_blocks);
     g_test_add_func ("/dsn/unseparated", test_dsn_unseparated);
     g_test_add_func ("/dsn/unfolded-diagnostic", test_dsn_unfolded_diagnostic);
     g_test_add_func ("/dsn/garbage", test_dsn_garbage);

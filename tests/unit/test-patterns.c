@@ -202,6 +202,103 @@ test_budget_outside_message (void)
     ba_ruleset_free (set);
 }
 
+/* A shipped pattern is compiled on first use: its groups are read from
+ * its source at load, and a match holds all its groups however many the
+ * set had at load. */
+static void
+test_lazy_compile (void)
+{
+    ba_ruleset *set = load_default ();
+    ba_context *ctx = ba_context_new (set);
+    GString *re = g_string_new (NULL), *text = g_string_new (NULL);
+    ba_pattern *p;
+    char *last;
+
+    for (int i = 0; i < 40; i++) {
+        g_string_append_printf (re, "(w%d) ", i);
+        g_string_append_printf (text, "w%d ", i);
+    }
+    g_string_append (re, "(?<last>end)");
+    g_string_append (text, "end");
+    p = ba_pattern_new_lazy (re->str);
+    g_assert_null (p->code);
+    g_assert_true (ba_pattern_has_group (p, "last"));
+    g_assert_null (p->code);
+    /* a "no" from the source is confirmed by compiling it */
+    g_assert_false (ba_pattern_has_group (p, "first"));
+    g_assert_nonnull (p->code);
+    g_assert_cmpuint (p->captures, ==, 41);
+    g_assert_cmpuint (p->captures + 1, >, set->max_captures);
+    ba_context_begin (ctx);
+    g_assert_true (ba_match (ctx, p, text->str, text->len, 0));
+    last = ba_match_group (ctx, p, text->str, "last");
+    g_assert_cmpstr (last, ==, "end");
+    g_free (last);
+    ba_pattern_free (p);
+    g_string_free (re, TRUE);
+    g_string_free (text, TRUE);
+    ba_context_free (ctx);
+    ba_ruleset_free (set);
+}
+
+/* One that does not compile counts as no match, and says so on each
+ * message that meets it. */
+static void
+test_lazy_broken (void)
+{
+    ba_ruleset *set = load_default ();
+    ba_context *ctx = ba_context_new (set);
+    ba_pattern *p = ba_pattern_new_lazy ("user (unknown");
+    char **w;
+
+    ba_pattern_set_origin (p, "shipped.rules", 3);
+    ba_context_begin (ctx);
+    g_assert_false (ba_match (ctx, p, "user unknown", 12, 0));
+    g_assert_false (ba_match (ctx, p, "user unknown", 12, 0));
+    g_assert_null (ba_match_group (ctx, p, "user unknown", "x"));
+    w = ba_context_warnings (ctx);
+    g_assert_true (strv_has (w, "shipped.rules:3 does not compile (bad pattern at offset"));
+    g_strfreev (w);
+    ba_pattern_free (p);
+    ba_context_free (ctx);
+    ba_ruleset_free (set);
+}
+
+typedef struct {
+    const ba_ruleset *set;
+    const ba_pattern *p;
+    gint matched;
+} lazy_race;
+
+static gpointer
+lazy_race_thread (gpointer data)
+{
+    lazy_race *race = data;
+    ba_context *ctx = ba_context_new (race->set);
+    ba_context_begin (ctx);
+    if (ba_match (ctx, race->p, "550 5.1.1 <a@b.example>: user unknown", 37, 0))
+        g_atomic_int_inc (&race->matched);
+    ba_context_free (ctx);
+    return NULL;
+}
+
+/* Threads meeting a pattern first at once compile it once, and all match. */
+static void
+test_lazy_threads (void)
+{
+    ba_ruleset *set = load_default ();
+    lazy_race race = { set, ba_pattern_new_lazy ("<(?<recipient>[^>]+)>:\\s+user unknown"), 0 };
+    GThread *threads[8];
+
+    for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+        threads[i] = g_thread_new ("lazy", lazy_race_thread, &race);
+    for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+        g_thread_join (threads[i]);
+    g_assert_cmpint (race.matched, ==, G_N_ELEMENTS (threads));
+    ba_pattern_free ((ba_pattern *) race.p);
+    ba_ruleset_free (set);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -211,5 +308,8 @@ main (int argc, char **argv)
     g_test_add_func ("/patterns/limit-hit", test_limit_hit_recorded);
     g_test_add_func ("/patterns/budget", test_budget);
     g_test_add_func ("/patterns/budget-outside-a-message", test_budget_outside_message);
+    g_test_add_func ("/patterns/lazy-compile", test_lazy_compile);
+    g_test_add_func ("/patterns/lazy-broken", test_lazy_broken);
+    g_test_add_func ("/patterns/lazy-threads", test_lazy_threads);
     return g_test_run ();
 }

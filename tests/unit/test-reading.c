@@ -42,6 +42,10 @@ test_dedent (void)
 static void
 test_reflow (void)
 {
+    /* widths count characters, not bytes, eight bytes at a time too: by
+     * bytes (17) the first line would be broken before "abcde" */
+    check_reflow ("\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4 \xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\nabcde fghijklmnopqrs\n", FALSE,
+                  "\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4 \xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\nabcde fghijklmnopqrs\n");
     /* the break a composer made at its width is joined */
     check_reflow ("There was an error delivering your mail to\n<a@example.org>.\n", FALSE,
                   "There was an error delivering your mail to <a@example.org>.\n");

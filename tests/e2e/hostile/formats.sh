@@ -28,3 +28,35 @@ if within 60 "$bin" analyze --format ndjson "$tmp/dsn-unfolded.eml"; then
 else
     bad "dsn unfolded: hung"
 fi
+# The same recipient block repeated (a DSN pasted twice, or on purpose):
+# kept once; blocks that differ are kept up to the cap, each looked up once.
+{
+    printf 'From: MAILER-DAEMON@mx.example.org\nTo: a@example.org\nSubject: Undelivered Mail Returned to Sender\n'
+    printf 'MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary="b"\n\n'
+    printf -- '--b\nContent-Type: text/plain\n\nfailed\n\n--b\nContent-Type: message/delivery-status\n\n'
+    printf 'Reporting-MTA: dns; mx.example.org\n\n'
+    for i in $(seq 1 20000); do printf 'Final-Recipient: rfc822; b@example.net\nAction: failed\nStatus: 5.1.1\n\n'; done
+    for i in $(seq 1 12000); do printf 'Final-Recipient: rfc822; c@example.net\nAction: failed\nStatus: 5.0.%d\n\n' "$i"; done
+    printf -- '--b--\n'
+} > "$tmp/dsn-repeated.eml"
+if within 60 "$bin" analyze --format ndjson "$tmp/dsn-repeated.eml"; then
+    n=$(printf '%s\n' "$out" | grep -c '"recipient":"b@example.net"')
+    [ "$n" = 1 ] && ok || bad "dsn repeated blocks: b@example.net $n times, want 1"
+    n=$(printf '%s\n' "$out" | grep -c '"recipient":"c@example.net"')
+    [ "$n" -ge 1 ] && [ "$n" -le 10000 ] && ok || bad "dsn differing blocks: $n, want 1..10000"
+else
+    bad "dsn repeated blocks: hung"
+fi
+# Exim's frozen-message notice with a long address list
+{
+    printf 'From: Mail Delivery System <Mailer-Daemon@mx.example.org>\nTo: postmaster@example.org\nSubject: Message frozen\n\n'
+    printf 'Message 1abcde-000001-AB has been frozen by the system filter.\nThe sender is <a@example.org>.\n\n'
+    printf 'The following address(es) have yet to be delivered:\n'
+    for i in $(seq 1 20000); do printf '  user%d@example.net <list@example.net>: frozen\n' "$i"; done
+} > "$tmp/exim-frozen.eml"
+if within 60 "$bin" analyze --format ndjson "$tmp/exim-frozen.eml"; then
+    n=$(printf '%s\n' "$out" | grep -c '"action":"delayed"')
+    [ "$n" -ge 1 ] && [ "$n" -le 10000 ] && ok || bad "exim frozen: $n delayed recipients, want 1..10000"
+else
+    bad "exim frozen: hung"
+fi

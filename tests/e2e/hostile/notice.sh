@@ -74,4 +74,4 @@ contains dsn-missing "$out" '"recipient":"lee@partner.example"'
 # rules list names the generic reader's groups of notice.conf with their kind
 if within 20 "$bin" rules list; then ok; else bad "notice-rules-list: timed out"; fi
 contains notice-rules-list-header "$out" "NOTICE GROUP"
-contains notice-rules-list-group "$out" "heading-sendmail                         heading    Sendmail 8"
+contains notice-rules-list-group "$out" "heading-sendmail                         transient  Sendmail 8"

@@ -11,9 +11,11 @@
     printf '   ----- Original message follows -----\n\nFrom: bob@shop.example\nTo: someone@college.example\nSubject: x\n\nbody\n'
 } > "$tmp/bare-hostile.eml"
 if within 10 "$bin" analyze --format ndjson "$tmp/bare-hostile.eml"; then
-    lacks "bare names: pipe" "$out" "evil"
-    lacks "bare names: path" "$out" "passwd"
-    lacks "bare names: long" "$out" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+    # (an address-less bounce is still reported: its text may quote them, its recipient never)
+    rcpts=$(printf '%s\n' "$out" | jq -r '.recipient // empty')
+    lacks "bare names: pipe" "$rcpts" "evil"
+    lacks "bare names: path" "$rcpts" "passwd"
+    lacks "bare names: long" "$rcpts" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
     lacks "bare names: invented" "$out" "nobody-here@"
 else
     bad "bare names: analyze hung"
