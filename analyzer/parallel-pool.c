@@ -322,23 +322,7 @@ ba_pool_in_flight (const ba_pool *pool)
 static char *
 death (ba_pool *pool, pool_worker *w)
 {
-    guint index = (guint) (w - pool->workers) + 1;
-    int st = 0;
-    pid_t got;
-
-    do
-        got = w->pid > 0 ? waitpid (w->pid, &st, 0) : -1;
-    while (got < 0 && errno == EINTR);
-    w->pid = 0;
-    if (got > 0 && WIFSIGNALED (st))
-        return g_strdup_printf ("analysis stopped: worker process %u of %u was killed by signal %d (%s) "
-                                "while analysing this message", index, pool->n, WTERMSIG (st),
-                                g_strsignal (WTERMSIG (st)));
-    if (got > 0 && WIFEXITED (st))
-        return g_strdup_printf ("analysis stopped: worker process %u of %u exited (status %d) "
-                                "while analysing this message", index, pool->n, WEXITSTATUS (st));
-    return g_strdup_printf ("analysis stopped: worker process %u of %u could not be started or sent "
-                            "a broken result", index, pool->n);
+    return ba_worker_death (&w->pid, (guint) (w - pool->workers) + 1, pool->n, "analysing");
 }
 
 ba_report *
@@ -416,10 +400,8 @@ ba_pool_share (ba_pool *pool, const char *source, gint64 start, GError **error)
 static void
 fill (ba_pool *pool, pool_worker *want)
 {
-    struct pollfd fds[pool->n];
-    pool_worker *of[pool->n];
-    nfds_t k = 0;
-    int ready;
+    ba_frame_in *ins[pool->n];
+    guint k = 0;
 
     for (guint i = 0; i < pool->n; i++) {
         pool_worker *w = &pool->workers[i];
@@ -427,21 +409,9 @@ fill (ba_pool *pool, pool_worker *want)
             continue;
         if (w != want && w->results.buf->len - w->results.used >= AHEAD_BYTES)
             continue;
-        fds[k].fd = w->results.fd;
-        fds[k].events = POLLIN;
-        fds[k].revents = 0;
-        of[k++] = w;
+        ins[k++] = &w->results;
     }
-    do
-        ready = poll (fds, k, -1);
-    while (ready < 0 && errno == EINTR);
-    if (ready < 0) {
-        want->results.eof = TRUE;       /* found out as a dead worker */
-        return;
-    }
-    for (nfds_t i = 0; i < k; i++)
-        if (fds[i].revents)
-            ba_frame_fill (&of[i]->results);
+    ba_frames_fill (ins, k, &want->results);
 }
 
 /* The next result of @w in the share, waiting for it, not taken off; NULL

@@ -4,9 +4,11 @@
 #include "report-wire.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 gboolean
@@ -223,4 +225,48 @@ ba_result_decode (const guint8 *data, gsize len)
         return NULL;
     }
     return res;
+}
+
+void
+ba_frames_fill (ba_frame_in **ins, guint n, ba_frame_in *want)
+{
+    struct pollfd fds[n + 1];
+    int ready;
+
+    for (guint i = 0; i < n; i++) {
+        fds[i].fd = ins[i]->fd;
+        fds[i].events = POLLIN;
+        fds[i].revents = 0;
+    }
+    do
+        ready = poll (fds, n, -1);
+    while (ready < 0 && errno == EINTR);
+    if (ready < 0) {
+        want->eof = TRUE;       /* found out as a dead worker */
+        return;
+    }
+    for (guint i = 0; i < n; i++)
+        if (fds[i].revents)
+            ba_frame_fill (ins[i]);
+}
+
+char *
+ba_worker_death (pid_t *pid, guint index, guint n, const char *doing)
+{
+    int st = 0;
+    pid_t got;
+
+    do
+        got = *pid > 0 ? waitpid (*pid, &st, 0) : -1;
+    while (got < 0 && errno == EINTR);
+    *pid = 0;
+    if (got > 0 && WIFSIGNALED (st))
+        return g_strdup_printf ("analysis stopped: worker process %u of %u was killed by signal %d (%s) "
+                                "while %s this message", index, n, WTERMSIG (st), g_strsignal (WTERMSIG (st)),
+                                doing);
+    if (got > 0 && WIFEXITED (st))
+        return g_strdup_printf ("analysis stopped: worker process %u of %u exited (status %d) "
+                                "while %s this message", index, n, WEXITSTATUS (st), doing);
+    return g_strdup_printf ("analysis stopped: worker process %u of %u could not be started or sent "
+                            "a broken result", index, n);
 }

@@ -47,6 +47,16 @@ void ba_frame_fill (ba_frame_in *in);
  * for a frame longer than any result (then *@len is not 0). */
 const guint8 *ba_frame_next (ba_frame_in *in, guint32 *len);
 
+/* Waits until @want (one of the @n frame readers @ins) has something or
+ * ends, meanwhile reading what the others have: the caller leaves out of
+ * @ins those whose buffers are full enough. */
+void ba_frames_fill (ba_frame_in **ins, guint n, ba_frame_in *want);
+
+/* Reaps worker process *@pid (@index of @n), which stopped before its end,
+ * and says what became of it, in words, for an error about the message it
+ * was @doing ("analysing"); *@pid is 0 after. */
+char *ba_worker_death (pid_t *pid, guint index, guint n, const char *doing);
+
 /* Write all of @data to @fd; FALSE when the other end has gone. */
 gboolean ba_write_all (int fd, const guint8 *data, gsize len);
 

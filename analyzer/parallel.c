@@ -65,10 +65,8 @@ ba_parallel_default_workers (void)
 static void
 fill (ba_parallel *p, worker *want)
 {
-    struct pollfd fds[p->n];
-    worker *of[p->n];
-    nfds_t k = 0;
-    int ready;
+    ba_frame_in *ins[p->n];
+    guint k = 0;
 
     for (guint i = 0; i < p->n; i++) {
         worker *w = &p->workers[i];
@@ -76,50 +74,19 @@ fill (ba_parallel *p, worker *want)
             continue;
         if (w != want && w->in.buf->len - w->in.used >= AHEAD_BYTES)
             continue;
-        fds[k].fd = w->in.fd;
-        fds[k].events = POLLIN;
-        fds[k].revents = 0;
-        of[k++] = w;
+        ins[k++] = &w->in;
     }
-    do
-        ready = poll (fds, k, -1);
-    while (ready < 0 && errno == EINTR);
-    if (ready < 0) {
-        want->in.eof = TRUE;    /* found out as a dead worker */
-        return;
-    }
-    for (nfds_t i = 0; i < k; i++)
-        if (fds[i].revents)
-            ba_frame_fill (&of[i]->in);
+    ba_frames_fill (ins, k, &want->in);
 }
 
 /* What became of worker @w, which stopped before its end, in words. */
 static char *
 death (ba_parallel *p, worker *w)
 {
-    int st = 0;
-    pid_t got;
-
     if (w->in.fd >= 0)
         close (w->in.fd);
     w->in.fd = -1;
-    do
-        got = w->pid > 0 ? waitpid (w->pid, &st, 0) : -1;
-    while (got < 0 && errno == EINTR);
-    w->pid = 0;
-    if (got > 0 && WIFSIGNALED (st))
-        return g_strdup_printf ("analysis stopped: worker process %u of %u was killed by signal %d (%s) "
-                                "while reading or analysing this message", (guint) (w - p->workers) + 1,
-                                p->n, WTERMSIG (st), g_strsignal (WTERMSIG (st)));
-    if (got < 0)
-        return g_strdup_printf ("analysis stopped: worker process %u of %u could not be started: %s",
-                                (guint) (w - p->workers) + 1, p->n, g_strerror (errno));
-    if (got > 0 && WIFEXITED (st))
-        return g_strdup_printf ("analysis stopped: worker process %u of %u exited (status %d) "
-                                "while reading or analysing this message", (guint) (w - p->workers) + 1,
-                                p->n, WEXITSTATUS (st));
-    return g_strdup_printf ("analysis stopped: worker process %u of %u sent a broken result",
-                            (guint) (w - p->workers) + 1, p->n);
+    return ba_worker_death (&w->pid, (guint) (w - p->workers) + 1, p->n, "reading or analysing");
 }
 
 /* The next result of @w, waiting for it; not taken off.  A worker that

@@ -11,20 +11,8 @@ set -u
 bin=$1 root=$2
 cd "$root" || exit 1
 pass=0 fail=0
-while IFS='|' read -r sample want; do
-    case "$sample" in ''|'#'*) continue ;; esac
-    got=$("$bin" analyze --format ndjson "samples/$sample" 2>/dev/null \
-          | jq -r 'select(.outcome == "failed" or .outcome == "delayed")
-                   | "\(if .recipient == "" then "?" else .recipient | ascii_downcase end)=\(.outcome[0:1])"' \
-          | LC_ALL=C sort | paste -sd' ' -)
-    [ -n "$got" ] || got=-
-    if [ "$got" = "$want" ]; then
-        pass=$((pass + 1))
-    else
-        echo "FAIL $sample: got '$got', want '$want'"
-        fail=$((fail + 1))
-    fi
-done <<'TABLE'
+. "$root/tests/e2e/lib/failed-sets.sh"
+check_failed_sets "$bin" <<'TABLE'
 # exact sets, one per classic template family
 postfix-three-failed-case-mailfrom.eml|hanna.roth@orchard.example=f ivo@pond.example=f jule@meadow.example=f
 exim-three-failed-generated-mailfrom.eml|mona@river.example=f nils@river.example=f otto@lake.example=f
