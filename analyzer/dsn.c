@@ -64,27 +64,28 @@ typedef struct {
     GHashTable *block;
     GString *name, *value;
     guint max_recipients;
-    GHashTable *seen;           /* digests of the recipient blocks kept */
+    GHashTable *seen;           /* keys of the recipient blocks kept (block_key) */
 } dsn_parser;
 
-/* A digest of what @block says about its recipient: the same DSN pasted
+/* What @block says about its recipient, as one key (each value with its
+ * length before it, so no two blocks share a key): the same DSN pasted
  * twice (its text and its part, forwarded inline) repeats every block. */
 static char *
-block_digest (GHashTable *block)
+block_key (GHashTable *block)
 {
     static const char *const keys[] = {
         "final-recipient", "original-recipient", "original-rcpt-to", "x-actual-recipient",
         "action", "status", "diagnostic-code", "remote-mta",
     };
-    GChecksum *sum = g_checksum_new (G_CHECKSUM_SHA256);
+    GString *key = g_string_new (NULL);
     for (guint i = 0; i < G_N_ELEMENTS (keys); i++) {
         const char *v = g_hash_table_lookup (block, keys[i]);
-        g_checksum_update (sum, (const guchar *) (v ? v : ""), -1);
-        g_checksum_update (sum, (const guchar *) (v ? "\n" : "\0"), 1);
+        if (v)
+            g_string_append_printf (key, "%zu:%s", strlen (v), v);
+        else
+            g_string_append_c (key, '-');
     }
-    char *digest = g_strdup (g_checksum_get_string (sum));
-    g_checksum_free (sum);
-    return digest;
+    return g_string_free (key, FALSE);
 }
 
 static void
@@ -97,16 +98,16 @@ finish_block (dsn_parser *ps)
     if (g_hash_table_size (block) == 0) {
         g_hash_table_unref (block);
     } else if (is_recipient_block (block)) {
-        char *digest = block_digest (block);
-        if (g_hash_table_contains (ps->seen, digest)) {
+        char *key = block_key (block);
+        if (g_hash_table_contains (ps->seen, key)) {
             /* a repeat of a kept block says nothing new */
-            g_free (digest);
+            g_free (key);
             g_hash_table_unref (block);
         } else if (dsn->recipients->len < ps->max_recipients) {
-            g_hash_table_add (ps->seen, digest);
+            g_hash_table_add (ps->seen, key);
             g_ptr_array_add (dsn->recipients, block);
         } else {
-            g_free (digest);
+            g_free (key);
             dsn->over_cap++;
             g_hash_table_unref (block);
         }
