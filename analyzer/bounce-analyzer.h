@@ -240,6 +240,10 @@ typedef enum {
  * (FIFO, socket, device) as BA_READ_SKIPPED, an mbox's unfinished last
  * message as BA_READ_INCOMPLETE.  Each directory and file is read once,
  * however many symbolic links lead to it. */
+/* Open @path read-only as the reader does: without blocking (a FIFO
+ * swapped in after a stat would block) and without changing its access
+ * time where the kernel lets us.  A descriptor, or -1 with errno set. */
+int ba_open_input (const char *path);
 ba_reader *ba_reader_open (const char *path);
 ba_read_status ba_reader_next (ba_reader *reader, ba_input *input, GError **error);
 void ba_reader_free (ba_reader *reader);

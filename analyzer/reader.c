@@ -444,14 +444,10 @@ set_skipped (GError **error, mode_t mode)
                  "%s, not a regular file or directory: skipped", file_kind (mode));
 }
 
-/* Open @path for reading without blocking (a FIFO swapped in after the
- * stat would block) and without changing its access time where the
- * kernel lets us.  *@skipped is set when it is not a regular file. */
-static gboolean
-open_path (ba_reader *r, const char *path, gboolean *skipped, GError **error)
+int
+ba_open_input (const char *path)
 {
     int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
-    struct stat st;
     int fd;
 
 #ifdef O_NOATIME
@@ -461,6 +457,17 @@ open_path (ba_reader *r, const char *path, gboolean *skipped, GError **error)
 #else
     fd = open (path, flags);
 #endif
+    return fd;
+}
+
+/* Open @path for reading (ba_open_input); *@skipped is set when it is not
+ * a regular file. */
+static gboolean
+open_path (ba_reader *r, const char *path, gboolean *skipped, GError **error)
+{
+    struct stat st;
+    int fd = ba_open_input (path);
+
     if (fd < 0) {
         g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
                      "%s", g_strerror (errno));

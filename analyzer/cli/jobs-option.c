@@ -1,9 +1,7 @@
 /* jobs-option.c - see jobs-option.h. */
-#define _GNU_SOURCE            /* O_NOATIME */
 #include "jobs-option.h"
+#include "bounce-analyzer.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <glib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -30,8 +28,6 @@ jobs_option_attach (int argc, char **argv)
 guint
 jobs_for_path (const char *path, guint jobs)
 {
-    /* opened as the reader opens it: no blocking on a FIFO, and the access time left alone */
-    int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
     struct stat st;
     char head[5];
     int fd;
@@ -39,13 +35,7 @@ jobs_for_path (const char *path, guint jobs)
 
     if (jobs <= 1 || !strcmp (path, "-"))
         return jobs;
-#ifdef O_NOATIME
-    fd = open (path, flags | O_NOATIME);
-    if (fd < 0 && errno == EPERM)       /* O_NOATIME needs the file's owner */
-        fd = open (path, flags);
-#else
-    fd = open (path, flags);
-#endif
+    fd = ba_open_input (path);     /* as the reader opens it: the access time left alone */
     if (fd < 0)
         return jobs;            /* the reader reports why */
     if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode)) {
